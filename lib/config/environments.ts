@@ -1,0 +1,61 @@
+import { AppConfig, ServiceConfig } from './types';
+
+/**
+ * The example deployment: placeholder account ids and `example.com`.
+ * Replace the account ids, zone and connection with yours; `npm test` and `npx cdk synth`
+ * validate every value before anything is built.
+ */
+const smallService: ServiceConfig = {
+  desiredCount: 2,
+  minCapacity: 2,
+  maxCapacity: 4,
+  cpu: 256,
+  memoryMiB: 512,
+  architecture: 'ARM64',
+  image: { kind: 'asset' },
+  logRetentionDays: 30,
+};
+
+export const exampleConfig: AppConfig = {
+  projectName: 'internal-api',
+  region: 'eu-west-1',
+  // Two AZs keep the per-AZ interface-endpoint bill down; add `eu-west-1c` for three.
+  availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+  accounts: {
+    tools: '111111111111',
+    network: '222222222222',
+    dns: '333333333333',
+  },
+  parentZone: { id: 'Z0123456789EXAMPLE', name: 'example.com' },
+  subnets: { workloadMask: 22, transitMask: 28 },
+  pipeline: {
+    connectionArn:
+      'arn:aws:codeconnections:eu-west-1:111111111111:connection/00000000-0000-0000-0000-000000000000',
+    repository: 'example-org/internal-api-cross-account',
+    branch: 'main',
+  },
+  environments: [
+    {
+      name: 'dev',
+      apiAccount: '444444444444',
+      apiCidr: '10.10.0.0/20',
+      consumers: [{ name: 'storefront', account: '555555555555', cidr: '10.20.0.0/20' }],
+      apiDomain: 'api.dev.example.com',
+      transitGateway: { mode: 'create' },
+      service: smallService,
+    },
+    {
+      name: 'prod',
+      apiAccount: '666666666666',
+      apiCidr: '10.110.0.0/20',
+      consumers: [
+        { name: 'storefront', account: '777777777777', cidr: '10.120.0.0/20' },
+        { name: 'reporting', account: '888888888888', cidr: '10.121.0.0/20' },
+      ],
+      apiDomain: 'api.example.com',
+      transitGateway: { mode: 'create' },
+      service: { ...smallService, desiredCount: 3, minCapacity: 3, maxCapacity: 12, cpu: 512, memoryMiB: 1024, logRetentionDays: 90 },
+      requireApproval: true,
+    },
+  ],
+};

@@ -1,0 +1,66 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ram from 'aws-cdk-lib/aws-ram';
+import { Construct } from 'constructs';
+import { SHARED_PARAMETERS, sharedParameterName, sharedParameterPrincipals } from '../config/shared-parameters';
+import { EnvironmentConfig } from '../config/types';
+import { SharedParameter } from '../constructs/shared-parameter';
+import { AccountStack, AccountStackProps } from './account-stack';
+
+/** Properties of {@link TransitHubStack}. */
+export interface TransitHubStackProps extends AccountStackProps {
+  /** The environment whose gateway this is. */
+  readonly environment: EnvironmentConfig;
+}
+
+/**
+ * The environment's transit gateway in the network account, shared through RAM with the
+ * environment's api and consumer accounts, its id published as a shared parameter.
+ * One gateway per environment: dev can never route to prod, at no extra cost.
+ */
+export class TransitHubStack extends AccountStack {
+  /** The gateway. */
+  public readonly transitGateway: ec2.CfnTransitGateway;
+  /** The RAM share of the gateway, absent when every account is the network account. */
+  public readonly gatewayShare?: ram.CfnResourceShare;
+
+  constructor(scope: Construct, id: string, props: TransitHubStackProps) {
+    super(scope, id, props);
+    const { config, environment } = props;
+    const mode = environment.transitGateway;
+    if (mode.mode !== 'create') {
+      throw new Error(`${this.node.path}: environment "${environment.name}" imports its transit gateway; TransitHub is only built in "create" mode.`);
+    }
+
+    this.transitGateway = new ec2.CfnTransitGateway(this, 'TransitGateway', {
+      description: `${config.projectName} ${environment.name}`,
+      amazonSideAsn: mode.amazonSideAsn ?? 64512,
+      // Spokes live in other accounts: accepting their attachments automatically is what lets
+      // each account deploy on its own.
+      autoAcceptSharedAttachments: 'enable',
+      // Every attachment associates with and propagates into this gateway's own route table;
+      // with one gateway per environment that table holds only this environment's VPCs.
+      defaultRouteTableAssociation: 'enable',
+      defaultRouteTablePropagation: 'enable',
+      dnsSupport: 'enable',
+      vpnEcmpSupport: 'disable',
+      tags: [{ key: 'Name', value: `${config.projectName}-${environment.name}` }],
+    });
+
+    const principals = sharedParameterPrincipals(config, environment, 'transit-gateway-id');
+    if (principals.length > 0) {
+      this.gatewayShare = new ram.CfnResourceShare(this, 'GatewayShare', {
+        name: `${config.projectName}-${environment.name}-transit-gateway`,
+        resourceArns: [this.formatArn({ service: 'ec2', resource: 'transit-gateway', resourceName: this.transitGateway.ref })],
+        principals,
+        allowExternalPrincipals: false,
+      });
+    }
+
+    new SharedParameter(this, 'TransitGatewayIdParameter', {
+      parameterName: sharedParameterName(config, environment, 'transit-gateway-id'),
+      value: this.transitGateway.ref,
+      description: SHARED_PARAMETERS['transit-gateway-id'].description,
+      readerAccounts: principals,
+    });
+  }
+}

@@ -1,0 +1,76 @@
+import { Stage, StageProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { AppConfig, EnvironmentConfig } from '../config/types';
+import { NetworkStack } from '../stacks/network-stack';
+import { TransitHubStack } from '../stacks/transit-hub-stack';
+
+/** Properties of {@link EnvironmentStage}. */
+export interface EnvironmentStageProps extends Omit<StageProps, 'env'> {
+  /** The whole (validated) configuration. */
+  readonly config: AppConfig;
+  /** The environment this stage deploys. */
+  readonly environment: EnvironmentConfig;
+}
+
+/** `dev` -> `Dev`: the Stage id, and so the prefix of every stack name (`Dev-ApiNetwork`). */
+export function stageIdFor(environment: EnvironmentConfig): string {
+  return environment.name.charAt(0).toUpperCase() + environment.name.slice(1);
+}
+
+/**
+ * Every stack of one environment, across its accounts, with the deploy order as stack
+ * dependencies. The same class serves `cdk deploy` and the pipeline.
+ */
+export class EnvironmentStage extends Stage {
+  /** The environment's transit gateway stack, absent in `import` mode. */
+  public readonly transitHub?: TransitHubStack;
+  /** The API account's VPC. */
+  public readonly apiNetwork: NetworkStack;
+  /** One VPC per consumer account, by consumer name. */
+  public readonly consumerNetworks: ReadonlyMap<string, NetworkStack>;
+
+  constructor(scope: Construct, id: string, props: EnvironmentStageProps) {
+    super(scope, id, { ...props, env: { region: props.config.region } });
+    const { config, environment } = props;
+    const common = { config, environment };
+
+    if (environment.transitGateway.mode === 'create') {
+      this.transitHub = new TransitHubStack(this, 'TransitHub', {
+        ...common,
+        account: config.accounts.network,
+        description: `${environment.name}: transit gateway shared with the environment's accounts`,
+      });
+    }
+
+    this.apiNetwork = new NetworkStack(this, 'ApiNetwork', {
+      ...common,
+      account: environment.apiAccount,
+      description: `${environment.name}: isolated API VPC attached to the transit gateway`,
+      cidr: environment.apiCidr,
+      peerCidrs: environment.consumers.map((c) => c.cidr),
+      // Fargate pulls images and ships logs with no route to the internet.
+      interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'logs'],
+      ecrLayerS3Endpoint: true,
+    });
+
+    const consumerNetworks = new Map<string, NetworkStack>();
+    for (const consumer of environment.consumers) {
+      consumerNetworks.set(
+        consumer.name,
+        new NetworkStack(this, `ConsumerNetwork-${consumer.name}`, {
+          ...common,
+          account: consumer.account,
+          description: `${environment.name}: isolated VPC of consumer ${consumer.name}`,
+          cidr: consumer.cidr,
+          // A consumer reaches the API only, never another consumer.
+          peerCidrs: [environment.apiCidr],
+        }),
+      );
+    }
+    this.consumerNetworks = consumerNetworks;
+
+    if (this.transitHub) {
+      for (const network of [this.apiNetwork, ...consumerNetworks.values()]) network.addStackDependency(this.transitHub);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack, Stage } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { addComplianceChecks } from '../lib/compliance/compliance';
+import { buildTestApp, configWith } from './helpers';
+
+describe('the whole app', () => {
+  test('synthesizes every stack of every environment with zero unacknowledged cdk-nag findings', () => {
+    const { app } = buildTestApp();
+    // Error-level findings make synth throw ValidationFailed.
+    const assembly = app.synth();
+    const stackNames = assembly.nestedAssemblies.flatMap((a) => a.nestedAssembly.stacks.map((s) => s.stackName)).sort();
+    expect(stackNames).toEqual(
+      expect.arrayContaining(['Dev-ApiNetwork', 'Dev-ConsumerNetwork-storefront', 'Dev-TransitHub', 'Prod-ApiNetwork', 'Prod-ConsumerNetwork-reporting', 'Prod-ConsumerNetwork-storefront', 'Prod-TransitHub']),
+    );
+    // Warnings too: every finding is either fixed or acknowledged with a reason.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const report = require(join(app.outdir, 'validation-report.json'));
+    expect(report.pluginReports.flatMap((r: { violations: unknown[] }) => r.violations)).toEqual([]);
+  });
+
+  test('cdk-nag registered once on the App reaches a violation planted inside a Stage, and reports it once', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'nag-'));
+    const app = new App({ outdir });
+    const stage = new Stage(app, 'Planted');
+    const stack = new Stack(stage, 'Violating', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-12345678', availabilityZones: ['eu-west-1a'] });
+    const sg = new ec2.SecurityGroup(stack, 'OpenToTheWorld', { vpc });
+    sg.addIngressRule(ec2.Peer.ipv4('0.0.0.0/0'), ec2.Port.tcp(22));
+    addComplianceChecks(app);
+    expect(() => app.synth()).toThrow(/ERROR The Security Group allows for 0\.0\.0\.0\/0[\s\S]*Planted\/Violating\/OpenToTheWorld\/Resource/);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const report = require(join(outdir, 'validation-report.json'));
+    const ec23 = report.pluginReports.flatMap((r: { violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[] }) => r.violations).filter((v: { ruleName: string }) => v.ruleName === 'AwsSolutions-EC23');
+    expect(ec23).toHaveLength(1);
+    expect(ec23[0].violatingConstructs.map((c: { constructPath: string }) => c.constructPath)).toEqual(['Planted/Violating/OpenToTheWorld/Resource']);
+  });
+});
+
+describe('cdk synth with a bad configuration', () => {
+  test('exits non-zero, lists every problem, and writes no cloud assembly', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bad-config-'));
+    const configFile = join(dir, 'config.json');
+    writeFileSync(configFile, JSON.stringify(configWith((c) => {
+      c.accounts.network = '22222';
+      c.environments[0].consumers[0].cidr = c.environments[0].apiCidr;
+    })));
+    const outdir = join(dir, 'cdk.out');
+    const result = spawnSync(process.execPath, [require.resolve('aws-cdk/bin/cdk'), 'synth', '-q', '-c', `config=${configFile}`, '-o', outdir], {
+      cwd: join(__dirname, '..'),
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true' },
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/accounts\.network = "22222": an AWS account id is exactly 12 digits/);
+    expect(result.stderr).toMatch(/environments\[dev\]\.consumers\[0\]\.cidr = "10\.10\.0\.0\/20": overlaps environments\[dev\]\.apiCidr/);
+    expect(existsSync(join(outdir, 'manifest.json'))).toBe(false);
+    expect(existsSync(outdir) ? readdirSync(outdir).filter((f) => f.endsWith('.template.json') || f.startsWith('assembly-')) : []).toEqual([]);
+  });
+});

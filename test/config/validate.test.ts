@@ -1,0 +1,100 @@
+import { exampleConfig } from '../../lib/config/environments';
+import { assertValidConfig, ConfigValidationError, validateConfig } from '../../lib/config/validate';
+import { configWith, MutableConfig } from '../helpers';
+
+/** The problems found after applying `edit` to the example config. */
+function problemsAfter(edit: (c: MutableConfig) => void) {
+  return validateConfig(configWith(edit));
+}
+
+describe('validateConfig', () => {
+  test('the example configuration is valid', () => {
+    expect(validateConfig(exampleConfig)).toEqual([]);
+  });
+
+  test.each<[string, (c: MutableConfig) => void, string, RegExp]>([
+    ['a tools account that is not 12 digits', (c) => (c.accounts.tools = '12345'), 'accounts.tools', /exactly 12 digits/],
+    ['an api account with letters', (c) => (c.environments[0].apiAccount = '44444444444a'), 'environments[dev].apiAccount', /exactly 12 digits/],
+    ['a consumer account too long', (c) => (c.environments[0].consumers[0].account = '5555555555555'), 'environments[dev].consumers[0].account', /exactly 12 digits/],
+    ['fewer than 2 AZs', (c) => (c.availabilityZones = ['eu-west-1a']), 'availabilityZones', /at least 2 availability zones/],
+    ['an AZ outside the region', (c) => (c.availabilityZones = ['eu-west-1a', 'us-east-1b']), 'availabilityZones[1]', /not in region eu-west-1/],
+    ['an API domain outside the parent zone', (c) => (c.environments[0].apiDomain = 'api.dev.example.org'), 'environments[dev].apiDomain', /strict subdomain of the parent zone "example.com"/],
+    ['an API domain equal to the parent zone', (c) => (c.environments[0].apiDomain = 'example.com'), 'environments[dev].apiDomain', /strict subdomain/],
+    ['an API domain that only ends in the parent name', (c) => (c.environments[0].apiDomain = 'api.notexample.com'), 'environments[dev].apiDomain', /strict subdomain/],
+    ['an imported TGW id that is not tgw- + hex', (c) => (c.environments[0].transitGateway = { mode: 'import', transitGatewayId: 'tgw-XYZ' }), 'environments[dev].transitGateway.transitGatewayId', /"tgw-" followed by 8 or 17 hex digits/],
+    ['an empty consumer list', (c) => (c.environments[0].consumers = []), 'environments[dev].consumers', /at least one consumer/],
+    ['a VPC CIDR too small for its subnets', (c) => (c.environments[0].apiCidr = '10.10.0.0/24'), 'environments[dev].apiCidr', /too small: 2 AZs x \(\/22 workload \+ \/28 transit subnet\) need 2080 addresses, the block has 256/],
+    ['a malformed CIDR', (c) => (c.environments[0].apiCidr = '10.10.0.1/20'), 'environments[dev].apiCidr', /start of its block/],
+    ['a parent zone id that is not a Route 53 id', (c) => (c.parentZone.id = '/hostedzone/abc'), 'parentZone.id', /Route 53 hosted zone id/],
+    ['desired count below 2', (c) => (c.environments[0].service = { ...c.environments[0].service, desiredCount: 1, minCapacity: 1 }), 'environments[dev].service.desiredCount', /at least 2 tasks/],
+    ['an invalid Fargate memory size', (c) => (c.environments[0].service = { ...c.environments[0].service, memoryMiB: 4096 }), 'environments[dev].service.memoryMiB', /not a valid Fargate memory size for cpu 256/],
+    ['an image tag of latest', (c) => (c.environments[0].service = { ...c.environments[0].service, image: { kind: 'ecr', repositoryName: 'team/api', tag: 'latest' } }), 'environments[dev].service.image.tag', /immutable tag/],
+  ])('fails on %s, naming the field and the fix', (_name, edit, field, message) => {
+    const problems = problemsAfter(edit);
+    expect(problems).toContainEqual(expect.objectContaining({ field, fix: expect.stringMatching(message) }));
+  });
+
+  test('fails on overlapping CIDRs of VPCs sharing a transit gateway', () => {
+    const problems = problemsAfter((c) => (c.environments[0].consumers[0].cidr = '10.10.0.0/19'));
+    expect(problems).toEqual([
+      expect.objectContaining({
+        field: 'environments[dev].consumers[0].cidr',
+        value: '10.10.0.0/19',
+        fix: expect.stringMatching(/overlaps environments\[dev\]\.apiCidr \(10\.10\.0\.0\/20\)/),
+      }),
+    ]);
+  });
+
+  test('allows the same CIDRs in two environments with their own gateways', () => {
+    const problems = problemsAfter((c) => {
+      c.environments[1].apiCidr = c.environments[0].apiCidr;
+      c.environments[1].consumers[0].cidr = c.environments[0].consumers[0].cidr;
+    });
+    expect(problems).toEqual([]);
+  });
+
+  test('fails on overlapping CIDRs across environments that import the same gateway', () => {
+    const problems = problemsAfter((c) => {
+      c.environments[0].transitGateway = { mode: 'import', transitGatewayId: 'tgw-0123456789abcdef0' };
+      c.environments[1].transitGateway = { mode: 'import', transitGatewayId: 'tgw-0123456789abcdef0' };
+      c.environments[1].apiCidr = c.environments[0].apiCidr;
+    });
+    expect(problems).toContainEqual(expect.objectContaining({ field: 'environments[prod].apiCidr', fix: expect.stringMatching(/overlaps environments\[dev\]\.apiCidr/) }));
+  });
+
+  test('fails on duplicate environment names', () => {
+    const problems = problemsAfter((c) => (c.environments[1].name = 'dev'));
+    expect(problems).toContainEqual(expect.objectContaining({ field: 'environments[1].name', fix: expect.stringMatching(/must be unique; environments\[0\] is already "dev"/) }));
+  });
+
+  test('fails on two environments sharing an API domain', () => {
+    const problems = problemsAfter((c) => (c.environments[1].apiDomain = c.environments[0].apiDomain));
+    expect(problems).toContainEqual(expect.objectContaining({ field: 'environments[prod].apiDomain', fix: expect.stringMatching(/already uses this name/) }));
+  });
+
+  test('fails on API domains that nest', () => {
+    const problems = problemsAfter((c) => (c.environments[1].apiDomain = 'x.api.dev.example.com'));
+    expect(problems).toContainEqual(expect.objectContaining({ field: 'environments[prod].apiDomain', fix: expect.stringMatching(/nests with/) }));
+  });
+
+  test('reports every problem at once', () => {
+    const problems = problemsAfter((c) => {
+      c.accounts.dns = 'x';
+      c.availabilityZones = ['eu-west-1a'];
+      c.environments[0].consumers = [];
+      c.environments[1].apiDomain = 'api.example.org';
+    });
+    expect(problems.map((p) => p.field)).toEqual(
+      expect.arrayContaining(['accounts.dns', 'availabilityZones', 'environments[dev].consumers', 'environments[prod].apiDomain']),
+    );
+  });
+
+  test('assertValidConfig throws one error listing field, value and fix of each problem', () => {
+    const bad = configWith((c) => {
+      c.accounts.tools = '1';
+      c.environments[0].apiCidr = '10.10.0.0/24';
+    });
+    expect(() => assertValidConfig(bad)).toThrow(ConfigValidationError);
+    expect(() => assertValidConfig(bad)).toThrow(/2 problems[\s\S]*accounts\.tools = "1": [\s\S]*environments\[dev\]\.apiCidr = "10\.10\.0\.0\/24": too small/);
+  });
+});

@@ -1,0 +1,33 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildApp, BuiltApp } from '../lib/app';
+import { exampleConfig } from '../lib/config/environments';
+import { AppConfig } from '../lib/config/types';
+
+/** A deep, mutable copy of the example configuration for a test to bend. */
+export type MutableConfig = { -readonly [K in keyof AppConfig]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The example config, deep-copied and changed by `edit`. */
+export function configWith(edit: (config: MutableConfig) => void = () => {}): AppConfig {
+  const copy = structuredClone(exampleConfig) as MutableConfig;
+  edit(copy);
+  return copy as AppConfig;
+}
+
+/** Builds the whole app into a temporary directory (no cdk.out churn, tests can run in parallel). */
+export function buildTestApp(config: AppConfig = exampleConfig): BuiltApp {
+  return buildApp(config, { outdir: mkdtempSync(join(tmpdir(), 'cdk-test-')) });
+}
+
+/** The synthesized template of one stack. */
+export function templateOf(stack: Stack): Template {
+  return Template.fromStack(stack);
+}
+
+/** Every resource of a type in a template, as [logicalId, resource] pairs. */
+export function resourcesOf(template: Template, type: string): [string, { Properties?: Record<string, unknown>; DependsOn?: string[] }][] {
+  return Object.entries(template.findResources(type)) as [string, { Properties?: Record<string, unknown>; DependsOn?: string[] }][];
+}
