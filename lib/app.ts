@@ -16,7 +16,16 @@ export interface BuiltApp {
  */
 export function buildApp(config: AppConfig, appProps?: AppProps): BuiltApp {
   assertValidConfig(config);
-  const app = new App(appProps);
+  const app = new App({
+    ...appProps,
+    postCliContext: {
+      ...appProps?.postCliContext,
+      // The CLI turns this off and reports findings itself, but only for the stacks it selected:
+      // a plain `cdk synth` selects no stack inside a Stage, so findings there would pass
+      // silently. The app keeps the duty, so every synth fails on an error-level finding.
+      '@aws-cdk/core:failSynthOnValidationErrors': true,
+    },
+  });
   const stages = config.environments.map(
     (environment) => new EnvironmentStage(app, stageIdFor(environment), { config, environment }),
   );

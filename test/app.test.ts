@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { addComplianceChecks } from '../lib/compliance/compliance';
-import { buildTestApp, configWith } from './helpers';
+import { buildApp } from '../lib/app';
+import { exampleConfig } from '../lib/config/environments';
+import { buildTestApp, CDK_JSON_CONTEXT, configWith } from './helpers';
 
 describe('the whole app', () => {
   test('synthesizes every stack of every environment with zero unacknowledged cdk-nag findings', () => {
@@ -37,6 +39,21 @@ describe('the whole app', () => {
     const ec23 = report.pluginReports.flatMap((r: { violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[] }) => r.violations).filter((v: { ruleName: string }) => v.ruleName === 'AwsSolutions-EC23');
     expect(ec23).toHaveLength(1);
     expect(ec23[0].violatingConstructs.map((c: { constructPath: string }) => c.constructPath)).toEqual(['Planted/Violating/OpenToTheWorld/Resource']);
+  });
+});
+
+describe('a finding inside a Stage fails synth even when the CLI claims the reporting', () => {
+  test('buildApp keeps failSynthOnValidationErrors on over the CLI\'s false', () => {
+    // `cdk synth` passes this context as false and then reports only the stacks it selected,
+    // which for a plain `cdk synth` is none of the stacks inside Stages.
+    const { app, stages } = buildApp(exampleConfig, {
+      outdir: mkdtempSync(join(tmpdir(), 'cli-ctx-')),
+      context: { ...CDK_JSON_CONTEXT, '@aws-cdk/core:failSynthOnValidationErrors': false },
+    });
+    const stack = new Stack(stages[0], 'Planted', { env: { account: '444444444444', region: 'eu-west-1' } });
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-12345678', availabilityZones: ['eu-west-1a'] });
+    new ec2.SecurityGroup(stack, 'Open', { vpc }).addIngressRule(ec2.Peer.ipv4('0.0.0.0/0'), ec2.Port.tcp(443));
+    expect(() => app.synth()).toThrow(/AwsSolutions-EC23|Security Group allows for 0\.0\.0\.0\/0/);
   });
 });
 

@@ -17,9 +17,13 @@ export function configWith(edit: (config: MutableConfig) => void = () => {}): Ap
   return copy as AppConfig;
 }
 
+/** The feature flags of cdk.json, so tests synthesize exactly what `cdk synth` does. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const CDK_JSON_CONTEXT: Record<string, unknown> = require('../cdk.json').context;
+
 /** Builds the whole app into a temporary directory (no cdk.out churn, tests can run in parallel). */
 export function buildTestApp(config: AppConfig = exampleConfig): BuiltApp {
-  return buildApp(config, { outdir: mkdtempSync(join(tmpdir(), 'cdk-test-')) });
+  return buildApp(config, { outdir: mkdtempSync(join(tmpdir(), 'cdk-test-')), context: CDK_JSON_CONTEXT });
 }
 
 /** The synthesized template of one stack. */

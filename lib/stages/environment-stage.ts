@@ -1,6 +1,8 @@
 import { Stage, StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AppConfig, EnvironmentConfig } from '../config/types';
+import { ApiDnsStack } from '../stacks/api-dns-stack';
+import { DelegationRoleStack } from '../stacks/delegation-role-stack';
 import { NetworkStack } from '../stacks/network-stack';
 import { TransitHubStack } from '../stacks/transit-hub-stack';
 
@@ -24,6 +26,10 @@ export function stageIdFor(environment: EnvironmentConfig): string {
 export class EnvironmentStage extends Stage {
   /** The environment's transit gateway stack, absent in `import` mode. */
   public readonly transitHub?: TransitHubStack;
+  /** The dns account's delegation role for this environment. */
+  public readonly delegationRole: DelegationRoleStack;
+  /** The API's subzone and certificate. */
+  public readonly apiDns: ApiDnsStack;
   /** The API account's VPC. */
   public readonly apiNetwork: NetworkStack;
   /** One VPC per consumer account, by consumer name. */
@@ -68,6 +74,19 @@ export class EnvironmentStage extends Stage {
       );
     }
     this.consumerNetworks = consumerNetworks;
+
+    this.delegationRole = new DelegationRoleStack(this, 'DelegationRole', {
+      ...common,
+      account: config.accounts.dns,
+      description: `${environment.name}: role letting the api account delegate ${environment.apiDomain}`,
+    });
+    // Independent of the networks: DNS and the certificate can settle while VPCs deploy.
+    this.apiDns = new ApiDnsStack(this, 'ApiDns', {
+      ...common,
+      account: environment.apiAccount,
+      description: `${environment.name}: ${environment.apiDomain} zone, delegation and certificate`,
+    });
+    this.apiDns.addStackDependency(this.delegationRole);
 
     if (this.transitHub) {
       for (const network of [this.apiNetwork, ...consumerNetworks.values()]) network.addStackDependency(this.transitHub);

@@ -1,0 +1,14 @@
+import { AppConfig, EnvironmentConfig } from './types';
+
+/**
+ * Names computed from config on both sides of an account boundary, so neither side has to
+ * publish them: the dns account creates the role, the api account assumes it by ARN.
+ */
+export function delegationRoleName(config: AppConfig, env: EnvironmentConfig): string {
+  return `${config.projectName}-${env.name}-dns-delegation`;
+}
+
+/** ARN of the environment's delegation role in the dns account. */
+export function delegationRoleArn(config: AppConfig, env: EnvironmentConfig): string {
+  return `arn:aws:iam::${config.accounts.dns}:role/${delegationRoleName(config, env)}`;
+}

@@ -1,0 +1,87 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { buildTestApp, resourcesOf, templateOf } from '../helpers';
+
+const { stages } = buildTestApp();
+const [dev, prod] = stages;
+
+describe('DelegationRole (dns account)', () => {
+  const role = templateOf(dev.delegationRole);
+
+  test('lives in the dns account, with a name the api account can compute', () => {
+    expect(dev.delegationRole.account).toBe('333333333333');
+    role.hasResourceProperties('AWS::IAM::Role', { RoleName: 'internal-api-dev-dns-delegation' });
+  });
+
+  test('is trusted by the environment\'s api account only', () => {
+    const [[, resource]] = resourcesOf(role, 'AWS::IAM::Role');
+    expect((resource.Properties!.AssumeRolePolicyDocument as { Statement: unknown[] }).Statement).toEqual([
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444444444444:root' } },
+    ]);
+    const prodTrust = JSON.stringify(templateOf(prod.delegationRole).toJSON());
+    expect(prodTrust).toContain('arn:aws:iam::666666666666:root');
+    expect(prodTrust).not.toContain('444444444444');
+  });
+
+  test('may change only NS records of the delegated name, in the parent zone by id', () => {
+    const [[, policy]] = resourcesOf(role, 'AWS::IAM::Policy');
+    const statements = (policy.Properties!.PolicyDocument as { Statement: { Action: string; Resource: string; Condition?: unknown }[] }).Statement;
+    const change = statements.filter((s) => s.Action === 'route53:ChangeResourceRecordSets');
+    expect(change).toEqual([
+      {
+        Action: 'route53:ChangeResourceRecordSets',
+        Effect: 'Allow',
+        // The zone id, not its name: PublicHostedZone.fromPublicHostedZoneAttributes gets this wrong.
+        Resource: 'arn:aws:route53:::hostedzone/Z0123456789EXAMPLE',
+        Condition: {
+          'ForAllValues:StringEquals': {
+            'route53:ChangeResourceRecordSetsRecordTypes': ['NS'],
+            'route53:ChangeResourceRecordSetsActions': ['UPSERT', 'DELETE'],
+            'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['api.dev.example.com'],
+          },
+        },
+      },
+    ]);
+    // Nothing else may write.
+    expect(statements.filter((s) => s.Action !== 'route53:ChangeResourceRecordSets').map((s) => s.Action)).toEqual(['route53:ListHostedZonesByName']);
+  });
+});
+
+describe('ApiDns (api account)', () => {
+  const dns = templateOf(dev.apiDns);
+
+  test('hosts a public zone for the API name in the api account', () => {
+    expect(dev.apiDns.account).toBe('444444444444');
+    dns.hasResourceProperties('AWS::Route53::HostedZone', { Name: 'api.dev.example.com.' });
+    templateOf(prod.apiDns).hasResourceProperties('AWS::Route53::HostedZone', { Name: 'api.example.com.' });
+  });
+
+  test('delegates into the parent zone by assuming the computed role, and retains the record', () => {
+    dns.hasResource('Custom::CrossAccountZoneDelegation', {
+      Properties: Match.objectLike({
+        AssumeRoleArn: 'arn:aws:iam::333333333333:role/internal-api-dev-dns-delegation',
+        ParentZoneId: 'Z0123456789EXAMPLE',
+        DelegatedZoneName: 'api.dev.example.com',
+        TTL: 3600,
+      }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  test('the certificate is DNS-validated in the subzone, covers exactly the API name, and waits for the delegation', () => {
+    const [[, cert]] = resourcesOf(dns, 'AWS::CertificateManager::Certificate');
+    const [[zoneId]] = resourcesOf(dns, 'AWS::Route53::HostedZone');
+    const [[delegationId]] = resourcesOf(dns, 'Custom::CrossAccountZoneDelegation');
+    expect(cert.Properties).toMatchObject({
+      DomainName: 'api.dev.example.com',
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: [{ DomainName: 'api.dev.example.com', HostedZoneId: { Ref: zoneId } }],
+    });
+    expect(cert.Properties).not.toHaveProperty('SubjectAlternativeNames');
+    expect(cert.DependsOn).toContain(delegationId);
+  });
+
+  test('deploys after its delegation role and independently of the networks', () => {
+    expect(dev.apiDns.dependencies).toEqual([dev.delegationRole]);
+  });
+});
