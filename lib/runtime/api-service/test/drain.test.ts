@@ -1,0 +1,75 @@
+import { DRAIN_TIMEOUT_MS } from '../src/settings';
+import { RawClient, request, sleep, startServer, tryConnect, waitForConnections } from './helpers';
+
+describe('graceful drain (in-process)', () => {
+  test('drain deadline leaves headroom under the ECS stopTimeout (30 s)', () => {
+    expect(DRAIN_TIMEOUT_MS).toBe(20_000);
+    expect(DRAIN_TIMEOUT_MS).toBeLessThan(30_000);
+  });
+
+  test('in-flight requests complete, idle keep-alive sockets close, new connections are refused', async () => {
+    const s = await startServer({ enableTestSlowRoute: true });
+    try {
+      const idle = await RawClient.connect(s.port);
+      await idle.write('GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n');
+      expect((await idle.readResponse()).status).toBe(200);
+
+      // A keep-alive connection that has started (but not finished) sending a request.
+      const midRequest = await RawClient.connect(s.port);
+      await midRequest.write('GET /healthz HTTP/1.1\r\nHost: t\r\n');
+
+      const inFlight = Array.from({ length: 5 }, () => request(s.port, '/__test/slow?ms=600'));
+      await waitForConnections(s.api.server, 7); // idle + midRequest + 5 slow
+      await sleep(150); // let the five requests reach the handler
+
+      const drained = s.api.drain(5_000);
+      expect(s.api.draining).toBe(true);
+
+      await idle.closedPromise; // idle keep-alive connection closed immediately
+      expect(await tryConnect(s.port)).toBe('ECONNREFUSED');
+
+      // Already-connected client finishing its request: served, told to go away.
+      await midRequest.write('\r\n');
+      const health = await midRequest.readResponse();
+      expect(health.status).toBe(503);
+      expect(health.json).toEqual({ status: 'draining' });
+      expect(health.headers.connection).toBe('close');
+      await midRequest.closedPromise;
+
+      const results = await Promise.all(inFlight);
+      for (const res of results) {
+        expect(res.status).toBe(200);
+        expect(res.json).toEqual({ sleptMs: 600 });
+        expect(res.headers.connection).toBe('close');
+      }
+      await expect(drained).resolves.toBe('drained');
+    } finally {
+      await s.api.close();
+    }
+  });
+
+  test('the deadline destroys remaining connections and reports "forced"', async () => {
+    const s = await startServer({ enableTestSlowRoute: true });
+    try {
+      const slow = request(s.port, '/__test/slow?ms=10000').then(
+        (res) => `status ${res.status}`,
+        (err: NodeJS.ErrnoException) => err.code ?? err.message,
+      );
+      await sleep(100);
+      const started = Date.now();
+      await expect(s.api.drain(300)).resolves.toBe('forced');
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(await slow).toBe('ECONNRESET');
+    } finally {
+      await s.api.close();
+    }
+  });
+
+  test('drain is idempotent', async () => {
+    const s = await startServer();
+    const first = s.api.drain(1_000);
+    expect(s.api.drain(1_000)).toBe(first);
+    await expect(first).resolves.toBe('drained');
+    await s.api.close();
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * Errors thrown by the resolver.
+ *
+ * For an AppSync *direct* Lambda resolver, the Lambda runtime reports a thrown error as
+ * `{ errorType: error.name, errorMessage: error.message }` and AppSync turns that into the
+ * GraphQL error's `errorType` and `message`. So:
+ *   - `name` is set explicitly as a string (it must survive minification), and
+ *   - `message` is written for the GraphQL caller: it never contains internal host names,
+ *     IP addresses, ports, stack traces or raw upstream bodies. The only upstream text that
+ *     is passed through is the internal API's own `error.message` for 4xx answers.
+ * Everything useful for operators goes into `details` (non-enumerable, so it is never
+ * serialised into the Lambda error payload) and is logged as structured JSON instead.
+ */
+
+export type ErrorDetails = Record<string, unknown>;
+
+export abstract class ResolverError extends Error {
+  /** Extra context for logs only. Non-enumerable: never part of the response payload. */
+  declare readonly details: ErrorDetails;
+
+  constructor(message: string, details: ErrorDetails = {}, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    Object.defineProperty(this, 'details', { value: details, enumerable: false, writable: false });
+  }
+
+  /** True when the caller sent something invalid (4xx-like); false for upstream/internal faults. */
+  abstract readonly clientFault: boolean;
+}
+
+/** The arguments were invalid (checked locally, or the internal API answered 400). */
+export class BadRequest extends ResolverError {
+  static {
+    // On the prototype so that the name is already right while the stack is captured.
+    this.prototype.name = 'BadRequest';
+  }
+  readonly clientFault = true;
+}
+
+/** The internal API answered 404. */
+export class NotFound extends ResolverError {
+  static {
+    this.prototype.name = 'NotFound';
+  }
+  readonly clientFault = true;
+}
+
+/** 5xx/429 from the internal API, or the connection failed (refused, reset, DNS, TLS). */
+export class UpstreamUnavailable extends ResolverError {
+  static {
+    this.prototype.name = 'UpstreamUnavailable';
+  }
+  readonly clientFault = false;
+}
+
+/** The internal API did not answer within the per-request timeout. */
+export class UpstreamTimeout extends ResolverError {
+  static {
+    this.prototype.name = 'UpstreamTimeout';
+  }
+  readonly clientFault = false;
+}
+
+/** The internal API answered, but with invalid JSON, an unexpected shape or an unexpected status. */
+export class UpstreamBadResponse extends ResolverError {
+  static {
+    this.prototype.name = 'UpstreamBadResponse';
+  }
+  readonly clientFault = false;
+}
+
+/** The resolver was attached to a field it does not implement (a deployment mistake). */
+export class UnsupportedField extends ResolverError {
+  static {
+    this.prototype.name = 'UnsupportedField';
+  }
+  readonly clientFault = false;
+}
+
+/** Anything unexpected (bad configuration, bugs). The real cause is only logged. */
+export class InternalError extends ResolverError {
+  static {
+    this.prototype.name = 'InternalError';
+  }
+  readonly clientFault = false;
+}
+
+export const GENERIC_INTERNAL_MESSAGE = 'Internal error while resolving the field.';
+
+/** Wraps anything that is not already a ResolverError so that nothing internal leaks out. */
+export function toResolverError(err: unknown): ResolverError {
+  if (err instanceof ResolverError) return err;
+  return new InternalError(GENERIC_INTERNAL_MESSAGE, { reason: describeError(err) }, err);
+}
+
+/** A loggable description of any thrown value (for logs only — may contain internals). */
+export function describeError(err: unknown): Record<string, unknown> {
+  if (err instanceof Error) {
+    const out: Record<string, unknown> = { name: err.name, message: err.message };
+    const code = (err as { code?: unknown }).code;
+    if (code !== undefined) out.code = code;
+    if (err instanceof ResolverError) out.details = err.details;
+    if (err.cause !== undefined) out.cause = describeError(err.cause);
+    return out;
+  }
+  return { value: String(err) };
+}

@@ -1,0 +1,141 @@
+/**
+ * AppSync direct Lambda resolver for `Query.item` and `Query.items`.
+ *
+ * Imports are deliberately tiny (node built-ins + local modules only) to keep cold starts short.
+ * Thrown errors become GraphQL errors: `errorType` = error.name, `message` = error.message.
+ */
+import type { AppSyncResolverEvent } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { getJson } from './api-client';
+import { BadRequest, UnsupportedField, UpstreamBadResponse, describeError, toResolverError } from './errors';
+import { log } from './log';
+
+export interface Item {
+  id: string;
+  name: string;
+  description: string;
+  priceCents: number;
+  tags: string[];
+}
+
+export interface ItemPage {
+  items: Item[];
+  nextCursor: string | null;
+}
+
+export interface ResolverArguments {
+  id?: unknown;
+  limit?: unknown;
+  cursor?: unknown;
+}
+
+export type ResolverEvent = AppSyncResolverEvent<ResolverArguments>;
+
+/** Same rule as the internal API. */
+export const ITEM_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const MIN_LIMIT = 1;
+export const MAX_LIMIT = 100;
+export const MAX_CURSOR_LENGTH = 1024;
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The AppSync request id if it is a sane header value, else a fresh UUID. */
+export function pickRequestId(event: Partial<ResolverEvent> | undefined): string {
+  const fromAppSync = event?.request?.headers?.['x-amzn-requestid'];
+  return typeof fromAppSync === 'string' && REQUEST_ID_PATTERN.test(fromAppSync) ? fromAppSync : randomUUID();
+}
+
+function badResponse(reason: string, path: string): UpstreamBadResponse {
+  return new UpstreamBadResponse('The item service returned an unexpected response.', { reason, path });
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}
+
+/** Validates one item from the API and returns only the schema's fields. */
+export function toItem(value: unknown, path: string): Item {
+  const v = value as Record<string, unknown> | null;
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    typeof v.id !== 'string' ||
+    typeof v.name !== 'string' ||
+    typeof v.description !== 'string' ||
+    typeof v.priceCents !== 'number' ||
+    !Number.isSafeInteger(v.priceCents) ||
+    Math.abs(v.priceCents) > 2_147_483_647 || // GraphQL Int is 32-bit
+    !isStringArray(v.tags)
+  ) {
+    throw badResponse('item has an unexpected shape', path);
+  }
+  return { id: v.id, name: v.name, description: v.description, priceCents: v.priceCents, tags: [...v.tags] };
+}
+
+/** Validates a page from the API. */
+export function toItemPage(value: unknown, path: string): ItemPage {
+  const v = value as Record<string, unknown> | null;
+  if (typeof v !== 'object' || v === null || !Array.isArray(v.items)) {
+    throw badResponse('page has an unexpected shape', path);
+  }
+  const nextCursor = v.nextCursor ?? null;
+  if (nextCursor !== null && typeof nextCursor !== 'string') {
+    throw badResponse('nextCursor has an unexpected type', path);
+  }
+  return { items: v.items.map((item) => toItem(item, path)), nextCursor };
+}
+
+async function resolveItem(args: ResolverArguments, requestId: string): Promise<Item> {
+  const id = args.id;
+  if (typeof id !== 'string' || !ITEM_ID_PATTERN.test(id)) {
+    throw new BadRequest('id must be 1-64 characters of A-Z, a-z, 0-9, "_" or "-".', { argument: 'id' });
+  }
+  const path = `/v1/items/${encodeURIComponent(id)}`;
+  return toItem(await getJson(path, { requestId }), path);
+}
+
+async function resolveItems(args: ResolverArguments, requestId: string): Promise<ItemPage> {
+  const query = new URLSearchParams();
+  const { limit, cursor } = args;
+  if (limit !== undefined && limit !== null) {
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < MIN_LIMIT || limit > MAX_LIMIT) {
+      throw new BadRequest(`limit must be an integer between ${MIN_LIMIT} and ${MAX_LIMIT}.`, { argument: 'limit' });
+    }
+    query.set('limit', String(limit));
+  }
+  if (cursor !== undefined && cursor !== null) {
+    if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH) {
+      throw new BadRequest(`cursor must be a non-empty string of at most ${MAX_CURSOR_LENGTH} characters.`, {
+        argument: 'cursor',
+      });
+    }
+    query.set('cursor', cursor);
+  }
+  const qs = query.toString();
+  const path = qs ? `/v1/items?${qs}` : '/v1/items';
+  return toItemPage(await getJson(path, { requestId }), path);
+}
+
+export const handler = async (event: ResolverEvent): Promise<Item | ItemPage> => {
+  const started = Date.now();
+  const requestId = pickRequestId(event);
+  const parentTypeName = event?.info?.parentTypeName;
+  const fieldName = event?.info?.fieldName;
+  const args: ResolverArguments = event?.arguments ?? {};
+  try {
+    if (parentTypeName === 'Query' && fieldName === 'item') return await resolveItem(args, requestId);
+    if (parentTypeName === 'Query' && fieldName === 'items') return await resolveItems(args, requestId);
+    throw new UnsupportedField('This field is not supported by this resolver.', { parentTypeName, fieldName });
+  } catch (err) {
+    const error = toResolverError(err);
+    log(error.clientFault ? 'warn' : 'error', 'resolver failed', {
+      requestId,
+      field: `${parentTypeName}.${fieldName}`,
+      errorType: error.name,
+      message: error.message,
+      details: error.details,
+      cause: error.cause === undefined ? undefined : describeError(error.cause),
+      durationMs: Date.now() - started,
+    });
+    throw error;
+  }
+};
