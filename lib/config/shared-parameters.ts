@@ -7,7 +7,7 @@ import { AccountId, AppConfig, EnvironmentConfig } from './types';
  * `StringParameter.fromStringParameterArn`. Values known from config (account ids, CIDRs,
  * domain names, role names) are computed instead and never appear here.
  */
-export type SharedParameterKey = 'transit-gateway-id';
+export type SharedParameterKey = 'transit-gateway-id' | 'api-endpoint' | 'api-certificate-arn';
 
 /** One entry of the contract. */
 export interface SharedParameterSpec {
@@ -29,6 +29,18 @@ export const SHARED_PARAMETERS: Readonly<Record<SharedParameterKey, SharedParame
     description: 'Id of the environment\'s transit gateway, written by TransitHub in the network account.',
     owner: (config) => config.accounts.network,
     readers: (_config, env) => [env.apiAccount, ...consumerAccounts(env)],
+  },
+  'api-endpoint': {
+    key: 'api-endpoint',
+    description: 'HTTPS base URL of the internal API, written by ApiService once the service and its alias exist.',
+    owner: (_config, env) => env.apiAccount,
+    readers: (_config, env) => consumerAccounts(env),
+  },
+  'api-certificate-arn': {
+    key: 'api-certificate-arn',
+    description: 'ARN of the certificate on the API listener: a new certificate re-runs the consumers\' deploy-time health check.',
+    owner: (_config, env) => env.apiAccount,
+    readers: (_config, env) => consumerAccounts(env),
   },
 };
 

@@ -2,6 +2,8 @@ import { Stage, StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AppConfig, EnvironmentConfig } from '../config/types';
 import { ApiDnsStack } from '../stacks/api-dns-stack';
+import { ApiServiceStack } from '../stacks/api-service-stack';
+import { ConsumerAppStack } from '../stacks/consumer-app-stack';
 import { DelegationRoleStack } from '../stacks/delegation-role-stack';
 import { NetworkStack } from '../stacks/network-stack';
 import { TransitHubStack } from '../stacks/transit-hub-stack';
@@ -30,10 +32,14 @@ export class EnvironmentStage extends Stage {
   public readonly delegationRole: DelegationRoleStack;
   /** The API's subzone and certificate. */
   public readonly apiDns: ApiDnsStack;
+  /** The API service behind its internal NLB. */
+  public readonly apiService: ApiServiceStack;
   /** The API account's VPC. */
   public readonly apiNetwork: NetworkStack;
   /** One VPC per consumer account, by consumer name. */
   public readonly consumerNetworks: ReadonlyMap<string, NetworkStack>;
+  /** One GraphQL app per consumer account, by consumer name. */
+  public readonly consumerApps: ReadonlyMap<string, ConsumerAppStack>;
 
   constructor(scope: Construct, id: string, props: EnvironmentStageProps) {
     super(scope, id, { ...props, env: { region: props.config.region } });
@@ -91,5 +97,28 @@ export class EnvironmentStage extends Stage {
     if (this.transitHub) {
       for (const network of [this.apiNetwork, ...consumerNetworks.values()]) network.addStackDependency(this.transitHub);
     }
+
+    this.apiService = new ApiServiceStack(this, 'ApiService', {
+      ...common,
+      account: environment.apiAccount,
+      description: `${environment.name}: internal API on Fargate behind a TLS-only internal NLB`,
+      network: this.apiNetwork.network,
+      subdomain: this.apiDns.subdomain,
+    });
+
+    const consumerApps = new Map<string, ConsumerAppStack>();
+    for (const consumer of environment.consumers) {
+      const app = new ConsumerAppStack(this, `ConsumerApp-${consumer.name}`, {
+        ...common,
+        account: consumer.account,
+        description: `${environment.name}: GraphQL API of consumer ${consumer.name}, served from the internal API`,
+        consumer,
+        network: consumerNetworks.get(consumer.name)!.network,
+      });
+      // Its deploy-time health check calls the API: the service must be up first.
+      app.addStackDependency(this.apiService);
+      consumerApps.set(consumer.name, app);
+    }
+    this.consumerApps = consumerApps;
   }
 }

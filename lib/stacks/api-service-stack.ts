@@ -1,0 +1,98 @@
+import * as path from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { SHARED_PARAMETERS, sharedParameterName, sharedParameterPrincipals } from '../config/shared-parameters';
+import { EnvironmentConfig, ServiceConfig } from '../config/types';
+import { InternalNlbService } from '../constructs/internal-nlb-service';
+import { PrivateNetwork } from '../constructs/private-network';
+import { SharedParameter } from '../constructs/shared-parameter';
+import { DelegatedSubdomain } from '../constructs/delegated-subdomain';
+import { CONTAINER_PORT, DRAIN_TIMEOUT_MS, HEALTH_CHECK_PATH } from '../runtime/api-service/src/settings';
+import { AccountStack, AccountStackProps } from './account-stack';
+
+/** Where the API's container code lives (built as a Docker asset by default). */
+export const API_SERVICE_DIR = path.join(__dirname, '..', 'runtime', 'api-service');
+
+/** Properties of {@link ApiServiceStack}. */
+export interface ApiServiceStackProps extends AccountStackProps {
+  /** The environment. */
+  readonly environment: EnvironmentConfig;
+  /** The API VPC (from the ApiNetwork stack, same account). */
+  readonly network: PrivateNetwork;
+  /** The API's zone and certificate (from the ApiDns stack, same account). */
+  readonly subdomain: DelegatedSubdomain;
+}
+
+/** In the api account: the Fargate service behind the internal TLS NLB, and its DNS name. */
+export class ApiServiceStack extends AccountStack {
+  /** The service and its load balancer. */
+  public readonly api: InternalNlbService;
+  /** `https://<api domain>`, as published to the consumers. */
+  public readonly endpointUrl: string;
+
+  constructor(scope: Construct, id: string, props: ApiServiceStackProps) {
+    super(scope, id, props);
+    const { config, environment, network, subdomain } = props;
+    const service = environment.service;
+
+    this.api = new InternalNlbService(this, 'Api', {
+      vpc: network.vpc,
+      subnets: network.workloadSubnets,
+      vpcCidr: network.cidr,
+      certificate: subdomain.certificate,
+      clientCidrs: environment.consumers.map((c) => c.cidr),
+      image: this.containerImage(service),
+      containerPort: CONTAINER_PORT,
+      healthCheckPath: HEALTH_CHECK_PATH,
+      desiredCount: service.desiredCount,
+      minCapacity: service.minCapacity,
+      maxCapacity: service.maxCapacity,
+      cpu: service.cpu,
+      memoryLimitMiB: service.memoryMiB,
+      cpuArchitecture: service.architecture === 'ARM64' ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,
+      appDrainTime: Duration.millis(DRAIN_TIMEOUT_MS),
+      logRetention: service.logRetentionDays as logs.RetentionDays,
+      alarmTopic: service.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', service.alarmTopicArn) : undefined,
+    });
+
+    // Public zone, private answer: the alias resolves to the NLB's private IPs only.
+    const alias = new route53.ARecord(this, 'ApiAlias', {
+      zone: subdomain.zone,
+      target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.api.loadBalancer)),
+    });
+
+    this.endpointUrl = `https://${environment.apiDomain}`;
+    const endpoint = new SharedParameter(this, 'EndpointParameter', {
+      parameterName: sharedParameterName(config, environment, 'api-endpoint'),
+      value: this.endpointUrl,
+      description: SHARED_PARAMETERS['api-endpoint'].description,
+      readerAccounts: sharedParameterPrincipals(config, environment, 'api-endpoint'),
+    });
+    // Published once the name answers and the service exists, so a reader never sees a dead URL.
+    endpoint.node.addDependency(alias, this.api.service);
+    new SharedParameter(this, 'CertificateParameter', {
+      parameterName: sharedParameterName(config, environment, 'api-certificate-arn'),
+      value: subdomain.certificate.certificateArn,
+      description: SHARED_PARAMETERS['api-certificate-arn'].description,
+      readerAccounts: sharedParameterPrincipals(config, environment, 'api-certificate-arn'),
+    });
+  }
+
+  private containerImage(service: ServiceConfig): ecs.ContainerImage {
+    if (service.image.kind === 'ecr') {
+      const repository = ecr.Repository.fromRepositoryName(this, 'ImageRepository', service.image.repositoryName);
+      return ecs.ContainerImage.fromEcrRepository(repository, service.image.tag);
+    }
+    // Staged at synth (no Docker needed), built for the tasks' architecture at publish time.
+    return ecs.ContainerImage.fromAsset(API_SERVICE_DIR, {
+      platform: service.architecture === 'ARM64' ? ecrAssets.Platform.LINUX_ARM64 : ecrAssets.Platform.LINUX_AMD64,
+    });
+  }
+}

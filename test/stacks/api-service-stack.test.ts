@@ -1,0 +1,63 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { buildTestApp, configWith, resourcesOf, templateOf } from '../helpers';
+
+const { app, stages } = buildTestApp();
+const [dev] = stages;
+const service = templateOf(dev.apiService);
+
+describe('ApiService (api account)', () => {
+  test('deploys in the api account after its network and DNS', () => {
+    expect(dev.apiService.account).toBe('444444444444');
+    expect(dev.apiService.dependencies).toEqual(expect.arrayContaining([dev.apiNetwork, dev.apiDns]));
+  });
+
+  test('publishes the API name as an alias A record to the NLB in the subzone', () => {
+    service.hasResourceProperties('AWS::Route53::RecordSet', {
+      Name: 'api.dev.example.com.',
+      Type: 'A',
+      AliasTarget: { DNSName: Match.anyValue(), HostedZoneId: Match.anyValue() },
+    });
+    const [[, record]] = resourcesOf(service, 'AWS::Route53::RecordSet');
+    expect(JSON.stringify(record.Properties!.AliasTarget)).toMatch(/LoadBalancer.*DNSName/);
+  });
+
+  test('the listener uses the certificate from the DNS stack', () => {
+    const [[, listener]] = resourcesOf(service, 'AWS::ElasticLoadBalancingV2::Listener');
+    expect(JSON.stringify(listener.Properties!.Certificates)).toMatch(/Dev-ApiDns.*SubdomainCertificate/);
+  });
+
+  test('the NLB admits the environment\'s consumer CIDRs', () => {
+    const prodService = templateOf(stages[1].apiService);
+    const ingress = resourcesOf(prodService, 'AWS::EC2::SecurityGroup').flatMap(([, sg]) => (sg.Properties!.SecurityGroupIngress as { CidrIp: string }[]) ?? []);
+    expect(ingress.map((r) => r.CidrIp).sort()).toEqual(['10.120.0.0/20', '10.121.0.0/20']);
+  });
+
+  test('the image is a Docker asset of lib/runtime/api-service for the configured platform, staged without Docker', () => {
+    const assembly = app.synth();
+    const stackArtifact = assembly.getNestedAssembly(dev.artifactId).getStackByName(dev.apiService.stackName);
+    const assetManifest = stackArtifact.dependencies.find((d) => d.id.endsWith('.assets'));
+    expect(assetManifest).toBeDefined();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const manifest = require((assetManifest as unknown as { file: string }).file);
+    const images = Object.values(manifest.dockerImages) as { source: { directory: string; platform: string } }[];
+    expect(images).toHaveLength(1);
+    expect(images[0].source.platform).toBe('linux/arm64');
+    // Staged: the build context (Dockerfile and sources) was copied, nothing was built.
+    const staged = join(assembly.getNestedAssembly(dev.artifactId).directory, images[0].source.directory);
+    expect(readdirSync(staged).sort()).toEqual(expect.arrayContaining(['Dockerfile', 'package-lock.json', 'package.json', 'src']));
+    expect(readdirSync(staged)).not.toContain('node_modules');
+    expect(readdirSync(staged)).not.toContain('test');
+  });
+
+  test('an ECR image from config replaces the asset', () => {
+    const { stages: [ecrDev] } = buildTestApp(configWith((c) => {
+      c.environments[0].service = { ...c.environments[0].service, architecture: 'X86_64', image: { kind: 'ecr', repositoryName: 'team/internal-api', tag: 'v1.2.3' } };
+    }));
+    const t = templateOf(ecrDev.apiService);
+    const [[, taskDef]] = resourcesOf(t, 'AWS::ECS::TaskDefinition');
+    expect(JSON.stringify(taskDef.Properties!.ContainerDefinitions)).toMatch(/444444444444\.dkr\.ecr\.eu-west-1\..*team\/internal-api:v1\.2\.3/);
+    expect(taskDef.Properties!.RuntimePlatform).toEqual({ CpuArchitecture: 'X86_64', OperatingSystemFamily: 'LINUX' });
+  });
+});
