@@ -1,0 +1,200 @@
+import * as path from 'node:path';
+import { ArnFormat, CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as appsync from 'aws-cdk-lib/aws-appsync';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as triggers from 'aws-cdk-lib/triggers';
+import { Construct } from 'constructs';
+
+/** The resolver's source folder: handler, health check, and the AppSync schema. */
+export const RESOLVER_DIR = path.join(__dirname, '..', 'runtime', 'graphql-resolver');
+
+/** Properties of {@link GraphqlConsumer}. */
+export interface GraphqlConsumerProps {
+  /** The consumer VPC (isolated). */
+  readonly vpc: ec2.IVpc;
+  /** Subnets for the Lambda functions (the workload subnets). */
+  readonly subnets: ec2.SubnetSelection;
+  /** CIDR of the API VPC: the only destination the functions may reach (443). */
+  readonly apiCidr: string;
+  /** `https://<api domain>`, usually read from the shared parameter. */
+  readonly apiBaseUrl: string;
+  /** The GraphQL API's name. */
+  readonly apiName: string;
+  /**
+   * How callers authenticate to the GraphQL API.
+   * @default appsync.AuthorizationType.IAM
+   */
+  readonly authorizationType?: appsync.AuthorizationType.IAM | appsync.AuthorizationType.API_KEY;
+  /** Retention of the AppSync and Lambda logs. */
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * Values whose change must re-run the deploy-time health check (the API endpoint, its
+   * certificate, the network path). The check always re-runs when its own code changes.
+   * @default - none beyond the endpoint URL
+   */
+  readonly healthCheckInputs?: Record<string, string>;
+}
+
+/**
+ * An AppSync GraphQL API whose direct Lambda resolver, inside the consumer VPC, calls the internal
+ * API over the transit gateway; plus a deploy-time trigger that calls the API's /healthz through
+ * the same subnets and security group, failing the deployment with the broken layer's name.
+ */
+export class GraphqlConsumer extends Construct {
+  /** The GraphQL API. */
+  public readonly api: appsync.GraphqlApi;
+  /** The resolver function. */
+  public readonly resolver: nodejs.NodejsFunction;
+  /** The health-check function run by the trigger. */
+  public readonly healthCheck: nodejs.NodejsFunction;
+  /** The trigger that runs the health check during deployment. */
+  public readonly healthCheckTrigger: triggers.Trigger;
+  /** The functions' security group (egress 443 to the API VPC only). */
+  public readonly securityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: GraphqlConsumerProps) {
+    super(scope, id);
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'GraphQL resolver: HTTPS to the internal API VPC only',
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addEgressRule(ec2.Peer.ipv4(props.apiCidr), ec2.Port.tcp(443), 'HTTPS to the internal API');
+
+    const environment = { API_BASE_URL: props.apiBaseUrl, NODE_OPTIONS: '--enable-source-maps' };
+    this.resolver = this.vpcFunction('Resolver', 'handler.ts', props, {
+      // Well under AppSync's 30 s resolver limit; the client's own request timeout is 5 s.
+      timeout: Duration.seconds(10),
+      environment,
+    });
+    this.healthCheck = this.vpcFunction('HealthCheck', 'healthcheck.ts', props, {
+      // The check retries for up to 60 s while fresh targets register.
+      timeout: Duration.seconds(90),
+      environment,
+    });
+
+    this.api = new appsync.GraphqlApi(this, 'Api', {
+      name: props.apiName,
+      definition: appsync.Definition.fromFile(path.join(RESOLVER_DIR, 'schema.graphql')),
+      authorizationConfig: {
+        defaultAuthorization:
+          props.authorizationType === appsync.AuthorizationType.API_KEY
+            ? { authorizationType: appsync.AuthorizationType.API_KEY }
+            : { authorizationType: appsync.AuthorizationType.IAM },
+      },
+    });
+    // Logging is set on the L1: the L2's logConfig always adds a LogRetention custom resource
+    // (a Lambda with a managed-policy role) that would race the log group created below.
+    (this.api.node.defaultChild as appsync.CfnGraphQLApi).logConfig = {
+      cloudWatchLogsRoleArn: this.appSyncLogsRole().roleArn,
+      fieldLogLevel: appsync.FieldLogLevel.ERROR,
+      excludeVerboseContent: true,
+    };
+    new logs.LogGroup(this, 'ApiLogs', {
+      logGroupName: `/aws/appsync/apis/${this.api.apiId}`,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-ASC3',
+      reason:
+        'Request-level logging is on (ERROR level, with a CloudWatch role). Verbose content stays excluded on purpose: ' +
+        'it would write request headers, including x-api-key and SigV4 Authorization, into the logs.',
+    });
+    const dataSource = this.api.addLambdaDataSource('Internal', this.resolver);
+    Validations.of(dataSource).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.resolver.node.defaultChild as CfnResource)}.Arn>:*]`,
+      reason: 'AppSync may invoke the resolver function and its versions/aliases (the ":*" qualifier); no other function.',
+    });
+    // No mapping templates: direct Lambda resolvers hand AppSync's event to the handler as is.
+    for (const fieldName of ['item', 'items']) {
+      dataSource.createResolver(`Query${fieldName}`, { typeName: 'Query', fieldName });
+    }
+
+    this.healthCheckTrigger = new triggers.Trigger(this, 'HealthCheckTrigger', {
+      handler: this.healthCheck,
+      timeout: Duration.minutes(2),
+      invocationType: triggers.InvocationType.REQUEST_RESPONSE,
+      executeAfter: [this.resolver, this.api],
+    });
+    // A trigger re-runs when its handler version changes. Values resolved at deploy time (shared
+    // parameters) do not change the version, so they go on the trigger itself: any change is a
+    // custom-resource update, and the provider invokes the check again on every update.
+    const triggerResource = this.healthCheckTrigger.node.findChild('Default') as CustomResource;
+    (triggerResource.node.defaultChild as CfnResource).addPropertyOverride('CheckedInputs', {
+      apiBaseUrl: props.apiBaseUrl,
+      ...props.healthCheckInputs,
+    });
+  }
+
+  /** AppSync's logging role, limited to AppSync log groups (the API id is unknown until the API exists). */
+  private appSyncLogsRole(): iam.Role {
+    const role = new iam.Role(this, 'ApiLogsRole', {
+      assumedBy: new iam.ServicePrincipal('appsync.amazonaws.com'),
+      description: 'AppSync writes this API\'s request logs',
+    });
+    const stack = Stack.of(this);
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        // No CreateLogGroup: the stack creates the group, with its retention.
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws/appsync/apis/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      }),
+    );
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:aws:logs:${stack.region}:${stack.account}:log-group:/aws/appsync/apis/*]`,
+      reason: 'The API id is known only after the API exists, and the API needs this role first; the wildcard stays within AppSync API log groups of this account and region.',
+    });
+    return role;
+  }
+
+  /** A Lambda role: write to its own log group, manage its VPC network interfaces; nothing else. */
+  private functionRole(id: string, logGroup: logs.LogGroup): iam.Role {
+    const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(role);
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        // What AWSLambdaVPCAccessExecutionRole grants, without the managed policy's logs:* on "*".
+        actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+        resources: ['*'],
+      }),
+    );
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'Only the EC2 network-interface actions a VPC Lambda needs are on "*": the Describe* actions support no resource-level permissions and Lambda creates its ENIs in subnets chosen at run time (the same set as AWS\'s AWSLambdaVPCAccessExecutionRole).',
+    });
+    return role;
+  }
+
+  private vpcFunction(id: string, entryFile: string, props: GraphqlConsumerProps, options: Pick<nodejs.NodejsFunctionProps, 'timeout' | 'environment'>): nodejs.NodejsFunction {
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    return new nodejs.NodejsFunction(this, id, {
+      role: this.functionRole(id, logGroup),
+      entry: path.join(RESOLVER_DIR, 'src', entryFile),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      logGroup,
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      securityGroups: [this.securityGroup],
+      allowPublicSubnet: false,
+      bundling: {
+        // esbuild from devDependencies: no Docker at synth.
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        format: nodejs.OutputFormat.CJS,
+        // Node's own https only: nothing from the AWS SDK belongs in the bundle.
+        externalModules: [],
+      },
+      ...options,
+    });
+  }
+}

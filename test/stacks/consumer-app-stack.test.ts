@@ -1,0 +1,103 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { buildTestApp, configWith, resourcesOf, templateOf } from '../helpers';
+
+const { app, stages } = buildTestApp();
+const [dev] = stages;
+const consumerApp = dev.consumerApps.get('storefront')!;
+const t = templateOf(consumerApp);
+const functions = resourcesOf(t, 'AWS::Lambda::Function').filter(([id]) => /Resolver|HealthCheck/.test(id) && !id.startsWith('AWSCDK'));
+
+describe('ConsumerApp (consumer account)', () => {
+  test('deploys in the consumer account, after the API service it calls and its own network', () => {
+    expect(consumerApp.account).toBe('555555555555');
+    expect(consumerApp.dependencies).toEqual(expect.arrayContaining([dev.apiService, dev.consumerNetworks.get('storefront')]));
+  });
+
+  test('the resolver and the health check run in the consumer VPC\'s isolated workload subnets', () => {
+    expect(functions.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['GraphqlHealthCheck', 'GraphqlResolver']);
+    for (const [, fn] of functions) {
+      const vpcConfig = fn.Properties!.VpcConfig as { SubnetIds: unknown[]; SecurityGroupIds: unknown[] };
+      expect(JSON.stringify(vpcConfig.SubnetIds)).toMatch(/Dev-ConsumerNetwork-storefront.*workloadSubnet1.*workloadSubnet2/);
+      expect(vpcConfig.SubnetIds).toHaveLength(2);
+    }
+  });
+
+  test('their security group\'s only egress is 443 to the API VPC CIDR, and it admits nothing', () => {
+    const groups = resourcesOf(t, 'AWS::EC2::SecurityGroup');
+    expect(groups).toHaveLength(1);
+    const sg = groups[0][1].Properties!;
+    expect(sg.SecurityGroupEgress).toEqual([{ CidrIp: '10.10.0.0/20', Description: 'HTTPS to the internal API', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' }]);
+    expect(sg.SecurityGroupIngress).toBeUndefined();
+    t.resourceCountIs('AWS::EC2::SecurityGroupEgress', 0);
+    t.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+  });
+
+  test('the API base URL comes from the shared endpoint parameter', () => {
+    for (const [, fn] of functions) {
+      expect((fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables.API_BASE_URL).toEqual({ Ref: 'ApiEndpointParameter' });
+    }
+    t.hasParameter('ApiEndpointParameter', { Default: 'arn:aws:ssm:eu-west-1:444444444444:parameter/internal-api/dev/api-endpoint' });
+  });
+
+  test('the functions are Node 24 on ARM with no managed-policy roles', () => {
+    for (const [, fn] of functions) expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+    for (const [, role] of resourcesOf(t, 'AWS::IAM::Role').filter(([id]) => id.startsWith('Graphql'))) {
+      expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  test('AppSync uses IAM authorization by default, with logging and direct Lambda resolvers for item and items', () => {
+    t.hasResourceProperties('AWS::AppSync::GraphQLApi', {
+      AuthenticationType: 'AWS_IAM',
+      LogConfig: { FieldLogLevel: 'ERROR', CloudWatchLogsRoleArn: Match.anyValue() },
+    });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.objectLike({ 'Fn::Join': Match.anyValue() }), RetentionInDays: 30 });
+    const resolvers = resourcesOf(t, 'AWS::AppSync::Resolver').map(([, r]) => r.Properties!);
+    expect(resolvers.map((r) => `${r.TypeName}.${r.FieldName}`).sort()).toEqual(['Query.item', 'Query.items']);
+    for (const r of resolvers) {
+      expect(r.RequestMappingTemplate).toBeUndefined();
+      expect(r.ResponseMappingTemplate).toBeUndefined();
+    }
+    t.hasResourceProperties('AWS::AppSync::GraphQLSchema', { Definition: Match.stringLikeRegexp('item\\(id: ID!\\): Item') });
+  });
+
+  test('API_KEY authorization is configurable per consumer', () => {
+    const { stages: [keyDev] } = buildTestApp(configWith((c) => {
+      c.environments[0].consumers[0] = { ...c.environments[0].consumers[0], graphqlAuth: 'API_KEY' };
+    }));
+    templateOf(keyDev.consumerApps.get('storefront')!).hasResourceProperties('AWS::AppSync::GraphQLApi', { AuthenticationType: 'API_KEY' });
+  });
+
+  test('the deploy-time health check runs after the resolver and API, and again whenever what it checks changes', () => {
+    const [[triggerId, trigger]] = resourcesOf(t, 'Custom::Trigger');
+    expect(triggerId).toMatch(/HealthCheckTrigger/);
+    expect(trigger.Properties).toMatchObject({
+      InvocationType: 'RequestResponse',
+      ExecuteOnHandlerChange: true,
+      HandlerArn: { Ref: expect.stringMatching(/^GraphqlHealthCheckCurrentVersion/) },
+      CheckedInputs: {
+        apiBaseUrl: { Ref: 'ApiEndpointParameter' },
+        certificateArn: { Ref: 'ApiCertificateArnParameter' },
+        transitGatewayId: { Ref: 'TransitGatewayIdParameter' },
+        path: '10.20.0.0/20 -> 10.10.0.0/20:443',
+      },
+    });
+    expect(trigger.DependsOn!.some((d) => d.startsWith('GraphqlResolver'))).toBe(true);
+    expect(trigger.DependsOn!.some((d) => d.startsWith('GraphqlApi'))).toBe(true);
+  });
+
+  test('the bundles are produced by local esbuild (no Docker) and stay small', () => {
+    const assembly = app.synth().getNestedAssembly(dev.artifactId);
+    const stack = assembly.getStackByName(consumerApp.stackName);
+    const codeAssets = functions.map(([, fn]) => (fn.Properties!.Code as { S3Key: string }).S3Key.replace('.zip', ''));
+    for (const hash of codeAssets) {
+      const dir = join(assembly.directory, '..', `asset.${hash}`);
+      expect(existsSync(join(dir, 'index.js'))).toBe(true);
+      expect(readdirSync(dir).sort()).toEqual(['index.js', 'index.js.map']);
+      expect(statSync(join(dir, 'index.js')).size).toBeLessThan(64 * 1024);
+    }
+    expect(stack.stackName).toBe('Dev-ConsumerApp-storefront');
+  });
+});
