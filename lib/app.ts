@@ -3,11 +3,13 @@ import { assertValidConfig } from './config/validate';
 import { AppConfig } from './config/types';
 import { EnvironmentStage, stageIdFor } from './stages/environment-stage';
 import { addComplianceChecks } from './compliance/compliance';
+import { PipelineStack } from './pipeline/pipeline-stack';
 
 /** What {@link buildApp} returns: the app and its stages, for tests and the pipeline. */
 export interface BuiltApp {
   readonly app: App;
   readonly stages: readonly EnvironmentStage[];
+  readonly pipeline: PipelineStack;
 }
 
 /**
@@ -26,9 +28,16 @@ export function buildApp(config: AppConfig, appProps?: AppProps): BuiltApp {
       '@aws-cdk/core:failSynthOnValidationErrors': true,
     },
   });
+  // Top-level stages serve `cdk deploy 'Dev/*'` per account; the pipeline holds its own
+  // instances of the same class, deploying the same stack names.
   const stages = config.environments.map(
     (environment) => new EnvironmentStage(app, stageIdFor(environment), { config, environment }),
   );
+  const pipeline = new PipelineStack(app, 'Pipeline', {
+    config,
+    account: config.accounts.tools,
+    description: 'CDK pipeline: deploys every environment in order, dev to prod',
+  });
   addComplianceChecks(app);
-  return { app, stages };
+  return { app, stages, pipeline };
 }

@@ -1,0 +1,119 @@
+import { Stack } from 'aws-cdk-lib';
+import { SYNTH_COMMANDS } from '../../lib/pipeline/pipeline-stack';
+import { buildTestApp, resourcesOf, templateOf } from '../helpers';
+
+const { app, pipeline } = buildTestApp();
+const t = templateOf(pipeline);
+const [[, pipelineResource]] = resourcesOf(t, 'AWS::CodePipeline::Pipeline');
+type Action = { Name: string; RunOrder: number; ActionTypeId: { Category: string; Provider: string }; Configuration?: Record<string, unknown>; RoleArn?: unknown };
+const stages = (pipelineResource.Properties!.Stages as { Name: string; Actions: Action[] }[]);
+const stageNamed = (name: string) => stages.find((s) => s.Name === name)!;
+
+describe('PipelineStack (tools account)', () => {
+  test('lives in the tools account', () => {
+    expect(pipeline.account).toBe('111111111111');
+    expect(pipeline.region).toBe('eu-west-1');
+  });
+
+  test('stages run source, synth, self-mutation, assets, then each environment in config order', () => {
+    expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Assets', 'Dev', 'Prod']);
+  });
+
+  test('sources from the configured CodeStar connection, repository and branch', () => {
+    expect(stageNamed('Source').Actions[0]).toMatchObject({
+      ActionTypeId: { Category: 'Source', Provider: 'CodeStarSourceConnection' },
+      Configuration: {
+        ConnectionArn: 'arn:aws:codeconnections:eu-west-1:111111111111:connection/00000000-0000-0000-0000-000000000000',
+        FullRepositoryId: 'example-org/internal-api-cross-account',
+        BranchName: 'main',
+      },
+    });
+  });
+
+  test('synth runs npm ci, the type check and cdk synth, without Docker', () => {
+    expect(SYNTH_COMMANDS).toEqual(['npm ci', 'npm run build', 'npx cdk synth']);
+    const synthProject = resourcesOf(t, 'AWS::CodeBuild::Project').find(([id]) => id.includes('Synth'))![1];
+    const buildSpec = JSON.parse((synthProject.Properties!.Source as { BuildSpec: string }).BuildSpec);
+    expect(buildSpec.phases.build.commands).toEqual(SYNTH_COMMANDS);
+    expect((synthProject.Properties!.Environment as { PrivilegedMode: boolean }).PrivilegedMode).toBe(false);
+  });
+
+  test('only the image-asset publishing step runs privileged (Docker)', () => {
+    const privileged = resourcesOf(t, 'AWS::CodeBuild::Project')
+      .filter(([, p]) => (p.Properties!.Environment as { PrivilegedMode: boolean }).PrivilegedMode)
+      .map(([id]) => id);
+    expect(privileged).toHaveLength(1);
+    expect(privileged[0]).toMatch(/Docker/);
+  });
+
+  test('uses cross-account keys with rotation', () => {
+    t.resourceCountIs('AWS::KMS::Key', 1);
+    t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    const [[keyId]] = resourcesOf(t, 'AWS::KMS::Key');
+    const bucket = resourcesOf(t, 'AWS::S3::Bucket').find(([id]) => id.includes('ArtifactsBucket'))![1];
+    expect(JSON.stringify(bucket.Properties!.BucketEncryption)).toContain(keyId);
+    expect(bucket.Properties!.LoggingConfiguration).toMatchObject({ LogFilePrefix: 'artifacts/' });
+  });
+
+  test('self-mutation is on', () => {
+    expect(stageNamed('UpdatePipeline').Actions.map((a) => a.Name)).toEqual(['SelfMutate']);
+  });
+
+  test('prod waits for a permissions-broadening check, then a manual approval, before any deploy', () => {
+    const prod = stageNamed('Prod').Actions;
+    const order = (name: string) => prod.find((a) => a.Name === name)!.RunOrder;
+    const firstDeploy = Math.min(...prod.filter((a) => a.ActionTypeId.Category === 'Deploy').map((a) => a.RunOrder));
+    expect(order('CheckPermissionsBroadening.Check')).toBeLessThan(order('Promote-to-Prod'));
+    expect(prod.find((a) => a.Name === 'Promote-to-Prod')!.ActionTypeId.Category).toBe('Approval');
+    expect(order('Promote-to-Prod')).toBeLessThan(firstDeploy);
+    expect(stageNamed('Dev').Actions.some((a) => a.ActionTypeId.Category === 'Approval')).toBe(false);
+  });
+
+  test('within an environment, deploys follow the stack dependencies (the health check gates the stage)', () => {
+    const dev = stageNamed('Dev').Actions.filter((a) => a.Name.endsWith('.Deploy'));
+    const order = (stack: string) => dev.find((a) => a.Name === `${stack}.Deploy`)!.RunOrder;
+    expect(order('TransitHub')).toBeLessThan(order('ApiNetwork'));
+    expect(order('DelegationRole')).toBeLessThan(order('ApiDns'));
+    expect(order('ApiNetwork')).toBeLessThan(order('ApiService'));
+    expect(order('ApiDns')).toBeLessThan(order('ApiService'));
+    // The consumer app (with the deploy-time health check) is the last thing in the stage.
+    expect(order('ConsumerApp-storefront')).toBe(Math.max(...dev.map((a) => a.RunOrder)));
+  });
+
+  test('each deploy action assumes the CDK deploy role of its own account', () => {
+    const dev = stageNamed('Dev').Actions.filter((a) => a.Name.endsWith('.Deploy'));
+    const accountOf = (name: string) => JSON.stringify(dev.find((a) => a.Name === `${name}.Deploy`)!.RoleArn).match(/iam::(\d{12}):role\/cdk-hnb659fds-deploy-role/)![1];
+    expect(accountOf('TransitHub')).toBe('222222222222');
+    expect(accountOf('DelegationRole')).toBe('333333333333');
+    expect(accountOf('ApiService')).toBe('444444444444');
+    expect(accountOf('ConsumerApp-storefront')).toBe('555555555555');
+  });
+
+  test('the pipeline deploys the same stack names as cdk deploy', () => {
+    const assembly = app.synth();
+    const names = (stageId: string) => assembly.getNestedAssembly(stageId).stacks.map((s) => s.stackName).sort();
+    const pipelineStages = pipeline.stages.map((s) => s.artifactId);
+    expect(names(pipelineStages[0])).toEqual(names('assembly-Dev'));
+    expect(names(pipelineStages[1])).toEqual(names('assembly-Prod'));
+  });
+});
+
+describe('no cross-account CloudFormation references', () => {
+  test('no template imports a value (Fn::ImportValue) or reads an output (Fn::GetStackOutput) of another account', () => {
+    const stacks = app.node.findAll().filter((c): c is Stack => c instanceof Stack);
+    expect(stacks.length).toBeGreaterThan(20);
+    const accountByName = new Map(stacks.map((s) => [s.stackName, s.account]));
+    let sameAccountReferences = 0;
+    for (const stack of stacks) {
+      const json = JSON.stringify(templateOf(stack).toJSON());
+      expect(json).not.toContain('Fn::ImportValue');
+      for (const match of json.matchAll(/"Fn::GetStackOutput":\{"StackName":"([^"]+)"/g)) {
+        expect({ reader: stack.node.path, source: match[1], account: accountByName.get(match[1]) }).toEqual({ reader: stack.node.path, source: match[1], account: stack.account });
+        sameAccountReferences++;
+      }
+      expect(json).not.toMatch(/"Fn::GetStackOutput":\{[^}]*"RoleArn"/);
+    }
+    // The service reads its VPC and certificate from stacks of its own account: the check saw them.
+    expect(sameAccountReferences).toBeGreaterThan(0);
+  });
+});
