@@ -1,0 +1,55 @@
+/**
+ * One concise line per hop per request, printed in path order:
+ *
+ *   graphql     POST /graphql 200 item 3.1ms rid=58aec42a
+ *   resolver    Query.item(id: "item-0001") -> ok 2.4ms rid=58aec42a
+ *   tls-front   conn#1 GET /v1/items/item-0001 -> tcp 127.0.0.1:8080 rid=58aec42a
+ *   api-service GET /v1/items/item-0001 200 0.3ms rid=58aec42a
+ *
+ * Every hop only knows its own part when it finishes (inner hops finish first), so lines that carry
+ * the request id of a GraphQL request still in flight are held back and written, sorted by hop,
+ * right after that request's `graphql` line. The request id travels as AppSync's
+ * `x-amzn-requestid` -> the handler's `x-request-id` -> the api-service's log. Lines without a
+ * request id (TLS handshakes, connection events) and lines of requests that did not come through
+ * the GraphQL endpoint are written at once.
+ */
+export type Hop = 'graphql' | 'resolver' | 'tls-front' | 'api-service' | 'stack';
+
+const PATH_ORDER: Record<Hop, number> = { graphql: 0, resolver: 1, 'tls-front': 2, 'api-service': 3, stack: 4 };
+
+/** The first 8 characters of a request id: enough to correlate the lines of one request. */
+export function shortId(id: string): string {
+  return id.slice(0, 8);
+}
+
+export class HopLog {
+  private readonly pending = new Map<string, Array<{ hop: Hop; text: string }>>();
+
+  constructor(private readonly write: (line: string) => void) {}
+
+  /** Starts holding back lines for `requestId` (called when a GraphQL request arrives). */
+  begin(requestId: string): void {
+    this.pending.set(requestId, []);
+  }
+
+  /** A hop's line; held back while the GraphQL request `requestId` is in flight. */
+  line(hop: Hop, text: string, requestId?: string): void {
+    const full = requestId === undefined ? text : `${text} rid=${shortId(requestId)}`;
+    const held = requestId === undefined ? undefined : this.pending.get(requestId);
+    if (held) held.push({ hop, text: full });
+    else this.emit(hop, full);
+  }
+
+  /** Writes the request's `graphql` line, then its held-back lines in path order. */
+  end(requestId: string, text: string): void {
+    const held = this.pending.get(requestId) ?? [];
+    this.pending.delete(requestId);
+    this.emit('graphql', `${text} rid=${shortId(requestId)}`);
+    const sorted = held.map((h, i) => ({ ...h, i })).sort((a, b) => PATH_ORDER[a.hop] - PATH_ORDER[b.hop] || a.i - b.i);
+    for (const h of sorted) this.emit(h.hop, h.text);
+  }
+
+  private emit(hop: Hop, text: string): void {
+    this.write(`${hop.padEnd(11)} ${text}`);
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * `npm start`: the whole data path on this machine, no AWS (see ./stack.ts):
+ *
+ *   GraphQL :4000 -> real Lambda handler -> TLS front :8443 (NLB stand-in) -> api-service :8080
+ *
+ *   node -r ts-node/register/transpile-only scripts/local/main.ts [options]
+ *
+ *   --graphql-port N   (env LOCAL_GRAPHQL_PORT, default 4000)
+ *   --tls-port N       (env LOCAL_TLS_PORT,     default 8443)
+ *   --api-port N       (env LOCAL_API_PORT,     default 8080)      0 = any free port
+ *   --api-name NAME    (env LOCAL_API_NAME,     default api.dev.example.com, from lib/config/environments.ts)
+ *   --cert-name NAME   certificate name for the TLS front (default: the API name; another name
+ *                      shows host name verification failing)
+ *   --quiet            no per-request hop lines
+ *
+ * Stops cleanly on Ctrl-C / SIGTERM (exit 0): servers closed, the resolver's agent destroyed,
+ * ports released.
+ */
+import { relative } from 'node:path';
+import { DEFAULT_API_NAME, LocalStack, PortRole, PortUnavailableError, startLocalStack } from './stack';
+
+export interface CliOptions {
+  readonly graphqlPort: number;
+  readonly tlsFrontPort: number;
+  readonly apiPort: number;
+  readonly apiName: string;
+  readonly certificateName?: string;
+  readonly quiet: boolean;
+  readonly help: boolean;
+}
+
+export const DEFAULT_PORTS = { graphql: 4000, tlsFront: 8443, api: 8080 } as const;
+
+const PORT_FLAGS: Record<PortRole, { flag: string; env: string }> = {
+  graphql: { flag: '--graphql-port', env: 'LOCAL_GRAPHQL_PORT' },
+  'tls-front': { flag: '--tls-port', env: 'LOCAL_TLS_PORT' },
+  api: { flag: '--api-port', env: 'LOCAL_API_PORT' },
+};
+
+const USAGE = `usage: npm start -- [--graphql-port N] [--tls-port N] [--api-port N] [--api-name NAME] [--cert-name NAME] [--quiet]
+  ports: env LOCAL_GRAPHQL_PORT / LOCAL_TLS_PORT / LOCAL_API_PORT (defaults 4000 / 8443 / 8080; 0 = any free port)
+  API name: env LOCAL_API_NAME (default ${DEFAULT_API_NAME})`;
+
+function port(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = /^[0-9]{1,5}$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= 0 && value <= 65_535)) throw new Error(`${name} must be a port number 0..65535, got "${raw}"`);
+  return value;
+}
+
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
+  const flags = new Map<string, string>();
+  let quiet = false;
+  let help = false;
+  const valued = new Set(['--graphql-port', '--tls-port', '--api-port', '--api-name', '--cert-name']);
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    if (arg === '--quiet' || arg === '-q') {
+      quiet = true;
+      continue;
+    }
+    if (arg === '--help' || arg === '-h') {
+      help = true;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    if (!valued.has(name)) throw new Error(`unknown option "${arg}"\n${USAGE}`);
+    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+    if (value === undefined) throw new Error(`option ${name} needs a value\n${USAGE}`);
+    flags.set(name, value);
+  }
+  const pick = (flag: string, envName: string): [string, string | undefined] =>
+    flags.has(flag) ? [flag, flags.get(flag)] : [envName, env[envName]];
+  return {
+    graphqlPort: port(...pick('--graphql-port', 'LOCAL_GRAPHQL_PORT'), DEFAULT_PORTS.graphql),
+    tlsFrontPort: port(...pick('--tls-port', 'LOCAL_TLS_PORT'), DEFAULT_PORTS.tlsFront),
+    apiPort: port(...pick('--api-port', 'LOCAL_API_PORT'), DEFAULT_PORTS.api),
+    apiName: flags.get('--api-name') ?? (env.LOCAL_API_NAME || DEFAULT_API_NAME),
+    certificateName: flags.get('--cert-name'),
+    quiet,
+    help,
+  };
+}
+
+function timestamp(): string {
+  const d = new Date();
+  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+function banner(stack: LocalStack): string {
+  const ca = relative(process.cwd(), stack.caFile) || stack.caFile;
+  const certNote =
+    stack.certificateName === stack.apiName
+      ? `certificate for ${stack.certificateName}`
+      : `certificate for ${stack.certificateName} (does NOT match ${stack.apiName}: queries will fail TLS verification)`;
+  return [
+    '',
+    'Local stack is up (no AWS): GraphQL -> resolver (real Lambda handler) -> TLS front (NLB stand-in) -> api-service',
+    `  GraphQL      ${stack.graphqlUrl}   (schema lib/runtime/graphql-resolver/schema.graphql)`,
+    `  TLS front    ${stack.host}:${stack.tlsFrontPort}, ${certNote}, CA ${ca}`,
+    `  api-service  ${stack.apiUrl}`,
+    `  resolver env API_BASE_URL=${stack.apiBaseUrl} API_CONNECT_HOST=${stack.host} API_CONNECT_PORT=${stack.tlsFrontPort} API_CA_FILE=${ca}`,
+    '',
+    'Try:',
+    `  ${stack.curlCommand}`,
+    'or straight through the TLS front:',
+    `  ${stack.curlTlsFrontCommand}`,
+    '',
+    'One line per hop per request below (rid = first 8 characters of the request id). Ctrl-C to stop.',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  let options: CliOptions;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(`error: ${(err as Error).message}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return;
+  }
+
+  let stack: LocalStack;
+  try {
+    stack = await startLocalStack({
+      graphqlPort: options.graphqlPort,
+      tlsFrontPort: options.tlsFrontPort,
+      apiPort: options.apiPort,
+      apiName: options.apiName,
+      certificateName: options.certificateName,
+      log: options.quiet ? () => undefined : (line) => console.log(`${timestamp()} ${line}`),
+    });
+  } catch (err) {
+    if (err instanceof PortUnavailableError) {
+      const { flag, env } = PORT_FLAGS[err.role];
+      console.error(`error: ${err.message}.\n       Use ${flag} N or ${env}=N (0 = any free port).`);
+    } else {
+      console.error(`error: could not start the local stack: ${(err as Error).message}`);
+    }
+    process.exitCode = 1;
+    return;
+  }
+  console.log(banner(stack));
+
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      console.error(`${signal} again: exiting now`);
+      process.exit(130);
+    }
+    stopping = true;
+    console.log(`${timestamp()} stack       ${signal}: stopping`);
+    // Safety net only: everything is closed below, so the process normally exits on its own.
+    setTimeout(() => {
+      console.error('still running 5 s after stop; forcing exit');
+      process.exit(1);
+    }, 5_000).unref();
+    stack.stop().then(
+      () => {
+        const s = stack.stats();
+        console.log(
+          `${timestamp()} stack       stopped: ${s.graphqlRequests} GraphQL requests, ${s.resolverInvocations} resolver ` +
+            `invocations, ${s.tlsHandshakes} TLS handshakes, ${s.apiRequests} api-service requests; ` +
+            `ports ${stack.graphqlPort}, ${stack.tlsFrontPort}, ${stack.apiPort} released`,
+        );
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        process.exitCode = 0;
+      },
+      (err: unknown) => {
+        console.error(`error while stopping: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+if (require.main === module) void main();

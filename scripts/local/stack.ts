@@ -1,0 +1,279 @@
+/**
+ * The whole data path on one machine, no AWS:
+ *
+ *   client --HTTP--> GraphQL endpoint (graphql-http, AppSync's schema file)
+ *                      --invoke--> the real Lambda handler (graphql-resolver/src/handler.ts)
+ *                        --HTTPS, keep-alive, CA + host name verified--> TLS front (NLB TLS listener stand-in)
+ *                          --plain TCP--> api-service (lib/runtime/api-service, in-process)
+ *
+ * Everything listens on 127.0.0.1 only. `startLocalStack()` is used by `npm start`
+ * (scripts/local/main.ts), by test/local and by scripts/local/measure.ts.
+ *
+ * One stack per process at a time: like in a Lambda execution environment, the resolver's
+ * configuration and keep-alive agent are module-level state, configured here through the same
+ * environment variables as in AWS (API_BASE_URL, API_CA_FILE, API_CONNECT_HOST, API_CONNECT_PORT).
+ */
+import { join } from 'node:path';
+import { ApiServer, createApiServer } from '../../lib/runtime/api-service/src/app';
+import { createLogger } from '../../lib/runtime/api-service/src/logger';
+import { exampleConfig } from '../../lib/config/environments';
+import { getAgentStats, getConfig, resetApiClient } from '../../lib/runtime/graphql-resolver/src/api-client';
+import { GRAPHQL_PATH, GraphqlServer, startGraphqlServer } from './graphql-server';
+import { Hop, HopLog } from './hop-log';
+import { createLocalPki } from './pki';
+import { TlsFront, startTlsFront } from './tls-front';
+
+export const LOCAL_HOST = '127.0.0.1';
+export const REPO_ROOT = join(__dirname, '..', '..');
+/** Generated CA / certificate / key go here (ignored by git). */
+export const DEFAULT_STATE_DIR = join(REPO_ROOT, '.local');
+/** The API name of the example config's first environment (`api.dev.example.com`). */
+export const DEFAULT_API_NAME = exampleConfig.environments[0].apiDomain;
+
+export type { Hop };
+export type PortRole = 'graphql' | 'tls-front' | 'api';
+
+export interface LocalStackOptions {
+  /** Name the resolver calls (`https://<apiName>`) and verifies the certificate against. */
+  readonly apiName?: string;
+  /** Name in the TLS front's certificate. Defaults to `apiName`; set a different one to see verification fail. */
+  readonly certificateName?: string;
+  /** Ports on 127.0.0.1; 0 (the default) picks a free one. */
+  readonly graphqlPort?: number;
+  readonly tlsFrontPort?: number;
+  readonly apiPort?: number;
+  /** Where ca.pem, tls-front.pem and tls-front-key.pem are written. Default: `<repo>/.local`. */
+  readonly stateDir?: string;
+  /** Receives one line per hop per request (`<hop> <message>`, see ./hop-log.ts). Default: console.log. */
+  readonly log?: (line: string) => void;
+  /** Resolver per-request deadline (API_TIMEOUT_MS); the handler's default (5 s) if unset. */
+  readonly apiTimeoutMs?: number;
+}
+
+export interface LocalStackStats {
+  readonly graphqlRequests: number;
+  readonly resolverInvocations: number;
+  readonly resolverErrors: number;
+  /** TLS connections the resolver's agent opened (since start). */
+  readonly resolverConnectionsOpened: number;
+  /** Completed TLS handshakes at the front (`secureConnection`). */
+  readonly tlsHandshakes: number;
+  readonly tlsHandshakeFailures: number;
+  readonly tlsOpenConnections: number;
+  /** Requests answered by the api-service. */
+  readonly apiRequests: number;
+}
+
+export interface LocalStack {
+  readonly host: string;
+  /** e.g. http://127.0.0.1:4000/graphql */
+  readonly graphqlUrl: string;
+  /** The api-service itself, plain HTTP (what the NLB targets), e.g. http://127.0.0.1:8080 */
+  readonly apiUrl: string;
+  /** What the resolver is configured with (API_BASE_URL), e.g. https://api.dev.example.com */
+  readonly apiBaseUrl: string;
+  readonly apiName: string;
+  readonly certificateName: string;
+  readonly graphqlPort: number;
+  readonly tlsFrontPort: number;
+  readonly apiPort: number;
+  /** The CA to trust (API_CA_FILE). */
+  readonly caFile: string;
+  /** A ready-to-paste query. */
+  readonly curlCommand: string;
+  /** A ready-to-paste request through the TLS front with verification on (curl --resolve). */
+  readonly curlTlsFrontCommand: string;
+  stats(): LocalStackStats;
+  /** Closes every server and connection and destroys the resolver's agent. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** A port could not be bound; `role` says which server. */
+export class PortUnavailableError extends Error {
+  constructor(
+    readonly role: PortRole,
+    readonly port: number,
+    readonly code: string,
+  ) {
+    super(
+      code === 'EADDRINUSE'
+        ? `port ${port} (${role}) on ${LOCAL_HOST} is already in use — stop whatever listens there or choose another port`
+        : `cannot listen on ${LOCAL_HOST}:${port} (${role}): ${code}`,
+    );
+    this.name = 'PortUnavailableError';
+  }
+}
+
+const RESOLVER_ENV = ['API_BASE_URL', 'API_CA_PEM', 'API_CA_FILE', 'API_CONNECT_HOST', 'API_CONNECT_PORT', 'API_TIMEOUT_MS'];
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
+
+let running = false;
+
+async function bind<T>(role: PortRole, port: number, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') throw new PortUnavailableError(role, port, code);
+    throw err;
+  }
+}
+
+function checkPort(name: string, value: number | undefined): number {
+  const port = value ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`${name} must be an integer 0..65535, got ${value}`);
+  return port;
+}
+
+/** Formats the api-service's JSON log lines as one concise hop line. */
+function apiServiceSink(hopLog: HopLog, countRequest: () => void): (json: string) => void {
+  return (json) => {
+    let rec: Record<string, unknown>;
+    try {
+      rec = JSON.parse(json) as Record<string, unknown>;
+    } catch {
+      hopLog.line('api-service', json);
+      return;
+    }
+    if (rec.msg === 'request') {
+      countRequest();
+      const rid = typeof rec.requestId === 'string' ? rec.requestId : undefined;
+      const aborted = rec.aborted === true ? ' (aborted)' : '';
+      hopLog.line('api-service', `${rec.method} ${rec.path} ${rec.status} ${rec.durationMs}ms${aborted}`, rid);
+      return;
+    }
+    const { level, msg, ...rest } = rec;
+    delete rest.time;
+    hopLog.line('api-service', `${level} ${msg}${Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : ''}`);
+  };
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  if (running) {
+    throw new Error('a local stack is already running in this process (the resolver client is process-wide state)');
+  }
+  const apiName = options.apiName ?? DEFAULT_API_NAME;
+  const certificateName = options.certificateName ?? apiName;
+  for (const [what, name] of [
+    ['apiName', apiName],
+    ['certificateName', certificateName],
+  ]) {
+    if (!DNS_NAME.test(name)) throw new Error(`${what} must be a DNS name, got "${name}"`);
+  }
+  const graphqlPort = checkPort('graphqlPort', options.graphqlPort);
+  const tlsFrontPort = checkPort('tlsFrontPort', options.tlsFrontPort);
+  const apiPort = checkPort('apiPort', options.apiPort);
+  const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
+  const hopLog = new HopLog(options.log ?? ((line: string) => console.log(line)));
+
+  running = true;
+  const savedEnv = new Map(RESOLVER_ENV.map((k) => [k, process.env[k]]));
+  const restoreEnv = (): void => {
+    for (const [k, v] of savedEnv) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+
+  let apiRequests = 0;
+  let api: ApiServer | undefined;
+  let front: TlsFront | undefined;
+  let graphql: GraphqlServer | undefined;
+  let resolverConnectionsAtStop: number | undefined;
+
+  const shutdown = async (): Promise<void> => {
+    // Outside in: stop taking GraphQL requests, drop the resolver's pooled TLS connections,
+    // then the front and the service.
+    try {
+      await graphql?.close();
+      resolverConnectionsAtStop = getAgentStats().connectionsOpened;
+      resetApiClient();
+      await front?.close();
+      await api?.close();
+    } finally {
+      restoreEnv();
+      running = false;
+    }
+  };
+
+  try {
+    // 1. the api-service (same code as the container), plain HTTP on loopback
+    const apiServer = createApiServer({
+      logger: createLogger(apiServiceSink(hopLog, () => (apiRequests += 1))),
+    });
+    api = apiServer;
+    const apiAddress = await bind('api', apiPort, () => apiServer.listen(apiPort, LOCAL_HOST));
+
+    // 2. throw-away PKI and the TLS front
+    const pki = await createLocalPki(stateDir, certificateName);
+    front = await bind('tls-front', tlsFrontPort, () =>
+      startTlsFront({
+        key: pki.leaf.key,
+        cert: pki.leaf.cert,
+        host: LOCAL_HOST,
+        port: tlsFrontPort,
+        targetHost: LOCAL_HOST,
+        targetPort: apiAddress.port,
+        log: (line, requestId) => hopLog.line('tls-front', line, requestId),
+      }),
+    );
+
+    // 3. the resolver, configured exactly like in AWS except for where it connects to
+    for (const k of RESOLVER_ENV) delete process.env[k];
+    process.env.API_BASE_URL = `https://${apiName}`;
+    process.env.API_CA_FILE = pki.caFile;
+    process.env.API_CONNECT_HOST = LOCAL_HOST;
+    process.env.API_CONNECT_PORT = String(front.port);
+    if (options.apiTimeoutMs !== undefined) process.env.API_TIMEOUT_MS = String(options.apiTimeoutMs);
+    resetApiClient();
+    getConfig(); // fail now, not at the first query, if the configuration is invalid
+
+    // 4. the GraphQL endpoint
+    graphql = await bind('graphql', graphqlPort, () =>
+      startGraphqlServer({ host: LOCAL_HOST, port: graphqlPort, hopLog }),
+    );
+
+    const graphqlUrl = `http://${LOCAL_HOST}:${graphql.port}${GRAPHQL_PATH}`;
+    const frontPort = front.port;
+    const query = '{"query":"{ item(id: \\"item-0001\\") { id name priceCents } }"}';
+    let stopping: Promise<void> | undefined;
+    const stack: LocalStack = {
+      host: LOCAL_HOST,
+      graphqlUrl,
+      apiUrl: `http://${LOCAL_HOST}:${apiAddress.port}`,
+      apiBaseUrl: `https://${apiName}`,
+      apiName,
+      certificateName,
+      graphqlPort: graphql.port,
+      tlsFrontPort: frontPort,
+      apiPort: apiAddress.port,
+      caFile: pki.caFile,
+      curlCommand: `curl -s ${graphqlUrl} -H 'content-type: application/json' -d '${query}'`,
+      curlTlsFrontCommand:
+        `curl -s --cacert ${pki.caFile} --resolve ${apiName}:${frontPort}:${LOCAL_HOST} ` +
+        `https://${apiName}:${frontPort}/v1/items/item-0001`,
+      stats: () => {
+        const g = graphql?.stats();
+        const f = front?.stats();
+        return {
+          graphqlRequests: g?.requests ?? 0,
+          resolverInvocations: g?.invocations ?? 0,
+          resolverErrors: g?.invocationErrors ?? 0,
+          resolverConnectionsOpened: resolverConnectionsAtStop ?? getAgentStats().connectionsOpened,
+          tlsHandshakes: f?.handshakes ?? 0,
+          tlsHandshakeFailures: f?.handshakeFailures ?? 0,
+          tlsOpenConnections: f?.openConnections ?? 0,
+          apiRequests,
+        };
+      },
+      stop: () => {
+        stopping ??= shutdown();
+        return stopping;
+      },
+    };
+    return stack;
+  } catch (err) {
+    await shutdown().catch(() => undefined);
+    throw err;
+  }
+}
