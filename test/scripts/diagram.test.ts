@@ -1,0 +1,106 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exampleConfig } from '../../lib/config/environments';
+import { AppConfig } from '../../lib/config/types';
+import { run } from '../../scripts/diagram/main';
+import { blockMatches, currentBlock, END_MARKER, replaceBlock, START_MARKER } from '../../scripts/diagram/readme';
+import { renderDiagram } from '../../scripts/diagram/render';
+
+const README = join(__dirname, '..', '..', 'README.md');
+
+const small: AppConfig = {
+  ...exampleConfig,
+  accounts: { tools: '100000000001', network: '100000000002', dns: '100000000003' },
+  parentZone: { id: 'Z1', name: 'corp.test' },
+  environments: [
+    {
+      ...exampleConfig.environments[0],
+      name: 'qa',
+      apiAccount: '100000000004',
+      apiDomain: 'api.qa.corp.test',
+      consumers: [
+        { name: 'web-shop', account: '100000000005', cidr: '10.20.0.0/20' },
+        { name: 'billing', account: '100000000006', cidr: '10.21.0.0/20', graphqlAuth: 'API_KEY' },
+      ],
+      transitGateway: { mode: 'import', transitGatewayId: 'tgw-0123456789abcdef0' },
+    },
+  ],
+};
+
+describe('renderDiagram', () => {
+  const diagram = renderDiagram(small);
+
+  test('is a Mermaid flowchart naming every account, consumer and domain', () => {
+    expect(diagram.startsWith('flowchart LR\n')).toBe(true);
+    for (const text of ['100000000001', '100000000002', '100000000003', '100000000004', '100000000005', '100000000006', 'web-shop', 'billing', 'api.qa.corp.test', 'corp.test', 'tgw-0123456789abcdef0', 'API_KEY auth']) {
+      expect(diagram).toContain(text);
+    }
+  });
+
+  test('draws each consumer to its transit gateway and the TGW to the NLB', () => {
+    expect(diagram).toContain('qa__consumer__web_shop__lambda -- "HTTPS api.qa.corp.test" --> qa__tgw');
+    expect(diagram).toContain('qa__consumer__billing__lambda -- "HTTPS api.qa.corp.test" --> qa__tgw');
+    expect(diagram).toContain('qa__tgw --> qa__nlb');
+    expect(diagram).toContain('parent_zone -- "NS delegation" --> qa__zone');
+  });
+
+  test('an imported TGW is drawn in its environment, not in the network account', () => {
+    const network = diagram.slice(diagram.indexOf('subgraph network'), diagram.indexOf('subgraph env__qa'));
+    expect(network).toContain('network account 100000000002');
+    expect(network).not.toContain('qa__tgw');
+    expect(diagram).toContain('qa__tgw(("existing Transit Gateway<br/>tgw-0123456789abcdef0');
+    expect(renderDiagram(exampleConfig)).toContain('subgraph network["network account 222222222222"]\n    dev__tgw(("Transit Gateway<br/>dev"))');
+  });
+
+  test('is deterministic', () => {
+    expect(renderDiagram(structuredClone(small))).toBe(diagram);
+    expect(renderDiagram(exampleConfig)).toBe(renderDiagram(structuredClone(exampleConfig)));
+  });
+
+  test('every node id is a plain identifier', () => {
+    const ids = [...diagram.matchAll(/^\s*(?:subgraph\s+)?([^\s[(]+)[[(]/gm)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThan(10);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_]+$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('README block', () => {
+  const readme = `# Title\n\nintro\n${START_MARKER}\nold\n${END_MARKER}\n\nmore\n`;
+
+  test('replaceBlock swaps only the text between the markers for a mermaid fence', () => {
+    const updated = replaceBlock(readme, 'flowchart LR\n  a --> b\n');
+    expect(updated).toBe(`# Title\n\nintro\n${START_MARKER}\n\`\`\`mermaid\nflowchart LR\n  a --> b\n\`\`\`\n${END_MARKER}\n\nmore\n`);
+    expect(blockMatches(updated, 'flowchart LR\n  a --> b\n')).toBe(true);
+    expect(blockMatches(updated, 'flowchart LR\n  a --> c\n')).toBe(false);
+    expect(replaceBlock(updated, 'flowchart LR\n  a --> b\n')).toBe(updated);
+  });
+
+  test('no markers: no block; malformed markers are an error', () => {
+    expect(currentBlock('# nothing here')).toBeUndefined();
+    expect(() => replaceBlock('# nothing here', 'x')).toThrow('no <!-- diagram:start -->');
+    expect(() => currentBlock(`${START_MARKER}\n${START_MARKER}\n${END_MARKER}`)).toThrow('exactly one');
+  });
+
+  test('the CLI --check fails on a stale block and passes after --write', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'diagram-')), 'README.md');
+    writeFileSync(file, readme);
+    const err: string[] = [];
+    const io = { out: () => {}, err: (l: string) => err.push(l) };
+    expect(run(['--check', '--readme', file], io)).toBe(1);
+    expect(err.join('\n')).toContain('diagram is stale');
+    expect(run(['--write', '--readme', file], io)).toBe(0);
+    expect(run(['--check', '--readme', file], io)).toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain(renderDiagram(exampleConfig));
+  });
+});
+
+const readmeText = existsSync(README) ? readFileSync(README, 'utf8') : '';
+if (currentBlock(readmeText) === undefined) {
+  test.todo(`README.md has no ${START_MARKER} / ${END_MARKER} markers yet: add them around the architecture diagram and run \`npm run diagram -- --write\`; this test then checks the block is up to date`);
+} else {
+  test("README.md's architecture diagram matches renderDiagram(exampleConfig) (else: npm run diagram -- --write)", () => {
+    expect(currentBlock(readmeText)?.replace(/\r\n/g, '\n').trim()).toBe(`\`\`\`mermaid\n${renderDiagram(exampleConfig)}\`\`\``);
+  });
+}
