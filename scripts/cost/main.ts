@@ -1,0 +1,158 @@
+/**
+ * Monthly cost estimate of the synthesized app, per environment, and of four alternative designs.
+ *
+ *   node -r ts-node/register/transpile-only scripts/cost/main.ts \
+ *     [--assembly cdk.out] [--workload cost/workload.json] [--prices cost/prices/<region>.json] [--json out.json]
+ *
+ * Reads the cloud assembly that `npx cdk synth` writes; see cost/README.md for the model.
+ */
+import { writeFileSync } from 'node:fs';
+import { AssemblyNotFoundError, readAssembly, SHARED_ENVIRONMENT } from './assembly';
+import { countBillable, EnvironmentCounts } from './count';
+import { comparisonTable, estimateTable, money, quantity, table } from './format';
+import { loadPrices, loadWorkload, PriceTable, Workload, workloadFor } from './inputs';
+import { Alternative, compare, Comparison, Estimate, priceAlternatives, priceEnvironment, servesTraffic, trafficGB } from './price';
+
+export interface CliOptions {
+  readonly assembly: string;
+  readonly workload: string;
+  readonly prices?: string;
+  readonly json?: string;
+}
+
+export interface Io {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+const USAGE = 'usage: scripts/cost/main.ts [--assembly cdk.out] [--workload cost/workload.json] [--prices cost/prices/<region>.json] [--json out.json]';
+
+class UsageError extends Error {}
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const options: { assembly: string; workload: string; prices?: string; json?: string } = { assembly: 'cdk.out', workload: 'cost/workload.json' };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const name = flag.replace(/^--/, '');
+    if (!['assembly', 'workload', 'prices', 'json'].includes(name) || !flag.startsWith('--')) throw new UsageError(`unknown argument ${flag}\n${USAGE}`);
+    const value = argv[++i];
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value\n${USAGE}`);
+    options[name as keyof typeof options] = value;
+  }
+  return options;
+}
+
+/** The one region of the stacks (environment-agnostic stacks ignored). */
+export function regionOf(counts: readonly EnvironmentCounts[]): string | undefined {
+  const regions = [...new Set(counts.flatMap((c) => c.regions))].filter((r) => r !== 'unknown-region');
+  if (regions.length > 1) throw new UsageError(`The stacks span several regions (${regions.join(', ')}); pass --prices for one of them.`);
+  return regions[0];
+}
+
+/** The machine-readable result (`--json`). */
+export interface CostReport {
+  readonly region: string;
+  readonly prices: { readonly file: string; readonly retrieved: string; readonly retrievalNote?: string; readonly sources: string[] };
+  readonly workloadFile: string;
+  readonly warnings: string[];
+  readonly environments: {
+    readonly environment: string;
+    readonly counts: EnvironmentCounts;
+    readonly workload: Workload;
+    readonly estimate: Estimate;
+    readonly alternatives?: Alternative[];
+    readonly comparison?: Comparison;
+  }[];
+  readonly total: number;
+}
+
+export function buildReport(options: CliOptions): CostReport {
+  const stacks = readAssembly(options.assembly);
+  const counts = countBillable(stacks);
+  // Stages in manifest order, the top-level (pipeline) stacks last.
+  const environments = Object.keys(counts).sort((a, b) => Number(a === SHARED_ENVIRONMENT) - Number(b === SHARED_ENVIRONMENT));
+  const region = regionOf(Object.values(counts));
+  if (!region && !options.prices) throw new UsageError('Could not tell the region from the stacks (environment-agnostic); pass --prices cost/prices/<region>.json.');
+  const pricesFile = options.prices ?? `cost/prices/${region}.json`;
+  const prices: PriceTable = loadPrices(pricesFile);
+  const warnings = region && prices.region !== region ? [`the stacks are in ${region} but ${pricesFile} is for ${prices.region}`] : [];
+  const workloadFile = loadWorkload(options.workload);
+
+  const rows = environments.map((environment) => {
+    const envCounts = counts[environment];
+    const workload = workloadFor(workloadFile, environment);
+    const estimate = priceEnvironment(envCounts, workload, prices);
+    if (!servesTraffic(envCounts)) return { environment, counts: envCounts, workload, estimate };
+    const { alternatives } = priceAlternatives(workload, prices, envCounts);
+    return { environment, counts: envCounts, workload, estimate, alternatives, comparison: compare(estimate, alternatives) };
+  });
+  const sources = [...new Set(Object.values(prices.items).map((i) => i.source))].sort();
+  return {
+    region: region ?? prices.region,
+    prices: { file: pricesFile, retrieved: prices.retrieved, retrievalNote: prices.retrievalNote, sources },
+    workloadFile: options.workload,
+    warnings,
+    environments: rows,
+    total: rows.reduce((sum, r) => sum + r.estimate.total, 0),
+  };
+}
+
+export function renderReport(report: CostReport): string {
+  const out: string[] = [];
+  const first = report.environments.find((e) => e.alternatives)?.workload ?? report.environments[0]?.workload;
+  out.push('Monthly cost estimate (USD, on-demand list prices, 730 h/month, account free tiers not applied)');
+  out.push(`Region ${report.region}; prices ${report.prices.file}, retrieved ${report.prices.retrieved} (see the note at the end)`);
+  for (const warning of report.warnings) out.push(`warning: ${warning}`);
+  if (first) {
+    const gb = trafficGB(first);
+    out.push(
+      `Workload ${report.workloadFile}: ${quantity(first.requestsPerMonth)} requests/month, ${first.avgRequestKiB} KiB in + ${first.avgResponseKiB} KiB out ` +
+        `(${quantity(gb.total)} GB), ${first.newTlsConnectionsPerSecond} new TLS conn/s, ${first.avgActiveConnections} active conns`,
+    );
+  }
+  for (const env of report.environments) {
+    const c = env.counts;
+    out.push('', `== ${env.environment}: ${c.stacks.length} stacks, accounts ${c.accounts.join(', ')} ==`);
+    out.push(
+      `counted: ${c.nlbs} NLB, ${c.interfaceEndpoints} interface endpoints (${c.interfaceEndpointAzs} endpoint-AZs), ${c.transitGateways} TGW, ` +
+        `${c.tgwAttachments} TGW attachments, ${c.fargate.ARM64.tasks + c.fargate.X86_64.tasks} Fargate tasks, ${c.hostedZones} hosted zones, ` +
+        `${c.appSyncApis} AppSync APIs, ${c.lambdaFunctions} Lambda functions (${c.resolverFunctions.length} resolvers), ${c.kmsKeys} KMS keys, ` +
+        `${c.pipelines.length} pipelines, ${c.logGroups} log groups, ${c.alarms} alarms, ${c.customMetrics} custom metrics, ${c.advancedSsmParameters} advanced SSM parameters; ` +
+        `shape: ${c.shape.consumers} consumers x ${c.shape.azs} AZs`,
+    );
+    out.push(env.estimate.lineItems.length > 0 ? estimateTable(env.estimate) : 'no billable resources counted');
+    for (const warning of c.warnings) out.push(`warning: ${warning}`);
+    if (env.comparison) {
+      out.push('', `-- ${env.environment}: this design vs alternatives (only the items that differ) --`);
+      out.push(comparisonTable(env.comparison));
+    }
+  }
+  out.push('', '== All environments ==');
+  out.push(table(['environment', 'monthly'], [...report.environments.map((e) => [e.environment, money(e.estimate.total)]), ['total', money(report.total)]]));
+  out.push('', `Prices retrieved ${report.prices.retrieved}. ${report.prices.retrievalNote ?? ''}`.trimEnd());
+  out.push('Sources:', ...report.prices.sources.map((s) => `  ${s}`));
+  return out.join('\n');
+}
+
+/** Runs the CLI; returns the exit code. */
+export function run(argv: readonly string[], io: Io = { out: (l) => console.log(l), err: (l) => console.error(l) }): number {
+  try {
+    const options = parseArgs(argv);
+    const report = buildReport(options);
+    io.out(renderReport(report));
+    if (options.json) {
+      writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
+      io.out(`\nwrote ${options.json}`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof AssemblyNotFoundError || error instanceof UsageError) {
+      io.err(`error: ${error.message}`);
+      return error instanceof UsageError ? 2 : 1;
+    }
+    io.err(`error: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) process.exit(run(process.argv.slice(2)));
