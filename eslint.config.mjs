@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['cdk.out/**', 'node_modules/**', '**/node_modules/**', '**/dist/**', '.local/**', 'coverage/**', 'bench-results/**'] },
+  { ignores: ['cdk.out/**', 'cdk.out.*/**', 'node_modules/**', '**/node_modules/**', '**/dist/**', '.local/**', 'coverage/**', 'bench-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

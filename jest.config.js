@@ -6,7 +6,7 @@ module.exports = {
   transform: {
     '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
-  modulePathIgnorePatterns: ['<rootDir>/cdk.out', '/node_modules/', '/dist/'],
+  modulePathIgnorePatterns: ['<rootDir>/cdk.out', '<rootDir>/cdk.out.validate', '/node_modules/', '/dist/'],
   // Synth-heavy suites share two cores; more workers only add memory.
   maxWorkers: 2,
   testTimeout: 60000,

@@ -11,15 +11,17 @@ import { ConfigValidationError } from '../lib/config/validate';
  * `-c config=path/to/config.json` swaps in another configuration (same shape as AppConfig);
  * without it the committed example in lib/config/environments.ts is used.
  */
+const context = JSON.parse(process.env.CDK_CONTEXT_JSON ?? '{}') as Record<string, unknown>;
+
 function loadConfig(): AppConfig {
-  const context = JSON.parse(process.env.CDK_CONTEXT_JSON ?? '{}') as Record<string, unknown>;
   const path = context.config;
   if (typeof path !== 'string' || path === '') return exampleConfig;
   return JSON.parse(readFileSync(path, 'utf8')) as AppConfig;
 }
 
 try {
-  const { app } = buildApp(loadConfig());
+  // `-c compliance=full` (npm run validate) adds NIST 800-53 R5 and cfn-guard to AwsSolutions.
+  const { app } = buildApp(loadConfig(), undefined, context.compliance === 'full' ? 'full' : 'standard');
   app.synth();
 } catch (error) {
   if (error instanceof ConfigValidationError) {

@@ -2,7 +2,7 @@ import { App, AppProps } from 'aws-cdk-lib';
 import { assertValidConfig } from './config/validate';
 import { AppConfig } from './config/types';
 import { EnvironmentStage, stageIdFor } from './stages/environment-stage';
-import { addComplianceChecks } from './compliance/compliance';
+import { addComplianceChecks, ComplianceLevel } from './compliance/compliance';
 import { PipelineStack } from './pipeline/pipeline-stack';
 
 /** What {@link buildApp} returns: the app and its stages, for tests and the pipeline. */
@@ -16,7 +16,7 @@ export interface BuiltApp {
  * Validates the configuration (every problem at once, before any construct exists), then builds
  * one Stage per environment and registers the compliance checks once, on the App.
  */
-export function buildApp(config: AppConfig, appProps?: AppProps): BuiltApp {
+export function buildApp(config: AppConfig, appProps?: AppProps, compliance: ComplianceLevel = 'standard'): BuiltApp {
   assertValidConfig(config);
   const app = new App({
     ...appProps,
@@ -38,6 +38,6 @@ export function buildApp(config: AppConfig, appProps?: AppProps): BuiltApp {
     account: config.accounts.tools,
     description: 'CDK pipeline: deploys every environment in order, dev to prod',
   });
-  addComplianceChecks(app);
+  addComplianceChecks(app, compliance);
   return { app, stages, pipeline };
 }

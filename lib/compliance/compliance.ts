@@ -1,10 +1,53 @@
-import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { App, CustomResourceProviderBase, Validations } from 'aws-cdk-lib';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 
 /**
- * Registers the cdk-nag packs once, on the App. In cdk-nag v3 a registration on the App reaches
- * the stacks inside every Stage; registering on a Stage as well would report each finding twice.
+ * Which checks run at synth.
+ * - `standard`: cdk-nag AwsSolutions (every synth, every test).
+ * - `full`: also cdk-nag NIST 800-53 R5 and the cfn-guard Control Tower proactive controls
+ *   (`npm run validate`, run by CI).
  */
-export function addComplianceChecks(app: App): void {
+export type ComplianceLevel = 'standard' | 'full';
+
+/**
+ * Registers the checks once, on the App. In cdk-nag v3 a registration on the App reaches the
+ * stacks inside every Stage; registering on a Stage as well would report each finding twice.
+ */
+export function addComplianceChecks(app: App, level: ComplianceLevel = 'standard'): void {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  if (level === 'full') {
+    Validations.of(app).addPlugins(new NIST80053R5Checks(app), new CfnGuardValidator());
+  }
+  acknowledgeAppWide(app);
+  acknowledgeCdkProviders(app);
+}
+
+/** Rules whose subject is a project-wide choice, each with the reason it holds everywhere. */
+function acknowledgeAppWide(app: App): void {
+  Validations.of(app).acknowledge(
+    {
+      id: 'NIST.800.53.R5::NIST.800.53.R5-IAMNoInlinePolicy',
+      reason:
+        'CDK writes each role\'s grants as an inline policy attached to that one role and deployed with it; customer-managed policies would add shared objects that drift, without narrowing any permission.',
+    },
+    {
+      id: 'cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
+      reason:
+        'Retention is a per-environment setting (service.logRetentionDays; flow logs 30 days) chosen for cost; organisations bound by a one-year rule (CT.CLOUDWATCH.PR.2) set 365 there.',
+    },
+  );
+}
+
+/**
+ * CDK's own deploy-time custom-resource providers (zone delegation, default-SG restriction,
+ * triggers) are Lambdas outside any VPC that call AWS APIs once per deployment.
+ */
+function acknowledgeCdkProviders(app: App): void {
+  for (const provider of app.node.findAll().filter((c) => c instanceof CustomResourceProviderBase)) {
+    Validations.of(provider).acknowledge({
+      id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
+      reason: 'A CDK custom-resource provider that calls AWS APIs (Route 53, EC2, Lambda) during deployment only; in the isolated VPCs it would need NAT or more endpoints.',
+    });
+  }
 }

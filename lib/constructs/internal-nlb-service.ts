@@ -9,6 +9,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { acknowledgeLogBucket, acknowledgeLogTargetBucket, LOG_BUCKET_PROPS } from './log-bucket';
+import { StackEncryptionKey } from './stack-encryption-key';
 
 /** The TLS listener's port: the only port the load balancer opens. */
 export const TLS_PORT = 443;
@@ -105,7 +107,11 @@ export class InternalNlbService extends Construct {
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
 
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      encryptionKey: StackEncryptionKey.of(this),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       cpu: props.cpu,
       memoryLimitMiB: props.memoryLimitMiB,
@@ -117,6 +123,9 @@ export class InternalNlbService extends Construct {
       portMappings: [{ containerPort: props.containerPort, protocol: ecs.Protocol.TCP }],
       stopTimeout,
       readonlyRootFilesystem: true,
+      // The image's unprivileged `node` user, by uid so it holds for any image (and for the guard rule).
+      user: '1000',
+      memoryLimitMiB: props.memoryLimitMiB,
     });
     // The execution role pulls the image (ECR through the VPC endpoints) and writes logs; CDK
     // grants it exactly that. ecr:GetAuthorizationToken has no resource-level permissions.
@@ -168,7 +177,8 @@ export class InternalNlbService extends Construct {
       vpcSubnets: { subnets: subnets.subnets },
       crossZoneEnabled: true,
       securityGroups: [loadBalancerSecurityGroup],
-      deletionProtection: false,
+      // Deleting the API's load balancer is a deliberate act (README, teardown), never a side effect.
+      deletionProtection: true,
     });
     this.loadBalancer.logAccessLogs(accessLogs, 'nlb');
     this.connections = loadBalancerSecurityGroup.connections;
@@ -178,6 +188,10 @@ export class InternalNlbService extends Construct {
       protocol: elbv2.Protocol.TLS,
       certificates: [elbv2.ListenerCertificate.fromCertificateManager(props.certificate)],
       sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.TLS13_RES,
+    });
+    Validations.of(this.listener).acknowledge({
+      id: 'cdk-validator-cfnguard::elbv2_acm_certificate_required_check',
+      reason: 'The listener has the ACM certificate of the ApiDns stack; its ARN arrives as a cross-stack reference (Fn::GetStackOutput) that the rule cannot evaluate. Unit tests assert it.',
     });
     this.targetGroup = this.listener.addTargets('Api', {
       port: props.containerPort,
@@ -202,27 +216,17 @@ export class InternalNlbService extends Construct {
 
   private accessLogBucket(): s3.Bucket {
     const serverAccessLogs = new s3.Bucket(this, 'ServerAccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
+      ...LOG_BUCKET_PROPS,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(90) }],
-      removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(serverAccessLogs).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-S1',
-      reason: 'This bucket is the server-access-log target of the NLB access-log bucket; logging it too would need another bucket, without end.',
-    });
-    // NLB access logs support SSE-S3 (not the AWS-managed KMS key).
-    return new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
+    acknowledgeLogTargetBucket(serverAccessLogs);
+    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      ...LOG_BUCKET_PROPS,
       serverAccessLogsBucket: serverAccessLogs,
       serverAccessLogsPrefix: 'nlb-access-logs/',
-      lifecycleRules: [{ expiration: Duration.days(90) }],
-      removalPolicy: RemovalPolicy.RETAIN,
     });
+    acknowledgeLogBucket(accessLogs);
+    return accessLogs;
   }
 
   private createAlarms(props: InternalNlbServiceProps, logGroup: logs.ILogGroup): cloudwatch.Alarm[] {

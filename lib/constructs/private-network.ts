@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { cidrToId } from '../config/cidr';
+import { StackEncryptionKey } from './stack-encryption-key';
 
 /** Interface endpoints this construct knows how to add, by what runs in the VPC. */
 export type InterfaceEndpointName = 'ecr.api' | 'ecr.dkr' | 'logs';
@@ -80,6 +81,7 @@ export class PrivateNetwork extends Construct {
 
     const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: StackEncryptionKey.of(this),
       removalPolicy: RemovalPolicy.RETAIN,
     });
 

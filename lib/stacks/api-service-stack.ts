@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -13,6 +13,7 @@ import { EnvironmentConfig, ServiceConfig } from '../config/types';
 import { InternalNlbService } from '../constructs/internal-nlb-service';
 import { PrivateNetwork } from '../constructs/private-network';
 import { SharedParameter } from '../constructs/shared-parameter';
+import { StackEncryptionKey } from '../constructs/stack-encryption-key';
 import { DelegatedSubdomain } from '../constructs/delegated-subdomain';
 import { CONTAINER_PORT, DRAIN_TIMEOUT_MS, HEALTH_CHECK_PATH } from '../runtime/api-service/src/settings';
 import { AccountStack, AccountStackProps } from './account-stack';
@@ -59,7 +60,7 @@ export class ApiServiceStack extends AccountStack {
       cpuArchitecture: service.architecture === 'ARM64' ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,
       appDrainTime: Duration.millis(DRAIN_TIMEOUT_MS),
       logRetention: service.logRetentionDays as logs.RetentionDays,
-      alarmTopic: service.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', service.alarmTopicArn) : undefined,
+      alarmTopic: this.alarmTopic(service),
     });
 
     // Public zone, private answer: the alias resolves to the NLB's private IPs only.
@@ -83,6 +84,18 @@ export class ApiServiceStack extends AccountStack {
       description: SHARED_PARAMETERS['api-certificate-arn'].description,
       readerAccounts: sharedParameterPrincipals(config, environment, 'api-certificate-arn'),
     });
+  }
+
+  /** The configured topic, or one of this stack's own (encrypted, TLS-only) to subscribe to. */
+  private alarmTopic(service: ServiceConfig): sns.ITopic {
+    if (service.alarmTopicArn) return sns.Topic.fromTopicArn(this, 'AlarmTopic', service.alarmTopicArn);
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: `${this.stackName} alarms`,
+      masterKey: StackEncryptionKey.of(this),
+      enforceSSL: true,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: topic.topicArn, description: 'Subscribe on-call to this topic, or set service.alarmTopicArn.' });
+    return topic;
   }
 
   private containerImage(service: ServiceConfig): ecs.ContainerImage {

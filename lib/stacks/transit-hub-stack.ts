@@ -1,3 +1,4 @@
+import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ram from 'aws-cdk-lib/aws-ram';
 import { Construct } from 'constructs';
@@ -44,6 +45,10 @@ export class TransitHubStack extends AccountStack {
       dnsSupport: 'enable',
       vpnEcmpSupport: 'disable',
       tags: [{ key: 'Name', value: `${config.projectName}-${environment.name}` }],
+    });
+    Validations.of(this.transitGateway).acknowledge({
+      id: 'cdk-validator-cfnguard::ec2_transit_gateway_auto_vpc_attach_disabled_check',
+      reason: 'Only the environment\'s own accounts can attach (the RAM share names exactly them); manual acceptance would make every spoke deploy wait on the network account.',
     });
 
     const principals = sharedParameterPrincipals(config, environment, 'transit-gateway-id');

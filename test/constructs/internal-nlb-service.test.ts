@@ -69,6 +69,9 @@ describe('InternalNlbService', () => {
       Subnets: [{ Ref: Match.stringLikeRegexp('workloadSubnet1') }, { Ref: Match.stringLikeRegexp('workloadSubnet2') }],
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'load_balancing.cross_zone.enabled', Value: 'true' }]),
     });
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
+    });
   });
 
   test('the listener set is exactly one TLS:443 listener with a TLS 1.3 policy and the certificate (no port 80)', () => {
@@ -99,7 +102,9 @@ describe('InternalNlbService', () => {
       TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]),
     });
     t.hasResourceProperties('AWS::ECS::TaskDefinition', {
-      ContainerDefinitions: [Match.objectLike({ StopTimeout: 30, ReadonlyRootFilesystem: true, PortMappings: [{ ContainerPort: 8080, Protocol: 'tcp' }] })],
+      ContainerDefinitions: [
+        Match.objectLike({ StopTimeout: 30, ReadonlyRootFilesystem: true, User: '1000', Memory: 512, PortMappings: [{ ContainerPort: 8080, Protocol: 'tcp' }] }),
+      ],
     });
   });
 
@@ -149,7 +154,7 @@ describe('InternalNlbService', () => {
   test('the cluster has Container Insights; the task is ARM64 with a log group that expires', () => {
     t.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
     t.hasResourceProperties('AWS::ECS::TaskDefinition', { RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' }, Cpu: '256', Memory: '512' });
-    t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('StackEncryptionKey'), 'Arn'] } });
   });
 
   test('scales on CPU between the configured bounds', () => {

@@ -47,12 +47,22 @@ describe('PipelineStack (tools account)', () => {
   });
 
   test('uses cross-account keys with rotation', () => {
-    t.resourceCountIs('AWS::KMS::Key', 1);
-    t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-    const [[keyId]] = resourcesOf(t, 'AWS::KMS::Key');
+    const keys = resourcesOf(t, 'AWS::KMS::Key');
+    // The artifact key (shared with the target accounts) and the stack's log key.
+    expect(keys).toHaveLength(2);
+    for (const [, key] of keys) expect(key.Properties!.EnableKeyRotation).toBe(true);
     const bucket = resourcesOf(t, 'AWS::S3::Bucket').find(([id]) => id.includes('ArtifactsBucket'))![1];
-    expect(JSON.stringify(bucket.Properties!.BucketEncryption)).toContain(keyId);
-    expect(bucket.Properties!.LoggingConfiguration).toMatchObject({ LogFilePrefix: 'artifacts/' });
+    const [artifactKeyId, artifactKey] = keys.find(([id]) => JSON.stringify(bucket.Properties!.BucketEncryption).includes(id))!;
+    expect(artifactKeyId).toMatch(/ArtifactsBucketEncryptionKey/);
+    // Cross-account: the target accounts' deploy roles may decrypt the artifacts.
+    const keyPolicy = JSON.stringify(artifactKey.Properties!.KeyPolicy);
+    for (const account of ['222222222222', '333333333333', '444444444444', '555555555555', '666666666666', '777777777777', '888888888888']) {
+      expect(keyPolicy).toContain(`${account}:role/cdk-hnb659fds-deploy-role-${account}-eu-west-1`);
+    }
+    expect(bucket.Properties).toMatchObject({
+      LoggingConfiguration: { LogFilePrefix: 'artifacts/' },
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
   });
 
   test('self-mutation is on', () => {

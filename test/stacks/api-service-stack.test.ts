@@ -51,6 +51,18 @@ describe('ApiService (api account)', () => {
     expect(readdirSync(staged)).not.toContain('test');
   });
 
+  test('without a configured topic, alarms notify the stack\'s own encrypted, TLS-only topic', () => {
+    const [[topicId, topic]] = resourcesOf(service, 'AWS::SNS::Topic');
+    expect(JSON.stringify(topic.Properties!.KmsMasterKeyId)).toMatch(/StackEncryptionKey/);
+    service.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    const alarms = resourcesOf(service, 'AWS::CloudWatch::Alarm');
+    expect(alarms).toHaveLength(4);
+    for (const [, alarm] of alarms) expect(alarm.Properties!.AlarmActions).toEqual([{ Ref: topicId }]);
+    service.hasOutput('AlarmTopicArn', { Value: { Ref: topicId } });
+  });
+
   test('an ECR image from config replaces the asset', () => {
     const { stages: [ecrDev] } = buildTestApp(configWith((c) => {
       c.environments[0].service = { ...c.environments[0].service, architecture: 'X86_64', image: { kind: 'ecr', repositoryName: 'team/internal-api', tag: 'v1.2.3' } };

@@ -316,7 +316,9 @@ export async function runHealthCheck(options: HealthCheckOptions = {}): Promise<
 
     const elapsed = now() - started;
     const delay = backoffMs(attempt);
-    const giveUp = !failure.retryable || elapsed + delay >= deadlineMs;
+    // Stop when the next attempt could not have its full timeout: an attempt cut short by the
+    // deadline would fail as a timeout and hide the real diagnosis (a 503, a TLS error...).
+    const giveUp = !failure.retryable || elapsed + delay + attemptTimeoutMs > deadlineMs;
     log(giveUp ? 'error' : 'warn', 'health check attempt failed', { attempt, elapsedMs: elapsed, failure, raw });
     if (giveUp) {
       const seconds = Math.round(elapsed / 100) / 10;
