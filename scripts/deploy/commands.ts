@@ -1,0 +1,56 @@
+/**
+ * Prints the exact bootstrap and per-account deploy commands for the configuration, in deploy
+ * order, so the README's commands stay true for any account map: `npm run -s deploy-commands`.
+ * Profiles are named after the role of the account (tools, network, dns, <env>-api,
+ * <env>-<consumer>); rename them to yours.
+ */
+import { exampleConfig } from '../../lib/config/environments';
+import { AppConfig } from '../../lib/config/types';
+import { stageIdFor } from '../../lib/stages/environment-stage';
+
+/** The execution policy given to CloudFormation in every account (explicit, never implied). */
+export const EXECUTION_POLICY = 'arn:aws:iam::aws:policy/AdministratorAccess';
+
+/** `# comment` and command lines for bootstrapping and deploying every account. */
+export function deployCommands(config: AppConfig): string[] {
+  const lines: string[] = [];
+  const region = config.region;
+  const bootstrap = (account: string, profile: string, trust: boolean) =>
+    `npx cdk bootstrap aws://${account}/${region} --profile ${profile}` +
+    (trust ? ` --trust ${config.accounts.tools}` : '') +
+    ` --cloudformation-execution-policies ${EXECUTION_POLICY}`;
+
+  lines.push('# 1. Bootstrap every account once (the target accounts trust the tools account for the pipeline)');
+  const seen = new Set<string>();
+  const target = (account: string, profile: string) => {
+    if (seen.has(account)) return;
+    seen.add(account);
+    lines.push(bootstrap(account, profile, account !== config.accounts.tools));
+  };
+  target(config.accounts.tools, 'tools');
+  target(config.accounts.network, 'network');
+  target(config.accounts.dns, 'dns');
+  for (const env of config.environments) {
+    target(env.apiAccount, `${env.name}-api`);
+    for (const c of env.consumers) target(c.account, `${env.name}-${c.name}`);
+  }
+
+  lines.push('', '# 2a. Either: the pipeline (once; it then deploys every environment on each push and updates itself)');
+  lines.push('npx cdk deploy Pipeline --profile tools');
+
+  lines.push('', '# 2b. Or: each environment by hand, account by account, in this order (-e: only the named stacks)');
+  for (const env of config.environments) {
+    const stage = stageIdFor(env);
+    lines.push(`# ${env.name}`);
+    if (env.transitGateway.mode === 'create') lines.push(`npx cdk deploy -e '${stage}/TransitHub' --profile network`);
+    lines.push(`npx cdk deploy -e '${stage}/DelegationRole' --profile dns`);
+    for (const c of env.consumers) lines.push(`npx cdk deploy -e '${stage}/ConsumerNetwork-${c.name}' --profile ${env.name}-${c.name}`);
+    lines.push(`npx cdk deploy -e '${stage}/ApiNetwork' '${stage}/ApiDns' '${stage}/ApiService' --profile ${env.name}-api`);
+    for (const c of env.consumers) lines.push(`npx cdk deploy -e '${stage}/ConsumerApp-${c.name}' --profile ${env.name}-${c.name}`);
+  }
+  return lines;
+}
+
+if (require.main === module) {
+  console.log(deployCommands(exampleConfig).join('\n'));
+}

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Stack } from 'aws-cdk-lib';
+import { exampleConfig } from '../../lib/config/environments';
+import { deployCommands } from '../../scripts/deploy/commands';
+import { buildTestApp } from '../helpers';
+
+const commands = deployCommands(exampleConfig).filter((l) => l.startsWith('npx '));
+const { app } = buildTestApp();
+const stacks = app.node.findAll().filter((c): c is Stack => c instanceof Stack);
+/** The account behind each profile name the commands use. */
+const profileAccounts = new Map<string, string>([
+  ['tools', exampleConfig.accounts.tools],
+  ['network', exampleConfig.accounts.network],
+  ['dns', exampleConfig.accounts.dns],
+  ...exampleConfig.environments.flatMap((e) => [
+    [`${e.name}-api`, e.apiAccount] as [string, string],
+    ...e.consumers.map((c) => [`${e.name}-${c.name}`, c.account] as [string, string]),
+  ]),
+]);
+
+describe('deploy commands (README)', () => {
+  test('every account is bootstrapped once, trusting the tools account, with an explicit execution policy', () => {
+    const bootstraps = commands.filter((c) => c.startsWith('npx cdk bootstrap'));
+    expect(bootstraps).toHaveLength(profileAccounts.size);
+    for (const line of bootstraps) {
+      expect(line).toMatch(/--cloudformation-execution-policies arn:aws:iam::aws:policy\/\w+/);
+      if (!line.includes(`aws://${exampleConfig.accounts.tools}/`)) expect(line).toContain(`--trust ${exampleConfig.accounts.tools}`);
+    }
+  });
+
+  test('each deploy names existing stacks of the profile\'s account, and only those (-e)', () => {
+    const deploys = commands.filter((c) => c.startsWith('npx cdk deploy'));
+    for (const line of deploys) {
+      const profile = line.match(/--profile (\S+)/)![1];
+      const patterns = [...line.matchAll(/'([^']+)'|deploy (?:-e )?(Pipeline)\b/g)].map((m) => m[1] ?? m[2]);
+      expect(patterns.length).toBeGreaterThan(0);
+      for (const pattern of patterns) {
+        const stack = stacks.find((s) => s.node.path === pattern);
+        expect({ pattern, found: !!stack }).toEqual({ pattern, found: true });
+        expect({ pattern, account: stack!.account }).toEqual({ pattern, account: profileAccounts.get(profile) });
+      }
+      if (!line.includes('deploy Pipeline')) expect(line).toContain(' -e ');
+    }
+  });
+
+  test('the manual order respects every stack dependency', () => {
+    const order = commands.filter((c) => c.startsWith('npx cdk deploy -e')).flatMap((l) => [...l.matchAll(/'([^']+)'/g)].map((m) => m[1]));
+    const topLevel = stacks.filter((s) => !s.node.path.startsWith('Pipeline'));
+    expect(new Set(order)).toEqual(new Set(topLevel.map((s) => s.node.path)));
+    for (const stack of topLevel) {
+      for (const dependency of stack.dependencies) {
+        expect({ stack: stack.node.path, dependencyFirst: order.indexOf(dependency.node.path) < order.indexOf(stack.node.path) }).toEqual({ stack: stack.node.path, dependencyFirst: true });
+      }
+    }
+  });
+
+  test('the README shows exactly these commands', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    for (const line of commands) expect(readme).toContain(line);
+  });
+});
