@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, Stage } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { addComplianceChecks } from '../lib/compliance/compliance';
 import { buildApp } from '../lib/app';
@@ -22,6 +23,23 @@ describe('the whole app', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const report = require(join(app.outdir, 'validation-report.json'));
     expect(report.pluginReports.flatMap((r: { violations: unknown[] }) => r.violations)).toEqual([]);
+  });
+
+  test('no security-group rule in any stack admits or targets 0.0.0.0/0 or ::/0', () => {
+    const { app } = buildTestApp();
+    const stacks = app.node.findAll().filter((c): c is Stack => c instanceof Stack);
+    let rules = 0;
+    for (const stack of stacks) {
+      const t = Template.fromStack(stack);
+      const inline = Object.values(t.findResources('AWS::EC2::SecurityGroup')).flatMap((sg) => [...(sg.Properties.SecurityGroupIngress ?? []), ...(sg.Properties.SecurityGroupEgress ?? [])]);
+      const standalone = [...Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')), ...Object.values(t.findResources('AWS::EC2::SecurityGroupEgress'))].map((r) => r.Properties);
+      for (const rule of [...inline, ...standalone]) {
+        rules++;
+        expect({ stack: stack.node.path, cidr: rule.CidrIp }).not.toEqual({ stack: stack.node.path, cidr: '0.0.0.0/0' });
+        expect({ stack: stack.node.path, cidr: rule.CidrIpv6 }).not.toEqual({ stack: stack.node.path, cidr: '::/0' });
+      }
+    }
+    expect(rules).toBeGreaterThan(10);
   });
 
   test('cdk-nag registered once on the App reaches a violation planted inside a Stage, and reports it once', () => {

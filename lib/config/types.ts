@@ -32,6 +32,11 @@ export interface ConsumerConfig {
    * @default 'AWS_IAM'
    */
   readonly graphqlAuth?: 'AWS_IAM' | 'API_KEY';
+  /**
+   * With `API_KEY`: the key's expiry date, `YYYY-MM-DD` (AppSync allows at most 365 days ahead).
+   * A fixed date, not "now + n days", so synth stays reproducible; renew by moving it.
+   */
+  readonly apiKeyExpires?: string;
 }
 
 /** Where the API container image comes from. */

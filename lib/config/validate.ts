@@ -33,7 +33,9 @@ const CONSUMER_NAME = /^[a-z][a-z0-9-]{0,23}$/;
 const PROJECT_NAME = /^[a-z][a-z0-9-]{1,23}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
-const TGW_ID = /^tgw-[0-9a-f]{8,17}$/;
+const TGW_ID = /^tgw-([0-9a-f]{8}|[0-9a-f]{17})$/;
+/** Stage ids that other top-level constructs of the app already use. */
+const RESERVED_STAGE_IDS = ['Pipeline'];
 const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const CONNECTION_ARN = /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/;
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
@@ -132,6 +134,9 @@ export function validateConfig(config: AppConfig): ConfigProblem[] {
     if (!ENV_NAME.test(env.name)) {
       report(`environments[${index}].name`, env.name, 'use 1-16 lowercase letters or digits, starting with a letter (e.g. "dev"); it names the Stage.');
     }
+    if (RESERVED_STAGE_IDS.includes(env.name.charAt(0).toUpperCase() + env.name.slice(1))) {
+      report(`environments[${index}].name`, env.name, `"${env.name}" would name its Stage like the pipeline stack; choose another name.`);
+    }
     const earlier = seenEnvNames.get(env.name.toLowerCase());
     if (earlier !== undefined) {
       report(`environments[${index}].name`, env.name, `environment names must be unique; environments[${earlier}] is already "${env.name}". Rename one.`);
@@ -169,6 +174,9 @@ export function validateConfig(config: AppConfig): ConfigProblem[] {
       }
       if (consumerNames.has(consumer.name)) report(`${cat}.name`, consumer.name, 'consumer names must be unique within an environment; rename one.');
       consumerNames.add(consumer.name);
+      if (consumer.graphqlAuth === 'API_KEY' && !(consumer.apiKeyExpires && /^\d{4}-\d{2}-\d{2}$/.test(consumer.apiKeyExpires) && !Number.isNaN(Date.parse(consumer.apiKeyExpires)))) {
+        report(`${cat}.apiKeyExpires`, consumer.apiKeyExpires, 'API_KEY authorization needs the key\'s expiry date as "YYYY-MM-DD" (at most 365 days after the deploy); renew by moving the date and deploying.');
+      }
       if (consumerAccounts.has(consumer.account)) {
         report(`${cat}.account`, consumer.account, 'this account is already a consumer of this environment; list each consumer account once.');
       }
@@ -195,7 +203,7 @@ export function validateConfig(config: AppConfig): ConfigProblem[] {
       vpcsByGateway.set(gatewayKey, group);
     }
 
-    validateService(env, at, report);
+    validateService(env, at, config.region, report);
   });
 
   for (const group of vpcsByGateway.values()) {
@@ -241,7 +249,7 @@ function validateDomain(
   seenDomains.set(domain, `${at}.apiDomain`);
 }
 
-function validateService(env: EnvironmentConfig, at: string, report: (field: string, value: unknown, fix: string) => void): void {
+function validateService(env: EnvironmentConfig, at: string, region: string, report: (field: string, value: unknown, fix: string) => void): void {
   const s = env.service;
   const sat = `${at}.service`;
   if (!Number.isInteger(s.desiredCount) || s.desiredCount < 2) {
@@ -275,8 +283,9 @@ function validateService(env: EnvironmentConfig, at: string, report: (field: str
   } else if (s.image.kind !== 'asset') {
     report(`${sat}.image.kind`, (s.image as { kind: unknown }).kind, 'use "asset" (build from lib/runtime/api-service) or "ecr".');
   }
-  if (s.alarmTopicArn !== undefined && !new RegExp(`^arn:aws[a-z-]*:sns:[a-z0-9-]+:${env.apiAccount}:[A-Za-z0-9_-]{1,256}$`).test(s.alarmTopicArn)) {
-    report(`${sat}.alarmTopicArn`, s.alarmTopicArn, `use the ARN of an SNS topic in the api account ${env.apiAccount}, or omit it.`);
+  if (s.alarmTopicArn !== undefined && !new RegExp(`^arn:aws[a-z-]*:sns:${region}:${env.apiAccount}:[A-Za-z0-9_-]{1,256}$`).test(s.alarmTopicArn)) {
+    // CloudWatch alarms can only notify a topic in their own region.
+    report(`${sat}.alarmTopicArn`, s.alarmTopicArn, `use the ARN of an SNS topic in the api account ${env.apiAccount} and region ${region}, or omit it.`);
   }
 }
 

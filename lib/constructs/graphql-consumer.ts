@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ArnFormat, CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, CustomResource, Duration, Expiration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as appsync from 'aws-cdk-lib/aws-appsync';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,6 +12,12 @@ import { StackEncryptionKey } from './stack-encryption-key';
 
 /** The resolver's source folder: handler, health check, and the AppSync schema. */
 export const RESOLVER_DIR = path.join(__dirname, '..', 'runtime', 'graphql-resolver');
+
+/** The API key's expiry; required so the key does not silently lapse after AppSync's default 7 days. */
+function apiKeyExpiration(scope: Construct, expires: Date | undefined): Expiration {
+  if (!expires) throw new Error(`${scope.node.path}: API_KEY authorization needs apiKeyExpires; otherwise the key expires 7 days after the deploy.`);
+  return Expiration.atDate(expires);
+}
 
 /** Properties of {@link GraphqlConsumer}. */
 export interface GraphqlConsumerProps {
@@ -30,6 +36,11 @@ export interface GraphqlConsumerProps {
    * @default appsync.AuthorizationType.IAM
    */
   readonly authorizationType?: appsync.AuthorizationType.IAM | appsync.AuthorizationType.API_KEY;
+  /**
+   * Expiry of the API key (API_KEY authorization only); AppSync's default is 7 days after the deploy.
+   * @default - required with API_KEY
+   */
+  readonly apiKeyExpires?: Date;
   /** Retention of the AppSync and Lambda logs. */
   readonly logRetention: logs.RetentionDays;
   /**
@@ -84,7 +95,7 @@ export class GraphqlConsumer extends Construct {
       authorizationConfig: {
         defaultAuthorization:
           props.authorizationType === appsync.AuthorizationType.API_KEY
-            ? { authorizationType: appsync.AuthorizationType.API_KEY }
+            ? { authorizationType: appsync.AuthorizationType.API_KEY, apiKeyConfig: { expires: apiKeyExpiration(this, props.apiKeyExpires) } }
             : { authorizationType: appsync.AuthorizationType.IAM },
       },
     });

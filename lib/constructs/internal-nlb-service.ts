@@ -27,6 +27,8 @@ export interface InternalNlbServiceProps {
   readonly clientCidrs: readonly string[];
   /** CIDR of `vpc`, literal, for the tasks' HTTPS egress to the VPC endpoints. */
   readonly vpcCidr: string;
+  /** The region's S3 prefix list (ECR image layers through the S3 gateway endpoint). */
+  readonly s3PrefixListId: string;
   /** The container image. */
   readonly image: ecs.ContainerImage;
   /** The port the container listens on (plain HTTP; the NLB terminates TLS). */
@@ -149,10 +151,10 @@ export class InternalNlbService extends Construct {
     });
     // The fix the naive pattern lacks: the tasks admit the load balancer (traffic and health checks).
     loadBalancerSecurityGroup.connections.allowTo(taskSecurityGroup, ec2.Port.tcp(props.containerPort), 'NLB to the API container');
-    // Image pulls and logs go to the interface endpoints in this VPC, layers to the S3 gateway
-    // endpoint, whose prefix list cannot be named without a lookup. The VPC has no internet route.
+    // Image pulls and logs go to the interface endpoints in this VPC, layers to S3 through the
+    // gateway endpoint: nothing else, so a task cannot open connections into the consumer VPCs.
     taskSecurityGroup.addEgressRule(ec2.Peer.ipv4(props.vpcCidr), ec2.Port.tcp(443), 'HTTPS to the VPC interface endpoints');
-    taskSecurityGroup.addEgressRule(ec2.Peer.ipv4('0.0.0.0/0'), ec2.Port.tcp(443), 'HTTPS to the S3 gateway endpoint (ECR layers); no internet route exists');
+    taskSecurityGroup.addEgressRule(ec2.Peer.prefixList(props.s3PrefixListId), ec2.Port.tcp(443), 'HTTPS to S3 (ECR layers) via the gateway endpoint');
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster,
@@ -177,9 +179,17 @@ export class InternalNlbService extends Construct {
       vpcSubnets: { subnets: subnets.subnets },
       crossZoneEnabled: true,
       securityGroups: [loadBalancerSecurityGroup],
-      // Deleting the API's load balancer is a deliberate act (README, teardown), never a side effect.
-      deletionProtection: true,
+      // Not ELB deletion protection: if the stack's first create fails (say the circuit breaker
+      // rolls back), CloudFormation must delete this NLB, and a protected one leaves the stack in
+      // ROLLBACK_FAILED. The ApiService stack has termination protection instead.
+      deletionProtection: false,
     });
+    for (const id of ['NIST.800.53.R5::NIST.800.53.R5-ELBDeletionProtectionEnabled', 'cdk-validator-cfnguard::elbv2_deletion_protection_enabled_check']) {
+      Validations.of(this.loadBalancer).acknowledge({
+        id,
+        reason: 'Deletion protection would turn a failed first create into ROLLBACK_FAILED (CloudFormation cannot delete a protected load balancer); the stack holding it has termination protection instead.',
+      });
+    }
     this.loadBalancer.logAccessLogs(accessLogs, 'nlb');
     this.connections = loadBalancerSecurityGroup.connections;
 

@@ -1,7 +1,8 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { cidrToId } from '../config/cidr';
 import { StackEncryptionKey } from './stack-encryption-key';
@@ -68,6 +69,11 @@ export class PrivateNetwork extends Construct {
   public readonly endpointSecurityGroup?: ec2.SecurityGroup;
   /** The VPC's CIDR, as given (a literal, usable where `Fn::GetAtt` would break a rule check). */
   public readonly cidr: string;
+  /**
+   * Id of the region's S3 managed prefix list (where ECR image layers are served), for
+   * security-group egress; present when `ecrLayerS3Endpoint` is set.
+   */
+  public readonly s3PrefixListId?: string;
 
   constructor(scope: Construct, id: string, props: PrivateNetworkProps) {
     super(scope, id);
@@ -159,6 +165,43 @@ export class PrivateNetwork extends Construct {
           resources: [`arn:aws:s3:::prod-${this.vpc.stack.region}-starport-layer-bucket/*`],
         }),
       );
+      this.s3PrefixListId = this.lookUpS3PrefixList();
     }
+  }
+
+  /**
+   * The S3 prefix list id differs per region and is not an attribute of the endpoint: it is read
+   * at deploy time (never at synth) so the tasks' egress can name S3 instead of 0.0.0.0/0.
+   */
+  private lookUpS3PrefixList(): string {
+    const region = Stack.of(this).region;
+    const logGroup = new logs.LogGroup(this, 'S3PrefixListLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      encryptionKey: StackEncryptionKey.of(this),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Its own role: write to its own log group, read prefix lists; no managed policy.
+    const role = new iam.Role(this, 'S3PrefixListRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(role);
+    const lookup = new cr.AwsCustomResource(this, 'S3PrefixList', {
+      role,
+      logGroup,
+      onUpdate: {
+        service: 'EC2',
+        action: 'describeManagedPrefixLists',
+        parameters: { Filters: [{ Name: 'prefix-list-name', Values: [`com.amazonaws.${region}.s3`] }] },
+        physicalResourceId: cr.PhysicalResourceId.of(`s3-prefix-list-${region}`),
+        outputPaths: ['PrefixLists.0.PrefixListId'],
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['ec2:DescribeManagedPrefixLists'], resources: ['*'] }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+    Validations.of(lookup).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'ec2:DescribeManagedPrefixLists is a read-only Describe action with no resource-level permissions (Service Authorization Reference).',
+    });
+    return lookup.getResponseField('PrefixLists.0.PrefixListId');
   }
 }

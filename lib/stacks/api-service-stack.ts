@@ -21,6 +21,14 @@ import { AccountStack, AccountStackProps } from './account-stack';
 /** Where the API's container code lives (built as a Docker asset by default). */
 export const API_SERVICE_DIR = path.join(__dirname, '..', 'runtime', 'api-service');
 
+/** The API network's S3 prefix list; the API VPC is always built with the S3 gateway endpoint. */
+function requireS3PrefixList(network: PrivateNetwork): string {
+  if (!network.s3PrefixListId) {
+    throw new Error(`${network.node.path}: the API network needs ecrLayerS3Endpoint: Fargate pulls image layers from S3.`);
+  }
+  return network.s3PrefixListId;
+}
+
 /** Properties of {@link ApiServiceStack}. */
 export interface ApiServiceStackProps extends AccountStackProps {
   /** The environment. */
@@ -39,7 +47,8 @@ export class ApiServiceStack extends AccountStack {
   public readonly endpointUrl: string;
 
   constructor(scope: Construct, id: string, props: ApiServiceStackProps) {
-    super(scope, id, props);
+    // Deleting the API (and its load balancer) is a deliberate act: README, teardown.
+    super(scope, id, { terminationProtection: true, ...props });
     const { config, environment, network, subdomain } = props;
     const service = environment.service;
 
@@ -47,6 +56,7 @@ export class ApiServiceStack extends AccountStack {
       vpc: network.vpc,
       subnets: network.workloadSubnets,
       vpcCidr: network.cidr,
+      s3PrefixListId: requireS3PrefixList(network),
       certificate: subdomain.certificate,
       clientCidrs: environment.consumers.map((c) => c.cidr),
       image: this.containerImage(service),

@@ -74,7 +74,9 @@ export class EnvironmentStage extends Stage {
           account: consumer.account,
           description: `${environment.name}: isolated VPC of consumer ${consumer.name}`,
           cidr: consumer.cidr,
-          // A consumer reaches the API only, never another consumer.
+          // A consumer VPC routes to the API only. (At the gateway all attachments share its route
+          // table, so consumer-to-consumer isolation rests on these VPC routes and on the API's
+          // security groups, not on the TGW.)
           peerCidrs: [environment.apiCidr],
         }),
       );

@@ -28,6 +28,10 @@ describe('validateConfig', () => {
     ['a parent zone id that is not a Route 53 id', (c) => (c.parentZone.id = '/hostedzone/abc'), 'parentZone.id', /Route 53 hosted zone id/],
     ['desired count below 2', (c) => (c.environments[0].service = { ...c.environments[0].service, desiredCount: 1, minCapacity: 1 }), 'environments[dev].service.desiredCount', /at least 2 tasks/],
     ['an invalid Fargate memory size', (c) => (c.environments[0].service = { ...c.environments[0].service, memoryMiB: 4096 }), 'environments[dev].service.memoryMiB', /not a valid Fargate memory size for cpu 256/],
+    ['an imported TGW id of 10 hex digits', (c) => (c.environments[0].transitGateway = { mode: 'import', transitGatewayId: 'tgw-0123456789' }), 'environments[dev].transitGateway.transitGatewayId', /8 or 17 hex digits/],
+    ['an environment named like the pipeline stack', (c) => (c.environments[1].name = 'pipeline'), 'environments[1].name', /would name its Stage like the pipeline stack/],
+    ['an alarm topic in another region', (c) => (c.environments[0].service = { ...c.environments[0].service, alarmTopicArn: 'arn:aws:sns:us-east-1:444444444444:alerts' }), 'environments[dev].service.alarmTopicArn', /region eu-west-1/],
+    ['API_KEY auth without an expiry', (c) => (c.environments[0].consumers[0] = { ...c.environments[0].consumers[0], graphqlAuth: 'API_KEY' }), 'environments[dev].consumers[0].apiKeyExpires', /expiry date as "YYYY-MM-DD"/],
     ['an image tag of latest', (c) => (c.environments[0].service = { ...c.environments[0].service, image: { kind: 'ecr', repositoryName: 'team/api', tag: 'latest' } }), 'environments[dev].service.image.tag', /immutable tag/],
   ])('fails on %s, naming the field and the fix', (_name, edit, field, message) => {
     const problems = problemsAfter(edit);

@@ -29,6 +29,7 @@ function build(overrides: (network: PrivateNetwork, stack: Stack) => Partial<Int
     vpc: network.vpc,
     subnets: network.workloadSubnets,
     vpcCidr: network.cidr,
+    s3PrefixListId: 'pl-6da54004',
     certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:444444444444:certificate/abc'),
     clientCidrs: ['10.20.0.0/20', '10.21.0.0/20'],
     image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/api:1.0.0'),
@@ -70,7 +71,8 @@ describe('InternalNlbService', () => {
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'load_balancing.cross_zone.enabled', Value: 'true' }]),
     });
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
-      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
+      // Off on purpose: a protected NLB turns a failed first create into ROLLBACK_FAILED.
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'false' }]),
     });
   });
 
@@ -128,11 +130,23 @@ describe('InternalNlbService', () => {
     ]);
   });
 
-  test('no ingress rule anywhere from 0.0.0.0/0 or ::/0', () => {
-    for (const rule of allRules(t, 'Ingress')) {
+  test('no rule anywhere, ingress or egress, to or from 0.0.0.0/0 or ::/0', () => {
+    for (const rule of [...allRules(t, 'Ingress'), ...allRules(t, 'Egress')]) {
       expect(rule.CidrIp).not.toBe('0.0.0.0/0');
       expect(rule.CidrIpv6).not.toBe('::/0');
     }
+  });
+
+  test('the tasks may reach only the VPC endpoints and S3 (ECR layers), on 443', () => {
+    const inline = t.findResources('AWS::EC2::SecurityGroup')[taskSg].Properties.SecurityGroupEgress;
+    const standalone = Object.values(t.findResources('AWS::EC2::SecurityGroupEgress'))
+      .map((r) => r.Properties)
+      .filter((p) => JSON.stringify(p.GroupId).includes(taskSg))
+      .map(({ GroupId: _groupId, ...rule }) => rule);
+    expect([...inline, ...standalone]).toEqual([
+      { CidrIp: '10.10.0.0/20', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'HTTPS to the VPC interface endpoints' },
+      { DestinationPrefixListId: 'pl-6da54004', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'HTTPS to S3 (ECR layers) via the gateway endpoint' },
+    ]);
   });
 
   test('tasks run in the isolated subnets with no public IP, a circuit breaker with rollback, spread over AZs', () => {

@@ -106,6 +106,13 @@ describe('PrivateNetwork', () => {
     apiLike.resourceCountIs('AWS::EC2::VPCEndpoint', 4);
   });
 
+  test('reads the region\'s S3 prefix list at deploy time (for task egress), never at synth', () => {
+    apiLike.hasResourceProperties('Custom::AWS', {
+      Create: Match.serializedJson(Match.objectLike({ service: 'EC2', action: 'describeManagedPrefixLists', parameters: { Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.eu-west-1.s3'] }] } })),
+    });
+    consumerLike.resourceCountIs('Custom::AWS', 0);
+  });
+
   test('the endpoint security group admits 443 from the literal VPC CIDR only', () => {
     apiLike.hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('VPC interface endpoints'),

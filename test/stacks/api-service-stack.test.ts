@@ -8,8 +8,9 @@ const [dev] = stages;
 const service = templateOf(dev.apiService);
 
 describe('ApiService (api account)', () => {
-  test('deploys in the api account after its network and DNS', () => {
+  test('deploys in the api account after its network and DNS, with termination protection', () => {
     expect(dev.apiService.account).toBe('444444444444');
+    expect(dev.apiService.terminationProtection).toBe(true);
     expect(dev.apiService.dependencies).toEqual(expect.arrayContaining([dev.apiNetwork, dev.apiDns]));
   });
 

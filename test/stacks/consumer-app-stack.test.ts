@@ -65,9 +65,12 @@ describe('ConsumerApp (consumer account)', () => {
 
   test('API_KEY authorization is configurable per consumer', () => {
     const { stages: [keyDev] } = buildTestApp(configWith((c) => {
-      c.environments[0].consumers[0] = { ...c.environments[0].consumers[0], graphqlAuth: 'API_KEY' };
+      c.environments[0].consumers[0] = { ...c.environments[0].consumers[0], graphqlAuth: 'API_KEY', apiKeyExpires: '2027-06-30' };
     }));
-    templateOf(keyDev.consumerApps.get('storefront')!).hasResourceProperties('AWS::AppSync::GraphQLApi', { AuthenticationType: 'API_KEY' });
+    const keyed = templateOf(keyDev.consumerApps.get('storefront')!);
+    keyed.hasResourceProperties('AWS::AppSync::GraphQLApi', { AuthenticationType: 'API_KEY' });
+    // A fixed expiry from config (not AppSync's 7-day default, not "now + n", so synth is reproducible).
+    keyed.hasResourceProperties('AWS::AppSync::ApiKey', { Expires: Date.parse('2027-06-30T00:00:00Z') / 1000 });
   });
 
   test('the deploy-time health check runs after the resolver and API, and again whenever what it checks changes', () => {
