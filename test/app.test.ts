@@ -12,7 +12,7 @@ import { buildTestApp, CDK_JSON_CONTEXT, configWith } from './helpers';
 
 describe('the whole app', () => {
   test('synthesizes every stack of every environment with zero unacknowledged cdk-nag findings', () => {
-    const { app } = buildTestApp();
+    const { app } = buildTestApp(undefined, { cloudFormationValidation: true });
     // Error-level findings make synth throw ValidationFailed.
     const assembly = app.synth();
     const stackNames = assembly.nestedAssemblies.flatMap((a) => a.nestedAssembly.stacks.map((s) => s.stackName)).sort();

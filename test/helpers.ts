@@ -21,9 +21,17 @@ export function configWith(edit: (config: MutableConfig) => void = () => {}): Ap
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const CDK_JSON_CONTEXT: Record<string, unknown> = require('../cdk.json').context;
 
-/** Builds the whole app into a temporary directory (no cdk.out churn, tests can run in parallel). */
-export function buildTestApp(config: AppConfig = exampleConfig): BuiltApp {
-  return buildApp(config, { outdir: mkdtempSync(join(tmpdir(), 'cdk-test-')), context: CDK_JSON_CONTEXT });
+/**
+ * Builds the whole app into a temporary directory (no cdk.out churn, tests can run in parallel).
+ * aws-cdk-lib's built-in CloudFormation validation is about half of every synth; it stays on for
+ * `cdk synth`, CI and the whole-app test (`cloudFormationValidation: true`), off elsewhere.
+ */
+export function buildTestApp(config: AppConfig = exampleConfig, options: { cloudFormationValidation?: boolean } = {}): BuiltApp {
+  return buildApp(config, {
+    outdir: mkdtempSync(join(tmpdir(), 'cdk-test-')),
+    context: CDK_JSON_CONTEXT,
+    builtinCloudFormationValidation: options.cloudFormationValidation ?? false,
+  });
 }
 
 /** The synthesized template of one stack. */
