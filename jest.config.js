@@ -10,4 +10,5 @@ module.exports = {
   // Synth-heavy suites share two cores; more workers only add memory.
   maxWorkers: 2,
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };
