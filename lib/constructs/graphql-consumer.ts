@@ -214,6 +214,8 @@ export class GraphqlConsumer extends Construct {
         format: nodejs.OutputFormat.CJS,
         // Node's own https only: nothing from the AWS SDK belongs in the bundle.
         externalModules: [],
+        // Quiet synth: esbuild reports only errors.
+        logLevel: nodejs.LogLevel.ERROR,
       },
       ...options,
     });
