@@ -78,6 +78,20 @@ describe('EnvironmentStage', () => {
   });
 });
 
+describe('logical ids of stateful resources stay stable (a rename replaces a live resource)', () => {
+  test.each<[string, () => Stack, string, string]>([
+    ['the transit gateway', () => dev.transitHub!, 'AWS::EC2::TransitGateway', 'TransitGateway'],
+    ['the API VPC', () => dev.apiNetwork, 'AWS::EC2::VPC', 'NetworkVpc7FB7348F'],
+    ['the API subzone', () => dev.apiDns, 'AWS::Route53::HostedZone', 'SubdomainZoneFD7D4706'],
+    ['the NS delegation', () => dev.apiDns, 'Custom::CrossAccountZoneDelegation', 'SubdomainDelegationCrossAccountZoneDelegationCustomResource524B281B'],
+    ['the certificate', () => dev.apiDns, 'AWS::CertificateManager::Certificate', 'SubdomainCertificate23EB9419'],
+    ['the load balancer', () => dev.apiService, 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'ApiLoadBalancer9F78B8A1'],
+    ['the GraphQL API', () => dev.consumerApps.get('storefront')!, 'AWS::AppSync::GraphQLApi', 'GraphqlApi5FB08D89'],
+  ])('%s', (_name, stack, type, logicalId) => {
+    expect(Object.keys(templateOf(stack()).findResources(type))).toEqual([logicalId]);
+  });
+});
+
 describe('EnvironmentStage variants', () => {
   test('import mode: no TransitHub stack, the gateway id comes from config', () => {
     const { stages: [stage] } = buildTestApp(configWith((c) => {
