@@ -71,10 +71,8 @@ function synthSection(s: SynthResult): TableSection {
   const delta = (d: { wall: number; cpu: number }) => `${formatSeconds(d.wall)} wall / ${formatSeconds(d.cpu)} CPU`;
   const notes = [
     `ratio cdk.json / floor, through the CLI: ${formatRatio(s.ratioCliCdkJsonOverFloor)} wall, ${formatRatio(s.cpuRatioCliCdkJsonOverFloor)} CPU; app alone, ts-node / floor: ${formatRatio(s.ratioAppTsNodeOverFloor)} wall`,
-    `CLI overhead (cli-floor - app-floor): ${delta(s.cliOverheadMs)}; ts-node overhead (app ts-node - app floor): ${delta(s.tsNodeOverheadMs)}` +
-      (s.tsNodeSwcOverheadMs !== undefined ? `; ts-node swc mode overhead: ${delta(s.tsNodeSwcOverheadMs)}` : ''),
-    `module loading only (require lib/app, no synth): ts-node adds ${delta(s.moduleLoad.tsNodeOverheadMs)}` +
-      (s.moduleLoad.tsNodeSwcOverheadMs !== undefined ? `; ts-node swc mode adds ${delta(s.moduleLoad.tsNodeSwcOverheadMs)}` : ''),
+    `CLI overhead (cli-floor - app-floor): ${delta(s.cliOverheadMs)}; ts-node overhead, swc mode from tsconfig.json (app ts-node - app floor): ${delta(s.tsNodeOverheadMs)}`,
+    `module loading only (require lib/app, no synth): ts-node adds ${delta(s.moduleLoad.tsNodeOverheadMs)}`,
     `aws-cdk-lib's built-in CloudFormation validation (app floor - app floor with CDK_VALIDATION=false): ${delta(s.builtinCfnValidationMs)}`,
     `floor: esbuild bundle of bin/app.ts in ${formatMs(s.floor.buildMs, 0)}, ${formatBytes(s.floor.bundleBytes)}; cdk.json app: ${s.cdkJsonApp}`,
     `same stacks as ${s.reference}: ${s.variants.map((v) => `${v.id} ${yesNo(v.sameStacksAsReference)}`).join(', ')}`,

@@ -14,11 +14,6 @@ import { median, range, ratio, round } from './stats';
 
 export const CDK_CLI = join('node_modules', 'aws-cdk', 'bin', 'cdk');
 const TS_NODE = ['-r', 'ts-node/register/transpile-only'];
-/**
- * ts-node 10.9 has no TS_NODE_SWC variable: swc mode is a `"ts-node": { "swc": true }` tsconfig
- * option. This file extends the root tsconfig.json with it and is selected with TS_NODE_PROJECT.
- */
-export const SWC_TSCONFIG = join('scripts', 'bench', 'tsconfig.ts-node-swc.json');
 
 /** Environment shared by every synth process: no telemetry, and no ts-node mode leaking in from our own shell. */
 export const BASE_ENV: Readonly<Record<string, string | undefined>> = {
@@ -96,8 +91,6 @@ export interface SynthResult {
   readonly cliOverheadMs: { readonly wall: number; readonly cpu: number };
   /** app-ts-node minus app-floor: what ts-node adds (medians, ms): wall, CPU. */
   readonly tsNodeOverheadMs: { readonly wall: number; readonly cpu: number };
-  /** app-ts-node-swc minus app-floor, if the swc variant ran: wall, CPU. */
-  readonly tsNodeSwcOverheadMs?: { readonly wall: number; readonly cpu: number };
   /** app-floor minus app-floor-no-cfn-validation: the cost of aws-cdk-lib's built-in CloudFormation validation. */
   readonly builtinCfnValidationMs: { readonly wall: number; readonly cpu: number };
   /** Module loading only: isolates what ts-node's compilation costs, with less noise than whole synths. */
@@ -105,7 +98,6 @@ export interface SynthResult {
     readonly runs: number;
     readonly variants: readonly VariantResult[];
     readonly tsNodeOverheadMs: { readonly wall: number; readonly cpu: number };
-    readonly tsNodeSwcOverheadMs?: { readonly wall: number; readonly cpu: number };
   };
   readonly reference: string;
   readonly stackPaths?: readonly string[];
@@ -116,7 +108,7 @@ export function shellWord(path: string): string {
   return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 }
 
-export function synthVariants(repoRoot: string, floor: FloorBuild, contextJson: string, withSwc: boolean): VariantSpec[] {
+export function synthVariants(repoRoot: string, floor: FloorBuild, contextJson: string): VariantSpec[] {
   const cli = (outDir: string, extra: string[] = []) => [CDK_CLI, 'synth', '-q', '-o', outDir, ...extra];
   const appEnv = (outDir: string, extra: Record<string, string | undefined> = {}) => ({
     ...BASE_ENV,
@@ -158,19 +150,6 @@ export function synthVariants(repoRoot: string, floor: FloorBuild, contextJson: 
       build: (outDir) => ({ command: process.execPath, args: [floor.appJs], env: appEnv(outDir) }),
     },
   ];
-  if (withSwc) {
-    variants.push({
-      id: 'app-ts-node-swc',
-      label: 'app alone, ts-node swc mode',
-      kind: 'app',
-      display: `TS_NODE_PROJECT=${SWC_TSCONFIG} CDK_OUTDIR=<tmp> ... node -r ts-node/register/transpile-only bin/app.ts`,
-      build: (outDir) => ({
-        command: process.execPath,
-        args: [...TS_NODE, join('bin', 'app.ts')],
-        env: appEnv(outDir, { TS_NODE_PROJECT: join(repoRoot, SWC_TSCONFIG) }),
-      }),
-    });
-  }
   variants.push({
     id: 'app-floor-no-cfn-validation',
     label: 'app alone, floor, CDK_VALIDATION=false',
@@ -179,16 +158,6 @@ export function synthVariants(repoRoot: string, floor: FloorBuild, contextJson: 
     build: (outDir) => ({ command: process.execPath, args: [floor.appJs], env: appEnv(outDir, { CDK_VALIDATION: 'false' }) }),
   });
   return variants;
-}
-
-/** Whether @swc/core is installed (ts-node's swc mode needs it). */
-export function swcAvailable(repoRoot: string): boolean {
-  try {
-    require.resolve('@swc/core', { paths: [repoRoot] });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function summarise(
@@ -283,7 +252,7 @@ async function measureVariants(o: SynthOptions, variants: readonly VariantSpec[]
 }
 
 /** Module loading only (`require` of lib/app, which imports every construct; no synth). */
-export function loadVariants(repoRoot: string, floor: FloorBuild, withSwc: boolean): VariantSpec[] {
+export function loadVariants(repoRoot: string, floor: FloorBuild): VariantSpec[] {
   const requireLib = `require(${JSON.stringify(join(repoRoot, 'lib', 'app'))})`;
   const variants: VariantSpec[] = [
     {
@@ -301,15 +270,6 @@ export function loadVariants(repoRoot: string, floor: FloorBuild, withSwc: boole
       build: () => ({ command: process.execPath, args: ['-e', `require(${JSON.stringify(floor.libAppJs)})`], env: { ...BASE_ENV } }),
     },
   ];
-  if (withSwc) {
-    variants.push({
-      id: 'load-ts-node-swc',
-      label: 'load lib/app, ts-node swc mode',
-      kind: 'load',
-      display: `TS_NODE_PROJECT=${SWC_TSCONFIG} node -r ts-node/register/transpile-only -e "require('./lib/app')"`,
-      build: () => ({ command: process.execPath, args: [...TS_NODE, '-e', requireLib], env: { ...BASE_ENV, TS_NODE_PROJECT: join(repoRoot, SWC_TSCONFIG) } }),
-    });
-  }
   return variants;
 }
 
@@ -317,15 +277,14 @@ export function loadVariants(repoRoot: string, floor: FloorBuild, withSwc: boole
 export const loadRunsFor = (runs: number): number => Math.max(7, runs);
 
 export async function benchSynth(o: SynthOptions): Promise<SynthResult> {
-  const withSwc = swcAvailable(o.repoRoot);
-  const variants = synthVariants(o.repoRoot, o.floor, cliLikeContextJson(o.repoRoot), withSwc);
+  const variants = synthVariants(o.repoRoot, o.floor, cliLikeContextJson(o.repoRoot));
   const synth = await measureVariants(o, variants, o.runs, 'synth', variants.find((v) => v.id === 'app-floor') ?? variants[0]);
 
   const referenceId = ['cli-cdk-json', 'app-ts-node', 'app-floor', 'cli-floor'].find((id) => synth.stacks.has(id)) ?? 'cli-cdk-json';
   const reference = synth.stacks.get(referenceId);
   const results = variants.map((v) => summarise(v, synth.records.get(v.id) ?? [], synth.failures.get(v.id), synth.stacks.get(v.id), reference));
 
-  const loads = loadVariants(o.repoRoot, o.floor, withSwc);
+  const loads = loadVariants(o.repoRoot, o.floor);
   const loadRuns = loadRunsFor(o.runs);
   const load = await measureVariants(o, loads, loadRuns, 'load', loads[0]);
   const loadResults = loads.map((v) => summarise(v, load.records.get(v.id) ?? [], load.failures.get(v.id), undefined, undefined));
@@ -344,13 +303,11 @@ export async function benchSynth(o: SynthOptions): Promise<SynthResult> {
     cpuRatioCliCdkJsonOverFloor: round(ratio(cpu('cli-cdk-json'), cpu('cli-floor')), 3),
     cliOverheadMs: diff('cli-floor', 'app-floor'),
     tsNodeOverheadMs: diff('app-ts-node', 'app-floor'),
-    tsNodeSwcOverheadMs: withSwc ? diff('app-ts-node-swc', 'app-floor') : undefined,
     builtinCfnValidationMs: diff('app-floor', 'app-floor-no-cfn-validation'),
     moduleLoad: {
       runs: loadRuns,
       variants: loadResults,
       tsNodeOverheadMs: diff('load-ts-node', 'load-floor'),
-      tsNodeSwcOverheadMs: withSwc ? diff('load-ts-node-swc', 'load-floor') : undefined,
     },
     reference: referenceId,
     stackPaths: reference?.map((s) => s.path),
