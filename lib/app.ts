@@ -28,13 +28,15 @@ export function buildApp(config: AppConfig, appProps?: AppProps, compliance: Com
       '@aws-cdk/core:failSynthOnValidationErrors': true,
     },
   });
-  // Top-level stages serve `cdk deploy 'Dev/*'` per account; the pipeline holds its own
-  // instances of the same class, deploying the same stack names.
+  // One instance of each environment stage, at the top level: `cdk deploy -e 'Dev/ApiService'`
+  // and the pipeline deploy the very same templates (a second copy inside the pipeline would give
+  // logical ids that differ by construct path, and synthesize everything twice).
   const stages = config.environments.map(
     (environment) => new EnvironmentStage(app, stageIdFor(environment), { config, environment }),
   );
   const pipeline = new PipelineStack(app, 'Pipeline', {
     config,
+    stages,
     account: config.accounts.tools,
     description: 'CDK pipeline: deploys every environment in order, dev to prod',
   });

@@ -15,7 +15,13 @@ import { EnvironmentStage, stageIdFor } from '../stages/environment-stage';
 export const SYNTH_COMMANDS = ['npm ci', 'npm run build', 'npx cdk synth'];
 
 /** Properties of {@link PipelineStack}. */
-export type PipelineStackProps = AccountStackProps;
+export interface PipelineStackProps extends AccountStackProps {
+  /**
+   * The environment stages to deploy, in promotion order: the app's own top-level instances, so
+   * the pipeline and per-account `cdk deploy` use the same stacks.
+   */
+  readonly stages: readonly EnvironmentStage[];
+}
 
 /**
  * In the tools account: the CDK pipeline. Source from a CodeStar connection, one stage per
@@ -60,8 +66,9 @@ export class PipelineStack extends AccountStack {
       },
     });
 
-    this.stages = config.environments.map((environment) => {
-      const stage = new EnvironmentStage(this, stageIdFor(environment), { config, environment });
+    this.stages = props.stages;
+    for (const stage of props.stages) {
+      const { environment } = stage;
       const pre: pipelines.Step[] = [];
       if (environment.requireApproval) {
         // Broadening first, so the approver sees which IAM/SG changes widen access.
@@ -73,8 +80,7 @@ export class PipelineStack extends AccountStack {
         pre.push(broadening, approval);
       }
       this.pipeline.addStage(stage, { pre });
-      return stage;
-    });
+    }
 
     this.pipeline.buildPipeline();
     this.hardenArtifacts();

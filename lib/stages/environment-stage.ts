@@ -26,6 +26,8 @@ export function stageIdFor(environment: EnvironmentConfig): string {
  * dependencies. The same class serves `cdk deploy` and the pipeline.
  */
 export class EnvironmentStage extends Stage {
+  /** The environment this stage deploys. */
+  public readonly environment: EnvironmentConfig;
   /** The environment's transit gateway stack, absent in `import` mode. */
   public readonly transitHub?: TransitHubStack;
   /** The dns account's delegation role for this environment. */
@@ -44,6 +46,7 @@ export class EnvironmentStage extends Stage {
   constructor(scope: Construct, id: string, props: EnvironmentStageProps) {
     super(scope, id, { ...props, env: { region: props.config.region } });
     const { config, environment } = props;
+    this.environment = environment;
     const common = { config, environment };
 
     if (environment.transitGateway.mode === 'create') {

@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { SYNTH_COMMANDS } from '../../lib/pipeline/pipeline-stack';
 import { buildTestApp, resourcesOf, templateOf } from '../helpers';
 
-const { app, pipeline } = buildTestApp();
+const { app, pipeline, stages: environmentStages } = buildTestApp();
 const t = templateOf(pipeline);
 const [[, pipelineResource]] = resourcesOf(t, 'AWS::CodePipeline::Pipeline');
 type Action = { Name: string; RunOrder: number; ActionTypeId: { Category: string; Provider: string }; Configuration?: Record<string, unknown>; RoleArn?: unknown };
@@ -99,19 +99,27 @@ describe('PipelineStack (tools account)', () => {
     expect(accountOf('ConsumerApp-storefront')).toBe('555555555555');
   });
 
-  test('the pipeline deploys the same stack names as cdk deploy', () => {
+  test('the pipeline deploys the very stages that cdk deploy selects: one instance of each, byte-identical templates', () => {
+    // A second copy of a stage inside the pipeline would give construct paths (and so some
+    // logical ids) that differ from the CLI's, and a hand-over between the two ways of deploying
+    // would replace resources.
+    expect(pipeline.stages).toEqual(environmentStages);
     const assembly = app.synth();
-    const names = (stageId: string) => assembly.getNestedAssembly(stageId).stacks.map((s) => s.stackName).sort();
-    const pipelineStages = pipeline.stages.map((s) => s.artifactId);
-    expect(names(pipelineStages[0])).toEqual(names('assembly-Dev'));
-    expect(names(pipelineStages[1])).toEqual(names('assembly-Prod'));
+    const stackNames = [...assembly.stacks, ...assembly.nestedAssemblies.flatMap((a) => a.nestedAssembly.stacks)].map((s) => s.stackName);
+    expect(stackNames.length).toBeGreaterThan(1);
+    expect(stackNames.filter((name, i) => stackNames.indexOf(name) !== i)).toEqual([]);
+    // Every deploy action of the pipeline points at a template of those top-level stage assemblies.
+    const templatePaths = JSON.stringify(templateOf(pipeline).toJSON()).match(/Synth_Output::[^"]+\.template\.json/g) ?? [];
+    const expected = environmentStages.flatMap((stage) => stage.node.findAll().filter((c): c is Stack => c instanceof Stack)
+      .map((stack) => `Synth_Output::${stage.artifactId}/${stack.templateFile}`));
+    expect([...new Set(templatePaths)].sort()).toEqual(expected.sort());
   });
 });
 
 describe('no cross-account CloudFormation references', () => {
   test('no template imports a value (Fn::ImportValue) or reads an output (Fn::GetStackOutput) of another account', () => {
     const stacks = app.node.findAll().filter((c): c is Stack => c instanceof Stack);
-    expect(stacks.length).toBeGreaterThan(20);
+    expect(stacks.length).toBe(1 + environmentStages.reduce((n, stage) => n + stage.node.findAll().filter((c) => c instanceof Stack).length, 0));
     const accountByName = new Map(stacks.map((s) => [s.stackName, s.account]));
     let sameAccountReferences = 0;
     for (const stack of stacks) {
