@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp, BuiltApp } from '../lib/app';
 import { exampleConfig } from '../lib/config/environments';
@@ -42,4 +42,20 @@ export function templateOf(stack: Stack): Template {
 /** Every resource of a type in a template, as [logicalId, resource] pairs. */
 export function resourcesOf(template: Template, type: string): [string, { Properties?: Record<string, unknown>; DependsOn?: string[] }][] {
   return Object.entries(template.findResources(type)) as [string, { Properties?: Record<string, unknown>; DependsOn?: string[] }][];
+}
+
+/** Context that skips asset bundling (esbuild) in every stack: for tests that do not look at bundles. */
+export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] as string[] };
+
+/**
+ * A bare stack for unit-testing one construct: cdk.json's feature flags, no asset bundling, and
+ * its availability zones pinned (an env-bound stack would otherwise need a context lookup).
+ */
+export function bareStack(availabilityZones: readonly string[] = ['eu-west-1a', 'eu-west-1b'], account = '444444444444'): Stack {
+  const app = new App({ context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING }, builtinCloudFormationValidation: false });
+  return new (class extends Stack {
+    get availabilityZones() {
+      return [...availabilityZones];
+    }
+  })(app, 'Test', { env: { account, region: 'eu-west-1' } });
 }

@@ -46,7 +46,7 @@ export class DelegatedSubdomain extends Construct {
       delegationRole: iam.Role.fromRoleArn(this, 'DelegationRole', props.delegationRoleArn, { mutable: false }),
       ttl: props.delegationTtl ?? Duration.hours(1),
       // Deleting this stack must not silently take the API's name off the internet's resolvers;
-      // removing the NS record is a deliberate step (see README, teardown).
+      // removing the NS record is a deliberate step (see docs/deploying.md, DNS teardown).
       removalPolicy: RemovalPolicy.RETAIN,
     });
 

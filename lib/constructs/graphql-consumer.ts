@@ -67,9 +67,11 @@ export class GraphqlConsumer extends Construct {
   public readonly healthCheckTrigger: triggers.Trigger;
   /** The functions' security group (egress 443 to the API VPC only). */
   public readonly securityGroup: ec2.SecurityGroup;
+  private readonly authorizationType: appsync.AuthorizationType;
 
   constructor(scope: Construct, id: string, props: GraphqlConsumerProps) {
     super(scope, id);
+    this.authorizationType = props.authorizationType ?? appsync.AuthorizationType.IAM;
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'GraphQL resolver: HTTPS to the internal API VPC only',
@@ -146,6 +148,20 @@ export class GraphqlConsumer extends Construct {
       apiBaseUrl: props.apiBaseUrl,
       ...props.healthCheckInputs,
     });
+  }
+
+  /**
+   * Lets `grantee` (a role or user of the consumer account, or a principal another account trusts)
+   * run queries on this API: `appsync:GraphQL` on the Query fields given, or on every Query field.
+   * Nothing is granted by default: with IAM authorization a caller without such a grant is refused.
+   */
+  public grantQuery(grantee: iam.IGrantable, ...fields: string[]): iam.Grant {
+    if (this.authorizationType !== appsync.AuthorizationType.IAM) {
+      // An IAM grant on an API-key API would look like access control and change nothing.
+      throw new Error(`${this.node.path}: grantQuery needs IAM authorization, but this API uses ${this.authorizationType}; ` +
+        'set the consumer\'s graphqlAuth to AWS_IAM, or hand out the API key instead.');
+    }
+    return this.api.grantQuery(grantee, ...fields);
   }
 
   /** AppSync's logging role, limited to AppSync log groups (the API id is unknown until the API exists). */

@@ -11,7 +11,7 @@ import { denyGrantsExceptForAwsServices, StackEncryptionKey } from '../construct
 import { AccountStack, AccountStackProps } from '../stacks/account-stack';
 import { EnvironmentStage, stageIdFor } from '../stages/environment-stage';
 
-/** The synth step's commands: exactly the README's, after a clean install. */
+/** The synth step's commands: the quick start's install and synth (README.md), with the type check. */
 export const SYNTH_COMMANDS = ['npm ci', 'npm run build', 'npx cdk synth'];
 
 /** Properties of {@link PipelineStack}. */

@@ -47,7 +47,7 @@ export class ApiServiceStack extends AccountStack {
   public readonly endpointUrl: string;
 
   constructor(scope: Construct, id: string, props: ApiServiceStackProps) {
-    // Deleting the API (and its load balancer) is a deliberate act: README, teardown.
+    // Deleting the API (and its load balancer) is a deliberate act: docs/deploying.md, Updates and teardown.
     super(scope, id, { terminationProtection: true, ...props });
     const { config, environment, network, subdomain } = props;
     const service = environment.service;

@@ -1,6 +1,6 @@
 /**
  * Small pure helpers for the benchmark: summary statistics and number formatting.
- * No I/O; unit-tested in test/bench/stats.test.ts.
+ * No I/O; unit-tested in test/bench/helpers.test.ts.
  */
 
 /** Median of the finite values (mean of the middle two for an even count); NaN when there are none. */

@@ -1,6 +1,6 @@
 /**
  * Prints the exact bootstrap and per-account deploy commands for the configuration, in deploy
- * order, so the README's commands stay true for any account map: `npm run -s deploy-commands`.
+ * order, so docs/deploying.md's commands stay true for any account map: `npm run -s deploy-commands`.
  * Profiles are named after the role of the account (tools, network, dns, <env>-api,
  * <env>-<consumer>); rename them to yours.
  */

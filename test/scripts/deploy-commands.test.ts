@@ -19,7 +19,7 @@ const profileAccounts = new Map<string, string>([
   ]),
 ]);
 
-describe('deploy commands (README)', () => {
+describe('deploy commands (docs/deploying.md)', () => {
   test('every account is bootstrapped once, trusting the tools account, with an explicit execution policy', () => {
     const bootstraps = commands.filter((c) => c.startsWith('npx cdk bootstrap'));
     expect(bootstraps).toHaveLength(profileAccounts.size);
@@ -55,8 +55,8 @@ describe('deploy commands (README)', () => {
     }
   });
 
-  test('the README shows exactly these commands', () => {
-    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-    for (const line of commands) expect(readme).toContain(line);
+  test('docs/deploying.md shows exactly these commands', () => {
+    const page = readFileSync(join(__dirname, '..', '..', 'docs', 'deploying.md'), 'utf8');
+    for (const line of commands) expect(page).toContain(line);
   });
 });

@@ -1,0 +1,75 @@
+import * as appsync from 'aws-cdk-lib/aws-appsync';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { GraphqlConsumer, GraphqlConsumerProps } from '../../lib/constructs/graphql-consumer';
+import { bareStack } from '../helpers';
+
+/** A bare stack with a VPC, one GraphqlConsumer and a caller role. */
+function build(props: Partial<GraphqlConsumerProps> = {}) {
+  const stack = bareStack(['eu-west-1a', 'eu-west-1b'], '555555555555');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'Workload', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+  const consumer = new GraphqlConsumer(stack, 'Graphql', {
+    vpc,
+    subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    apiCidr: '10.10.0.0/20',
+    apiBaseUrl: 'https://api.dev.example.com',
+    apiName: 'storefront',
+    logRetention: logs.RetentionDays.ONE_MONTH,
+    ...props,
+  });
+  const caller = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+  return { stack, consumer, caller };
+}
+
+/** The appsync:GraphQL statements of the caller's policies. */
+interface Statement {
+  readonly Action: string | string[];
+  readonly Resource: { 'Fn::Join': [string, unknown[]] };
+}
+function graphqlStatements(template: Template): Statement[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (p) => (p.Properties.PolicyDocument.Statement as Statement[]).filter((s) => [s.Action].flat().includes('appsync:GraphQL')),
+  );
+}
+
+describe('GraphqlConsumer access', () => {
+  test('nothing may query the API by default', () => {
+    const { stack } = build();
+    expect(graphqlStatements(Template.fromStack(stack))).toEqual([]);
+  });
+
+  test('grantQuery gives the caller appsync:GraphQL on the Query fields named, and nothing else', () => {
+    const { stack, consumer, caller } = build();
+    consumer.grantQuery(caller, 'item');
+    const template = Template.fromStack(stack);
+    expect(graphqlStatements(template)).toHaveLength(1);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Caller') }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: 'appsync:GraphQL',
+            Effect: 'Allow',
+            Resource: {
+              'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':appsync:eu-west-1:555555555555:apis/'), { 'Fn::GetAtt': [Match.stringLikeRegexp('^GraphqlApi'), 'ApiId'] }, '/types/Query/fields/item'])],
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  test('grantQuery without fields covers every Query field', () => {
+    const { stack, consumer, caller } = build();
+    consumer.grantQuery(caller);
+    const [statement] = graphqlStatements(Template.fromStack(stack));
+    expect(statement.Resource['Fn::Join'][1].at(-1)).toBe('/types/Query/*');
+  });
+
+  test('fails when the API uses an API key: an IAM grant would change nothing', () => {
+    const { consumer, caller } = build({ authorizationType: appsync.AuthorizationType.API_KEY, apiKeyExpires: new Date('2027-01-01') });
+    expect(() => consumer.grantQuery(caller)).toThrow(/grantQuery needs IAM authorization, but this API uses API_KEY; set the consumer's graphqlAuth to AWS_IAM/);
+  });
+});
