@@ -8,16 +8,19 @@
  *   GET /__test/slow?ms=N   only when `enableTestSlowRoute` (env API_TEST_SLOW_ROUTE=1); tests only
  */
 import * as http from 'node:http';
+import * as net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { URLSearchParams } from 'node:url';
 import { Catalogue, createDefaultCatalogue } from './catalogue';
 import { Logger, createLogger, resolveRequestId } from './logger';
 import {
   CONNECTIONS_CHECKING_INTERVAL_MS,
+  DRAIN_IDLE_GRACE_MS,
   HEADERS_TIMEOUT_MS,
   HEALTH_CHECK_PATH,
   KEEP_ALIVE_TIMEOUT_MS,
   MAX_BODY_BYTES,
+  MAX_URL_BYTES,
   REQUEST_TIMEOUT_MS,
 } from './settings';
 
@@ -32,6 +35,7 @@ export interface ApiServerOptions {
   readonly headersTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
   readonly connectionsCheckingIntervalMs?: number;
+  readonly drainIdleGraceMs?: number;
 }
 
 /** 'drained': every connection finished on its own; 'forced': the deadline destroyed some. */
@@ -43,9 +47,10 @@ export interface ApiServer {
   readonly draining: boolean;
   listen(port: number, host?: string): Promise<AddressInfo>;
   /**
-   * Graceful drain: healthz -> 503, stop accepting connections, `Connection: close` on every
-   * response from now on, close idle keep-alive connections, let in-flight requests finish.
-   * After `deadlineMs` the remaining connections are destroyed. Idempotent.
+   * Graceful drain: healthz -> 503, stop accepting connections, keep answering requests on open
+   * connections with `Connection: close`, close the keep-alive connections still idle after a
+   * grace (DRAIN_IDLE_GRACE_MS), let in-flight requests finish. After `deadlineMs` the remaining
+   * connections are destroyed. Idempotent.
    */
   drain(deadlineMs: number): Promise<DrainResult>;
   /** Immediate close: stop accepting and destroy every connection (tests, fatal errors). */
@@ -65,6 +70,8 @@ const LIMIT_PATTERN = /^(?:[1-9][0-9]?|100)$/;
 const CURSOR_PATTERN = /^[A-Za-z0-9_-]{1,200}$/;
 const CURSOR_PREFIX = 'v1:';
 const MAX_LOGGED_PATH_LENGTH = 256;
+/** Paths echoed in error messages are cut here: a 15 KB path must not come back as 15 KB (#14). */
+const MAX_ECHOED_PATH_LENGTH = 64;
 const LINGER_MS = 2_000;
 
 export type ErrorCode =
@@ -72,6 +79,9 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'PAYLOAD_TOO_LARGE'
+  | 'URI_TOO_LONG'
+  | 'HEADERS_TOO_LARGE'
+  | 'EXPECTATION_FAILED'
   | 'REQUEST_TIMEOUT'
   | 'INTERNAL';
 
@@ -161,7 +171,7 @@ export function createApiServer(options: ApiServerOptions = {}): ApiServer {
   const requireGet = (ctx: Context): void => {
     const method = ctx.req.method;
     if (method !== 'GET' && method !== 'HEAD') {
-      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `method ${method ?? ''} is not allowed on ${ctx.path}`, {
+      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `method ${method ?? ''} is not allowed on ${truncate(ctx.path, MAX_ECHOED_PATH_LENGTH)}`, {
         allow: ALLOWED_METHODS,
       });
     }
@@ -325,7 +335,8 @@ export function createApiServer(options: ApiServerOptions = {}): ApiServer {
 
   // ---- wiring ----------------------------------------------------------------------------
 
-  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+  /** Every request, including those Node answers for us (`rejected`), gets the same id, headers and log line. */
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse, rejected?: HttpError): void => {
     const started = process.hrtime.bigint();
     const requestId = resolveRequestId(req.headers['x-request-id']);
     const url = req.url ?? '/';
@@ -348,8 +359,24 @@ export function createApiServer(options: ApiServerOptions = {}): ApiServer {
         aborted: res.writableFinished ? undefined : true,
       });
     });
+    if (rejected) {
+      res.setHeader('connection', 'close'); // the request may carry a body we will not read
+      lingerOnClose(req.socket);
+      sendError(ctx, rejected);
+      return;
+    }
+    if (url.length > MAX_URL_BYTES) {
+      sendError(ctx, new HttpError(414, 'URI_TOO_LONG', `request target exceeds ${MAX_URL_BYTES} bytes`));
+      return;
+    }
     withBodyLimit(ctx, () => dispatch(ctx));
-  });
+  };
+
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => handle(req, res));
+  // An Expect other than 100-continue: Node would answer a bare 417 without our JSON body.
+  server.on('checkExpectation', (req: http.IncomingMessage, res: http.ServerResponse) =>
+    handle(req, res, new HttpError(417, 'EXPECTATION_FAILED', 'only "Expect: 100-continue" is supported')),
+  );
 
   // Malformed requests and header/request timeouts never reach the 'request' handler; answer
   // them with the same JSON error shape (Node's default is a bare status line).
@@ -359,13 +386,9 @@ export function createApiServer(options: ApiServerOptions = {}): ApiServer {
       socket.destroy();
       return;
     }
-    const timedOut = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
-    const status = timedOut ? 408 : 400;
-    const code: ErrorCode = timedOut ? 'REQUEST_TIMEOUT' : 'BAD_REQUEST';
+    const [status, code, message] = classifyClientError(err);
     const requestId = resolveRequestId(undefined);
-    const body = JSON.stringify(
-      errorBody(code, timedOut ? 'request not received in time' : 'malformed HTTP request', requestId),
-    );
+    const body = JSON.stringify(errorBody(code, message, requestId));
     logger.warn('client error', { requestId, status, errorCode: err.code });
     socket.end(
       `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n` +
@@ -383,16 +406,24 @@ export function createApiServer(options: ApiServerOptions = {}): ApiServer {
   let closing: Promise<DrainResult> | undefined;
   let forced = false;
 
+  const drainIdleGraceMs = options.drainIdleGraceMs ?? DRAIN_IDLE_GRACE_MS;
+
   const startClosing = (): Promise<DrainResult> => {
     draining = true;
     closing ??= new Promise<DrainResult>((resolve) => {
-      // Stop accepting; the callback runs once every connection has ended. (Errors only if the
-      // server was never listening, which is fine.)
-      server.close(() => resolve(forced ? 'forced' : 'drained'));
-      // Keep-alive connections with no request in flight would otherwise stay open until
-      // keepAliveTimeout; busy ones close after their current response (Connection: close).
-      // (Node >= 19 already does this inside server.close(); explicit on purpose.)
-      server.closeIdleConnections();
+      // Stop accepting, and nothing else: http.Server#close() also closes every keep-alive
+      // connection it considers idle, including one whose next request has arrived but is not
+      // parsed yet, and that request is reset (#14). net.Server#close only closes the listener; its
+      // callback runs once every connection has ended. (It errors only if the server was never
+      // listening, which is fine.)
+      net.Server.prototype.close.call(server, () => {
+        clearTimeout(idleGrace);
+        server.close(); // http.Server's own cleanup (its connection-checking timer); nothing is open
+        resolve(forced ? 'forced' : 'drained');
+      });
+      // Busy connections close after their current response (Connection: close). Idle ones get a
+      // grace in which a request that arrives is still answered; then Node closes the idle ones.
+      const idleGrace = setTimeout(() => server.closeIdleConnections(), drainIdleGraceMs);
     });
     return closing;
   };
@@ -448,6 +479,24 @@ function lingerOnClose(socket: Socket): void {
     timer.unref();
     this.once('close', () => clearTimeout(timer));
   };
+}
+
+/**
+ * Status, code and message for a request Node's parser rejected. Header overflow (request line +
+ * headers over Node's 16 KiB) is 431, or 414 when the request line alone did not fit: the chunk
+ * being parsed starts with a method and has no line end before MAX_URL_BYTES.
+ */
+function classifyClientError(err: NodeJS.ErrnoException & { rawPacket?: Buffer }): [number, ErrorCode, string] {
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return [408, 'REQUEST_TIMEOUT', 'request not received in time'];
+  if (err.code === 'HPE_HEADER_OVERFLOW') {
+    const packet = err.rawPacket;
+    const lineEnd = packet?.indexOf('\r\n') ?? -1;
+    if (packet && /^[A-Z]+ /.test(packet.subarray(0, 16).toString('latin1')) && (lineEnd === -1 || lineEnd > MAX_URL_BYTES)) {
+      return [414, 'URI_TOO_LONG', `request target exceeds ${MAX_URL_BYTES} bytes`];
+    }
+    return [431, 'HEADERS_TOO_LARGE', 'request headers are too large'];
+  }
+  return [400, 'BAD_REQUEST', 'malformed HTTP request'];
 }
 
 function truncate(value: string, max: number): string {

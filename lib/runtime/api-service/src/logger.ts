@@ -2,8 +2,6 @@
  * Structured JSON logging: one JSON object per line on stdout (picked up by the awslogs /
  * FireLens driver). The sink is injectable so tests can capture lines.
  */
-import { randomUUID } from 'node:crypto';
-
 export type LogLevel = 'info' | 'warn' | 'error';
 export type LogSink = (line: string) => void;
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
@@ -53,13 +51,4 @@ export function createLogger(sink: LogSink = stdoutSink, now: () => Date = () =>
 /** A logger that discards everything (handy in tests that do not look at logs). */
 export const silentLogger: Logger = createLogger(() => undefined);
 
-/**
- * Incoming `x-request-id` values are echoed (and logged) only when they look like an id:
- * 1..128 characters of [A-Za-z0-9._:-], starting with an alphanumeric. Anything else
- * (absent, repeated, too long, header-injection attempts) is replaced by a fresh UUID.
- */
-export const REQUEST_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-
-export function resolveRequestId(incoming: string | string[] | undefined): string {
-  return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
-}
+export { REQUEST_ID_PATTERN, resolveRequestId } from './request-id';

@@ -72,6 +72,18 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export const DRAIN_TIMEOUT_MS = 20_000;
 
 /**
+ * After SIGTERM, how long keep-alive connections that are idle stay open before the drain closes
+ * them. Until then, a request that arrives on one (the NLB keeps forwarding flows opened before
+ * deregistration) is answered with `Connection: close` instead of being reset: closing idle
+ * connections at once cut requests that were already on the wire but not yet parsed (#14).
+ * Must be well under DRAIN_TIMEOUT_MS.
+ */
+export const DRAIN_IDLE_GRACE_MS = 3_000;
+
+/** Longest accepted request target (path + query); longer ones get 414. Ids and cursors are far shorter. */
+export const MAX_URL_BYTES = 4 * 1024;
+
+/**
  * How often Node sweeps connections for expired headersTimeout/requestTimeout. Node's default
  * (30 s) would let a 10 s headersTimeout fire only after up to 40 s; the sweep is cheap.
  */

@@ -191,3 +191,75 @@ export async function waitForLine(
   await waitFor(() => (found = lines.find(predicate)) !== undefined, timeoutMs, 'log line');
   return found as Record<string, unknown>;
 }
+
+export interface LoadResult {
+  /** Responses received, by status. */
+  readonly statuses: Record<number, number>;
+  /** Requests that failed on a connection opened before `signal` ran (a reset or hang-up): must be 0. */
+  readonly failedOnPreSignalConnections: number;
+  /** Error codes of failures on connections opened after the signal (refused once the listener is closed). */
+  readonly postSignalErrors: Record<string, number>;
+  /** Connections opened before the signal. */
+  readonly preSignalConnections: number;
+}
+
+/**
+ * Keeps `connections` keep-alive clients busy (node:http Agent, which honours `Connection: close`)
+ * for `durationMs`, calls `signal` after `signalAfterMs`, and sorts every failure by whether its
+ * connection was opened before the signal. Bounded in time, loopback only.
+ */
+export async function loadWithSignal(
+  port: number,
+  options: { connections: number; durationMs: number; signalAfterMs: number; path: string; signal: () => void },
+): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
+  const preSignal = new WeakSet<object>();
+  let signalled = false;
+  let preSignalConnections = 0;
+  let failedOnPreSignalConnections = 0;
+  const statuses: Record<number, number> = {};
+  const postSignalErrors: Record<string, number> = {};
+  const stopAt = Date.now() + options.durationMs;
+
+  const one = (): Promise<boolean> =>
+    new Promise((resolve) => {
+      let socketRef: object | undefined;
+      const req = http.request({ host: '127.0.0.1', port, path: options.path, agent }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          statuses[res.statusCode ?? 0] = (statuses[res.statusCode ?? 0] ?? 0) + 1;
+          resolve(true);
+        });
+      });
+      req.on('socket', (socket) => {
+        socketRef = socket;
+        if (!signalled && !preSignal.has(socket) && socket.connecting) {
+          preSignal.add(socket);
+          preSignalConnections += 1;
+        }
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        if (socketRef !== undefined && preSignal.has(socketRef)) failedOnPreSignalConnections += 1;
+        else postSignalErrors[err.code ?? err.message] = (postSignalErrors[err.code ?? err.message] ?? 0) + 1;
+        resolve(false);
+      });
+      req.end();
+    });
+
+  const worker = async (): Promise<void> => {
+    while (Date.now() < stopAt) {
+      if (!(await one()) && signalled) return; // refused after the signal: this client is done
+    }
+  };
+  const timer = setTimeout(() => {
+    signalled = true;
+    options.signal();
+  }, options.signalAfterMs);
+  try {
+    await Promise.all(Array.from({ length: options.connections }, worker));
+  } finally {
+    clearTimeout(timer);
+    agent.destroy();
+  }
+  return { statuses, failedOnPreSignalConnections, postSignalErrors, preSignalConnections };
+}

@@ -5,6 +5,7 @@ import {
   HEADERS_TIMEOUT_MS,
   KEEP_ALIVE_TIMEOUT_MS,
   MAX_BODY_BYTES,
+  MAX_URL_BYTES,
   REQUEST_TIMEOUT_MS,
 } from '../src/settings';
 import { RawClient, Started, request, sleep, startServer } from './helpers';
@@ -117,6 +118,67 @@ describe('request body limit (16 KiB)', () => {
     } finally {
       client.destroy();
     }
+  });
+});
+
+describe('oversized requests and expectations answer JSON errors (#14)', () => {
+  let s: Started;
+  beforeAll(async () => {
+    s = await startServer();
+  });
+  afterAll(async () => {
+    await s.api.close();
+  });
+
+  const raw = async (text: string): Promise<{ status: number; json: { error: { code: string; message: string; requestId: string } }; closed: boolean; headers: http.IncomingHttpHeaders }> => {
+    const client = await RawClient.connect(s.port);
+    try {
+      await client.write(text).catch(() => undefined); // the server may close while we write
+      const res = await client.readResponse();
+      await client.closedPromise;
+      return { status: res.status, json: res.json, closed: client.closed, headers: res.headers };
+    } finally {
+      client.destroy();
+    }
+  };
+
+  test('a path over MAX_URL_BYTES -> 414 URI_TOO_LONG', async () => {
+    const res = await request(s.port, `/v1/items/${'a'.repeat(MAX_URL_BYTES)}`);
+    expect(res.status).toBe(414);
+    expect(res.json.error.code).toBe('URI_TOO_LONG');
+    expect(res.text.length).toBeLessThan(300);
+  });
+
+  test('a request line over Node\'s header limit (16 KiB) -> 414, not a bare 400', async () => {
+    const res = await raw(`GET /v1/items/${'a'.repeat(20_000)} HTTP/1.1\r\nHost: t\r\n\r\n`);
+    expect(res.status).toBe(414);
+    expect(res.json.error.code).toBe('URI_TOO_LONG');
+    expect(res.json.error.requestId).toBe(res.headers['x-request-id']);
+  });
+
+  test('headers over 16 KiB -> 431 HEADERS_TOO_LARGE', async () => {
+    const res = await raw(`GET /healthz HTTP/1.1\r\nHost: t\r\nx-big: ${'b'.repeat(20_000)}\r\n\r\n`);
+    expect(res.status).toBe(431);
+    expect(res.json.error.code).toBe('HEADERS_TOO_LARGE');
+  });
+
+  test('an unknown Expect value -> 417 with the JSON error body, request id and log line', async () => {
+    const res = await raw('GET /healthz HTTP/1.1\r\nHost: t\r\nExpect: teapot\r\nx-request-id: expect-1\r\n\r\n');
+    expect(res.status).toBe(417);
+    expect(res.headers['content-type']).toBe(JSON_CONTENT_TYPE);
+    expect(res.json.error).toEqual({ code: 'EXPECTATION_FAILED', message: expect.any(String), requestId: 'expect-1' });
+    expect(s.logs.find((l) => l.requestId === 'expect-1')).toMatchObject({ msg: 'request', status: 417 });
+  });
+
+  test('Expect: 100-continue still works', async () => {
+    const res = await request(s.port, '/healthz', { headers: { expect: '100-continue' }, body: 'x' });
+    expect(res.status).toBe(200);
+  });
+
+  test('a 405 does not echo a long path back', async () => {
+    const res = await request(s.port, `/v1/items/${'p'.repeat(3_000)}`, { method: 'POST' });
+    expect(res.status).toBe(405);
+    expect(res.json.error.message.length).toBeLessThan(120);
   });
 });
 

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
-import { RawClient, request, sleep, tryConnect, waitFor, waitForLine } from './helpers';
+import { RawClient, loadWithSignal, request, sleep, tryConnect, waitFor, waitForLine } from './helpers';
 
 let dir: string;
 let bundle: string;
@@ -103,6 +103,22 @@ describe('main.ts process', () => {
       expect(r.lines.find((l) => l.msg === 'request' && l.requestId === `slow-${i}`)).toMatchObject({ status: 200 });
     }
     expect(r.stderr.join('')).toBe('');
+  });
+
+  test.each([1, 2, 3])('SIGTERM under load (run %i): zero failures on connections opened before the signal, exit 0', async () => {
+    const r = run({});
+    const port = await listeningPort(r);
+    const result = await loadWithSignal(port, {
+      connections: 10,
+      durationMs: 1_500,
+      signalAfterMs: 700,
+      path: '/v1/items/item-0001',
+      signal: () => r.child.kill('SIGTERM'),
+    });
+    if (process.env.DRAIN_REPORT) console.log(JSON.stringify(result));
+    expect(result.preSignalConnections).toBe(10);
+    expect(result.failedOnPreSignalConnections).toBe(0);
+    expect((await r.exited).code).toBe(0);
   });
 
   test('SIGINT with nothing in flight exits 0 promptly', async () => {
