@@ -220,7 +220,7 @@ describe('local stack: GraphQL -> Lambda handler -> TLS front -> api-service', (
 });
 
 describe('local stack: host name verification is on', () => {
-  test('a certificate for another name fails the query with UpstreamUnavailable (TLS altname cause in the logs)', async () => {
+  test('a certificate for another name fails the query with UpstreamCertificateRejected (TLS altname cause in the logs)', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'local-stack-wrong-'));
     const logs: string[] = [];
     const consoleLines = captureConsole();
@@ -229,12 +229,12 @@ describe('local stack: host name verification is on', () => {
       const res = await gql(stack.graphqlUrl, '{ item(id: "item-0001") { id } }');
       expect(res.body.data).toEqual({ item: null });
       expect(res.body.errors?.[0]).toMatchObject({
-        message: 'The item service is temporarily unavailable. Please retry.',
-        errorType: 'UpstreamUnavailable',
+        message: expect.stringContaining("certificate is not valid for the service's host name"),
+        errorType: 'UpstreamCertificateRejected',
         path: ['item'],
       });
       const resolverLine = logs.find((l) => l.startsWith('resolver'));
-      expect(resolverLine).toContain('UpstreamUnavailable');
+      expect(resolverLine).toContain('UpstreamCertificateRejected');
       expect(resolverLine).toContain('ERR_TLS_CERT_ALTNAME_INVALID');
       expect(resolverLine).toContain("Host: api.dev.example.com. is not in the cert's altnames: DNS:wrong.example.com");
       // The real handler's own structured log line carries the Node error code too.

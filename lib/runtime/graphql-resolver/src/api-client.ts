@@ -22,10 +22,14 @@ import type { Duplex } from 'node:stream';
 import {
   BadRequest,
   ErrorDetails,
+  InternalError,
   NotFound,
   UpstreamBadResponse,
+  UpstreamCertificateRejected,
   UpstreamTimeout,
   UpstreamUnavailable,
+  certificateProblem,
+  describeError,
 } from './errors';
 
 /** Idle keep-alive sockets older than this are destroyed instead of reused (server keep-alive: 65 s). */
@@ -221,6 +225,17 @@ function getAgent(cfg: ApiClientConfig): CountingAgent {
   return agent;
 }
 
+/**
+ * Destroys every idle pooled socket. Used before the one retry: when one pooled socket turned out
+ * dead, its siblings usually share the cause (a task that drained, an NLB flow that timed out), and
+ * the agent would otherwise hand the retry another of them (#14).
+ */
+function destroyFreeSockets(target: https.Agent): void {
+  for (const sockets of Object.values(target.freeSockets)) {
+    for (const socket of sockets ?? []) socket.destroy();
+  }
+}
+
 /** Destroys pooled sockets that have been idle for longer than IDLE_REUSE_WINDOW_MS. */
 function evictStaleSockets(target: https.Agent, now: number): void {
   for (const sockets of Object.values(target.freeSockets)) {
@@ -271,6 +286,8 @@ export function resetApiClient(): void {
 const PUBLIC_UNAVAILABLE = 'The item service is temporarily unavailable. Please retry.';
 const PUBLIC_TIMEOUT = 'The item service did not answer in time. Please retry.';
 const PUBLIC_BAD_RESPONSE = 'The item service returned an unexpected response.';
+const certificateMessage = (problem: string): string =>
+  `The item service's TLS certificate ${problem}; this is a configuration problem of the service, not a transient outage.`;
 
 interface AttemptResult {
   readonly response?: ApiResponse;
@@ -316,20 +333,29 @@ function attempt(
       resolve(result);
     };
 
-    const req = https.request({
-      agent: target,
-      method: 'GET',
-      host: cfg.connectHost,
-      port: cfg.connectPort,
-      path: cfg.basePath + path,
-      headers,
-      // SNI and certificate verification always use the base URL's host name, even when
-      // API_CONNECT_HOST points the TCP connection somewhere else.
-      servername: isIP(cfg.hostname) ? '' : cfg.hostname,
-      checkServerIdentity: (_connectHost: string, cert: tls.PeerCertificate) =>
-        tls.checkServerIdentity(cfg.hostname, cert),
-      rejectUnauthorized: true,
-    });
+    let req: ReturnType<typeof https.request>;
+    try {
+      req = https.request({
+        agent: target,
+        method: 'GET',
+        host: cfg.connectHost,
+        port: cfg.connectPort,
+        path: cfg.basePath + path,
+        headers,
+        // SNI and certificate verification always use the base URL's host name, even when
+        // API_CONNECT_HOST points the TCP connection somewhere else.
+        servername: isIP(cfg.hostname) ? '' : cfg.hostname,
+        checkServerIdentity: (_connectHost: string, cert: tls.PeerCertificate) =>
+          tls.checkServerIdentity(cfg.hostname, cert),
+        rejectUnauthorized: true,
+      });
+    } catch (err) {
+      // node:http validates the path and headers synchronously (e.g. ERR_UNESCAPED_CHARACTERS):
+      // report it as a typed error like every other failure instead of a bare TypeError (#14).
+      const reason = describeError(err);
+      resolve({ error: new InternalError('Internal error while calling the item service.', { path, reason }, err) });
+      return;
+    }
 
     // Registered synchronously right after the request is created; every use of `timer` in
     // `finish` happens later (from events), so it is always initialised by then.
@@ -358,6 +384,11 @@ function attempt(
 
     req.on('error', (err: NodeJS.ErrnoException) => {
       const details = { ...baseDetails(), code: err.code ?? 'UNKNOWN' };
+      const problem = certificateProblem(err.code);
+      if (problem !== undefined) {
+        finish({ error: new UpstreamCertificateRejected(certificateMessage(problem), details, err) });
+        return;
+      }
       finish({
         error: new UpstreamUnavailable(PUBLIC_UNAVAILABLE, details, err),
         retryOnFreshSocket: req.reusedSocket && !gotResponse && phase === 'response',
@@ -422,8 +453,10 @@ export async function apiRequest(path: string, options: ApiRequestOptions = {}):
   evictStaleSockets(target, Date.now());
   let result = await attempt(cfg, target, path, options.requestId, timeoutMs);
   if (result.retryOnFreshSocket && deadline - Date.now() > 0) {
-    // The server closed an idle socket just as we reused it. GET is idempotent: retry once.
+    // The server closed an idle socket just as we reused it. GET is idempotent: retry once, on a
+    // new connection (the other idle sockets are dropped first: they are likely dead too).
     staleSocketRetries += 1;
+    destroyFreeSockets(target);
     result = await attempt(cfg, target, path, options.requestId, deadline - Date.now());
   }
   if (result.error) throw result.error;

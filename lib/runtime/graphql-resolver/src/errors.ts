@@ -52,6 +52,45 @@ export class UpstreamUnavailable extends ResolverError {
   readonly clientFault = false;
 }
 
+/**
+ * The internal API's TLS certificate was rejected (wrong name, expired, self-signed, untrusted).
+ * A configuration problem, not an outage: the message says what is wrong and gives no retry hint
+ * (before #14 this surfaced as UpstreamUnavailable, "please retry").
+ */
+export class UpstreamCertificateRejected extends ResolverError {
+  static {
+    this.prototype.name = 'UpstreamCertificateRejected';
+  }
+  readonly clientFault = false;
+}
+
+/** Certificate-chain errors from node:tls meaning "not issued by a CA we trust". */
+export const UNTRUSTED_CERTIFICATE_CODES: ReadonlySet<string> = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_REJECTED',
+  'CERT_REVOKED',
+  'INVALID_CA',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+]);
+
+/**
+ * What is wrong with the certificate, for a node:tls verification error code, in words a GraphQL
+ * caller may see (no host names); undefined when the code is not a certificate problem.
+ */
+export function certificateProblem(code: string | undefined): string | undefined {
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return "is not valid for the service's host name";
+  if (code === 'CERT_HAS_EXPIRED') return 'has expired';
+  if (code === 'CERT_NOT_YET_VALID') return 'is not yet valid';
+  if (code === 'DEPTH_ZERO_SELF_SIGNED_CERT') return 'is self-signed';
+  if (code !== undefined && UNTRUSTED_CERTIFICATE_CODES.has(code)) return 'is not issued by a trusted certificate authority';
+  return undefined;
+}
+
 /** The internal API did not answer within the per-request timeout. */
 export class UpstreamTimeout extends ResolverError {
   static {

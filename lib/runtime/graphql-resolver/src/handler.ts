@@ -5,7 +5,8 @@
  * Thrown errors become GraphQL errors: `errorType` = error.name, `message` = error.message.
  */
 import type { AppSyncResolverEvent } from 'aws-lambda';
-import { randomUUID } from 'node:crypto';
+// The api-service's own rule, so the id sent is always the id it logs (bundled by esbuild).
+import { resolveRequestId } from '../../api-service/src/request-id';
 import { getJson } from './api-client';
 import { BadRequest, UnsupportedField, UpstreamBadResponse, describeError, toResolverError } from './errors';
 import { log } from './log';
@@ -36,12 +37,13 @@ export const ITEM_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const MIN_LIMIT = 1;
 export const MAX_LIMIT = 100;
 export const MAX_CURSOR_LENGTH = 1024;
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The AppSync request id if it is a sane header value, else a fresh UUID. */
+/**
+ * The AppSync request id if the api-service would accept it as is, else a fresh UUID. Either way
+ * the api-service logs exactly this id, so one id finds the request in both accounts' logs.
+ */
 export function pickRequestId(event: Partial<ResolverEvent> | undefined): string {
-  const fromAppSync = event?.request?.headers?.['x-amzn-requestid'];
-  return typeof fromAppSync === 'string' && REQUEST_ID_PATTERN.test(fromAppSync) ? fromAppSync : randomUUID();
+  return resolveRequestId(event?.request?.headers?.['x-amzn-requestid']);
 }
 
 function badResponse(reason: string, path: string): UpstreamBadResponse {

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ApiResponse, ConfigError, apiRequest, getAgentStats, getConfig } from './api-client';
-import { ResolverError, describeError } from './errors';
+import { ResolverError, UNTRUSTED_CERTIFICATE_CODES, describeError } from './errors';
 import { log } from './log';
 
 export const HEALTH_PATH = '/healthz';
@@ -58,18 +58,6 @@ export const defaultBackoffMs = (attempt: number): number => Math.min(1_000 * 2 
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'ENODATA', 'ESERVFAIL', 'EREFUSED']);
 const REFUSED_RESET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 const UNREACHABLE_CODES = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
-const UNTRUSTED_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'CERT_UNTRUSTED',
-  'CERT_SIGNATURE_FAILURE',
-  'CERT_REJECTED',
-  'CERT_REVOKED',
-  'INVALID_CA',
-]);
 const TLS_HINT = 'check the ACM certificate on the NLB listener';
 
 function isResponse(value: unknown): value is Pick<ApiResponse, 'statusCode' | 'body'> {
@@ -232,7 +220,7 @@ export function classifyHealthCheckFailure(failure: unknown, target: HealthTarge
       retryable: false,
     };
   }
-  if (UNTRUSTED_CODES.has(code)) {
+  if (UNTRUSTED_CERTIFICATE_CODES.has(code)) {
     return {
       layer: 'TLS',
       code,

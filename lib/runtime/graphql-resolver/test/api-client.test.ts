@@ -10,6 +10,7 @@ import {
   loadConfig,
   resetApiClient,
 } from '../src/api-client';
+import { InternalError } from '../src/errors';
 import { API_HOST, FakeApi, TestPki, createPki, startFakeApi, useApi } from './fake-api';
 
 describe('constants', () => {
@@ -106,6 +107,14 @@ describe('against the fake API', () => {
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ status: 'ok' });
     expect(api.requests[api.requests.length - 1].headers.host).toBe(API_HOST);
+  });
+
+  test('a path node:http rejects synchronously becomes a typed InternalError, not a bare TypeError', async () => {
+    useApi(api.port, pki.ca.cert);
+    const err: unknown = await apiRequest('/v1/items/a b').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InternalError);
+    expect(JSON.stringify((err as InternalError).details.reason)).toContain('ERR_UNESCAPED_CHARACTERS');
+    expect((await apiRequest('/healthz')).statusCode).toBe(200); // the client is still usable
   });
 
   test('apiRequest returns non-2xx responses as-is', async () => {

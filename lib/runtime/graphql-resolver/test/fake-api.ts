@@ -26,6 +26,8 @@ export interface TestPki {
   readonly untrusted: Pem;
   /** Leaf for api.test.internal signed by `ca`, but expired. */
   readonly expired: Pem;
+  /** A self-signed certificate for api.test.internal. */
+  readonly selfSigned: Pem;
 }
 
 async function makeCa(commonName: string): Promise<Pem> {
@@ -59,13 +61,14 @@ async function makeLeaf(host: string, ca: Pem, dates: { notBeforeDate?: Date; no
 export async function createPki(): Promise<TestPki> {
   const [ca, otherCa] = await Promise.all([makeCa('Test Internal CA'), makeCa('Untrusted CA')]);
   const day = 24 * 3600 * 1000;
-  const [leaf, wrongHost, untrusted, expired] = await Promise.all([
+  const [leaf, wrongHost, untrusted, expired, selfSigned] = await Promise.all([
     makeLeaf(API_HOST, ca),
     makeLeaf('wrong.test.internal', ca),
     makeLeaf(API_HOST, otherCa),
     makeLeaf(API_HOST, ca, { notBeforeDate: new Date(Date.now() - 10 * day), notAfterDate: new Date(Date.now() - day) }),
+    makeCa(API_HOST),
   ]);
-  return { ca, leaf, wrongHost, untrusted, expired };
+  return { ca, leaf, wrongHost, untrusted, expired, selfSigned };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -95,6 +98,11 @@ export interface FakeApi {
   slowMs: number;
   /** While > 0, the next requests get `mode` treatment, then the server behaves normally. */
   misbehaveCount: number;
+  /**
+   * Marks every connection open now as dead: a request arriving on one is reset. Models pooled
+   * sockets whose flows are gone (a drained task, an NLB idle timeout) while the client slept.
+   */
+  poisonOpenConnections(): void;
   close(): Promise<void>;
 }
 
@@ -174,6 +182,8 @@ export async function startFakeApi(pem: Pem): Promise<FakeApi> {
   let tlsConnections = 0;
   const timers = new Set<NodeJS.Timeout>();
   const requests: RecordedRequest[] = [];
+  const openSockets = new Set<net.Socket>();
+  const poisoned = new WeakSet<net.Socket>();
 
   const server = https.createServer({ key: pem.key, cert: pem.cert }, (req, res) => {
     requests.push({
@@ -182,6 +192,7 @@ export async function startFakeApi(pem: Pem): Promise<FakeApi> {
       headers: req.headers,
       servername: (req.socket as unknown as { servername?: string | false }).servername,
     });
+    if (poisoned.has(req.socket)) return void req.socket.destroy();
     let mode: Mode = 'normal';
     if (api.misbehaveCount > 0) {
       api.misbehaveCount -= 1;
@@ -218,8 +229,10 @@ export async function startFakeApi(pem: Pem): Promise<FakeApi> {
   // Same keep-alive window as the real service: longer than the client's 30 s reuse window.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  server.on('secureConnection', () => {
+  server.on('secureConnection', (socket: net.Socket) => {
     tlsConnections += 1;
+    openSockets.add(socket);
+    socket.once('close', () => openSockets.delete(socket));
   });
   server.on('tlsClientError', () => {
     /* rejected handshakes (wrong CA / host name tests) are expected */
@@ -237,6 +250,9 @@ export async function startFakeApi(pem: Pem): Promise<FakeApi> {
     mode: 'normal',
     slowMs: 1_000,
     misbehaveCount: 0,
+    poisonOpenConnections: () => {
+      for (const socket of openSockets) poisoned.add(socket);
+    },
     close: async () => {
       for (const t of timers) clearTimeout(t);
       timers.clear();

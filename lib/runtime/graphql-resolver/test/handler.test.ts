@@ -1,6 +1,7 @@
 import { destroyAgent, getAgentStats, resetApiClient } from '../src/api-client';
 import { ResolverError } from '../src/errors';
-import { handler, ResolverEvent } from '../src/handler';
+import { handler, pickRequestId, ResolverEvent } from '../src/handler';
+import { resolveRequestId } from '../../api-service/src/request-id';
 import { API_HOST, FIXTURE_ITEMS, FakeApi, TestPki, closedPort, createPki, startFakeApi, useApi } from './fake-api';
 
 function event(fieldName: string, args: Record<string, unknown>, requestId?: string): ResolverEvent {
@@ -75,6 +76,14 @@ describe('successful resolution', () => {
     expect(last.headers['x-request-id']).toBe('req-abc-123');
     expect(last.servername).toBe(API_HOST);
   });
+
+  test.each(['0f2e-abc', '.abc', '_x', ':1', 'a'.repeat(129), 'a b'])(
+    'the request id sent for AppSync id %j is the one the api-service logs',
+    (appsyncId) => {
+      const sent = pickRequestId({ request: { headers: { 'x-amzn-requestid': appsyncId }, domainName: null } });
+      expect(resolveRequestId(sent)).toBe(sent); // the api-service keeps it instead of replacing it
+    },
+  );
 
   test('a fresh uuid is used when AppSync gives no request id', async () => {
     await handler(event('item', { id: 'item-0001' }));
@@ -203,15 +212,18 @@ describe('upstream error mapping', () => {
 
 describe('TLS verification', () => {
   test.each([
-    ['wrongHost', 'ERR_TLS_CERT_ALTNAME_INVALID'],
-    ['untrusted', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'],
-    ['expired', 'CERT_HAS_EXPIRED'],
-  ] as const)('a %s certificate is rejected (%s)', async (which, code) => {
+    ['wrongHost', 'ERR_TLS_CERT_ALTNAME_INVALID', "is not valid for the service's host name"],
+    ['untrusted', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'is not issued by a trusted certificate authority'],
+    ['expired', 'CERT_HAS_EXPIRED', 'has expired'],
+    ['selfSigned', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'is self-signed'],
+  ] as const)('a %s certificate is rejected (%s) as a certificate problem, not an outage', async (which, code, problem) => {
     const bad = await startFakeApi(pki[which]);
     try {
       useApi(bad.port, pki.ca.cert);
       const err = await expectResolverError(handler(event('item', { id: 'item-0001' })));
-      expect(err.name).toBe('UpstreamUnavailable');
+      expect(err.name).toBe('UpstreamCertificateRejected');
+      expect(err.message).toContain(`certificate ${problem}`);
+      expect(err.message).not.toMatch(/retry/i);
       expect(err.details.code).toBe(code);
       expect(err.details.phase).toBe('tls');
       expect(bad.requests).toHaveLength(0); // no request was ever sent
@@ -267,5 +279,19 @@ describe('connection reuse', () => {
     api.misbehaveCount = 1; // only the first attempt (on the reused socket) is reset
     await expect(handler(event('item', { id: 'item-0002' }))).resolves.toEqual(FIXTURE_ITEMS[1]);
     expect(getAgentStats().staleSocketRetries).toBe(1);
+  });
+
+  test('with three dead pooled sockets, the retry goes out on a new connection', async () => {
+    // Three concurrent slow requests leave three sockets in the pool.
+    api.mode = 'slow';
+    api.slowMs = 200;
+    api.misbehaveCount = 3;
+    await Promise.all(['item-0001', 'item-0002', 'item-0003'].map((id) => handler(event('item', { id }))));
+    expect(getAgentStats().freeSockets).toBe(3);
+    const opened = api.tlsConnections;
+    api.poisonOpenConnections();
+    await expect(handler(event('item', { id: 'item-0004' }))).resolves.toEqual(FIXTURE_ITEMS[3]);
+    expect(getAgentStats().staleSocketRetries).toBe(1);
+    expect(api.tlsConnections - opened).toBe(1);
   });
 });
