@@ -7,7 +7,23 @@ import { AccountId, AppConfig, EnvironmentConfig } from './types';
  * `StringParameter.fromStringParameterArn`. Values known from config (account ids, CIDRs,
  * domain names, role names) are computed instead and never appear here.
  */
-export type SharedParameterKey = 'transit-gateway-id' | 'api-endpoint' | 'api-certificate-arn';
+export type SharedParameterKey = 'transit-gateway-id' | 'api-endpoint' | 'api-certificate-arn' | 'transit-attachment-id';
+
+/** One VPC of an environment, for values that exist once per VPC: the API's, or a consumer's. */
+export type EnvironmentVpc = { readonly kind: 'api' } | { readonly kind: 'consumer'; readonly name: string };
+
+/** Every VPC of the environment: the API's first, then the consumers' in config order. */
+export function environmentVpcs(env: EnvironmentConfig): EnvironmentVpc[] {
+  return [{ kind: 'api' }, ...env.consumers.map((c): EnvironmentVpc => ({ kind: 'consumer', name: c.name }))];
+}
+
+/** The account that owns a VPC of the environment. */
+export function vpcAccount(env: EnvironmentConfig, vpc: EnvironmentVpc): AccountId {
+  if (vpc.kind === 'api') return env.apiAccount;
+  const consumer = env.consumers.find((c) => c.name === vpc.name);
+  if (!consumer) throw new Error(`environment "${env.name}" has no consumer "${vpc.name}"`);
+  return consumer.account;
+}
 
 /** One entry of the contract. */
 export interface SharedParameterSpec {
@@ -15,8 +31,13 @@ export interface SharedParameterSpec {
   readonly key: SharedParameterKey;
   /** What the value is, written into the parameter's description. */
   readonly description: string;
-  /** The account whose stack writes the value. */
-  owner(config: AppConfig, env: EnvironmentConfig): AccountId;
+  /**
+   * One parameter per VPC of the environment (named `.../<key>/<vpc>`), written by the VPC's account.
+   * @default false
+   */
+  readonly perVpc?: boolean;
+  /** The account whose stack writes the value (for a per-VPC value: the VPC's account). */
+  owner(config: AppConfig, env: EnvironmentConfig, vpc?: EnvironmentVpc): AccountId;
   /** The accounts whose stacks read it (the RAM share's principals). */
   readers(config: AppConfig, env: EnvironmentConfig): AccountId[];
 }
@@ -42,22 +63,40 @@ export const SHARED_PARAMETERS: Readonly<Record<SharedParameterKey, SharedParame
     owner: (_config, env) => env.apiAccount,
     readers: (_config, env) => consumerAccounts(env),
   },
+  'transit-attachment-id': {
+    key: 'transit-attachment-id',
+    description: 'Id of this VPC\'s transit gateway attachment, written by its network stack: the network account associates it with the gateway route table of its side (#15).',
+    perVpc: true,
+    owner: (_config, env, vpc) => vpcAccount(env, requireVpc('transit-attachment-id', vpc)),
+    readers: (config) => [config.accounts.network],
+  },
 };
 
-/** `/internal-api/dev/transit-gateway-id`. */
-export function sharedParameterName(config: AppConfig, env: EnvironmentConfig, key: SharedParameterKey): string {
-  return `/${config.projectName}/${env.name}/${key}`;
+function requireVpc(key: SharedParameterKey, vpc: EnvironmentVpc | undefined): EnvironmentVpc {
+  if (!vpc) throw new Error(`shared parameter "${key}" exists once per VPC: name the VPC`);
+  return vpc;
+}
+
+/**
+ * `/internal-api/dev/transit-gateway-id`; per VPC: `/internal-api/dev/transit-attachment-id/api`,
+ * `.../transit-attachment-id/consumer-storefront`.
+ */
+export function sharedParameterName(config: AppConfig, env: EnvironmentConfig, key: SharedParameterKey, vpc?: EnvironmentVpc): string {
+  const base = `/${config.projectName}/${env.name}/${key}`;
+  if (!SHARED_PARAMETERS[key].perVpc) return base;
+  const v = requireVpc(key, vpc);
+  return `${base}/${v.kind === 'api' ? 'api' : `consumer-${v.name}`}`;
 }
 
 /** The parameter's ARN in its owner account, computable by any reader at synth time. */
-export function sharedParameterArn(config: AppConfig, env: EnvironmentConfig, key: SharedParameterKey): string {
-  const owner = SHARED_PARAMETERS[key].owner(config, env);
-  return `arn:aws:ssm:${config.region}:${owner}:parameter${sharedParameterName(config, env, key)}`;
+export function sharedParameterArn(config: AppConfig, env: EnvironmentConfig, key: SharedParameterKey, vpc?: EnvironmentVpc): string {
+  const owner = SHARED_PARAMETERS[key].owner(config, env, vpc);
+  return `arn:aws:ssm:${config.region}:${owner}:parameter${sharedParameterName(config, env, key, vpc)}`;
 }
 
 /** Readers other than the owner: an account never shares with itself (single-account sandboxes). */
-export function sharedParameterPrincipals(config: AppConfig, env: EnvironmentConfig, key: SharedParameterKey): AccountId[] {
+export function sharedParameterPrincipals(config: AppConfig, env: EnvironmentConfig, key: SharedParameterKey, vpc?: EnvironmentVpc): AccountId[] {
   const spec = SHARED_PARAMETERS[key];
-  const owner = spec.owner(config, env);
+  const owner = spec.owner(config, env, vpc);
   return [...new Set(spec.readers(config, env))].filter((a) => a !== owner);
 }

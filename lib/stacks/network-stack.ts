@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
+import { EnvironmentVpc, SHARED_PARAMETERS, sharedParameterName, sharedParameterPrincipals } from '../config/shared-parameters';
 import { EnvironmentConfig } from '../config/types';
 import { InterfaceEndpointName, PrivateNetwork } from '../constructs/private-network';
+import { SharedParameter } from '../constructs/shared-parameter';
 import { AccountStack, AccountStackProps } from './account-stack';
 import { transitGatewayIdFor } from './transit-gateway-id';
 
@@ -8,6 +10,8 @@ import { transitGatewayIdFor } from './transit-gateway-id';
 export interface NetworkStackProps extends AccountStackProps {
   /** The environment the VPC belongs to. */
   readonly environment: EnvironmentConfig;
+  /** Which of the environment's VPCs this is (names its shared attachment id). */
+  readonly vpc: EnvironmentVpc;
   /** This VPC's CIDR. */
   readonly cidr: string;
   /** CIDRs of the VPCs this one must reach over the transit gateway. */
@@ -42,5 +46,15 @@ export class NetworkStack extends AccountStack {
       interfaceEndpoints: props.interfaceEndpoints,
       ecrLayerS3Endpoint: props.ecrLayerS3Endpoint,
     });
+    // A gateway we create is routed by TransitRouting in the network account, which needs this
+    // attachment's id. An imported gateway's route tables belong to whoever owns it.
+    if (environment.transitGateway.mode === 'create') {
+      new SharedParameter(this, 'TransitAttachmentIdParameter', {
+        parameterName: sharedParameterName(config, environment, 'transit-attachment-id', props.vpc),
+        value: this.network.transitAttachment.ref,
+        description: SHARED_PARAMETERS['transit-attachment-id'].description,
+        readerAccounts: sharedParameterPrincipals(config, environment, 'transit-attachment-id', props.vpc),
+      });
+    }
   }
 }

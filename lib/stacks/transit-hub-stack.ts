@@ -38,10 +38,10 @@ export class TransitHubStack extends AccountStack {
       // Spokes live in other accounts: accepting their attachments automatically is what lets
       // each account deploy on its own.
       autoAcceptSharedAttachments: 'enable',
-      // Every attachment associates with and propagates into this gateway's own route table;
-      // with one gateway per environment that table holds only this environment's VPCs.
-      defaultRouteTableAssociation: 'enable',
-      defaultRouteTablePropagation: 'enable',
+      // No default route table: in it every attachment would reach every other. TransitRouting
+      // gives the API and the consumers a table each once the attachments exist (#15).
+      defaultRouteTableAssociation: 'disable',
+      defaultRouteTablePropagation: 'disable',
       dnsSupport: 'enable',
       vpnEcmpSupport: 'disable',
       tags: [{ key: 'Name', value: `${config.projectName}-${environment.name}` }],

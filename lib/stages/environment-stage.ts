@@ -7,6 +7,7 @@ import { ConsumerAppStack } from '../stacks/consumer-app-stack';
 import { DelegationRoleStack } from '../stacks/delegation-role-stack';
 import { NetworkStack } from '../stacks/network-stack';
 import { TransitHubStack } from '../stacks/transit-hub-stack';
+import { TransitRoutingStack } from '../stacks/transit-routing-stack';
 
 /** Properties of {@link EnvironmentStage}. */
 export interface EnvironmentStageProps extends Omit<StageProps, 'env'> {
@@ -30,6 +31,8 @@ export class EnvironmentStage extends Stage {
   public readonly environment: EnvironmentConfig;
   /** The environment's transit gateway stack, absent in `import` mode. */
   public readonly transitHub?: TransitHubStack;
+  /** The gateway's route tables that keep consumers apart, absent in `import` mode. */
+  public readonly transitRouting?: TransitRoutingStack;
   /** The dns account's delegation role for this environment. */
   public readonly delegationRole: DelegationRoleStack;
   /** The API's subzone and certificate. */
@@ -61,6 +64,7 @@ export class EnvironmentStage extends Stage {
       ...common,
       account: environment.apiAccount,
       description: `${environment.name}: isolated API VPC attached to the transit gateway`,
+      vpc: { kind: 'api' },
       cidr: environment.apiCidr,
       peerCidrs: environment.consumers.map((c) => c.cidr),
       // Fargate pulls images and ships logs with no route to the internet.
@@ -76,10 +80,10 @@ export class EnvironmentStage extends Stage {
           ...common,
           account: consumer.account,
           description: `${environment.name}: isolated VPC of consumer ${consumer.name}`,
+          vpc: { kind: 'consumer', name: consumer.name },
           cidr: consumer.cidr,
-          // A consumer VPC routes to the API only. (At the gateway all attachments share its route
-          // table, so consumer-to-consumer isolation rests on these VPC routes and on the API's
-          // security groups, not on the TGW.)
+          // A consumer VPC routes to the API only; the gateway's route tables (TransitRouting)
+          // enforce the same whatever a consumer admin adds here.
           peerCidrs: [environment.apiCidr],
         }),
       );
@@ -101,6 +105,14 @@ export class EnvironmentStage extends Stage {
 
     if (this.transitHub) {
       for (const network of [this.apiNetwork, ...consumerNetworks.values()]) network.addStackDependency(this.transitHub);
+      // After every attachment exists (it reads their ids), in the gateway's own account.
+      this.transitRouting = new TransitRoutingStack(this, 'TransitRouting', {
+        ...common,
+        account: config.accounts.network,
+        description: `${environment.name}: transit gateway route tables, consumers see only the API`,
+        transitGatewayId: this.transitHub.transitGateway.ref,
+      });
+      for (const network of [this.apiNetwork, ...consumerNetworks.values()]) this.transitRouting.addStackDependency(network);
     }
 
     this.apiService = new ApiServiceStack(this, 'ApiService', {
@@ -120,8 +132,9 @@ export class EnvironmentStage extends Stage {
         consumer,
         network: consumerNetworks.get(consumer.name)!.network,
       });
-      // Its deploy-time health check calls the API: the service must be up first.
+      // Its deploy-time health check calls the API: the service and the route to it must be up first.
       app.addStackDependency(this.apiService);
+      if (this.transitRouting) app.addStackDependency(this.transitRouting);
       consumerApps.set(consumer.name, app);
     }
     this.consumerApps = consumerApps;

@@ -46,6 +46,8 @@ export function deployCommands(config: AppConfig): string[] {
     lines.push(`npx cdk deploy -e '${stage}/DelegationRole' --profile dns`);
     for (const c of env.consumers) lines.push(`npx cdk deploy -e '${stage}/ConsumerNetwork-${c.name}' --profile ${env.name}-${c.name}`);
     lines.push(`npx cdk deploy -e '${stage}/ApiNetwork' '${stage}/ApiDns' '${stage}/ApiService' --profile ${env.name}-api`);
+    // Once every attachment exists: the gateway's route tables that keep consumers apart.
+    if (env.transitGateway.mode === 'create') lines.push(`npx cdk deploy -e '${stage}/TransitRouting' --profile network`);
     for (const c of env.consumers) lines.push(`npx cdk deploy -e '${stage}/ConsumerApp-${c.name}' --profile ${env.name}-${c.name}`);
   }
   return lines;

@@ -40,7 +40,9 @@ export function renderDiagram(config: AppConfig): string {
 
   const created = config.environments.filter((e) => e.transitGateway.mode === 'create');
   push(1, `subgraph network[${label(`network account ${config.accounts.network}`)}]`);
-  for (const environment of created) push(2, `${id(environment.name, 'tgw')}((${label(`Transit Gateway<br/>${environment.name}`)}))`);
+  for (const environment of created) {
+    push(2, `${id(environment.name, 'tgw')}((${label(`Transit Gateway ${environment.name}<br/>consumers reach the api only`)}))`);
+  }
   if (created.length === 0) push(2, `network_none[${label('no transit gateway created here:<br/>every environment imports one')}]`);
   push(1, 'end');
 

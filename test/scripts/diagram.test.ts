@@ -50,7 +50,7 @@ describe('renderDiagram', () => {
     expect(network).toContain('network account 100000000002');
     expect(network).not.toContain('qa__tgw');
     expect(diagram).toContain('qa__tgw(("existing Transit Gateway<br/>tgw-0123456789abcdef0');
-    expect(renderDiagram(exampleConfig)).toContain('subgraph network["network account 222222222222"]\n    dev__tgw(("Transit Gateway<br/>dev"))');
+    expect(renderDiagram(exampleConfig)).toContain('subgraph network["network account 222222222222"]\n    dev__tgw(("Transit Gateway dev<br/>consumers reach the api only"))');
   });
 
   test('is deterministic', () => {

@@ -1,9 +1,10 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { exampleConfig } from '../../lib/config/environments';
-import { SHARED_PARAMETERS, SharedParameterKey, sharedParameterArn, sharedParameterName } from '../../lib/config/shared-parameters';
+import { EnvironmentVpc, environmentVpcs, SHARED_PARAMETERS, SharedParameterKey, sharedParameterArn, sharedParameterName } from '../../lib/config/shared-parameters';
 import { EnvironmentStage } from '../../lib/stages/environment-stage';
 import { buildTestApp, configWith, resourcesOf, templateOf } from '../helpers';
+import { gatewayRouting } from '../transit-routes';
 
 const { stages } = buildTestApp();
 const [dev, prod] = stages;
@@ -35,9 +36,33 @@ describe('EnvironmentStage', () => {
   test('the transit gateway auto-accepts shared attachments and has DNS support', () => {
     templateOf(dev.transitHub!).hasResourceProperties('AWS::EC2::TransitGateway', {
       AutoAcceptSharedAttachments: 'enable',
-      DefaultRouteTableAssociation: 'enable',
-      DefaultRouteTablePropagation: 'enable',
       DnsSupport: 'enable',
+    });
+  });
+
+  describe('consumers are isolated from each other at the transit gateway', () => {
+    // Evaluated from the synthesized templates of the whole stage, as the gateway would route.
+    const routing = gatewayRouting(stacksOf(prod));
+    const env = exampleConfig.environments[1];
+    const consumerCidrs = env.consumers.map((c) => c.cidr);
+
+    test('every attachment is associated with exactly one route table', () => {
+      expect([...routing.associations.keys()].sort()).toEqual([env.apiCidr, ...consumerCidrs].sort());
+      for (const tables of routing.associations.values()) expect(tables).toHaveLength(1);
+    });
+
+    test.each(env.consumers.map((c) => [c.name, c.cidr]))('consumer %s: the gateway routes its traffic to the API and to no other consumer', (_name, cidr) => {
+      expect(routing.routesFrom.get(cidr)).toEqual([env.apiCidr]);
+    });
+
+    test('the API: the gateway routes its traffic to each consumer', () => {
+      expect(routing.routesFrom.get(env.apiCidr)).toEqual([...consumerCidrs].sort());
+    });
+
+    test('routing deploys in the network account after every network, and before the consumers\' health checks', () => {
+      expect(prod.transitRouting!.account).toBe(exampleConfig.accounts.network);
+      for (const network of [prod.apiNetwork, ...prod.consumerNetworks.values()]) expect(prod.transitRouting!.dependencies).toContain(network);
+      for (const app of prod.consumerApps.values()) expect(app.dependencies).toContain(prod.transitRouting);
     });
   });
 
@@ -56,16 +81,23 @@ describe('EnvironmentStage', () => {
     expect([...new Set(consumerRoutes)]).toEqual(['10.110.0.0/20']);
   });
 
+  // Each (environment, VPC) for a per-VPC parameter, each environment otherwise.
+  const instances = (key: SharedParameterKey): [string, number, EnvironmentVpc | undefined][] =>
+    exampleConfig.environments.flatMap((e, i) =>
+      SHARED_PARAMETERS[key].perVpc
+        ? environmentVpcs(e).map((vpc): [string, number, EnvironmentVpc | undefined] => [`${e.name}/${vpc.kind === 'api' ? 'api' : vpc.name}`, i, vpc])
+        : [[e.name, i, undefined]],
+    );
   describe.each(Object.keys(SHARED_PARAMETERS) as SharedParameterKey[])('shared parameter %s', (key) => {
-    test.each(exampleConfig.environments.map((e, i) => [e.name, i] as const))('in %s: written by its owner, shared with and read by exactly its readers', (_name, index) => {
+    test.each(instances(key))('in %s: written by its owner, shared with and read by exactly its readers', (_name, index, vpc) => {
       const env = exampleConfig.environments[index];
       const stage = stages[index];
       const spec = SHARED_PARAMETERS[key];
-      const name = sharedParameterName(exampleConfig, env, key);
-      const arn = sharedParameterArn(exampleConfig, env, key);
+      const name = sharedParameterName(exampleConfig, env, key, vpc);
+      const arn = sharedParameterArn(exampleConfig, env, key, vpc);
 
       const writers = stacksOf(stage).filter((s) => resourcesOf(templateOf(s), 'AWS::SSM::Parameter').some(([, p]) => p.Properties!.Name === name));
-      expect(writers.map((s) => s.account)).toEqual([spec.owner(exampleConfig, env)]);
+      expect(writers.map((s) => s.account)).toEqual([spec.owner(exampleConfig, env, vpc)]);
       const writer = templateOf(writers[0]);
       writer.hasResourceProperties('AWS::SSM::Parameter', { Name: name, Tier: 'Advanced' });
       const share = resourcesOf(writer, 'AWS::RAM::ResourceShare').find(([, s]) => JSON.stringify(s.Properties!.ResourceArns).includes(`parameter${name}`));
@@ -99,6 +131,9 @@ describe('EnvironmentStage variants', () => {
     }));
     expect(stage.transitHub).toBeUndefined();
     expect(stage.node.tryFindChild('TransitHub')).toBeUndefined();
+    // The imported gateway's route tables are its owner's: no routing stack, no attachment ids published.
+    expect(stage.node.tryFindChild('TransitRouting')).toBeUndefined();
+    templateOf(stage.apiNetwork).resourceCountIs('AWS::SSM::Parameter', 0);
     templateOf(stage.apiNetwork).hasResourceProperties('AWS::EC2::TransitGatewayVpcAttachment', { TransitGatewayId: 'tgw-0123456789abcdef0' });
     expect(templateOf(stage.apiNetwork).toJSON().Parameters).not.toHaveProperty('TransitGatewayIdParameter');
   });
