@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,8 +11,21 @@ import { denyGrantsExceptForAwsServices, StackEncryptionKey } from '../construct
 import { AccountStack, AccountStackProps } from '../stacks/account-stack';
 import { EnvironmentStage, stageIdFor } from '../stages/environment-stage';
 
-/** The synth step's commands: the quick start's install and synth (README.md), with the type check. */
-export const SYNTH_COMMANDS = ['npm ci', 'npm run build', 'npx cdk synth'];
+/**
+ * The synth step's commands: CI's gate (`.ci/run`: type check, lint, tests, compliance) after a
+ * clean install, so nothing untested deploys; then the cloud assembly the pipeline deploys.
+ */
+export const SYNTH_COMMANDS = ['npm ci', 'npm test', 'npm run validate', 'npx cdk synth'];
+
+/**
+ * The Node.js major every CodeBuild project runs, the one the project tests with (package.json
+ * `engines`): the build image's default (Node 18 on standard:7.0) is older than aws-cdk-lib allows.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const NODE_MAJOR = Number((require('../../package.json').engines.node as string).match(/(\d+)/)![1]);
+
+/** The buildspec fragment that pins {@link NODE_MAJOR}. */
+const PIN_NODE = { 'runtime-versions': { nodejs: NODE_MAJOR } };
 
 /** Properties of {@link PipelineStack}. */
 export interface PipelineStackProps extends AccountStackProps {
@@ -61,6 +74,7 @@ export class PipelineStack extends AccountStack {
       dockerEnabledForSelfMutation: false,
       codeBuildDefaults: {
         buildEnvironment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0, computeType: codebuild.ComputeType.SMALL },
+        partialBuildSpec: codebuild.BuildSpec.fromObject({ phases: { install: PIN_NODE } }),
         timeout: Duration.minutes(30),
         logging: { cloudWatch: { logGroup: buildLogs } },
       },
@@ -85,17 +99,39 @@ export class PipelineStack extends AccountStack {
     this.pipeline.buildPipeline();
     this.hardenArtifacts();
     this.hardenInternals(buildLogs);
+    this.grantConnectionUse(config.pipeline.connectionArn);
     acknowledgeCdkPipelineGrants(this.pipeline);
   }
 
   /**
+   * CDK grants the source action `codestar-connections:UseConnection` only, and IAM matches the
+   * action's prefix against the resource's: a connection created since 2024 has a
+   * `arn:aws:codeconnections:` ARN and needs `codeconnections:UseConnection` (#11.2).
+   */
+  private grantConnectionUse(connectionArn: string): void {
+    const service = connectionArn.split(':')[2];
+    if (service === 'codestar-connections') return;
+    const roles = this.pipeline.pipeline.node.findChild('Source').node.findAll().filter((c): c is iam.Role => c instanceof iam.Role);
+    if (roles.length !== 1) throw new Error(`${this.node.path}: expected one source action role, found ${roles.length}; CDK Pipelines changed its layout.`);
+    roles[0].addToPrincipalPolicy(new iam.PolicyStatement({ actions: [`${service}:UseConnection`], resources: [connectionArn] }));
+  }
+
+  /**
    * CDK Pipelines' permissions-broadening check brings its own CodeBuild project (which ignores
-   * codeBuildDefaults.logging) and a Lambda log group: give them the pipeline's encrypted logs.
+   * codeBuildDefaults) and a Lambda log group: give them the pipeline's encrypted logs and the
+   * pinned Node.js.
    */
   private hardenInternals(buildLogs: logs.LogGroup): void {
     for (const construct of this.pipeline.node.findAll()) {
-      if (construct instanceof codebuild.CfnProject && !construct.logsConfig) {
-        construct.logsConfig = { cloudWatchLogs: { status: 'ENABLED', groupName: buildLogs.logGroupName } };
+      if (construct instanceof codebuild.Project) {
+        const project = construct.node.defaultChild as codebuild.CfnProject;
+        if (!project.logsConfig) {
+          project.logsConfig = { cloudWatchLogs: { status: 'ENABLED', groupName: buildLogs.logGroupName } };
+          // The escape hatch bypasses CDK's grant: without it CodeBuild refuses to start the
+          // build (its role may only write /aws/codebuild/<project>) and prod never deploys (#11.1).
+          buildLogs.grantWrite(construct);
+        }
+        pinNodeInBuildSpec(project);
       }
       if (construct instanceof logs.CfnLogGroup && !construct.kmsKeyId) {
         construct.kmsKeyId = StackEncryptionKey.of(this).keyArn;
@@ -133,4 +169,21 @@ export class PipelineStack extends AccountStack {
     acknowledge('cdk-validator-cfnguard::s3_event_notifications_enabled_check', 'CodePipeline drives every use of its artifacts; nothing consumes bucket events.');
   }
 
+}
+
+/**
+ * Adds {@link PIN_NODE} to a project whose buildspec CDK wrote without it (the
+ * permissions-broadening check's: an inline JSON string, possibly inside an `Fn::Join`).
+ */
+function pinNodeInBuildSpec(project: codebuild.CfnProject): void {
+  const source = project.source as codebuild.CfnProject.SourceProperty;
+  const spec = Stack.of(project).resolve(source.buildSpec) as string | { 'Fn::Join': [string, unknown[]] };
+  const parts = typeof spec === 'string' ? [spec] : spec['Fn::Join'][1];
+  const head = parts[0];
+  if (typeof head !== 'string') throw new Error(`${project.node.path}: unexpected buildspec form; cannot pin Node.js ${NODE_MAJOR}.`);
+  if (head.includes('"runtime-versions"')) return;
+  const pinned = head.replace(/"phases": \{\n/, `"phases": {\n    "install": ${JSON.stringify(PIN_NODE)},\n`);
+  if (pinned === head) throw new Error(`${project.node.path}: buildspec has no "phases" to pin Node.js ${NODE_MAJOR} in.`);
+  const buildSpec = typeof spec === 'string' ? pinned : { 'Fn::Join': [spec['Fn::Join'][0], [pinned, ...parts.slice(1)]] };
+  project.source = { ...source, buildSpec: buildSpec as unknown as string };
 }

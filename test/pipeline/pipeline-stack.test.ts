@@ -1,8 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
-import { SYNTH_COMMANDS } from '../../lib/pipeline/pipeline-stack';
+import { NODE_MAJOR, SYNTH_COMMANDS } from '../../lib/pipeline/pipeline-stack';
 import { buildTestApp, resourcesOf, templateOf } from '../helpers';
 
 const { app, pipeline, stages: environmentStages } = buildTestApp();
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const packageJson = require('../../package.json') as { engines: { node: string } };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cdkLibPackageJson = require('aws-cdk-lib/package.json') as { engines: { node: string } };
 const t = templateOf(pipeline);
 const [[, pipelineResource]] = resourcesOf(t, 'AWS::CodePipeline::Pipeline');
 type Action = { Name: string; RunOrder: number; ActionTypeId: { Category: string; Provider: string }; Configuration?: Record<string, unknown>; RoleArn?: unknown };
@@ -30,12 +36,51 @@ describe('PipelineStack (tools account)', () => {
     });
   });
 
-  test('synth runs npm ci, the type check and cdk synth, without Docker', () => {
-    expect(SYNTH_COMMANDS).toEqual(['npm ci', 'npm run build', 'npx cdk synth']);
+  test('synth runs CI\'s gate (tests, validate) before the cloud assembly it deploys, without Docker', () => {
+    // The same gate as CI: nothing untested or with unacknowledged findings reaches an account.
+    const ci = readFileSync(join(__dirname, '..', '..', '.ci', 'run'), 'utf8').split('\n').filter((l) => /^(npm|npx) /.test(l)).map((l) => l.replace(/ --no-audit --no-fund| -q$/g, ''));
+    expect(new Set(SYNTH_COMMANDS)).toEqual(new Set(ci));
+    expect(SYNTH_COMMANDS.indexOf('npm test')).toBeLessThan(SYNTH_COMMANDS.indexOf('npx cdk synth'));
+    expect(SYNTH_COMMANDS.indexOf('npm run validate')).toBeLessThan(SYNTH_COMMANDS.indexOf('npx cdk synth'));
     const synthProject = resourcesOf(t, 'AWS::CodeBuild::Project').find(([id]) => id.includes('Synth'))![1];
     const buildSpec = JSON.parse((synthProject.Properties!.Source as { BuildSpec: string }).BuildSpec);
     expect(buildSpec.phases.build.commands).toEqual(SYNTH_COMMANDS);
     expect((synthProject.Properties!.Environment as { PrivilegedMode: boolean }).PrivilegedMode).toBe(false);
+  });
+
+  test('every CodeBuild project runs the Node.js major the project tests with, one aws-cdk-lib supports', () => {
+    expect(NODE_MAJOR).toBe(Number(packageJson.engines.node.match(/\d+/)![0]));
+    expect(NODE_MAJOR).toBeGreaterThanOrEqual(Number(cdkLibPackageJson.engines.node.match(/\d+/)![0]));
+    const projects = resourcesOf(t, 'AWS::CodeBuild::Project');
+    expect(projects.length).toBeGreaterThan(3);
+    for (const [id, project] of projects) {
+      const spec = (project.Properties!.Source as { BuildSpec: unknown }).BuildSpec;
+      const text = typeof spec === 'string' ? spec : JSON.stringify(spec);
+      expect({ id, pinned: text.replace(/\\"/g, '"').match(/"runtime-versions":\s*\{\s*"nodejs":\s*(\d+)/)?.[1] }).toEqual({ id, pinned: String(NODE_MAJOR) });
+    }
+  });
+
+  test('the source action may use the connection with the action prefix of its ARN', () => {
+    const roleArn = stageNamed('Source').Actions[0].RoleArn as { 'Fn::GetAtt': [string, string] };
+    const statements = resourcesOf(t, 'AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p.Properties!.Roles).includes(roleArn['Fn::GetAtt'][0]))
+      .flatMap(([, p]) => (p.Properties!.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement);
+    const connectionArn = (stageNamed('Source').Actions[0].Configuration as { ConnectionArn: string }).ConnectionArn;
+    expect(connectionArn).toMatch(/^arn:aws:codeconnections:/);
+    expect(statements.some((st) => [st.Action].flat().includes('codeconnections:UseConnection') && st.Resource === connectionArn)).toBe(true);
+  });
+
+  test('every CodeBuild project may write to the log group its LogsConfig names', () => {
+    // Setting the log group through the L1 does not grant the role (#11.1): CodeBuild would not start.
+    const policies = resourcesOf(t, 'AWS::IAM::Policy');
+    for (const [id, project] of resourcesOf(t, 'AWS::CodeBuild::Project')) {
+      const group = (project.Properties!.LogsConfig as { CloudWatchLogs: { GroupName: { Ref: string } } }).CloudWatchLogs.GroupName.Ref;
+      const role = (project.Properties!.ServiceRole as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const granted = policies.some(([, p]) => JSON.stringify(p.Properties!.Roles).includes(role) &&
+        (p.Properties!.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement.some((st) =>
+          [st.Action].flat().includes('logs:PutLogEvents') && JSON.stringify(st.Resource) === JSON.stringify({ 'Fn::GetAtt': [group, 'Arn'] })));
+      expect({ id, granted }).toEqual({ id, granted: true });
+    }
   });
 
   test('only the image-asset publishing step runs privileged (Docker)', () => {
