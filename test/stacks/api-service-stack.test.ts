@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { buildTestApp, configWith, resourcesOf, templateOf } from '../helpers';
@@ -50,6 +50,10 @@ describe('ApiService (api account)', () => {
     expect(readdirSync(staged).sort()).toEqual(expect.arrayContaining(['Dockerfile', 'package-lock.json', 'package.json', 'src']));
     expect(readdirSync(staged)).not.toContain('node_modules');
     expect(readdirSync(staged)).not.toContain('test');
+    // Docker Hub rate-limits anonymous pulls from CodeBuild's shared addresses (#11.6).
+    const bases = [...readFileSync(join(staged, 'Dockerfile'), 'utf8').matchAll(/^FROM\s+(?:--\S+\s+)*(\S+)/gm)].map((m) => m[1]);
+    expect(bases.length).toBeGreaterThan(0);
+    for (const base of bases) expect(base).toMatch(/^public\.ecr\.aws\/docker\/library\//);
   });
 
   test('without a configured topic, alarms notify the stack\'s own encrypted, TLS-only topic', () => {
@@ -57,6 +61,14 @@ describe('ApiService (api account)', () => {
     expect(JSON.stringify(topic.Properties!.KmsMasterKeyId)).toMatch(/StackEncryptionKey/);
     service.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    // The topic policy replaces SNS's default one, so CloudWatch needs its own allow (#11.3);
+    // test/access proves the publish together with the key policy.
+    service.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish',
+        Condition: { StringEquals: { 'aws:SourceAccount': '444444444444' }, ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:eu-west-1:444444444444:alarm:*' } },
+      })]) },
     });
     const alarms = resourcesOf(service, 'AWS::CloudWatch::Alarm');
     expect(alarms).toHaveLength(4);
