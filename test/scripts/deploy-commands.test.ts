@@ -59,4 +59,19 @@ describe('deploy commands (docs/deploying.md)', () => {
     const page = readFileSync(join(__dirname, '..', '..', 'docs', 'deploying.md'), 'utf8');
     for (const line of commands) expect(page).toContain(line);
   });
+
+  test('the narrower execution-policy guidance names the reads CloudFormation makes with the execution role', () => {
+    const page = readFileSync(join(__dirname, '..', '..', 'docs', 'deploying.md'), 'utf8');
+    const guidance = page.slice(page.indexOf('customer-managed policy'), page.indexOf('```sh', page.indexOf('customer-managed policy')));
+    const assembly = app.synth();
+    const templates = [...assembly.stacks, ...assembly.nestedAssemblies.flatMap((a) => a.nestedAssembly.stacks)].map((s) => ({ account: s.environment.account, template: s.template }));
+    // Weak cross-stack references are resolved by CloudFormation with the stack's role.
+    expect(templates.some(({ template }) => JSON.stringify(template).includes('"Fn::GetStackOutput"'))).toBe(true);
+    expect(guidance).toContain('`cloudformation:DescribeStacks`');
+    // Shared parameters of other accounts, read through SSM parameter types.
+    const foreign = templates.flatMap(({ account, template }) => Object.values((template.Parameters ?? {}) as Record<string, { Type: string; Default?: string }>)
+      .filter((p) => p.Type.startsWith('AWS::SSM::Parameter::Value') && p.Default?.startsWith('arn:') && p.Default.split(':')[4] !== account));
+    expect(foreign.length).toBeGreaterThan(0);
+    expect(guidance).toContain('`ssm:GetParameters`');
+  });
 });
