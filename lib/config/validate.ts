@@ -38,7 +38,7 @@ const TGW_ID = /^tgw-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const RESERVED_STAGE_IDS = ['Pipeline'];
 const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 /** Both prefixes: IAM requires the action prefix to match the one in the ARN (pipeline-stack.ts). */
-const CONNECTION_ARN = /^arn:aws[a-z-]*:(codestar-connections|codeconnections):([a-z0-9-]+):(\d{12}):connection\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const CONNECTION_ARN = /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const ECR_REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -115,12 +115,8 @@ export function validateConfig(config: AppConfig): ConfigProblem[] {
   }
   const neededPerVpc = azs.length * (blockSize(workloadMask) + blockSize(transitMask));
 
-  const connection = CONNECTION_ARN.exec(config.pipeline.connectionArn);
-  if (!connection) {
+  if (!CONNECTION_ARN.test(config.pipeline.connectionArn)) {
     report('pipeline.connectionArn', config.pipeline.connectionArn, 'use the ARN of a CodeStar/CodeConnections connection, arn:aws:codeconnections:<region>:<tools account>:connection/<uuid> (or arn:aws:codestar-connections:... for one created before 2024).');
-  } else if (regionValid && ACCOUNT_ID.test(config.accounts.tools) && (connection[2] !== config.region || connection[3] !== config.accounts.tools)) {
-    // The pipeline uses the connection as itself (its source action role), in its own account and region.
-    report('pipeline.connectionArn', config.pipeline.connectionArn, `use a connection in the tools account ${config.accounts.tools} and region ${config.region}, where the pipeline runs; create one there and authorise it in the console.`);
   }
   if (!REPOSITORY.test(config.pipeline.repository)) {
     report('pipeline.repository', config.pipeline.repository, 'use "owner/repository" as the connection knows it.');
