@@ -12,3 +12,17 @@ export function delegationRoleName(config: AppConfig, env: EnvironmentConfig): s
 export function delegationRoleArn(config: AppConfig, env: EnvironmentConfig): string {
   return `arn:aws:iam::${config.accounts.dns}:role/${delegationRoleName(config, env)}`;
 }
+
+/**
+ * Name of the role that runs the zone-delegation custom resource in the api account. Fixed, so
+ * the delegation role's trust can name exactly this principal (aws:PrincipalArn) instead of the
+ * whole api account.
+ */
+export function delegationProviderRoleName(config: AppConfig, env: EnvironmentConfig): string {
+  return `${config.projectName}-${env.name}-dns-delegator`;
+}
+
+/** ARN of the environment's zone-delegation provider role in the api account. */
+export function delegationProviderRoleArn(config: AppConfig, env: EnvironmentConfig): string {
+  return `arn:aws:iam::${env.apiAccount}:role/${delegationProviderRoleName(config, env)}`;
+}

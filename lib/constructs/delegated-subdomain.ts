@@ -1,8 +1,11 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+
+/** The custom resource type of CDK's cross-account zone delegation (its provider's id prefix). */
+const CROSS_ACCOUNT_ZONE_DELEGATION = 'Custom::CrossAccountZoneDelegation';
 
 /** Properties of {@link DelegatedSubdomain}. */
 export interface DelegatedSubdomainProps {
@@ -12,6 +15,12 @@ export interface DelegatedSubdomainProps {
   readonly parentZoneId: string;
   /** ARN of the role in the dns account that may write only this subdomain's NS record. */
   readonly delegationRoleArn: string;
+  /**
+   * Name for the role that runs the delegation custom resource, so the delegation role can trust
+   * exactly this role.
+   * @default - a name CloudFormation generates (the delegation role must then trust the account)
+   */
+  readonly providerRoleName?: string;
   /**
    * TTL of the NS record in the parent zone. Short enough that a re-created subzone (new name
    * servers) is picked up within the hour, long enough to cost nothing in queries.
@@ -49,6 +58,11 @@ export class DelegatedSubdomain extends Construct {
       // removing the NS record is a deliberate step (see docs/deploying.md, DNS teardown).
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    if (props.providerRoleName) {
+      // CDK's provider (one per stack) exposes no role name: set it on the L1.
+      const provider = Stack.of(this).node.findChild(`${CROSS_ACCOUNT_ZONE_DELEGATION}CustomResourceProvider`);
+      (provider.node.findChild('Role') as CfnResource).addPropertyOverride('RoleName', props.providerRoleName);
+    }
 
     this.certificate = new acm.Certificate(this, 'Certificate', {
       domainName: props.domainName,

@@ -185,21 +185,32 @@ export class GraphqlConsumer extends Construct {
     return role;
   }
 
-  /** A Lambda role: write to its own log group, manage its VPC network interfaces; nothing else. */
-  private functionRole(id: string, logGroup: logs.LogGroup): iam.Role {
+  /**
+   * A Lambda role: write to its own log group, manage network interfaces in its own VPC; nothing
+   * else. AWSLambdaVPCAccessExecutionRole grants the ENI actions on "*", which would let the
+   * function's role create or delete interfaces in any VPC of the account (#11).
+   */
+  private functionRole(id: string, logGroup: logs.LogGroup, vpc: ec2.IVpc): iam.Role {
     const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        // What AWSLambdaVPCAccessExecutionRole grants, without the managed policy's logs:* on "*".
-        actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-        resources: ['*'],
-      }),
-    );
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason: 'Only the EC2 network-interface actions a VPC Lambda needs are on "*": the Describe* actions support no resource-level permissions and Lambda creates its ENIs in subnets chosen at run time (the same set as AWS\'s AWSLambdaVPCAccessExecutionRole).',
-    });
+    const stack = Stack.of(this);
+    const ec2Arn = (resource: string) => stack.formatArn({ service: 'ec2', resource, resourceName: '*' });
+    const inThisVpc = { ArnEquals: { 'ec2:Vpc': vpc.vpcArn } };
+    // A new interface has no VPC yet (CreateNetworkInterface offers no ec2:Vpc on it); the same
+    // request also names the subnet and security group, which must be in this VPC.
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['ec2:CreateNetworkInterface'], resources: [ec2Arn('network-interface')] }));
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['ec2:CreateNetworkInterface'], resources: [ec2Arn('subnet'), ec2Arn('security-group')], conditions: inThisVpc }));
+    role.addToPolicy(new iam.PolicyStatement({
+      actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+      resources: [ec2Arn('network-interface')],
+      conditions: inThisVpc,
+    }));
+    // Describe* support no resource-level permissions.
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] }));
+    const reason = 'Lambda manages its ENIs in subnets chosen at run time; every write is limited to this VPC by the ec2:Vpc condition (the new interface itself cannot be conditioned), and the Describe* actions support no resource-level permissions.';
+    for (const resource of ['*', ...['network-interface', 'subnet', 'security-group'].map((r) => stack.resolve(ec2Arn(r)) as string)]) {
+      Validations.of(role).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`, reason });
+    }
     return role;
   }
 
@@ -210,7 +221,7 @@ export class GraphqlConsumer extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const fn = new nodejs.NodejsFunction(this, id, {
-      role: this.functionRole(id, logGroup),
+      role: this.functionRole(id, logGroup, props.vpc),
       entry: path.join(RESOLVER_DIR, 'src', entryFile),
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,

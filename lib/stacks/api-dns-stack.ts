@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { delegationRoleArn } from '../config/names';
+import { delegationProviderRoleName, delegationRoleArn } from '../config/names';
 import { EnvironmentConfig } from '../config/types';
 import { DelegatedSubdomain } from '../constructs/delegated-subdomain';
 import { AccountStack, AccountStackProps } from './account-stack';
@@ -22,6 +22,7 @@ export class ApiDnsStack extends AccountStack {
       domainName: environment.apiDomain,
       parentZoneId: config.parentZone.id,
       delegationRoleArn: delegationRoleArn(config, environment),
+      providerRoleName: delegationProviderRoleName(config, environment),
     });
   }
 }

@@ -2,7 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { delegationRoleName } from '../config/names';
+import { delegationProviderRoleArn, delegationProviderRoleName, delegationRoleName } from '../config/names';
 import { EnvironmentConfig } from '../config/types';
 import { AccountStack, AccountStackProps } from './account-stack';
 
@@ -32,8 +32,13 @@ export class DelegationRoleStack extends AccountStack {
     });
     this.role = new iam.Role(this, 'Role', {
       roleName: delegationRoleName(config, environment),
-      assumedBy: new iam.AccountPrincipal(environment.apiAccount),
-      description: `Lets ${environment.apiAccount} write only the NS record of ${environment.apiDomain} in ${config.parentZone.name}`,
+      // Only the api account's delegation provider, not every principal of that account. The role
+      // is created later (ApiDns), so it is named in a condition: a trust policy naming a role that
+      // does not exist yet is rejected.
+      assumedBy: new iam.AccountPrincipal(environment.apiAccount).withConditions({
+        ArnEquals: { 'aws:PrincipalArn': delegationProviderRoleArn(config, environment) },
+      }),
+      description: `Lets ${delegationProviderRoleName(config, environment)} of ${environment.apiAccount} write only the NS record of ${environment.apiDomain} in ${config.parentZone.name}`,
     });
     parentZone.grantDelegation(this.role, { delegatedZoneNames: [environment.apiDomain] });
     Validations.of(this.role).acknowledge({

@@ -12,11 +12,15 @@ describe('DelegationRole (dns account)', () => {
     role.hasResourceProperties('AWS::IAM::Role', { RoleName: 'internal-api-dev-dns-delegation' });
   });
 
-  test('is trusted by the environment\'s api account only', () => {
+  test('is trusted by the environment\'s delegation provider role only, which ApiDns names so', () => {
     const [[, resource]] = resourcesOf(role, 'AWS::IAM::Role');
+    const provider = 'arn:aws:iam::444444444444:role/internal-api-dev-dns-delegator';
     expect((resource.Properties!.AssumeRolePolicyDocument as { Statement: unknown[] }).Statement).toEqual([
-      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444444444444:root' } },
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444444444444:root' }, Condition: { ArnEquals: { 'aws:PrincipalArn': provider } } },
     ]);
+    // The other side: the api account's delegation custom resource runs as exactly that role.
+    const providerRoles = resourcesOf(templateOf(dev.apiDns), 'AWS::IAM::Role').filter(([id]) => id.startsWith('CustomCrossAccountZoneDelegation'));
+    expect(providerRoles.map(([, r]) => r.Properties!.RoleName)).toEqual([provider.split('/')[1]]);
     const prodTrust = JSON.stringify(templateOf(prod.delegationRole).toJSON());
     expect(prodTrust).toContain('arn:aws:iam::666666666666:root');
     expect(prodTrust).not.toContain('444444444444');
