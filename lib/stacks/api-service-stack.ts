@@ -15,6 +15,7 @@ import { InternalNlbService } from '../constructs/internal-nlb-service';
 import { PrivateNetwork } from '../constructs/private-network';
 import { SharedParameter } from '../constructs/shared-parameter';
 import { StackEncryptionKey } from '../constructs/stack-encryption-key';
+import { TerminationProtection } from '../constructs/termination-protection';
 import { DelegatedSubdomain } from '../constructs/delegated-subdomain';
 import { CONTAINER_PORT, DRAIN_TIMEOUT_MS, HEALTH_CHECK_PATH } from '../runtime/api-service/src/settings';
 import { AccountStack, AccountStackProps } from './account-stack';
@@ -48,8 +49,7 @@ export class ApiServiceStack extends AccountStack {
   public readonly endpointUrl: string;
 
   constructor(scope: Construct, id: string, props: ApiServiceStackProps) {
-    // Deleting the API (and its load balancer) is a deliberate act: docs/deploying.md, Updates and teardown.
-    super(scope, id, { terminationProtection: true, ...props });
+    super(scope, id, props);
     const { config, environment, network, subdomain } = props;
     const service = environment.service;
 
@@ -95,6 +95,9 @@ export class ApiServiceStack extends AccountStack {
       description: SHARED_PARAMETERS['api-certificate-arn'].description,
       readerAccounts: sharedParameterPrincipals(config, environment, 'api-certificate-arn'),
     });
+    // Deleting the API (and its load balancer) is a deliberate act on either deploy path
+    // (docs/deploying.md, Updates and teardown); last, so it comes on once everything exists.
+    TerminationProtection.of(this);
   }
 
   /** The configured topic, or one of this stack's own (encrypted, TLS-only) to subscribe to. */

@@ -11,6 +11,12 @@ import { stageIdFor } from '../../lib/stages/environment-stage';
 /** The execution policy given to CloudFormation in every account (explicit, never implied). */
 export const EXECUTION_POLICY = 'arn:aws:iam::aws:policy/AdministratorAccess';
 
+/** Service-linked roles the api account needs before its first deploy: [role name, service]. */
+export const SERVICE_LINKED_ROLES: readonly [string, string][] = [
+  ['AWSServiceRoleForECS', 'ecs.amazonaws.com'],
+  ['AWSServiceRoleForApplicationAutoScaling_ECSService', 'ecs.application-autoscaling.amazonaws.com'],
+];
+
 /** `# comment` and command lines for bootstrapping and deploying every account. */
 export function deployCommands(config: AppConfig): string[] {
   const lines: string[] = [];
@@ -33,6 +39,17 @@ export function deployCommands(config: AppConfig): string[] {
   for (const env of config.environments) {
     target(env.apiAccount, `${env.name}-api`);
     for (const c of env.consumers) target(c.account, `${env.name}-${c.name}`);
+  }
+
+  // The first ECS cluster (and scalable target) in a brand-new account can fail on the
+  // service-linked role not existing yet: create both before the first deploy, idempotently.
+  lines.push('', '# 1b. The ECS and Application Auto Scaling service-linked roles, once per api account (skipped when present)');
+  const apiProfiles = new Map<string, string>();
+  for (const env of config.environments) if (!apiProfiles.has(env.apiAccount)) apiProfiles.set(env.apiAccount, `${env.name}-api`);
+  for (const profile of apiProfiles.values()) {
+    for (const [role, service] of SERVICE_LINKED_ROLES) {
+      lines.push(`aws iam get-role --role-name ${role} --profile ${profile} >/dev/null 2>&1 || aws iam create-service-linked-role --aws-service-name ${service} --profile ${profile}`);
+    }
   }
 
   lines.push('', '# 2a. Either: the pipeline (once; it then deploys every environment on each push and updates itself)');

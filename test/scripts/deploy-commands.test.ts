@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { exampleConfig } from '../../lib/config/environments';
-import { deployCommands } from '../../scripts/deploy/commands';
+import { deployCommands, SERVICE_LINKED_ROLES } from '../../scripts/deploy/commands';
 import { buildTestApp } from '../helpers';
 
 const commands = deployCommands(exampleConfig).filter((l) => l.startsWith('npx '));
+const awsCommands = deployCommands(exampleConfig).filter((l) => l.startsWith('aws '));
 const { app } = buildTestApp();
 const stacks = app.node.findAll().filter((c): c is Stack => c instanceof Stack);
 /** The account behind each profile name the commands use. */
@@ -55,9 +56,21 @@ describe('deploy commands (docs/deploying.md)', () => {
     }
   });
 
+  test('every api account gets the ECS and Application Auto Scaling service-linked roles, idempotently', () => {
+    const apiProfiles = [...new Set(exampleConfig.environments.map((e) => `${e.name}-api`))];
+    expect(awsCommands).toHaveLength(apiProfiles.length * SERVICE_LINKED_ROLES.length);
+    for (const profile of apiProfiles) {
+      for (const [role, service] of SERVICE_LINKED_ROLES) {
+        // Skipped when present: create-service-linked-role fails on an existing role.
+        expect(awsCommands).toContain(`aws iam get-role --role-name ${role} --profile ${profile} >/dev/null 2>&1 || aws iam create-service-linked-role --aws-service-name ${service} --profile ${profile}`);
+      }
+    }
+    expect(SERVICE_LINKED_ROLES.map(([, service]) => service)).toEqual(['ecs.amazonaws.com', 'ecs.application-autoscaling.amazonaws.com']);
+  });
+
   test('docs/deploying.md shows exactly these commands', () => {
     const page = readFileSync(join(__dirname, '..', '..', 'docs', 'deploying.md'), 'utf8');
-    for (const line of commands) expect(page).toContain(line);
+    for (const line of [...commands, ...awsCommands]) expect(page).toContain(line);
   });
 
   test('the narrower execution-policy guidance names the reads CloudFormation makes with the execution role', () => {
