@@ -26,10 +26,11 @@ export const CDK_JSON_CONTEXT: Record<string, unknown> = require('../cdk.json').
  * aws-cdk-lib's built-in CloudFormation validation is about half of every synth; it stays on for
  * `cdk synth`, CI and the whole-app test (`cloudFormationValidation: true`), off elsewhere.
  */
-export function buildTestApp(config: AppConfig = exampleConfig, options: { cloudFormationValidation?: boolean } = {}): BuiltApp {
+export function buildTestApp(config: AppConfig = exampleConfig, options: { cloudFormationValidation?: boolean; bundling?: boolean } = {}): BuiltApp {
   return buildApp(config, {
     outdir: mkdtempSync(join(tmpdir(), 'cdk-test-')),
-    context: CDK_JSON_CONTEXT,
+    // `bundling: false` skips esbuild for tests that never look at the Lambda code.
+    context: options.bundling === false ? { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } : CDK_JSON_CONTEXT,
     builtinCloudFormationValidation: options.cloudFormationValidation ?? false,
   });
 }
