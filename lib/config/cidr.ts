@@ -36,3 +36,8 @@ export function cidrsOverlap(a: CidrRange, b: CidrRange): boolean {
 export function cidrToId(cidr: string): string {
   return cidr.replace(/[./]/g, '-');
 }
+
+/** `10.10.0.0/22` from the first address and the prefix length. */
+export function formatCidr(first: number, prefix: number): string {
+  return `${[24, 16, 8, 0].map((shift) => (first >>> shift) & 255).join('.')}/${prefix}`;
+}

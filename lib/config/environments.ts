@@ -19,8 +19,10 @@ const smallService: ServiceConfig = {
 export const exampleConfig: AppConfig = {
   projectName: 'internal-api',
   region: 'eu-west-1',
-  // Two AZs keep the per-AZ interface-endpoint bill down; add `eu-west-1c` for three.
-  availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+  // AZ ids, not names: `eu-west-1a` is a different physical zone in each account, `euw1-az1` is
+  // the same one everywhere. Two AZs keep the per-AZ endpoint bill down; append `euw1-az3` for
+  // three (append only: an AZ's position is its address slot).
+  availabilityZones: ['euw1-az1', 'euw1-az2'],
   accounts: {
     tools: '111111111111',
     network: '222222222222',

@@ -94,7 +94,12 @@ export interface EnvironmentConfig {
   readonly requireApproval?: boolean;
 }
 
-/** Subnet sizes used in every VPC (API and consumers). */
+/**
+ * Subnet sizes used in every VPC (API and consumers). Each AZ, by its position in
+ * `availabilityZones`, owns a fixed slot: workload subnets count up from the start of the VPC's
+ * block, transit subnets down from its end, so an added AZ never moves an existing subnet.
+ * Changing a mask re-addresses (replaces) every subnet.
+ */
 export interface SubnetPlan {
   /** Prefix length of the workload subnet in each AZ (tasks, NLB, Lambda), e.g. 22. */
   readonly workloadMask: number;
@@ -118,7 +123,13 @@ export interface AppConfig {
   readonly projectName: string;
   /** The one region everything is deployed to. */
   readonly region: string;
-  /** AZs used by every VPC, from config (never looked up); at least 2, all in `region`. */
+  /**
+   * AZs used by every VPC, from config (never looked up); at least 2, all in `region`. Give AZ ids
+   * (`euw1-az1`): an AZ name such as `eu-west-1a` maps to a different physical zone in each account,
+   * so names could put the API and its consumers in different zones. Names are accepted (all or
+   * none) for single-account sandboxes and deployments made with names. Append only: an AZ's
+   * position is its address slot (see `subnets`), so reordering or removing one re-addresses subnets.
+   */
   readonly availabilityZones: readonly string[];
   /** Accounts that exist once, not per environment. */
   readonly accounts: {

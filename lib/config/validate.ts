@@ -1,3 +1,5 @@
+import { addressPlan } from './address-plan';
+import { azIdPrefix, azIdRegionPrefix, isAzId } from './availability-zones';
 import { blockSize, cidrsOverlap, parseCidr } from './cidr';
 import { AppConfig, EnvironmentConfig } from './types';
 
@@ -85,11 +87,24 @@ export function validateConfig(config: AppConfig): ConfigProblem[] {
   if (azs.length < 2) {
     report('availabilityZones', azs, 'list at least 2 availability zones of the region (the NLB and the service need two AZs to survive one failing).');
   }
+  // AZ ids (euw1-az1) name the same physical zone in every account; names (eu-west-1a) do not.
+  const idPrefix = regionValid ? azIdPrefix(config.region) : undefined;
   azs.forEach((az, i) => {
-    if (regionValid && !new RegExp(`^${config.region}[a-z]$`).test(az)) {
-      report(`availabilityZones[${i}]`, az, `this AZ is not in region ${config.region}; use a zone name such as "${config.region}a".`);
+    if (isAzId(az)) {
+      if (idPrefix && azIdRegionPrefix(az) !== idPrefix) {
+        report(`availabilityZones[${i}]`, az, `this AZ id is not in region ${config.region}; its ids start with "${idPrefix}-", e.g. "${idPrefix}-az1" (aws ec2 describe-availability-zones --region ${config.region}).`);
+      }
+    } else if (regionValid && !new RegExp(`^${config.region}[a-z]$`).test(az)) {
+      report(
+        `availabilityZones[${i}]`,
+        az,
+        `not an availability zone of region ${config.region}; use an AZ id such as "${idPrefix ?? 'euw1'}-az1" (the same zone in every account) or a zone name such as "${config.region}a".`,
+      );
     }
   });
+  if (azs.some(isAzId) && !azs.every(isAzId)) {
+    report('availabilityZones', azs, 'use AZ ids for every zone (recommended across accounts) or names for every zone, not a mix.');
+  }
   if (new Set(azs).size !== azs.length) report('availabilityZones', azs, 'list each availability zone once.');
 
   checkAccount('accounts.tools', config.accounts.tools);
@@ -114,6 +129,7 @@ export function validateConfig(config: AppConfig): ConfigProblem[] {
     report('subnets.transitMask', transitMask, `the transit-gateway subnet should not be larger than the workload subnet (/${workloadMask}); use /28.`);
   }
   const neededPerVpc = azs.length * (blockSize(workloadMask) + blockSize(transitMask));
+  const masksValid = problems.every((p) => !p.field.startsWith('subnets.'));
 
   if (!CONNECTION_ARN.test(config.pipeline.connectionArn)) {
     report('pipeline.connectionArn', config.pipeline.connectionArn, 'use the ARN of a CodeStar/CodeConnections connection, arn:aws:codeconnections:<region>:<tools account>:connection/<uuid> (or arn:aws:codestar-connections:... for one created before 2024).');
@@ -191,12 +207,14 @@ export function validateConfig(config: AppConfig): ConfigProblem[] {
         report(vpc.field, vpc.cidr, 'use an IPv4 CIDR whose address is the start of its block, e.g. "10.10.0.0/20".');
       } else if (range.prefix < 16 || range.prefix > 28) {
         report(vpc.field, vpc.cidr, 'a VPC CIDR must be between /16 and /28.');
-      } else if (neededPerVpc > blockSize(range.prefix)) {
+      } else if (masksValid && !addressPlan(vpc.cidr, azs.length, workloadMask, transitMask)) {
+        // Workload slots count up from the start, transit slots down from the end: they must not meet.
         report(
           vpc.field,
           vpc.cidr,
-          `too small: ${azs.length} AZs x (/${workloadMask} workload + /${transitMask} transit subnet) need ${neededPerVpc} addresses, ` +
-            `the block has ${blockSize(range.prefix)}. Use a larger block or smaller subnets.workloadMask.`,
+          `too small for ${azs.length} AZs: each AZ takes a /${workloadMask} workload slot and a /${transitMask} transit slot, ` +
+            `${neededPerVpc} addresses in all; the block has ${blockSize(range.prefix)}. Use a larger block or smaller subnets.workloadMask ` +
+            '(either change re-addresses every subnet of this VPC, replacing them; on an existing VPC, remove the added AZ instead).',
         );
       }
       const group = vpcsByGateway.get(gatewayKey) ?? [];

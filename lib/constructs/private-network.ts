@@ -4,7 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { addressPlan } from '../config/address-plan';
+import { isAzId } from '../config/availability-zones';
 import { cidrToId } from '../config/cidr';
+import { PerAzSlotAddresses } from './per-az-slot-addresses';
 import { StackEncryptionKey } from './stack-encryption-key';
 
 /** Interface endpoints this construct knows how to add, by what runs in the VPC. */
@@ -25,7 +28,10 @@ export const TRANSIT_SUBNET_GROUP = 'transit';
 export interface PrivateNetworkProps {
   /** The VPC's CIDR; must not overlap any peer reachable over the transit gateway. */
   readonly cidr: string;
-  /** Availability zones, from config; never looked up. */
+  /**
+   * Availability zones, from config, never looked up: AZ ids (`euw1-az1`, the same physical zone
+   * in every account) or names. The position of an AZ is its address slot: append only.
+   */
   readonly availabilityZones: readonly string[];
   /** Prefix length of each AZ's workload subnet. */
   readonly workloadSubnetMask: number;
@@ -91,8 +97,18 @@ export class PrivateNetwork extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    const plan = addressPlan(props.cidr, props.availabilityZones.length, props.workloadSubnetMask, props.transitSubnetMask);
+    if (!plan) {
+      throw new Error(
+        `${this.node.path}: ${props.availabilityZones.length} AZs of /${props.workloadSubnetMask} workload and /${props.transitSubnetMask} ` +
+          `transit subnets do not fit in ${props.cidr}; use a larger VPC CIDR or smaller subnets.`,
+      );
+    }
     this.vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr(props.cidr),
+      ipAddresses: new PerAzSlotAddresses(props.cidr, props.availabilityZones, {
+        [WORKLOAD_SUBNET_GROUP]: plan.workload,
+        [TRANSIT_SUBNET_GROUP]: plan.transit,
+      }),
       availabilityZones: [...props.availabilityZones],
       natGateways: 0,
       createInternetGateway: false,
@@ -105,10 +121,20 @@ export class PrivateNetwork extends Construct {
       },
     });
     this.workloadSubnets = { subnetGroupName: WORKLOAD_SUBNET_GROUP };
-    Validations.of(this.vpc).acknowledge({
-      id: 'CloudFormation-Validate::W3010',
-      reason: 'AZ names come from the validated configuration on purpose: synth must never look them up (offline, reproducible), and validation checks they belong to the region.',
-    });
+    if (props.availabilityZones.every(isAzId)) {
+      // ec2.Vpc only knows AZ names; the ids stand in for them as labels, and each subnet is
+      // placed by AvailabilityZoneId, which names the same physical zone in every account.
+      for (const subnet of [...this.vpc.isolatedSubnets]) {
+        const cfnSubnet = subnet.node.defaultChild as ec2.CfnSubnet;
+        cfnSubnet.availabilityZoneId = cfnSubnet.availabilityZone;
+        cfnSubnet.availabilityZone = undefined;
+      }
+    } else {
+      Validations.of(this.vpc).acknowledge({
+        id: 'CloudFormation-Validate::W3010',
+        reason: 'AZ names come from the validated configuration on purpose: synth must never look them up (offline, reproducible), and validation checks they belong to the region.',
+      });
+    }
 
     const transitSubnets = this.vpc.selectSubnets({ subnetGroupName: TRANSIT_SUBNET_GROUP });
     this.transitAttachment = new ec2.CfnTransitGatewayVpcAttachment(this, 'TransitAttachment', {

@@ -16,14 +16,19 @@ describe('validateConfig', () => {
     ['a tools account that is not 12 digits', (c) => (c.accounts.tools = '12345'), 'accounts.tools', /exactly 12 digits/],
     ['an api account with letters', (c) => (c.environments[0].apiAccount = '44444444444a'), 'environments[dev].apiAccount', /exactly 12 digits/],
     ['a consumer account too long', (c) => (c.environments[0].consumers[0].account = '5555555555555'), 'environments[dev].consumers[0].account', /exactly 12 digits/],
-    ['fewer than 2 AZs', (c) => (c.availabilityZones = ['eu-west-1a']), 'availabilityZones', /at least 2 availability zones/],
-    ['an AZ outside the region', (c) => (c.availabilityZones = ['eu-west-1a', 'us-east-1b']), 'availabilityZones[1]', /not in region eu-west-1/],
+    ['fewer than 2 AZs', (c) => (c.availabilityZones = ['euw1-az1']), 'availabilityZones', /at least 2 availability zones/],
+    ['an AZ name outside the region', (c) => (c.availabilityZones = ['eu-west-1a', 'us-east-1b']), 'availabilityZones[1]', /not an availability zone of region eu-west-1; use an AZ id such as "euw1-az1"/],
+    ['an AZ id of another region', (c) => (c.availabilityZones = ['euw1-az1', 'use1-az2']), 'availabilityZones[1]', /AZ id is not in region eu-west-1; its ids start with "euw1-"/],
+    ['an AZ id of a neighbouring region', (c) => (c.availabilityZones = ['euw1-az1', 'euw2-az2']), 'availabilityZones[1]', /not in region eu-west-1/],
+    ['AZ ids mixed with names', (c) => (c.availabilityZones = ['euw1-az1', 'eu-west-1b']), 'availabilityZones', /AZ ids for every zone .* not a mix/],
+    ['a malformed AZ id', (c) => (c.availabilityZones = ['euw1-az1', 'euw1-azone']), 'availabilityZones[1]', /use an AZ id such as "euw1-az1"/],
     ['an API domain outside the parent zone', (c) => (c.environments[0].apiDomain = 'api.dev.example.org'), 'environments[dev].apiDomain', /strict subdomain of the parent zone "example.com"/],
     ['an API domain equal to the parent zone', (c) => (c.environments[0].apiDomain = 'example.com'), 'environments[dev].apiDomain', /strict subdomain/],
     ['an API domain that only ends in the parent name', (c) => (c.environments[0].apiDomain = 'api.notexample.com'), 'environments[dev].apiDomain', /strict subdomain/],
     ['an imported TGW id that is not tgw- + hex', (c) => (c.environments[0].transitGateway = { mode: 'import', transitGatewayId: 'tgw-XYZ' }), 'environments[dev].transitGateway.transitGatewayId', /"tgw-" followed by 8 or 17 hex digits/],
     ['an empty consumer list', (c) => (c.environments[0].consumers = []), 'environments[dev].consumers', /at least one consumer/],
-    ['a VPC CIDR too small for its subnets', (c) => (c.environments[0].apiCidr = '10.10.0.0/24'), 'environments[dev].apiCidr', /too small: 2 AZs x \(\/22 workload \+ \/28 transit subnet\) need 2080 addresses, the block has 256/],
+    ['a VPC CIDR too small for its subnets', (c) => (c.environments[0].apiCidr = '10.10.0.0/24'), 'environments[dev].apiCidr', /too small for 2 AZs: each AZ takes a \/22 workload slot and a \/28 transit slot, 2080 addresses in all; the block has 256/],
+    ['an added AZ whose slots do not fit', (c) => (c.availabilityZones = ['euw1-az1', 'euw1-az2', 'euw1-az3', 'euw1-az4']), 'environments[dev].apiCidr', /too small for 4 AZs/],
     ['a malformed CIDR', (c) => (c.environments[0].apiCidr = '10.10.0.1/20'), 'environments[dev].apiCidr', /start of its block/],
     ['a parent zone id that is not a Route 53 id', (c) => (c.parentZone.id = '/hostedzone/abc'), 'parentZone.id', /Route 53 hosted zone id/],
     ['desired count below 2', (c) => (c.environments[0].service = { ...c.environments[0].service, desiredCount: 1, minCapacity: 1 }), 'environments[dev].service.desiredCount', /at least 2 tasks/],
@@ -38,6 +43,11 @@ describe('validateConfig', () => {
   ])('fails on %s, naming the field and the fix', (_name, edit, field, message) => {
     const problems = problemsAfter(edit);
     expect(problems).toContainEqual(expect.objectContaining({ field, fix: expect.stringMatching(message) }));
+  });
+
+  test('accepts three AZs given as AZ ids, and AZ names of the region for a sandbox', () => {
+    expect(problemsAfter((c) => (c.availabilityZones = ['euw1-az1', 'euw1-az2', 'euw1-az3']))).toEqual([]);
+    expect(problemsAfter((c) => (c.availabilityZones = ['eu-west-1a', 'eu-west-1b']))).toEqual([]);
   });
 
   test('fails on overlapping CIDRs of VPCs sharing a transit gateway', () => {
@@ -86,7 +96,7 @@ describe('validateConfig', () => {
   test('reports every problem at once', () => {
     const problems = problemsAfter((c) => {
       c.accounts.dns = 'x';
-      c.availabilityZones = ['eu-west-1a'];
+      c.availabilityZones = ['euw1-az1'];
       c.environments[0].consumers = [];
       c.environments[1].apiDomain = 'api.example.org';
     });

@@ -2,13 +2,14 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PrivateNetwork, PrivateNetworkProps } from '../../lib/constructs/private-network';
 
-const AZS = ['eu-west-1a', 'eu-west-1b'];
+const AZS = ['euw1-az1', 'euw1-az2'];
 
 /** A bare stack (AZs pinned, no lookup) holding one PrivateNetwork. */
 function networkTemplate(overrides: Partial<PrivateNetworkProps> = {}): Template {
+  const azs = overrides.availabilityZones ?? AZS;
   const stack = new (class extends Stack {
     get availabilityZones() {
-      return AZS;
+      return [...azs];
     }
   })(new App(), 'Test', { env: { account: '444444444444', region: 'eu-west-1' } });
   new PrivateNetwork(stack, 'Network', {
@@ -44,17 +45,41 @@ describe('PrivateNetwork', () => {
     }
   });
 
-  test('has one workload and one small transit subnet per AZ', () => {
-    consumerLike.resourceCountIs('AWS::EC2::Subnet', 4);
-    const blocks = Object.values(consumerLike.findResources('AWS::EC2::Subnet')).map((s) => [s.Properties.AvailabilityZone, s.Properties.CidrBlock]);
-    expect(blocks).toEqual(
+  /** [logical id, AZ id, CIDR] of every subnet. */
+  const subnetsOf = (t: Template) =>
+    Object.entries(t.findResources('AWS::EC2::Subnet')).map(([id, s]) => [id, s.Properties.AvailabilityZoneId, s.Properties.CidrBlock]);
+
+  test('has one workload and one small transit subnet per AZ, placed by AZ id', () => {
+    expect(subnetsOf(consumerLike).sort()).toEqual([
+      [expect.stringMatching(/^NetworkVpctransitSubnet1Subnet/), 'euw1-az1', '10.10.15.240/28'],
+      [expect.stringMatching(/^NetworkVpctransitSubnet2Subnet/), 'euw1-az2', '10.10.15.224/28'],
+      [expect.stringMatching(/^NetworkVpcworkloadSubnet1Subnet/), 'euw1-az1', '10.10.0.0/22'],
+      [expect.stringMatching(/^NetworkVpcworkloadSubnet2Subnet/), 'euw1-az2', '10.10.4.0/22'],
+    ]);
+    // The id, never the name: a name is a different physical zone in each account.
+    for (const subnet of Object.values(consumerLike.findResources('AWS::EC2::Subnet'))) expect(subnet.Properties.AvailabilityZone).toBeUndefined();
+  });
+
+  test('an appended AZ keeps every existing subnet (logical id, zone and CIDR) and fits beside them (#12)', () => {
+    const before = subnetsOf(consumerLike);
+    const after = subnetsOf(networkTemplate({ availabilityZones: [...AZS, 'euw1-az3'] }));
+    expect(after).toEqual(expect.arrayContaining(before));
+    expect(after).toHaveLength(6);
+    expect(after).toEqual(
       expect.arrayContaining([
-        ['eu-west-1a', '10.10.0.0/22'],
-        ['eu-west-1b', '10.10.4.0/22'],
-        ['eu-west-1a', '10.10.8.0/28'],
-        ['eu-west-1b', '10.10.8.16/28'],
+        [expect.stringMatching(/^NetworkVpcworkloadSubnet3Subnet/), 'euw1-az3', '10.10.8.0/22'],
+        [expect.stringMatching(/^NetworkVpctransitSubnet3Subnet/), 'euw1-az3', '10.10.15.208/28'],
       ]),
     );
+  });
+
+  test('with AZ names (a sandbox), places subnets by name', () => {
+    const named = networkTemplate({ availabilityZones: ['eu-west-1a', 'eu-west-1b'] });
+    named.hasResourceProperties('AWS::EC2::Subnet', { AvailabilityZone: 'eu-west-1a', CidrBlock: '10.10.0.0/22', AvailabilityZoneId: Match.absent() });
+  });
+
+  test('fails when the AZs do not fit in the CIDR, naming the sizes and the fix', () => {
+    expect(() => networkTemplate({ cidr: '10.10.0.0/22' })).toThrow(/Test\/Network: 2 AZs of \/22 workload and \/28 transit subnets do not fit in 10.10.0.0\/22; use a larger VPC CIDR/);
   });
 
   test('attaches the transit subnets (only) to the transit gateway', () => {
@@ -128,8 +153,8 @@ describe('PrivateNetwork', () => {
   });
 
   test('fails with fewer than 2 availability zones, naming the value and the fix', () => {
-    expect(() => networkTemplate({ availabilityZones: ['eu-west-1a'] })).toThrow(
-      /Test\/Network: needs at least 2 availability zones, got \["eu-west-1a"\]; add one/,
+    expect(() => networkTemplate({ availabilityZones: ['euw1-az1'] })).toThrow(
+      /Test\/Network: needs at least 2 availability zones, got \["euw1-az1"\]; add one/,
     );
   });
 });
