@@ -16,6 +16,9 @@ export interface GatewayRouting {
 const refOf = (value: unknown): string | undefined =>
   typeof value === 'object' && value !== null && 'Ref' in value ? String((value as { Ref: unknown }).Ref) : undefined;
 
+/** Both CloudFormation types of a VPC attachment (PrivateNetwork uses the second, #12). */
+const TGW_ATTACHMENT_TYPES = new Set(['AWS::EC2::TransitGatewayVpcAttachment', 'AWS::EC2::TransitGatewayAttachment']);
+
 /**
  * Evaluates a gateway's routing the way AWS would, from the templates of every stack that touches
  * it: the default route table (when the gateway associates and propagates by default), route
@@ -34,14 +37,14 @@ export function gatewayRouting(stacks: readonly Stack[]): GatewayRouting {
   templates.forEach((t, ti) => {
     const resources = t.Resources ?? {};
     for (const [id, r] of Object.entries(resources)) {
-      if (r.Type !== 'AWS::EC2::TransitGatewayVpcAttachment') continue;
+      if (!TGW_ATTACHMENT_TYPES.has(r.Type)) continue;
       const vpc = resources[refOf(r.Properties!.VpcId)!];
       attachmentCidr.set(`${ti}/${id}`, String(vpc.Properties!.CidrBlock));
     }
     for (const r of Object.values(resources)) {
       if (r.Type !== 'AWS::SSM::Parameter') continue;
       const ref = refOf(r.Properties!.Value);
-      if (ref && resources[ref]?.Type === 'AWS::EC2::TransitGatewayVpcAttachment') attachmentByParameterName.set(String(r.Properties!.Name), `${ti}/${ref}`);
+      if (ref && TGW_ATTACHMENT_TYPES.has(resources[ref]?.Type ?? '')) attachmentByParameterName.set(String(r.Properties!.Name), `${ti}/${ref}`);
     }
   });
   const attachmentOf = (ti: number, value: unknown): string => {

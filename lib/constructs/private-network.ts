@@ -68,7 +68,7 @@ export class PrivateNetwork extends Construct {
   /** The VPC, for services placed in it. */
   public readonly vpc: ec2.Vpc;
   /** The transit gateway attachment; routes to peers depend on it. */
-  public readonly transitAttachment: ec2.CfnTransitGatewayVpcAttachment;
+  public readonly transitAttachment: ec2.CfnTransitGatewayAttachment;
   /** The workload subnets, exactly one per AZ. */
   public readonly workloadSubnets: ec2.SubnetSelection;
   /** The security group of the interface endpoints, when any were created. */
@@ -137,7 +137,10 @@ export class PrivateNetwork extends Construct {
     }
 
     const transitSubnets = this.vpc.selectSubnets({ subnetGroupName: TRANSIT_SUBNET_GROUP });
-    this.transitAttachment = new ec2.CfnTransitGatewayVpcAttachment(this, 'TransitAttachment', {
+    // AWS::EC2::TransitGatewayAttachment, not ...VpcAttachment: on the latter a change of SubnetIds
+    // (adding an AZ) replaces the attachment, and a VPC cannot hold a second attachment to the
+    // same gateway while the first exists, so the update would fail (#12).
+    this.transitAttachment = new ec2.CfnTransitGatewayAttachment(this, 'TransitAttachment', {
       transitGatewayId: props.transitGatewayId,
       vpcId: this.vpc.vpcId,
       subnetIds: transitSubnets.subnetIds,

@@ -83,7 +83,7 @@ describe('PrivateNetwork', () => {
   });
 
   test('attaches the transit subnets (only) to the transit gateway', () => {
-    consumerLike.hasResourceProperties('AWS::EC2::TransitGatewayVpcAttachment', {
+    consumerLike.hasResourceProperties('AWS::EC2::TransitGatewayAttachment', {
       TransitGatewayId: 'tgw-0123456789abcdef0',
       SubnetIds: [
         { Ref: Match.stringLikeRegexp('transitSubnet1') },
@@ -93,7 +93,7 @@ describe('PrivateNetwork', () => {
   });
 
   test('routes every peer CIDR from every workload subnet via the TGW, after the attachment exists', () => {
-    const [attachmentId] = Object.keys(consumerLike.findResources('AWS::EC2::TransitGatewayVpcAttachment'));
+    const [attachmentId] = Object.keys(consumerLike.findResources('AWS::EC2::TransitGatewayAttachment'));
     const routes = Object.values(consumerLike.findResources('AWS::EC2::Route'));
     expect(routes).toHaveLength(4); // 2 workload subnets x 2 peers
     for (const peer of ['10.20.0.0/20', '10.21.0.0/20']) {

@@ -134,7 +134,7 @@ describe('EnvironmentStage variants', () => {
     // The imported gateway's route tables are its owner's: no routing stack, no attachment ids published.
     expect(stage.node.tryFindChild('TransitRouting')).toBeUndefined();
     templateOf(stage.apiNetwork).resourceCountIs('AWS::SSM::Parameter', 0);
-    templateOf(stage.apiNetwork).hasResourceProperties('AWS::EC2::TransitGatewayVpcAttachment', { TransitGatewayId: 'tgw-0123456789abcdef0' });
+    templateOf(stage.apiNetwork).hasResourceProperties('AWS::EC2::TransitGatewayAttachment', { TransitGatewayId: 'tgw-0123456789abcdef0' });
     expect(templateOf(stage.apiNetwork).toJSON().Parameters).not.toHaveProperty('TransitGatewayIdParameter');
   });
 
