@@ -7,7 +7,7 @@ import { AccountId, AppConfig, EnvironmentConfig } from './types';
  * `StringParameter.fromStringParameterArn`. Values known from config (account ids, CIDRs,
  * domain names, role names) are computed instead and never appear here.
  */
-export type SharedParameterKey = 'transit-gateway-id' | 'api-endpoint' | 'api-certificate-arn' | 'transit-attachment-id';
+export type SharedParameterKey = 'transit-gateway-id' | 'api-endpoint' | 'api-certificate-arn' | 'transit-attachment-id' | 'api-revision';
 
 /** One VPC of an environment, for values that exist once per VPC: the API's, or a consumer's. */
 export type EnvironmentVpc = { readonly kind: 'api' } | { readonly kind: 'consumer'; readonly name: string };
@@ -54,6 +54,13 @@ export const SHARED_PARAMETERS: Readonly<Record<SharedParameterKey, SharedParame
   'api-endpoint': {
     key: 'api-endpoint',
     description: 'HTTPS base URL of the internal API, written by ApiService once the service and its alias exist.',
+    owner: (_config, env) => env.apiAccount,
+    readers: (_config, env) => consumerAccounts(env),
+  },
+  'api-revision': {
+    key: 'api-revision',
+    description:
+      'Fingerprint of the templates of the API side (transit hub, API network, DNS, service), written by ApiService: a new value re-runs the consumers\' deploy-time health check.',
     owner: (_config, env) => env.apiAccount,
     readers: (_config, env) => consumerAccounts(env),
   },

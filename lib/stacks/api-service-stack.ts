@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ArnFormat, CfnOutput, Duration } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -19,6 +19,7 @@ import { TerminationProtection } from '../constructs/termination-protection';
 import { DelegatedSubdomain } from '../constructs/delegated-subdomain';
 import { CONTAINER_PORT, DRAIN_TIMEOUT_MS, HEALTH_CHECK_PATH } from '../runtime/api-service/src/settings';
 import { AccountStack, AccountStackProps } from './account-stack';
+import { DeploymentRevision } from './deployment-revision';
 
 /** Where the API's container code lives (built as a Docker asset by default). */
 export const API_SERVICE_DIR = path.join(__dirname, '..', 'runtime', 'api-service');
@@ -39,6 +40,12 @@ export interface ApiServiceStackProps extends AccountStackProps {
   readonly network: PrivateNetwork;
   /** The API's zone and certificate (from the ApiDns stack, same account). */
   readonly subdomain: DelegatedSubdomain;
+  /**
+   * The other stacks on the API's data path (transit hub, API network, DNS), folded with this one
+   * into {@link ApiServiceStack.revision}.
+   * @default - this stack only
+   */
+  readonly upstreamStacks?: readonly Stack[];
 }
 
 /** In the api account: the Fargate service behind the internal TLS NLB, and its DNS name. */
@@ -47,6 +54,11 @@ export class ApiServiceStack extends AccountStack {
   public readonly api: InternalNlbService;
   /** `https://<api domain>`, as published to the consumers. */
   public readonly endpointUrl: string;
+  /**
+   * Fingerprint of everything the API side deploys, published as `api-revision`; consumers
+   * carry it on their health check so any API-side change re-runs the promotion gate (#12).
+   */
+  public readonly revision: string;
 
   constructor(scope: Construct, id: string, props: ApiServiceStackProps) {
     super(scope, id, props);
@@ -89,6 +101,17 @@ export class ApiServiceStack extends AccountStack {
     });
     // Published once the name answers and the service exists, so a reader never sees a dead URL.
     endpoint.node.addDependency(alias, this.api.service);
+    const revision = new DeploymentRevision([...(props.upstreamStacks ?? []), this]);
+    this.revision = revision.value;
+    const revisionParameter = new SharedParameter(this, 'RevisionParameter', {
+      parameterName: sharedParameterName(config, environment, 'api-revision'),
+      value: revision.value,
+      description: SHARED_PARAMETERS['api-revision'].description,
+      readerAccounts: sharedParameterPrincipals(config, environment, 'api-revision'),
+    });
+    revision.exclude(revisionParameter);
+    // Written last: a consumer that sees the new revision sees the service that produced it.
+    revisionParameter.node.addDependency(alias, this.api.service);
     new SharedParameter(this, 'CertificateParameter', {
       parameterName: sharedParameterName(config, environment, 'api-certificate-arn'),
       value: subdomain.certificate.certificateArn,

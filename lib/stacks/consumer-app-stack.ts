@@ -17,6 +17,8 @@ export interface ConsumerAppStackProps extends AccountStackProps {
   readonly consumer: ConsumerConfig;
   /** The consumer VPC (from its ConsumerNetwork stack, same account). */
   readonly network: PrivateNetwork;
+  /** The API side's revision as this synth computes it ({@link ApiServiceStack.revision}). */
+  readonly apiRevision: string;
 }
 
 /** In a consumer account: the GraphQL API that serves the internal API's data, privately. */
@@ -27,7 +29,7 @@ export class ConsumerAppStack extends AccountStack {
   constructor(scope: Construct, id: string, props: ConsumerAppStackProps) {
     super(scope, id, props);
     const { config, environment, consumer, network } = props;
-    const read = (key: 'api-endpoint' | 'api-certificate-arn', readerId: string) =>
+    const read = (key: 'api-endpoint' | 'api-certificate-arn' | 'api-revision', readerId: string) =>
       readSharedParameter(this, readerId, sharedParameterArn(config, environment, key));
 
     this.graphql = new GraphqlConsumer(this, 'Graphql', {
@@ -41,6 +43,12 @@ export class ConsumerAppStack extends AccountStack {
       logRetention: environment.service.logRetentionDays as logs.RetentionDays,
       // What the check depends on: a change to any of these re-runs it on the next deploy.
       healthCheckInputs: {
+        // Every API-side change (image, task, NLB, security group, route, certificate) changes
+        // the revision (#12): as computed by this synth (visible in `cdk diff`, re-runs the check
+        // when the pipeline deploys) and as published by the API account (re-runs it when the
+        // consumer is deployed after an API deployed from another synth).
+        apiRevision: props.apiRevision,
+        publishedApiRevision: read('api-revision', 'ApiRevision'),
         certificateArn: read('api-certificate-arn', 'ApiCertificateArn'),
         transitGatewayId: transitGatewayIdFor(this, config, environment),
         path: `${consumer.cidr} -> ${environment.apiCidr}:443`,

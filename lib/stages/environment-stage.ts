@@ -121,6 +121,7 @@ export class EnvironmentStage extends Stage {
       description: `${environment.name}: internal API on Fargate behind a TLS-only internal NLB`,
       network: this.apiNetwork.network,
       subdomain: this.apiDns.subdomain,
+      upstreamStacks: [...(this.transitHub ? [this.transitHub] : []), this.apiNetwork, this.apiDns],
     });
 
     const consumerApps = new Map<string, ConsumerAppStack>();
@@ -131,6 +132,7 @@ export class EnvironmentStage extends Stage {
         description: `${environment.name}: GraphQL API of consumer ${consumer.name}, served from the internal API`,
         consumer,
         network: consumerNetworks.get(consumer.name)!.network,
+        apiRevision: this.apiService.revision,
       });
       // Its deploy-time health check calls the API: the service and the route to it must be up first.
       app.addStackDependency(this.apiService);

@@ -7,7 +7,7 @@ const { app, stages } = buildTestApp();
 const [dev] = stages;
 const consumerApp = dev.consumerApps.get('storefront')!;
 const t = templateOf(consumerApp);
-const functions = resourcesOf(t, 'AWS::Lambda::Function').filter(([id]) => /Resolver|HealthCheck/.test(id) && !id.startsWith('AWSCDK'));
+const functions = resourcesOf(t, 'AWS::Lambda::Function').filter(([id]) => /Resolver|HealthCheck/.test(id) && !/^AWSCDK|Gate/.test(id));
 
 describe('ConsumerApp (consumer account)', () => {
   test('deploys in the consumer account, after the API service it calls and its own network', () => {
@@ -74,12 +74,10 @@ describe('ConsumerApp (consumer account)', () => {
   });
 
   test('the deploy-time health check runs after the resolver and API, and again whenever what it checks changes', () => {
-    const [[triggerId, trigger]] = resourcesOf(t, 'Custom::Trigger');
-    expect(triggerId).toMatch(/HealthCheckTrigger/);
-    expect(trigger.Properties).toMatchObject({
-      InvocationType: 'RequestResponse',
-      ExecuteOnHandlerChange: true,
-      HandlerArn: { Ref: expect.stringMatching(/^GraphqlHealthCheckCurrentVersion/) },
+    const [[gateId, gate]] = resourcesOf(t, 'Custom::HealthCheckGate');
+    expect(gateId).toMatch(/^GraphqlHealthCheckGate/);
+    expect(gate.Properties).toMatchObject({
+      CheckFunctionArn: { Ref: expect.stringMatching(/^GraphqlHealthCheckCurrentVersion/) },
       CheckedInputs: {
         apiBaseUrl: { Ref: 'ApiEndpointParameter' },
         certificateArn: { Ref: 'ApiCertificateArnParameter' },
@@ -87,8 +85,36 @@ describe('ConsumerApp (consumer account)', () => {
         path: '10.20.0.0/20 -> 10.10.0.0/20:443',
       },
     });
-    expect(trigger.DependsOn!.some((d) => d.startsWith('GraphqlResolver'))).toBe(true);
-    expect(trigger.DependsOn!.some((d) => d.startsWith('GraphqlApi'))).toBe(true);
+    expect(gate.DependsOn!.some((d) => d.startsWith('GraphqlResolver'))).toBe(true);
+    expect(gate.DependsOn!.some((d) => d.startsWith('GraphqlApi'))).toBe(true);
+  });
+
+  test('the check carries the API side\'s revision, as this synth computes it and as the API account publishes it (#12)', () => {
+    const [[, gate]] = resourcesOf(t, 'Custom::HealthCheckGate');
+    const { apiRevision, publishedApiRevision } = (gate.Properties!.CheckedInputs as Record<string, unknown>);
+    // The same literal the API stack writes to its shared parameter.
+    const [[, published]] = resourcesOf(templateOf(dev.apiService), 'AWS::SSM::Parameter').filter(([, p]) => p.Properties!.Name === '/internal-api/dev/api-revision');
+    expect(apiRevision).toMatch(/^[0-9a-f]{64}$/);
+    expect(published.Properties!.Value).toBe(apiRevision);
+    expect(publishedApiRevision).toEqual({ Ref: 'ApiRevisionParameter' });
+    expect(t.toJSON().Parameters.ApiRevisionParameter.Default).toBe('arn:aws:ssm:eu-west-1:444444444444:parameter/internal-api/dev/api-revision');
+  });
+
+  test('a rollback cannot wedge the stack: the check runs through the gate handler, outside the VPC, which may read this stack\'s status (#12)', () => {
+    const [[, gate]] = resourcesOf(t, 'Custom::HealthCheckGate');
+    const [[gateFnId, gateFn]] = resourcesOf(t, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('GraphqlHealthCheckGateFunction'));
+    expect(gate.Properties!.ServiceToken).toEqual({ 'Fn::GetAtt': [gateFnId, 'Arn'] });
+    expect(gate.Properties!.ServiceTimeout).toBe('300');
+    expect(gateFn.Properties!.VpcConfig).toBeUndefined();
+    const policies = resourcesOf(t, 'AWS::IAM::Policy').filter(([id]) => id.startsWith('GraphqlHealthCheckGateFunctionRole'));
+    const statements = policies.flatMap(([, p]) => (p.Properties!.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement);
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } }),
+        expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: { Ref: expect.stringMatching(/^GraphqlHealthCheckCurrentVersion/) } }),
+      ]),
+    );
+    t.resourceCountIs('Custom::Trigger', 0);
   });
 
   test('the bundles are produced by local esbuild (no Docker) and stay small', () => {

@@ -1,0 +1,39 @@
+/**
+ * Lambda entry of the health-check gate: {@link handleGateEvent} wired to AWS. The AWS SDK v3
+ * clients come from the Node.js Lambda runtime (kept out of the bundle).
+ */
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { GateDependencies, handleGateEvent } from './healthcheck-gate';
+
+const cloudFormation = new CloudFormationClient({});
+const lambda = new LambdaClient({});
+
+const aws: GateDependencies = {
+  async stackStatus(stackId) {
+    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackId }));
+    const status = Stacks?.[0]?.StackStatus;
+    if (!status) throw new Error(`no status for ${stackId}`);
+    return status;
+  },
+  async runCheck(functionArn) {
+    const result = await lambda.send(new InvokeCommand({ FunctionName: functionArn, InvocationType: 'RequestResponse' }));
+    if (!result.FunctionError) return undefined;
+    const payload = result.Payload ? new TextDecoder().decode(result.Payload) : '';
+    try {
+      return String((JSON.parse(payload) as { errorMessage?: unknown }).errorMessage ?? payload);
+    } catch {
+      return payload || `the check failed (${result.FunctionError})`;
+    }
+  },
+  async respond(responseUrl, response) {
+    // The pre-signed S3 URL is signed without a content type: send none.
+    const res = await fetch(responseUrl, { method: 'PUT', body: JSON.stringify(response), headers: { 'content-type': '' } });
+    if (!res.ok) throw new Error(`CloudFormation response rejected: ${res.status}`);
+  },
+};
+
+export const handler = async (event: CloudFormationCustomResourceEvent): Promise<void> => {
+  await handleGateEvent(event, aws);
+};
