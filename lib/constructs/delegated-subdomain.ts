@@ -3,6 +3,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { AcmValidationCleanup } from './acm-validation-cleanup';
 
 /** The custom resource type of CDK's cross-account zone delegation (its provider's id prefix). */
 const CROSS_ACCOUNT_ZONE_DELEGATION = 'Custom::CrossAccountZoneDelegation';
@@ -41,6 +42,8 @@ export class DelegatedSubdomain extends Construct {
   public readonly certificate: acm.Certificate;
   /** The NS delegation in the parent zone. */
   public readonly delegation: route53.CrossAccountZoneDelegationRecord;
+  /** Removes ACM's validation records when the stack is deleted or rolled back. */
+  public readonly validationCleanup: AcmValidationCleanup;
 
   constructor(scope: Construct, id: string, props: DelegatedSubdomainProps) {
     super(scope, id);
@@ -64,12 +67,17 @@ export class DelegatedSubdomain extends Construct {
       (provider.node.findChild('Role') as CfnResource).addPropertyOverride('RoleName', props.providerRoleName);
     }
 
+    // CloudFormation never deletes ACM's validation CNAME, so deleting (or rolling back) this stack
+    // would fail on the non-empty zone; the certificate depends on the cleanup, which therefore
+    // runs after the certificate is gone and before the zone is deleted (#12).
+    this.validationCleanup = new AcmValidationCleanup(this, 'ValidationCleanup', { zone: this.zone });
+
     this.certificate = new acm.Certificate(this, 'Certificate', {
       domainName: props.domainName,
       validation: acm.CertificateValidation.fromDns(this.zone),
     });
     // ACM validates through public DNS: until the parent delegates, the validation record in the
     // subzone is invisible and the certificate would wait for hours, then fail.
-    this.certificate.node.addDependency(this.delegation);
+    this.certificate.node.addDependency(this.delegation, this.validationCleanup);
   }
 }

@@ -7,22 +7,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DeployTimeFunction, NODE_BUNDLING } from './deploy-time-function';
 import { StackEncryptionKey } from './stack-encryption-key';
 
 /** The resolver's source folder: handler, health check, and the AppSync schema. */
 export const RESOLVER_DIR = path.join(__dirname, '..', 'runtime', 'graphql-resolver');
-
-/** How every function here is bundled. */
-const BUNDLING: nodejs.BundlingOptions = {
-  // esbuild from devDependencies: no Docker at synth.
-  forceDockerBundling: false,
-  minify: true,
-  sourceMap: true,
-  target: 'node24',
-  format: nodejs.OutputFormat.CJS,
-  // Quiet synth: esbuild reports only errors.
-  logLevel: nodejs.LogLevel.ERROR,
-};
 
 /** The API key's expiry; required so the key does not silently lapse after AppSync's default 7 days. */
 function apiKeyExpiration(scope: Construct, expires: Date | undefined): Expiration {
@@ -234,7 +223,7 @@ export class GraphqlConsumer extends Construct {
    * back?), Lambda (invoke the check) and CloudFormation's response URL, none of which the
    * isolated consumer VPC can reach. It may read this stack's status and invoke the check only.
    */
-  private gateFunction(logRetention: logs.RetentionDays): nodejs.NodejsFunction {
+  private gateFunction(logRetention: logs.RetentionDays): DeployTimeFunction {
     const id = 'HealthCheckGateFunction';
     const logGroup = new logs.LogGroup(this, `${id}Logs`, {
       retention: logRetention,
@@ -245,30 +234,13 @@ export class GraphqlConsumer extends Construct {
     logGroup.grantWrite(role);
     role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: [Stack.of(this).stackId] }));
     this.healthCheck.currentVersion.grantInvoke(role);
-    const fn = new nodejs.NodejsFunction(this, id, {
-      role,
+    return new DeployTimeFunction(this, id, {
       entry: path.join(RESOLVER_DIR, 'src', 'healthcheck-gate-lambda.ts'),
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
+      role,
       logGroup,
       // Longer than the check (90 s) so the gate always answers CloudFormation itself.
       timeout: Duration.minutes(3),
-      bundling: {
-        ...BUNDLING,
-        // The Node.js Lambda runtime ships AWS SDK v3.
-        externalModules: ['@aws-sdk/*'],
-      },
     });
-    const reason = 'Runs once per deployment as a custom-resource handler and must reach CloudFormation, Lambda and the pre-signed response URL, which the isolated consumer VPC has no route to.';
-    Validations.of(fn).acknowledge(
-      { id: 'NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC', reason },
-      { id: 'cdk-validator-cfnguard::lambda_inside_vpc_check', reason },
-      { id: 'NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ', reason: 'Invoked synchronously by CloudFormation once per deployment; a DLQ only receives failed asynchronous invocations.' },
-      { id: 'NIST.800.53.R5::NIST.800.53.R5-LambdaConcurrency', reason: 'Runs once per deployment; reserved concurrency can fail the deploy in accounts with the new-account quota of 10.' },
-    );
-    return fn;
   }
 
   private vpcFunction(id: string, entryFile: string, props: GraphqlConsumerProps, options: Pick<nodejs.NodejsFunctionProps, 'timeout' | 'environment'>): nodejs.NodejsFunction {
@@ -290,7 +262,7 @@ export class GraphqlConsumer extends Construct {
       securityGroups: [this.securityGroup],
       allowPublicSubnet: false,
       bundling: {
-        ...BUNDLING,
+        ...NODE_BUNDLING,
         // Node's own https only: nothing from the AWS SDK belongs in the bundle.
         externalModules: [],
       },

@@ -85,6 +85,29 @@ describe('ApiDns (api account)', () => {
     expect(cert.DependsOn).toContain(delegationId);
   });
 
+  test('a delete or rollback can empty the zone: ACM\'s validation records are removed after the certificate, before the zone (#12)', () => {
+    const [[zoneId]] = resourcesOf(dns, 'AWS::Route53::HostedZone');
+    const [[cleanupId, cleanup]] = resourcesOf(dns, 'Custom::AcmValidationCleanup');
+    const [[, cert]] = resourcesOf(dns, 'AWS::CertificateManager::Certificate');
+    expect(cleanup.Properties!.HostedZoneId).toEqual({ Ref: zoneId });
+    // Deleted in reverse: certificate, then the cleanup (removes the CNAME), then the zone.
+    expect(cert.DependsOn).toContain(cleanupId);
+    const statements = resourcesOf(dns, 'AWS::IAM::Policy')
+      .filter(([id]) => id.startsWith('SubdomainValidationCleanupRole'))
+      .flatMap(([, p]) => (p.Properties!.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement);
+    const zoneArn = { 'Fn::Join': ['', ['arn:aws:route53:::hostedzone/', { Ref: zoneId }]] };
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: 'route53:ListResourceRecordSets', Resource: zoneArn }),
+        expect.objectContaining({
+          Action: 'route53:ChangeResourceRecordSets',
+          Resource: zoneArn,
+          Condition: { 'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsActions': ['DELETE'], 'route53:ChangeResourceRecordSetsRecordTypes': ['CNAME'] } },
+        }),
+      ]),
+    );
+  });
+
   test('deploys after its delegation role and independently of the networks', () => {
     expect(dev.apiDns.dependencies).toEqual([dev.delegationRole]);
   });

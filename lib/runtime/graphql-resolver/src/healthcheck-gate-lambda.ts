@@ -5,6 +5,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { respondToCloudFormation } from '../../custom-resource/respond';
 import { GateDependencies, handleGateEvent } from './healthcheck-gate';
 
 const cloudFormation = new CloudFormationClient({});
@@ -27,11 +28,7 @@ const aws: GateDependencies = {
       return payload || `the check failed (${result.FunctionError})`;
     }
   },
-  async respond(responseUrl, response) {
-    // The pre-signed S3 URL is signed without a content type: send none.
-    const res = await fetch(responseUrl, { method: 'PUT', body: JSON.stringify(response), headers: { 'content-type': '' } });
-    if (!res.ok) throw new Error(`CloudFormation response rejected: ${res.status}`);
-  },
+  respond: respondToCloudFormation,
 };
 
 export const handler = async (event: CloudFormationCustomResourceEvent): Promise<void> => {
