@@ -60,7 +60,7 @@ export const SHARED_PARAMETERS: Readonly<Record<SharedParameterKey, SharedParame
   'api-revision': {
     key: 'api-revision',
     description:
-      'Fingerprint of the templates of the API side (transit hub, API network, DNS, service), written by ApiService: a new value re-runs the consumers\' deploy-time health check.',
+      'Fingerprint of the templates of the API side (transit hub and routing, API network, DNS, service), written by ApiService: a new value re-runs the consumers\' deploy-time health check.',
     owner: (_config, env) => env.apiAccount,
     readers: (_config, env) => consumerAccounts(env),
   },

@@ -1,4 +1,4 @@
-import { Stage, StageProps } from 'aws-cdk-lib';
+import { Stack, Stage, StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { AppConfig, EnvironmentConfig } from '../config/types';
 import { ApiDnsStack } from '../stacks/api-dns-stack';
@@ -121,7 +121,7 @@ export class EnvironmentStage extends Stage {
       description: `${environment.name}: internal API on Fargate behind a TLS-only internal NLB`,
       network: this.apiNetwork.network,
       subdomain: this.apiDns.subdomain,
-      upstreamStacks: [...(this.transitHub ? [this.transitHub] : []), this.apiNetwork, this.apiDns],
+      upstreamStacks: ([this.transitHub, this.transitRouting, this.apiNetwork, this.apiDns] as (Stack | undefined)[]).filter((s): s is Stack => s !== undefined),
     });
 
     const consumerApps = new Map<string, ConsumerAppStack>();
