@@ -1,6 +1,8 @@
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { addressPlan } from './address-plan';
 import { azIdPrefix, azIdRegionPrefix, isAzId } from './availability-zones';
 import { blockSize, cidrsOverlap, parseCidr } from './cidr';
+import { closest } from './suggest';
 import { AppConfig, EnvironmentConfig } from './types';
 
 /** One problem in the configuration: where, what was found, and how to fix it. */
@@ -13,8 +15,19 @@ export interface ConfigProblem {
   readonly fix: string;
 }
 
+/**
+ * A configuration mistake (unreadable file, JSON syntax, shape or meaning): entry points print
+ * its message alone, without a stack trace, and exit non-zero before anything is synthesized.
+ */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
 /** Thrown by {@link assertValidConfig} with every problem found, not just the first. */
-export class ConfigValidationError extends Error {
+export class ConfigValidationError extends ConfigError {
   constructor(public readonly problems: readonly ConfigProblem[]) {
     super(
       `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was synthesized:\n` +
@@ -26,14 +39,13 @@ export class ConfigValidationError extends Error {
 
 /** `field: value -> fix`, one line. */
 export function formatProblem(p: ConfigProblem): string {
-  return `${p.field} = ${JSON.stringify(p.value)}: ${p.fix}`;
+  return p.value === undefined ? `${p.field} (missing): ${p.fix}` : `${p.field} = ${JSON.stringify(p.value)}: ${p.fix}`;
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
 const ENV_NAME = /^[a-z][a-z0-9]{0,15}$/;
 const CONSUMER_NAME = /^[a-z][a-z0-9-]{0,23}$/;
 const PROJECT_NAME = /^[a-z][a-z0-9-]{1,23}$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 const TGW_ID = /^tgw-([0-9a-f]{8}|[0-9a-f]{17})$/;
 /** Stage ids that other top-level constructs of the app already use. */
@@ -79,8 +91,9 @@ export function validateConfig(config: AppConfig): ConfigProblem[] {
   if (!PROJECT_NAME.test(config.projectName)) {
     report('projectName', config.projectName, 'use 2-24 lowercase letters, digits or dashes, starting with a letter (it prefixes parameter and role names).');
   }
-  const regionValid = REGION.test(config.region);
-  if (!regionValid) report('region', config.region, 'use a region code such as "eu-west-1".');
+  const regionProblem = checkRegion(config.region);
+  if (regionProblem) report('region', config.region, regionProblem);
+  const regionValid = regionProblem === undefined;
 
   // Availability zones: the VPCs are built from these, never from a lookup.
   const azs = config.availabilityZones;
@@ -241,6 +254,35 @@ export function validateConfig(config: AppConfig): ConfigProblem[] {
     }
   }
   return problems;
+}
+
+/** The partitions this design is built and checked for (see {@link checkRegion}). */
+export const SUPPORTED_PARTITIONS: readonly string[] = ['aws'];
+
+/** The partition of a region aws-cdk-lib knows, e.g. `aws`, `aws-cn`, `aws-us-gov`. */
+export function partitionOfRegion(region: string): string | undefined {
+  return RegionInfo.regions.find((r) => r.name === region)?.partition;
+}
+
+/**
+ * Why `region` cannot be used, or undefined. The list is aws-cdk-lib's (RegionInfo), not ours.
+ * Only the `aws` partition is accepted: the design needs AppSync (in aws-cn only in Beijing),
+ * a public Route 53 delegation and DNS-validated ACM certificates (in China a public name needs
+ * an ICP recordal) and CodeConnections, and none of it has been synthesized and checked against
+ * the cdk-nag and cfn-guard packs elsewhere. ARNs are still built with the partition, so
+ * lifting this is a matter of that verification.
+ */
+function checkRegion(region: string): string | undefined {
+  const partition = partitionOfRegion(region);
+  if (partition === undefined) {
+    const suggestion = closest(region, RegionInfo.regions.map((r) => r.name));
+    return `not a region aws-cdk-lib knows${suggestion ? `; did you mean "${suggestion}"?` : '; use a region code such as "eu-west-1".'}`;
+  }
+  if (!SUPPORTED_PARTITIONS.includes(partition)) {
+    return `${region} is in the "${partition}" partition; this design is built and checked for the "aws" partition only ` +
+      '(AppSync, public Route 53 delegation with DNS-validated ACM certificates and CodeConnections are not verified there). Use a region of the "aws" partition.';
+  }
+  return undefined;
 }
 
 function validateDomain(
