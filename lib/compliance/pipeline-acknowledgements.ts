@@ -23,7 +23,7 @@ const nag = (finding: string) => `AwsSolutions::AwsSolutions-${finding}`;
 export function acknowledgeCdkPipelineGrants(pipeline: pipelines.CodePipeline): void {
   const stack = Stack.of(pipeline);
   const logicalId = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnResource);
-  const arn = (service: string, resource: string) => `arn:aws:${service}:${stack.region}:${stack.account}:${resource}`;
+  const arn = (service: string, resource: string) => `arn:${stack.partition}:${service}:${stack.region}:${stack.account}:${resource}`;
   const projects = pipeline.node.findAll().filter((c): c is codebuild.Project => c instanceof codebuild.Project);
   const autoApprove = pipeline.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function);
   const artifactBucket = pipeline.pipeline.artifactBucket as s3.Bucket;

@@ -1,4 +1,13 @@
 import { AppConfig, EnvironmentConfig } from './types';
+import { partitionOfRegion } from './validate';
+
+/**
+ * The ARN partition of the configured region, from aws-cdk-lib's region list (`aws` for every
+ * region validation accepts today). ARNs built from config use it, never a literal `arn:aws:`.
+ */
+export function partitionOf(config: AppConfig): string {
+  return partitionOfRegion(config.region) ?? 'aws';
+}
 
 /**
  * Names computed from config on both sides of an account boundary, so neither side has to
@@ -10,7 +19,7 @@ export function delegationRoleName(config: AppConfig, env: EnvironmentConfig): s
 
 /** ARN of the environment's delegation role in the dns account. */
 export function delegationRoleArn(config: AppConfig, env: EnvironmentConfig): string {
-  return `arn:aws:iam::${config.accounts.dns}:role/${delegationRoleName(config, env)}`;
+  return `arn:${partitionOf(config)}:iam::${config.accounts.dns}:role/${delegationRoleName(config, env)}`;
 }
 
 /**

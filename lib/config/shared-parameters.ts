@@ -1,3 +1,4 @@
+import { partitionOf } from './names';
 import { AccountId, AppConfig, EnvironmentConfig } from './types';
 
 /**
@@ -98,7 +99,7 @@ export function sharedParameterName(config: AppConfig, env: EnvironmentConfig, k
 /** The parameter's ARN in its owner account, computable by any reader at synth time. */
 export function sharedParameterArn(config: AppConfig, env: EnvironmentConfig, key: SharedParameterKey, vpc?: EnvironmentVpc): string {
   const owner = SHARED_PARAMETERS[key].owner(config, env, vpc);
-  return `arn:aws:ssm:${config.region}:${owner}:parameter${sharedParameterName(config, env, key, vpc)}`;
+  return `arn:${partitionOf(config)}:ssm:${config.region}:${owner}:parameter${sharedParameterName(config, env, key, vpc)}`;
 }
 
 /** Readers other than the owner: an account never shares with itself (single-account sandboxes). */

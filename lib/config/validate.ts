@@ -51,8 +51,9 @@ const TGW_ID = /^tgw-([0-9a-f]{8}|[0-9a-f]{17})$/;
 /** Stage ids that other top-level constructs of the app already use. */
 const RESERVED_STAGE_IDS = ['Pipeline'];
 const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-/** Both prefixes: IAM requires the action prefix to match the one in the ARN (pipeline-stack.ts). */
-const CONNECTION_ARN = /^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** In the region's partition; both prefixes: IAM requires the action prefix to match the one in the ARN (pipeline-stack.ts). */
+const connectionArn = (partition: string) =>
+  new RegExp(`^arn:${partition}:(codestar-connections|codeconnections):[a-z0-9-]+:\\d{12}:connection/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`);
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const ECR_REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -144,8 +145,9 @@ export function validateConfig(config: AppConfig): ConfigProblem[] {
   const neededPerVpc = azs.length * (blockSize(workloadMask) + blockSize(transitMask));
   const masksValid = problems.every((p) => !p.field.startsWith('subnets.'));
 
-  if (!CONNECTION_ARN.test(config.pipeline.connectionArn)) {
-    report('pipeline.connectionArn', config.pipeline.connectionArn, 'use the ARN of a CodeStar/CodeConnections connection, arn:aws:codeconnections:<region>:<tools account>:connection/<uuid> (or arn:aws:codestar-connections:... for one created before 2024).');
+  const partition = partitionOfRegion(config.region) ?? 'aws';
+  if (!connectionArn(partition).test(config.pipeline.connectionArn)) {
+    report('pipeline.connectionArn', config.pipeline.connectionArn, `use the ARN of a CodeStar/CodeConnections connection, arn:${partition}:codeconnections:<region>:<tools account>:connection/<uuid> (or arn:${partition}:codestar-connections:... for one created before 2024).`);
   }
   if (!REPOSITORY.test(config.pipeline.repository)) {
     report('pipeline.repository', config.pipeline.repository, 'use "owner/repository" as the connection knows it.');
@@ -235,7 +237,7 @@ export function validateConfig(config: AppConfig): ConfigProblem[] {
       vpcsByGateway.set(gatewayKey, group);
     }
 
-    validateService(env, at, config.region, report);
+    validateService(env, at, config.region, partition, report);
   });
 
   for (const group of vpcsByGateway.values()) {
@@ -310,7 +312,7 @@ function validateDomain(
   seenDomains.set(domain, `${at}.apiDomain`);
 }
 
-function validateService(env: EnvironmentConfig, at: string, region: string, report: (field: string, value: unknown, fix: string) => void): void {
+function validateService(env: EnvironmentConfig, at: string, region: string, partition: string, report: (field: string, value: unknown, fix: string) => void): void {
   const s = env.service;
   const sat = `${at}.service`;
   if (!Number.isInteger(s.desiredCount) || s.desiredCount < 2) {
@@ -344,7 +346,7 @@ function validateService(env: EnvironmentConfig, at: string, region: string, rep
   } else if (s.image.kind !== 'asset') {
     report(`${sat}.image.kind`, (s.image as { kind: unknown }).kind, 'use "asset" (build from lib/runtime/api-service) or "ecr".');
   }
-  if (s.alarmTopicArn !== undefined && !new RegExp(`^arn:aws[a-z-]*:sns:${region}:${env.apiAccount}:[A-Za-z0-9_-]{1,256}$`).test(s.alarmTopicArn)) {
+  if (s.alarmTopicArn !== undefined && !new RegExp(`^arn:${partition}:sns:${region}:${env.apiAccount}:[A-Za-z0-9_-]{1,256}$`).test(s.alarmTopicArn)) {
     // CloudWatch alarms can only notify a topic in their own region.
     report(`${sat}.alarmTopicArn`, s.alarmTopicArn, `use the ARN of an SNS topic in the api account ${env.apiAccount} and region ${region}, or omit it.`);
   }

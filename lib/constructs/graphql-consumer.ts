@@ -183,7 +183,7 @@ export class GraphqlConsumer extends Construct {
       }),
     );
     Validations.of(role).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:aws:logs:${stack.region}:${stack.account}:log-group:/aws/appsync/apis/*]`,
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:/aws/appsync/apis/*]`,
       reason: 'The API id is known only after the API exists, and the API needs this role first; the wildcard stays within AppSync API log groups of this account and region.',
     });
     return role;

@@ -191,7 +191,7 @@ export class PrivateNetwork extends Construct {
         new iam.PolicyStatement({
           principals: [new iam.AnyPrincipal()],
           actions: ['s3:GetObject'],
-          resources: [`arn:aws:s3:::prod-${this.vpc.stack.region}-starport-layer-bucket/*`],
+          resources: [`arn:${this.vpc.stack.partition}:s3:::prod-${this.vpc.stack.region}-starport-layer-bucket/*`],
         }),
       );
       this.s3PrefixListId = this.lookUpS3PrefixList();

@@ -5,11 +5,14 @@
  * <env>-<consumer>); rename them to yours.
  */
 import { exampleConfig } from '../../lib/config/environments';
+import { partitionOf } from '../../lib/config/names';
 import { AppConfig } from '../../lib/config/types';
 import { stageIdFor } from '../../lib/stages/environment-stage';
 
 /** The execution policy given to CloudFormation in every account (explicit, never implied). */
-export const EXECUTION_POLICY = 'arn:aws:iam::aws:policy/AdministratorAccess';
+export function executionPolicy(config: AppConfig): string {
+  return `arn:${partitionOf(config)}:iam::aws:policy/AdministratorAccess`;
+}
 
 /** Service-linked roles the api account needs before its first deploy: [role name, service]. */
 export const SERVICE_LINKED_ROLES: readonly [string, string][] = [
@@ -24,7 +27,7 @@ export function deployCommands(config: AppConfig): string[] {
   const bootstrap = (account: string, profile: string, trust: boolean) =>
     `npx cdk bootstrap aws://${account}/${region} --profile ${profile}` +
     (trust ? ` --trust ${config.accounts.tools}` : '') +
-    ` --cloudformation-execution-policies ${EXECUTION_POLICY}`;
+    ` --cloudformation-execution-policies ${executionPolicy(config)}`;
 
   lines.push('# 1. Bootstrap every account once (the target accounts trust the tools account for the pipeline)');
   const seen = new Set<string>();
