@@ -197,7 +197,6 @@ export function validateConfig(config: AppConfig): ConfigProblem[] {
       report(`${at}.consumers`, [], 'list at least one consumer account: the API exists to be called from one.');
     }
     const consumerNames = new Set<string>();
-    const consumerAccounts = new Set<string>();
     env.consumers.forEach((consumer, ci) => {
       const cat = `${at}.consumers[${ci}]`;
       checkAccount(`${cat}.account`, consumer.account);
@@ -209,10 +208,6 @@ export function validateConfig(config: AppConfig): ConfigProblem[] {
       if (consumer.graphqlAuth === 'API_KEY' && !(consumer.apiKeyExpires && /^\d{4}-\d{2}-\d{2}$/.test(consumer.apiKeyExpires) && !Number.isNaN(Date.parse(consumer.apiKeyExpires)))) {
         report(`${cat}.apiKeyExpires`, consumer.apiKeyExpires, 'API_KEY authorization needs the key\'s expiry date as "YYYY-MM-DD" (at most 365 days after the deploy); renew by moving the date and deploying.');
       }
-      if (consumerAccounts.has(consumer.account)) {
-        report(`${cat}.account`, consumer.account, 'this account is already a consumer of this environment; list each consumer account once.');
-      }
-      consumerAccounts.add(consumer.account);
       vpcs.push({ field: `${cat}.cidr`, cidr: consumer.cidr });
     });
 

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { exampleConfig } from '../../lib/config/environments';
+import { validateConfig } from '../../lib/config/validate';
 import { EnvironmentVpc, environmentVpcs, SHARED_PARAMETERS, SharedParameterKey, sharedParameterArn, sharedParameterName } from '../../lib/config/shared-parameters';
 import { EnvironmentStage } from '../../lib/stages/environment-stage';
 import { buildTestApp, configWith, resourcesOf, templateOf } from '../helpers';
@@ -138,13 +139,21 @@ describe('EnvironmentStage variants', () => {
     expect(templateOf(stage.apiNetwork).toJSON().Parameters).not.toHaveProperty('TransitGatewayIdParameter');
   });
 
-  test('a single-account sandbox synthesizes without sharing anything with itself', () => {
+  test('a single-account sandbox (the example, every account id equal) passes validation and the compliance checks, sharing nothing with itself', () => {
     const one = '123456789012';
-    const { app, stages: [stage] } = buildTestApp(configWith((c) => {
+    const sandbox = configWith((c) => {
       c.accounts = { tools: one, network: one, dns: one };
-      c.environments = [{ ...c.environments[0], apiAccount: one, consumers: [{ ...c.environments[0].consumers[0], account: one }] }];
-    }));
+      c.pipeline.connectionArn = c.pipeline.connectionArn.replace(/:\d{12}:/, `:${one}:`);
+      for (const env of c.environments) {
+        env.apiAccount = one;
+        for (const consumer of env.consumers) consumer.account = one; // prod's two consumers share it
+      }
+    });
+    expect(validateConfig(sandbox)).toEqual([]);
+    const { app, stages: [stage] } = buildTestApp(sandbox, { bundling: false });
+    // An error-level cdk-nag finding would throw here (failSynthOnValidationErrors).
     app.synth();
+    expect(new Set(app.node.findAll().filter((c): c is Stack => c instanceof Stack).map((s) => s.account))).toEqual(new Set([one]));
     templateOf(stage.transitHub!).resourceCountIs('AWS::RAM::ResourceShare', 0);
     templateOf(stage.transitHub!).hasResourceProperties('AWS::SSM::Parameter', { Name: '/internal-api/dev/transit-gateway-id' });
     templateOf(stage.apiNetwork).hasParameter('TransitGatewayIdParameter', { Default: Match.stringLikeRegexp(`:${one}:parameter/internal-api/dev/transit-gateway-id$`) });
