@@ -1,6 +1,7 @@
 /**
- * Command-line options of `npm run bench` (pure; unit-tested in test/bench/args.test.ts).
+ * Command-line options of `npm run bench` (pure; unit-tested in test/bench/helpers.test.ts).
  */
+import { CONFIG_OPTION, intOption, parseCommandLine, UsageError } from '../cli';
 
 export const SECTIONS = ['synth', 'tests', 'http', 'resolver', 'scale'] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -27,6 +28,11 @@ export interface BenchOptions {
   /** Per-process time limit, seconds (a hung process is killed and reported as failed). */
   readonly timeout: number;
   readonly help: boolean;
+  /**
+   * A JSON configuration whose first environment the scaling section grows (as `--config` in every script).
+   * @default - lib/config/environments.ts
+   */
+  readonly config?: string;
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
@@ -56,93 +62,68 @@ export const USAGE = `Usage: npm run bench -- [options]
   --only a,b          run only these sections: ${SECTIONS.join(', ')}
   --out FILE          JSON report (default bench-results/latest.json)
   --timeout S         kill any single measured process after S seconds (default 600)
+  --config FILE       a JSON configuration as the scaling section's base (default: lib/config/environments.ts)
   --help`;
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
 
 /** Parses `--name value` and `--name=value` forms; throws UsageError on anything unknown or out of range. */
 export function parseArgs(argv: readonly string[]): BenchOptions {
-  let o: BenchOptions = { ...DEFAULT_OPTIONS };
-  let skipTests = false;
-  let only: Section[] | undefined;
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new UsageError(`${name} needs a value`);
-      return v;
-    };
-    const int = (min: number, max: number): number => {
-      const raw = value();
-      const v = Number(raw);
-      if (!/^\d+$/.test(raw) || v < min || v > max) throw new UsageError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-      return v;
-    };
-    switch (name) {
-      case '--runs':
-        o = { ...o, runs: int(1, 50) };
-        break;
-      case '--duration':
-        o = { ...o, duration: int(1, 600) };
-        break;
-      case '--connections':
-        o = { ...o, connections: int(1, 1000) };
-        break;
-      case '--warmup':
-        o = { ...o, warmup: int(0, 60) };
-        break;
-      case '--invocations':
-        o = { ...o, invocations: int(1, 100_000) };
-        break;
-      case '--import-runs':
-        o = { ...o, importRuns: int(1, 100) };
-        break;
-      case '--timeout':
-        o = { ...o, timeout: int(10, 7200) };
-        break;
-      case '--consumers': {
-        const raw = value();
-        const counts = raw.split(',').map((s) => s.trim());
-        if (counts.some((c) => !/^\d+$/.test(c) || Number(c) < 1 || Number(c) > 200)) {
-          throw new UsageError(`--consumers takes a comma-separated list of integers from 1 to 200, got "${raw}"`);
-        }
-        o = { ...o, consumers: [...new Set(counts.map(Number))].sort((a, b) => a - b) };
-        break;
-      }
-      case '--only': {
-        const raw = value();
-        const names = raw.split(',').map((s) => s.trim());
-        const unknown = names.filter((n) => !(SECTIONS as readonly string[]).includes(n));
-        if (unknown.length > 0 || names.length === 0) {
-          throw new UsageError(`--only takes a comma-separated list of ${SECTIONS.join(', ')}; unknown: ${unknown.join(', ') || '(empty)'}`);
-        }
-        only = names as Section[];
-        break;
-      }
-      case '--skip-tests':
-        if (inline !== undefined) throw new UsageError('--skip-tests takes no value');
-        skipTests = true;
-        break;
-      case '--out':
-        o = { ...o, out: value() };
-        break;
-      case '--help':
-      case '-h':
-        o = { ...o, help: true };
-        break;
-      default:
-        throw new UsageError(`unknown option "${arg}"`);
+  const { values: v } = parseCommandLine(
+    {
+      args: [...argv],
+      options: {
+        runs: { type: 'string' },
+        duration: { type: 'string' },
+        connections: { type: 'string' },
+        warmup: { type: 'string' },
+        invocations: { type: 'string' },
+        'import-runs': { type: 'string' },
+        timeout: { type: 'string' },
+        consumers: { type: 'string' },
+        only: { type: 'string' },
+        'skip-tests': { type: 'boolean', default: false },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+        ...CONFIG_OPTION,
+      },
+    },
+    USAGE,
+  );
+  const int = (name: keyof typeof v & string, min: number, max: number, fallback: number): number => {
+    const raw = v[name];
+    return typeof raw === 'string' ? intOption(name, raw, min, max) : fallback;
+  };
+  let consumers = DEFAULT_OPTIONS.consumers;
+  if (v.consumers !== undefined) {
+    const counts = v.consumers.split(',').map((s) => s.trim());
+    if (counts.some((c) => !/^\d+$/.test(c) || Number(c) < 1 || Number(c) > 200)) {
+      throw new UsageError(`--consumers takes a comma-separated list of integers from 1 to 200, got "${v.consumers}"`);
+    }
+    consumers = [...new Set(counts.map(Number))].sort((a, b) => a - b);
+  }
+  let only: readonly string[] = SECTIONS;
+  if (v.only !== undefined) {
+    only = v.only.split(',').map((s) => s.trim());
+    const unknown = only.filter((n) => !(SECTIONS as readonly string[]).includes(n));
+    if (unknown.length > 0 || only.length === 0) {
+      throw new UsageError(`--only takes a comma-separated list of ${SECTIONS.join(', ')}; unknown: ${unknown.join(', ') || '(empty)'}`);
     }
   }
-  const wanted = new Set<Section>(only ?? SECTIONS);
-  if (skipTests) wanted.delete('tests');
-  return { ...o, sections: SECTIONS.filter((s) => wanted.has(s)) };
+  const wanted = new Set(only);
+  if (v['skip-tests']) wanted.delete('tests');
+  return {
+    runs: int('runs', 1, 50, DEFAULT_OPTIONS.runs),
+    duration: int('duration', 1, 600, DEFAULT_OPTIONS.duration),
+    connections: int('connections', 1, 1000, DEFAULT_OPTIONS.connections),
+    warmup: int('warmup', 0, 60, DEFAULT_OPTIONS.warmup),
+    invocations: int('invocations', 1, 100_000, DEFAULT_OPTIONS.invocations),
+    importRuns: int('import-runs', 1, 100, DEFAULT_OPTIONS.importRuns),
+    consumers,
+    sections: SECTIONS.filter((s) => wanted.has(s)),
+    out: v.out ?? DEFAULT_OPTIONS.out,
+    timeout: int('timeout', 10, 7200, DEFAULT_OPTIONS.timeout),
+    help: v.help,
+    ...(v.config !== undefined ? { config: v.config } : {}),
+  };
 }

@@ -19,6 +19,7 @@ import { loadAverage, machineInfo } from './machine';
 import { cleanupAll, gnuTimeStatus, makeTempDir } from './proc';
 import { BenchReport, SectionOutcome, renderReport } from './report';
 import { benchResolver } from './resolver';
+import { configOrExit } from '../cli';
 import { benchScale } from './scale';
 import { benchSynth } from './synth';
 import { benchTests } from './tests';
@@ -113,7 +114,7 @@ async function main(): Promise<number> {
     benchResolver({ repoRoot: REPO_ROOT, invocations: options.invocations, importRuns: options.importRuns, progress }),
   );
   const scale = await run('scale', async () =>
-    benchScale({ repoRoot: REPO_ROOT, floor: await getFloor(), counts: options.consumers, runs: options.runs, timeoutMs, scratchDir, progress }),
+    benchScale({ repoRoot: REPO_ROOT, base: configOrExit(options.config), floor: await getFloor(), counts: options.consumers, runs: options.runs, timeoutMs, scratchDir, progress }),
   );
 
   const report: BenchReport = {

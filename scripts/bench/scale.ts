@@ -4,7 +4,7 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exampleConfig } from '../../lib/config/environments';
+import { AppConfig } from '../../lib/config/types';
 import { formatProblem, validateConfig } from '../../lib/config/validate';
 import { readAssemblyStacks } from './assembly';
 import { configWithConsumers } from './consumers-config';
@@ -38,6 +38,8 @@ export interface ScaleResult {
 
 export interface ScaleOptions {
   readonly repoRoot: string;
+  /** The configuration whose first environment is grown (`--config`, default the example). */
+  readonly base: AppConfig;
   readonly floor: FloorBuild;
   readonly counts: readonly number[];
   readonly runs: number;
@@ -51,7 +53,7 @@ export async function benchScale(o: ScaleOptions): Promise<ScaleResult> {
   try {
     const files = new Map<number, string>();
     for (const n of o.counts) {
-      const config = configWithConsumers(exampleConfig, n);
+      const config = configWithConsumers(o.base, n);
       const problems = validateConfig(config);
       if (problems.length > 0) throw new Error(`generated config for ${n} consumers is invalid:\n${problems.map(formatProblem).join('\n')}`);
       const file = join(configDir, `consumers-${n}.json`);
@@ -117,7 +119,7 @@ export async function benchScale(o: ScaleOptions): Promise<ScaleResult> {
         failure: failures.get(n),
       };
     });
-    return { runs: o.runs, environment: exampleConfig.environments[0].name, points };
+    return { runs: o.runs, environment: o.base.environments[0].name, points };
   } finally {
     removeTempDir(configDir);
   }

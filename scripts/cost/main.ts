@@ -7,6 +7,7 @@
  * Reads the cloud assembly that `npx cdk synth` writes; see cost/README.md for the model.
  */
 import { writeFileSync } from 'node:fs';
+import { parseCommandLine, UsageError } from '../cli';
 import { AssemblyNotFoundError, readAssembly, SHARED_ENVIRONMENT } from './assembly';
 import { countBillable, EnvironmentCounts } from './count';
 import { comparisonTable, estimateTable, money, quantity, table } from './format';
@@ -27,19 +28,20 @@ export interface Io {
 
 const USAGE = 'usage: scripts/cost/main.ts [--assembly cdk.out] [--workload cost/workload.json] [--prices cost/prices/<region>.json] [--json out.json]';
 
-class UsageError extends Error {}
-
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: { assembly: string; workload: string; prices?: string; json?: string } = { assembly: 'cdk.out', workload: 'cost/workload.json' };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const name = flag.replace(/^--/, '');
-    if (!['assembly', 'workload', 'prices', 'json'].includes(name) || !flag.startsWith('--')) throw new UsageError(`unknown argument ${flag}\n${USAGE}`);
-    const value = argv[++i];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value\n${USAGE}`);
-    options[name as keyof typeof options] = value;
-  }
-  return options;
+  const { values } = parseCommandLine(
+    {
+      args: [...argv],
+      options: {
+        assembly: { type: 'string', default: 'cdk.out' },
+        workload: { type: 'string', default: 'cost/workload.json' },
+        prices: { type: 'string' },
+        json: { type: 'string' },
+      },
+    },
+    USAGE,
+  );
+  return values;
 }
 
 /** The one region of the stacks (environment-agnostic stacks ignored). */

@@ -4,10 +4,10 @@
  * Profiles are named after the role of the account (tools, network, dns, <env>-api,
  * <env>-<consumer>); rename them to yours.
  */
-import { exampleConfig } from '../../lib/config/environments';
 import { partitionOf } from '../../lib/config/names';
 import { AppConfig } from '../../lib/config/types';
 import { stageIdFor } from '../../lib/stages/environment-stage';
+import { CONFIG_OPTION, CONFIG_USAGE, configOrExit, parseCommandLine } from '../cli';
 
 /** The execution policy given to CloudFormation in every account (explicit, never implied). */
 export function executionPolicy(config: AppConfig): string {
@@ -74,5 +74,12 @@ export function deployCommands(config: AppConfig): string[] {
 }
 
 if (require.main === module) {
-  console.log(deployCommands(exampleConfig).join('\n'));
+  let config: string | undefined;
+  try {
+    ({ values: { config } } = parseCommandLine({ options: CONFIG_OPTION }, `usage: npm run -s deploy-commands [-- --config FILE]\n  ${CONFIG_USAGE}`));
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  console.log(deployCommands(configOrExit(config)).join('\n'));
 }

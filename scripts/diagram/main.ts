@@ -6,29 +6,32 @@
  *                                                   <!-- diagram:start --> and <!-- diagram:end --> in README.md
  *   node -r ts-node/register/transpile-only scripts/diagram/main.ts --check    exit 1 if README's block is stale
  *
- * `--readme path` reads/writes another file.
+ * `--readme path` reads/writes another file; `--config FILE` draws a JSON configuration instead of the example.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { exampleConfig } from '../../lib/config/environments';
+import { CONFIG_OPTION, CONFIG_USAGE, configOrExit, parseCommandLine } from '../cli';
 import { blockMatches, currentBlock, END_MARKER, replaceBlock, START_MARKER } from './readme';
 import { renderDiagram } from './render';
 
-const USAGE = 'usage: scripts/diagram/main.ts [--write | --check] [--readme README.md]';
+const USAGE = `usage: scripts/diagram/main.ts [--write | --check] [--readme README.md] [--config FILE]\n  ${CONFIG_USAGE}`;
 
 export function run(argv: readonly string[], io = { out: (l: string) => console.log(l), err: (l: string) => console.error(l) }): number {
-  let mode: 'print' | 'write' | 'check' = 'print';
-  let readmePath = 'README.md';
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--write' || argv[i] === '--check') {
-      if (mode !== 'print') return fail(io, `use one of --write and --check\n${USAGE}`, 2);
-      mode = argv[i] === '--write' ? 'write' : 'check';
-    } else if (argv[i] === '--readme' && argv[i + 1] !== undefined) {
-      readmePath = argv[++i];
-    } else {
-      return fail(io, `unknown argument ${argv[i]}\n${USAGE}`, 2);
-    }
+  let values;
+  try {
+    ({ values } = parseCommandLine(
+      {
+        args: [...argv],
+        options: { write: { type: 'boolean', default: false }, check: { type: 'boolean', default: false }, readme: { type: 'string', default: 'README.md' }, ...CONFIG_OPTION },
+      },
+      USAGE,
+    ));
+  } catch (error) {
+    return fail(io, (error as Error).message, 2);
   }
-  const diagram = renderDiagram(exampleConfig);
+  if (values.write && values.check) return fail(io, `use one of --write and --check\n${USAGE}`, 2);
+  const mode = values.write ? 'write' : values.check ? 'check' : 'print';
+  const readmePath = values.readme;
+  const diagram = renderDiagram(configOrExit(values.config));
   if (mode === 'print') {
     io.out(diagram.trimEnd());
     return 0;

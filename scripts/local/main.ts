@@ -12,11 +12,13 @@
  *   --cert-name NAME   certificate name for the TLS front (default: the API name; another name
  *                      shows host name verification failing)
  *   --quiet            no per-request hop lines
+ *   --config FILE      a JSON configuration; its first environment's apiDomain is the default API name
  *
  * Stops cleanly on Ctrl-C / SIGTERM (exit 0): servers closed, the resolver's agent destroyed,
  * ports released.
  */
 import { relative } from 'node:path';
+import { CONFIG_OPTION, CONFIG_USAGE, configOrExit, parseCommandLine } from '../cli';
 import { DEFAULT_API_NAME, LocalStack, PortRole, PortUnavailableError, startLocalStack } from './stack';
 
 export interface CliOptions {
@@ -37,9 +39,10 @@ const PORT_FLAGS: Record<PortRole, { flag: string; env: string }> = {
   api: { flag: '--api-port', env: 'LOCAL_API_PORT' },
 };
 
-const USAGE = `usage: npm start -- [--graphql-port N] [--tls-port N] [--api-port N] [--api-name NAME] [--cert-name NAME] [--quiet]
+const USAGE = `usage: npm start -- [--graphql-port N] [--tls-port N] [--api-port N] [--api-name NAME] [--cert-name NAME] [--quiet] [--config FILE]
   ports: env LOCAL_GRAPHQL_PORT / LOCAL_TLS_PORT / LOCAL_API_PORT (defaults 4000 / 8443 / 8080; 0 = any free port)
-  API name: env LOCAL_API_NAME (default ${DEFAULT_API_NAME})`;
+  API name: env LOCAL_API_NAME (default: the first environment's apiDomain, ${DEFAULT_API_NAME} in the example)
+  ${CONFIG_USAGE}`;
 
 function port(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
@@ -49,37 +52,35 @@ function port(name: string, raw: string | undefined, fallback: number): number {
 }
 
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
-  const flags = new Map<string, string>();
-  let quiet = false;
-  let help = false;
-  const valued = new Set(['--graphql-port', '--tls-port', '--api-port', '--api-name', '--cert-name']);
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (arg === '--quiet' || arg === '-q') {
-      quiet = true;
-      continue;
-    }
-    if (arg === '--help' || arg === '-h') {
-      help = true;
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    if (!valued.has(name)) throw new Error(`unknown option "${arg}"\n${USAGE}`);
-    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-    if (value === undefined) throw new Error(`option ${name} needs a value\n${USAGE}`);
-    flags.set(name, value);
-  }
-  const pick = (flag: string, envName: string): [string, string | undefined] =>
-    flags.has(flag) ? [flag, flags.get(flag)] : [envName, env[envName]];
+  const { values } = parseCommandLine(
+    {
+      args: [...argv],
+      options: {
+        'graphql-port': { type: 'string' },
+        'tls-port': { type: 'string' },
+        'api-port': { type: 'string' },
+        'api-name': { type: 'string' },
+        'cert-name': { type: 'string' },
+        quiet: { type: 'boolean', short: 'q', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        ...CONFIG_OPTION,
+      },
+    },
+    USAGE,
+  );
+  const pick = (flag: 'graphql-port' | 'tls-port' | 'api-port', envName: string): [string, string | undefined] =>
+    values[flag] !== undefined ? [`--${flag}`, values[flag]] : [envName, env[envName]];
+  // The API name the certificate and the resolver use: --api-name, LOCAL_API_NAME, or the first
+  // environment's apiDomain of --config (default: the example's).
+  const apiName = values['api-name'] ?? (env.LOCAL_API_NAME || (values.config === undefined ? DEFAULT_API_NAME : configOrExit(values.config).environments[0].apiDomain));
   return {
-    graphqlPort: port(...pick('--graphql-port', 'LOCAL_GRAPHQL_PORT'), DEFAULT_PORTS.graphql),
-    tlsFrontPort: port(...pick('--tls-port', 'LOCAL_TLS_PORT'), DEFAULT_PORTS.tlsFront),
-    apiPort: port(...pick('--api-port', 'LOCAL_API_PORT'), DEFAULT_PORTS.api),
-    apiName: flags.get('--api-name') ?? (env.LOCAL_API_NAME || DEFAULT_API_NAME),
-    certificateName: flags.get('--cert-name'),
-    quiet,
-    help,
+    graphqlPort: port(...pick('graphql-port', 'LOCAL_GRAPHQL_PORT'), DEFAULT_PORTS.graphql),
+    tlsFrontPort: port(...pick('tls-port', 'LOCAL_TLS_PORT'), DEFAULT_PORTS.tlsFront),
+    apiPort: port(...pick('api-port', 'LOCAL_API_PORT'), DEFAULT_PORTS.api),
+    apiName,
+    certificateName: values['cert-name'],
+    quiet: values.quiet,
+    help: values.help,
   };
 }
 

@@ -8,7 +8,7 @@
  *      loop): throughput and latency with C connections for D seconds.
  *
  *   node -r ts-node/register/transpile-only scripts/local/measure.ts \
- *     [--sequential 1000] [--duration 10] [--connections 10] [--query item|page] [--json]
+ *     [--sequential 1000] [--duration 10] [--connections 10] [--query item|page] [--json] [--config FILE]
  *
  * The stack runs in this process on free ports with a temporary state directory; hop logging is off.
  */
@@ -17,6 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CONFIG_OPTION, configOrExit, intOption, parseCommandLine, UsageError } from '../cli';
 import { LocalStack, LocalStackStats, startLocalStack } from './stack';
 
 const QUERIES = {
@@ -31,33 +32,36 @@ interface Options {
   connections: number;
   query: QueryName;
   json: boolean;
+  /** The first environment's apiDomain of --config; default: the example's. */
+  apiName?: string;
 }
 
+const USAGE = 'usage: scripts/local/measure.ts [--sequential 1000] [--duration 10] [--connections 10] [--query item|page] [--json] [--config FILE]';
+
 function parseOptions(argv: readonly string[]): Options {
-  const o: Options = { sequential: 1000, duration: 10, connections: 10, query: 'item', json: false };
-  for (let i = 0; i < argv.length; i += 1) {
-    const [name, inline] = argv[i].split('=', 2);
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${name} needs a value`);
-      return v;
-    };
-    const int = (min: number, max: number): number => {
-      const v = Number(value());
-      if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${name} must be an integer ${min}..${max}`);
-      return v;
-    };
-    if (name === '--sequential') o.sequential = int(1, 1_000_000);
-    else if (name === '--duration') o.duration = int(0, 3600);
-    else if (name === '--connections') o.connections = int(1, 1000);
-    else if (name === '--json') o.json = true;
-    else if (name === '--query') {
-      const q = value();
-      if (q !== 'item' && q !== 'page') throw new Error('--query must be item or page');
-      o.query = q;
-    } else throw new Error(`unknown option ${argv[i]}`);
-  }
-  return o;
+  const { values } = parseCommandLine(
+    {
+      args: [...argv],
+      options: {
+        sequential: { type: 'string', default: '1000' },
+        duration: { type: 'string', default: '10' },
+        connections: { type: 'string', default: '10' },
+        query: { type: 'string', default: 'item' },
+        json: { type: 'boolean', default: false },
+        ...CONFIG_OPTION,
+      },
+    },
+    USAGE,
+  );
+  if (values.query !== 'item' && values.query !== 'page') throw new UsageError('--query must be item or page');
+  return {
+    sequential: intOption('sequential', values.sequential, 1, 1_000_000),
+    duration: intOption('duration', values.duration, 0, 3600),
+    connections: intOption('connections', values.connections, 1, 1000),
+    query: values.query,
+    json: values.json,
+    apiName: values.config === undefined ? undefined : configOrExit(values.config).environments[0].apiDomain,
+  };
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -155,7 +159,7 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const body = JSON.stringify({ query: QUERIES[options.query] });
   const stateDir = mkdtempSync(join(tmpdir(), 'local-measure-'));
-  const stack = await startLocalStack({ stateDir, log: () => undefined });
+  const stack = await startLocalStack({ stateDir, apiName: options.apiName, log: () => undefined });
   try {
     const seq = await sequential(stack, options.sequential, body);
 

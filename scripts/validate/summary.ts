@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { parseCommandLine } from '../cli';
 
 interface PluginReport {
   readonly pluginName: string;
@@ -25,7 +26,14 @@ function guardRuleCount(): number {
   return walk(root);
 }
 
-const outdir = process.argv[2] ?? 'cdk.out.validate';
+let outdir: string;
+try {
+  const { positionals } = parseCommandLine({ allowPositionals: true, options: {} }, 'usage: scripts/validate/summary.ts [cdk.out.validate]');
+  outdir = positionals[0] ?? 'cdk.out.validate';
+} catch (error) {
+  console.error(`error: ${(error as Error).message}`);
+  process.exit(2);
+}
 const reportFile = join(outdir, 'validation-report.json');
 if (!existsSync(reportFile)) {
   console.error(`${reportFile} not found: run \`npx cdk synth -c compliance=full -o ${outdir}\` first.`);

@@ -2,7 +2,7 @@
  * `npm start`'s local stack, end to end on 127.0.0.1 (free ports, temporary state directory):
  * GraphQL (graphql-http, AppSync's schema file) -> the real Lambda handler -> TLS front -> api-service.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -290,5 +290,13 @@ describe('local stack: start-up errors', () => {
     );
     expect(() => parseArgs(['--api-port', '70000'], {})).toThrow(/port number/);
     expect(() => parseArgs(['--bogus'], {})).toThrow(/unknown option/);
+  });
+
+  test('npm start -- --config FILE: the API name is that file\'s first environment\'s', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'local-config-')), 'qa.json');
+    const example = JSON.parse(readFileSync(join(__dirname, '..', '..', 'config', 'example.json'), 'utf8'));
+    example.environments[0].apiDomain = 'api.qa.example.com';
+    writeFileSync(file, JSON.stringify(example));
+    expect(parseArgs(['--config', file], {}).apiName).toBe('api.qa.example.com');
   });
 });

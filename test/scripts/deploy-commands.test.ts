@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { exampleConfig } from '../../lib/config/environments';
@@ -86,5 +88,19 @@ describe('deploy commands (docs/deploying.md)', () => {
       .filter((p) => p.Type.startsWith('AWS::SSM::Parameter::Value') && p.Default?.startsWith('arn:') && p.Default.split(':')[4] !== account));
     expect(foreign.length).toBeGreaterThan(0);
     expect(guidance).toContain('`ssm:GetParameters`');
+  });
+
+  test('npm run -s deploy-commands -- --config FILE prints the commands for that file\'s accounts', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'deploy-commands-')), 'mine.json');
+    const mine = JSON.parse(readFileSync(join(__dirname, '..', '..', 'config', 'example.json'), 'utf8'));
+    mine.environments[0].consumers[0].account = '999999999999';
+    writeFileSync(file, JSON.stringify(mine));
+    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/deploy/commands.ts', '--config', file], {
+      cwd: join(__dirname, '..', '..'),
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('npx cdk bootstrap aws://999999999999/eu-west-1 --profile dev-storefront --trust 111111111111');
+    expect(result.stdout).not.toContain('aws://555555555555/');
   });
 });
