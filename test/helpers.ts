@@ -5,7 +5,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp, BuiltApp } from '../lib/app';
 import { exampleConfig } from '../lib/config/environments';
-import { AppConfig } from '../lib/config/types';
+import { AppConfig, EnvironmentConfig } from '../lib/config/types';
+import { EnvironmentStage } from '../lib/stages/environment-stage';
 
 /** A deep, mutable copy of the example configuration for a test to bend. */
 export type MutableConfig = { -readonly [K in keyof AppConfig]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -59,4 +60,22 @@ export function bareStack(availabilityZones: readonly string[] = ['eu-west-1a', 
       return [...availabilityZones];
     }
   })(app, 'Test', { env: { account, region: 'eu-west-1' } });
+}
+
+/**
+ * The example's environment called `name`. Tests look environments (and their stages) up by
+ * name and read accounts and CIDRs from the configuration, so adding a consumer or an
+ * environment to the example changes no test.
+ */
+export function exampleEnvironment(name: string): EnvironmentConfig {
+  const env = exampleConfig.environments.find((e) => e.name === name);
+  if (!env) throw new Error(`the example configuration has no environment "${name}"`);
+  return env;
+}
+
+/** The stage of the environment called `name`. */
+export function stageNamed(stages: readonly EnvironmentStage[], name: string): EnvironmentStage {
+  const stage = stages.find((s) => s.environment.name === name);
+  if (!stage) throw new Error(`no stage for environment "${name}"`);
+  return stage;
 }

@@ -1,5 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
-import { buildTestApp, templateOf } from './helpers';
+import { buildTestApp, stageNamed, templateOf } from './helpers';
 
 /**
  * Snapshots of the Dev stacks, for reviewing template diffs in pull requests. They sit beside
@@ -18,7 +18,7 @@ function normalized(stack: Stack): unknown {
 }
 
 const { stages } = buildTestApp();
-const dev = stages[0];
+const dev = stageNamed(stages, 'dev');
 
 describe('Dev stack snapshots (review aid; the assertions elsewhere are the contract)', () => {
   for (const stack of dev.node.children.filter((c): c is Stack => c instanceof Stack)) {

@@ -10,6 +10,8 @@ import { generatedFiles, staleFiles } from '../../scripts/docs/main';
 const ROOT = join(__dirname, '..', '..');
 const EXAMPLE_JSON = readFileSync(join(ROOT, 'config', 'example.json'), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'config-test-'));
+/** Environments by name, not position: adding one to the example changes no test. */
+const PROD = exampleConfig.environments.findIndex((e) => e.name === 'prod');
 
 /** The example JSON as an object, changed by `edit`, as text. */
 function jsonWith(edit: (c: any) => void): string { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -79,7 +81,7 @@ describe('loadConfig', () => {
   });
 
   test('a misspelt optional key is caught (it would otherwise be a silent default)', () => {
-    expect(problemsFor((c) => (c.environments[1].requireAproval = true))).toEqual([
+    expect(problemsFor((c) => (c.environments[PROD].requireAproval = true))).toEqual([
       { field: 'environments[prod].requireAproval', value: true, fix: 'unknown key; did you mean "requireApproval"?' },
     ]);
   });
@@ -88,7 +90,7 @@ describe('loadConfig', () => {
     const problems = problemsFor((c) => {
       c.environments[0].service.desiredCount = '2';
       c.environments[0].service.architecture = 'arm64';
-      c.environments[1].transitGateway = { mode: 'imported' };
+      c.environments[PROD].transitGateway = { mode: 'imported' };
       c.availabilityZones = 'eu-west-1a';
     });
     expect(problems).toEqual(expect.arrayContaining([
@@ -113,7 +115,7 @@ describe('loadConfig', () => {
 
   test('a replaced value never speaks for the user: no problem derived from the stand-in', () => {
     // desiredCount is refused; prod's minCapacity (3) is fine beside the user's 3 but not beside the example's 2.
-    expect(problemsFor((c) => (c.environments[1].service.desiredCount = '3')).map((p) => p.field)).toEqual(['environments[prod].service.desiredCount']);
+    expect(problemsFor((c) => (c.environments[PROD].service.desiredCount = '3')).map((p) => p.field)).toEqual(['environments[prod].service.desiredCount']);
   });
 
   test.each([
@@ -133,7 +135,7 @@ describe('loadConfig', () => {
 
   test('semantic problems of a well-shaped file: duplicates and overlaps', () => {
     const problems = problemsFor((c) => {
-      c.environments[1].name = 'dev';
+      c.environments[PROD].name = 'dev';
       c.environments[0].consumers[0].cidr = '10.10.0.0/19';
     });
     expect(problems.map((p) => p.field)).toEqual(['environments[1].name', 'environments[dev].consumers[0].cidr']);

@@ -101,7 +101,7 @@ describe('validateConfig', () => {
       c.environments[1].apiDomain = 'api.example.org';
     });
     expect(problems.map((p) => p.field)).toEqual(
-      expect.arrayContaining(['accounts.dns', 'availabilityZones', 'environments[dev].consumers', 'environments[prod].apiDomain']),
+      expect.arrayContaining(['accounts.dns', 'availabilityZones', 'environments[dev].consumers', `environments[${exampleConfig.environments[1].name}].apiDomain`]),
     );
   });
 

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { NODE_MAJOR, SYNTH_COMMANDS } from '../../lib/pipeline/pipeline-stack';
+import { exampleConfig } from '../../lib/config/environments';
+import { stageIdFor } from '../../lib/stages/environment-stage';
 import { buildTestApp, resourcesOf, templateOf } from '../helpers';
 
 const { app, pipeline, stages: environmentStages } = buildTestApp();
@@ -22,7 +24,7 @@ describe('PipelineStack (tools account)', () => {
   });
 
   test('stages run source, synth, self-mutation, assets, then each environment in config order', () => {
-    expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Assets', 'Dev', 'Prod']);
+    expect(stages.map((s) => s.Name)).toEqual(['Source', 'Build', 'UpdatePipeline', 'Assets', ...exampleConfig.environments.map(stageIdFor)]);
   });
 
   test('sources from the configured CodeStar connection, repository and branch', () => {
@@ -101,8 +103,9 @@ describe('PipelineStack (tools account)', () => {
     expect(artifactKeyId).toMatch(/ArtifactsBucketEncryptionKey/);
     // Cross-account: the target accounts' deploy roles may decrypt the artifacts.
     const keyPolicy = JSON.stringify(artifactKey.Properties!.KeyPolicy);
-    for (const account of ['222222222222', '333333333333', '444444444444', '555555555555', '666666666666', '777777777777', '888888888888']) {
-      expect(keyPolicy).toContain(`${account}:role/cdk-hnb659fds-deploy-role-${account}-eu-west-1`);
+    const targets = new Set([exampleConfig.accounts.network, exampleConfig.accounts.dns, ...exampleConfig.environments.flatMap((e) => [e.apiAccount, ...e.consumers.map((c) => c.account)])]);
+    for (const account of targets) {
+      expect(keyPolicy).toContain(`${account}:role/cdk-hnb659fds-deploy-role-${account}-${exampleConfig.region}`);
     }
     expect(bucket.Properties).toMatchObject({
       LoggingConfiguration: { LogFilePrefix: 'artifacts/' },

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
-import { buildTestApp, configWith, resourcesOf, templateOf } from '../helpers';
+import { buildTestApp, configWith, exampleEnvironment, resourcesOf, stageNamed, templateOf } from '../helpers';
 
 const { app, stages } = buildTestApp();
-const [dev] = stages;
+const dev = stageNamed(stages, 'dev');
 const service = templateOf(dev.apiService);
 
 describe('ApiService (api account)', () => {
@@ -44,9 +44,9 @@ describe('ApiService (api account)', () => {
   });
 
   test('the NLB admits the environment\'s consumer CIDRs', () => {
-    const prodService = templateOf(stages[1].apiService);
+    const prodService = templateOf(stageNamed(stages, 'prod').apiService);
     const ingress = resourcesOf(prodService, 'AWS::EC2::SecurityGroup').flatMap(([, sg]) => (sg.Properties!.SecurityGroupIngress as { CidrIp: string }[]) ?? []);
-    expect(ingress.map((r) => r.CidrIp).sort()).toEqual(['10.120.0.0/20', '10.121.0.0/20']);
+    expect(ingress.map((r) => r.CidrIp).sort()).toEqual(exampleEnvironment('prod').consumers.map((c) => c.cidr).sort());
   });
 
   test('the image is a Docker asset of lib/runtime/api-service for the configured platform, staged without Docker', () => {

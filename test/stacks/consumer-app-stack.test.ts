@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
-import { buildTestApp, configWith, resourcesOf, templateOf } from '../helpers';
+import { buildTestApp, configWith, resourcesOf, stageNamed, templateOf } from '../helpers';
 
 const { app, stages } = buildTestApp();
-const [dev] = stages;
+const dev = stageNamed(stages, 'dev');
 const consumerApp = dev.consumerApps.get('storefront')!;
 const t = templateOf(consumerApp);
 const functions = resourcesOf(t, 'AWS::Lambda::Function').filter(([id]) => /Resolver|HealthCheck/.test(id) && !/^AWSCDK|Gate/.test(id));

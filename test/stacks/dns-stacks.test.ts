@@ -1,8 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { buildTestApp, resourcesOf, templateOf } from '../helpers';
+import { buildTestApp, exampleEnvironment, resourcesOf, stageNamed, templateOf } from '../helpers';
 
 const { stages } = buildTestApp();
-const [dev, prod] = stages;
+const dev = stageNamed(stages, 'dev');
+const prod = stageNamed(stages, 'prod');
 
 describe('DelegationRole (dns account)', () => {
   const role = templateOf(dev.delegationRole);
@@ -22,8 +23,8 @@ describe('DelegationRole (dns account)', () => {
     const providerRoles = resourcesOf(templateOf(dev.apiDns), 'AWS::IAM::Role').filter(([id]) => id.startsWith('CustomCrossAccountZoneDelegation'));
     expect(providerRoles.map(([, r]) => r.Properties!.RoleName)).toEqual([provider.split('/')[1]]);
     const prodTrust = JSON.stringify(templateOf(prod.delegationRole).toJSON());
-    expect(prodTrust).toContain('arn:aws:iam::666666666666:root');
-    expect(prodTrust).not.toContain('444444444444');
+    expect(prodTrust).toContain(`arn:aws:iam::${exampleEnvironment('prod').apiAccount}:root`);
+    expect(prodTrust).not.toContain(exampleEnvironment('dev').apiAccount);
   });
 
   test('may change only NS records of the delegated name, in the parent zone by id', () => {

@@ -3,27 +3,29 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { exampleConfig } from '../../lib/config/environments';
 import { validateConfig } from '../../lib/config/validate';
 import { EnvironmentVpc, environmentVpcs, SHARED_PARAMETERS, SharedParameterKey, sharedParameterArn, sharedParameterName } from '../../lib/config/shared-parameters';
-import { EnvironmentStage } from '../../lib/stages/environment-stage';
-import { buildTestApp, configWith, resourcesOf, templateOf } from '../helpers';
+import { EnvironmentStage, stageIdFor } from '../../lib/stages/environment-stage';
+import { buildTestApp, configWith, exampleEnvironment, resourcesOf, stageNamed, templateOf } from '../helpers';
 import { gatewayRouting } from '../transit-routes';
 
 const { stages } = buildTestApp();
-const [dev, prod] = stages;
+const dev = stageNamed(stages, 'dev');
+const prod = stageNamed(stages, 'prod');
+const prodEnv = exampleEnvironment('prod');
 
 /** Every stack of a stage. */
 const stacksOf = (stage: EnvironmentStage) => stage.node.children.filter((c): c is Stack => c instanceof Stack);
 
 describe('EnvironmentStage', () => {
   test('one stage per environment, each stack pinned to its account and the region', () => {
-    expect(stages.map((s) => s.stageName)).toEqual(['Dev', 'Prod']);
+    expect(stages.map((s) => s.stageName)).toEqual(exampleConfig.environments.map(stageIdFor));
+    expect(stageIdFor(exampleEnvironment('dev'))).toBe('Dev'); // golden: Stage ids name CloudFormation stacks
     const accounts = Object.fromEntries(stacksOf(prod).map((s) => [s.node.id, s.account]));
     expect(accounts).toMatchObject({
-      TransitHub: '222222222222',
-      ApiNetwork: '666666666666',
-      'ConsumerNetwork-storefront': '777777777777',
-      'ConsumerNetwork-reporting': '888888888888',
+      TransitHub: exampleConfig.accounts.network,
+      ApiNetwork: prodEnv.apiAccount,
+      ...Object.fromEntries(prodEnv.consumers.map((c) => [`ConsumerNetwork-${c.name}`, c.account])),
     });
-    for (const stack of stacksOf(prod)) expect(stack.region).toBe('eu-west-1');
+    for (const stack of stacksOf(prod)) expect(stack.region).toBe(exampleConfig.region);
   });
 
   test('the networks deploy after the transit hub', () => {
@@ -70,16 +72,19 @@ describe('EnvironmentStage', () => {
   test('the gateway is shared through RAM with exactly the environment\'s api and consumer accounts', () => {
     const shares = resourcesOf(templateOf(prod.transitHub!), 'AWS::RAM::ResourceShare');
     const gatewayShare = shares.find(([id]) => id.startsWith('GatewayShare'))![1];
-    expect((gatewayShare.Properties!.Principals as string[]).sort()).toEqual(['666666666666', '777777777777', '888888888888']);
+    const readers = [prodEnv.apiAccount, ...prodEnv.consumers.map((c) => c.account)];
+    expect((gatewayShare.Properties!.Principals as string[]).sort()).toEqual([...new Set(readers)].sort());
     expect(gatewayShare.Properties!.AllowExternalPrincipals).toBe(false);
     expect(JSON.stringify(gatewayShare.Properties!.ResourceArns)).toMatch(/transit-gateway\//);
   });
 
   test('the API VPC routes to each consumer; a consumer VPC routes to the API only', () => {
     const apiRoutes = resourcesOf(templateOf(prod.apiNetwork), 'AWS::EC2::Route').map(([, r]) => r.Properties!.DestinationCidrBlock);
-    expect([...new Set(apiRoutes)].sort()).toEqual(['10.120.0.0/20', '10.121.0.0/20']);
-    const consumerRoutes = resourcesOf(templateOf(prod.consumerNetworks.get('storefront')!), 'AWS::EC2::Route').map(([, r]) => r.Properties!.DestinationCidrBlock);
-    expect([...new Set(consumerRoutes)]).toEqual(['10.110.0.0/20']);
+    expect([...new Set(apiRoutes)].sort()).toEqual(prodEnv.consumers.map((c) => c.cidr).sort());
+    for (const consumer of prodEnv.consumers) {
+      const consumerRoutes = resourcesOf(templateOf(prod.consumerNetworks.get(consumer.name)!), 'AWS::EC2::Route').map(([, r]) => r.Properties!.DestinationCidrBlock);
+      expect([...new Set(consumerRoutes)]).toEqual([prodEnv.apiCidr]);
+    }
   });
 
   // Each (environment, VPC) for a per-VPC parameter, each environment otherwise.
