@@ -126,7 +126,7 @@ describe('loadConfig', () => {
     const problems = problemsFor((c) => {
       c.region = region;
       c.availabilityZones = [`${region}a`, `${region}b`];
-      c.pipeline.connectionArn = c.pipeline.connectionArn.replace('eu-west-1', region);
+      c.pipeline.connectionArn = c.pipeline.connectionArn.replace('arn:aws:codeconnections:eu-west-1', `arn:${partition}:codeconnections:${region}`);
     });
     expect(problems).toEqual([
       expect.objectContaining({ field: 'region', value: region, fix: expect.stringContaining(`is in the "${partition}" partition; this design is built and checked for the "aws" partition only`) }),
