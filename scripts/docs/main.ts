@@ -1,17 +1,24 @@
 /**
  * Everything in the repository that is computed from the configuration, written by one command:
  *
- *   npm run docs                  list what is generated and whether it is up to date (exit 1 if stale)
- *   npm run docs -- --write       regenerate it
+ *   npm run docs                  check: list each generated file and block, exit 1 if any is stale
+ *   npm run docs -- --write       regenerate them
  *
- * test/scripts/docs.test.ts fails when anything differs from this script's output.
+ * Files: config/config.schema.json and config/example.json. Blocks: the text between
+ * `<!-- NAME:start -->` and `<!-- NAME:end -->` in README.md or any docs/*.md (wherever the
+ * markers are; a block may appear in several places). test/scripts/docs.test.ts fails when
+ * anything differs from this script's output, character for character.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { exampleConfig } from '../../lib/config/environments';
 import { configJsonSchema } from '../../lib/config/schema';
 import { AppConfig } from '../../lib/config/types';
+import { stageIdFor } from '../../lib/stages/environment-stage';
+import { parseCommandLine } from '../cli';
+import { deployCommands } from '../deploy/commands';
+import { diagramBlock } from '../diagram/readme';
+import { renderDiagram } from '../diagram/render';
 
 /** Where the repository is, so the script works from any directory. */
 export const ROOT = join(__dirname, '..', '..');
@@ -19,6 +26,12 @@ export const ROOT = join(__dirname, '..', '..');
 /** A generated file: its path from the repository root and its whole content. */
 export interface GeneratedFile {
   readonly path: string;
+  readonly content: string;
+}
+
+/** A generated block: the exact text between its markers. */
+export interface GeneratedBlock {
+  readonly name: string;
   readonly content: string;
 }
 
@@ -34,9 +47,72 @@ export function generatedFiles(config: AppConfig = exampleConfig): GeneratedFile
   ];
 }
 
-/** Paths whose content differs from the generator's. */
-export function staleFiles(files: readonly GeneratedFile[], root = ROOT): string[] {
-  return files.filter((f) => readOr(join(root, f.path)) !== f.content).map((f) => f.path);
+/** The generated blocks of the documentation, from the configuration. */
+export function generatedBlocks(config: AppConfig = exampleConfig): GeneratedBlock[] {
+  const commands = deployCommands(config);
+  const sh = (lines: readonly string[]) => `\n\`\`\`sh\n${lines.join('\n')}\n\`\`\`\n`;
+  const stageIds = config.environments.map((e) => `\`${stageIdFor(e)}\``);
+  const byHand = config.environments.map((env) => {
+    const stage = stageIdFor(env);
+    const lines = commands.filter((l) => l.startsWith(`npx cdk deploy -e '${stage}/`));
+    return `For \`${env.name}\`:${sh(lines)}`;
+  });
+  return [
+    { name: 'diagram', content: diagramBlock(renderDiagram(config)) },
+    { name: 'bootstrap-commands', content: sh(commands.filter((l) => l.startsWith('npx cdk bootstrap '))) },
+    { name: 'deploy-commands', content: `\n${byHand.join('')}` },
+    { name: 'stage-order', content: stageIds.length === 1 ? stageIds[0] : `${stageIds.slice(0, -1).join(', ')}, then ${stageIds[stageIds.length - 1]}` },
+  ];
+}
+
+/** README.md and docs/*.md: where blocks may live. */
+export function documentationFiles(root = ROOT): string[] {
+  const docs = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => join('docs', f));
+  return ['README.md', ...docs];
+}
+
+const markers = (name: string) => ({ start: `<!-- ${name}:start -->`, end: `<!-- ${name}:end -->` });
+
+/** Each occurrence of block `name` in `text` as [start, end) offsets of its content; throws on unpaired markers. */
+export function blockRanges(text: string, name: string, file: string): [number, number][] {
+  const { start, end } = markers(name);
+  const ranges: [number, number][] = [];
+  let from = 0;
+  for (;;) {
+    const s = text.indexOf(start, from);
+    const e = text.indexOf(end, from);
+    if (s === -1 && e === -1) return ranges;
+    const nextStart = s === -1 ? -1 : text.indexOf(start, s + start.length);
+    if (s === -1 || e === -1 || e < s || (nextStart !== -1 && nextStart < e)) throw new Error(`${file}: unpaired ${start} / ${end} markers`);
+    ranges.push([s + start.length, e]);
+    from = e + end.length;
+  }
+}
+
+/** `text` with every occurrence of each block replaced by its generated content. */
+export function withBlocks(text: string, blocks: readonly GeneratedBlock[], file: string): string {
+  let result = text;
+  for (const block of blocks) {
+    for (const [s, e] of blockRanges(result, block.name, file).reverse()) result = result.slice(0, s) + block.content + result.slice(e);
+  }
+  return result;
+}
+
+/** What is stale: files whose content differs, documents with a differing block, blocks with no markers anywhere. */
+export function staleness(config: AppConfig = exampleConfig, root = ROOT): string[] {
+  const stale = generatedFiles(config).filter((f) => readOr(join(root, f.path)) !== f.content).map((f) => f.path);
+  const blocks = generatedBlocks(config);
+  const found = new Set<string>();
+  for (const file of documentationFiles(root)) {
+    const text = readFileSync(join(root, file), 'utf8');
+    for (const block of blocks) {
+      const ranges = blockRanges(text, block.name, file);
+      if (ranges.length > 0) found.add(block.name);
+      if (ranges.some(([s, e]) => text.slice(s, e) !== block.content)) stale.push(`${file} (${block.name})`);
+    }
+  }
+  for (const block of blocks) if (!found.has(block.name)) stale.push(`${markers(block.name).start} (no markers in README.md or docs/*.md)`);
+  return stale;
 }
 
 function readOr(path: string): string | undefined {
@@ -47,25 +123,52 @@ function readOr(path: string): string | undefined {
   }
 }
 
+/** Regenerates every file and block; returns what changed. */
+export function writeAll(config: AppConfig = exampleConfig, root = ROOT): string[] {
+  const changed: string[] = [];
+  for (const file of generatedFiles(config)) {
+    if (readOr(join(root, file.path)) !== file.content) {
+      writeFileSync(join(root, file.path), file.content);
+      changed.push(file.path);
+    }
+  }
+  const blocks = generatedBlocks(config);
+  for (const file of documentationFiles(root)) {
+    const text = readFileSync(join(root, file), 'utf8');
+    const updated = withBlocks(text, blocks, file);
+    if (updated !== text) {
+      writeFileSync(join(root, file), updated);
+      changed.push(file);
+    }
+  }
+  return changed;
+}
+
 export function run(argv: readonly string[], io = { out: (l: string) => console.log(l), err: (l: string) => console.error(l) }): number {
   let write: boolean;
   try {
-    ({ values: { write } } = parseArgs({ args: [...argv], options: { write: { type: 'boolean', default: false } }, strict: true }));
+    ({ values: { write } } = parseCommandLine({ args: [...argv], options: { write: { type: 'boolean', default: false } } }, 'usage: npm run docs [-- --write]'));
   } catch (error) {
-    io.err(`error: ${(error as Error).message}\nusage: npm run docs [-- --write]`);
+    io.err(`error: ${(error as Error).message}`);
     return 2;
   }
-  const files = generatedFiles();
-  const stale = staleFiles(files);
-  if (write) {
-    for (const file of files.filter((f) => stale.includes(f.path))) writeFileSync(join(ROOT, file.path), file.content);
-  }
-  for (const file of files) io.out(`${file.path}: ${!stale.includes(file.path) ? 'up to date' : write ? 'updated' : 'STALE'}`);
-  if (!write && stale.length > 0) {
-    io.err('error: generated content is stale; run `npm run docs -- --write`.');
+  try {
+    if (write) {
+      const changed = writeAll();
+      io.out(changed.length === 0 ? 'generated files and blocks: already up to date' : `updated: ${changed.join(', ')}`);
+      return 0;
+    }
+    const stale = staleness();
+    if (stale.length > 0) {
+      io.err(`error: stale: ${stale.join(', ')}; run \`npm run docs -- --write\`.`);
+      return 1;
+    }
+    io.out('generated files and blocks: up to date');
+    return 0;
+  } catch (error) {
+    io.err(`error: ${(error as Error).message}`);
     return 1;
   }
-  return 0;
 }
 
 if (require.main === module) process.exit(run(process.argv.slice(2)));

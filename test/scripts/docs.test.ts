@@ -1,0 +1,40 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stageIdFor } from '../../lib/stages/environment-stage';
+import { blockRanges, generatedBlocks, ROOT, staleness, withBlocks, writeAll } from '../../scripts/docs/main';
+import { configWith } from '../helpers';
+
+describe('npm run docs', () => {
+  test('every generated file and README/docs block is identical to the generator\'s output (else: npm run docs -- --write)', () => {
+    expect(staleness()).toEqual([]);
+  });
+
+  test('a block is replaced wherever its markers are, every occurrence, and nothing else', () => {
+    const blocks = [{ name: 'stage-order', content: '`Dev`, then `Prod`' }];
+    const text = 'a <!-- stage-order:start -->old<!-- stage-order:end --> b <!-- stage-order:start --><!-- stage-order:end --> c';
+    expect(withBlocks(text, blocks, 'x.md')).toBe('a <!-- stage-order:start -->`Dev`, then `Prod`<!-- stage-order:end --> b <!-- stage-order:start -->`Dev`, then `Prod`<!-- stage-order:end --> c');
+    expect(() => blockRanges('<!-- stage-order:start --> no end', 'stage-order', 'x.md')).toThrow('x.md: unpaired <!-- stage-order:start --> / <!-- stage-order:end --> markers');
+  });
+
+  test('a changed configuration makes the blocks stale, and --write makes them identical again', () => {
+    const root = mkdtempSync(join(tmpdir(), 'docs-'));
+    for (const path of ['README.md', 'docs', 'config']) cpSync(join(ROOT, path), join(root, path), { recursive: true });
+    const staging = configWith((c) => {
+      c.environments.splice(1, 0, { ...structuredClone(c.environments[0]), name: 'staging', apiAccount: '999999999999', apiDomain: 'api.staging.example.com' });
+    });
+    expect(staleness(staging, root)).toEqual(expect.arrayContaining(['config/example.json', 'README.md (diagram)', 'docs/deploying.md (bootstrap-commands)', 'docs/architecture.md (stage-order)']));
+    writeAll(staging, root);
+    expect(staleness(staging, root)).toEqual([]);
+    expect(readFileSync(join(root, 'docs', 'deploying.md'), 'utf8')).toContain('`Dev`, `Staging`, then `Prod`');
+    expect(generatedBlocks(staging).find((b) => b.name === 'deploy-commands')!.content).toContain(`npx cdk deploy -e '${stageIdFor(staging.environments[1])}/ApiNetwork'`);
+  });
+
+  test('a block whose markers were removed is reported, not silently skipped', () => {
+    const root = mkdtempSync(join(tmpdir(), 'docs-'));
+    for (const path of ['README.md', 'docs', 'config']) cpSync(join(ROOT, path), join(root, path), { recursive: true });
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    writeFileSync(join(root, 'README.md'), readme.replace('<!-- diagram:start -->', '').replace('<!-- diagram:end -->', ''));
+    expect(staleness(undefined, root)).toEqual(['<!-- diagram:start --> (no markers in README.md or docs/*.md)']);
+  });
+});
