@@ -46,7 +46,7 @@ describe('EnvironmentStage', () => {
   describe('consumers are isolated from each other at the transit gateway', () => {
     // Evaluated from the synthesized templates of the whole stage, as the gateway would route.
     const routing = gatewayRouting(stacksOf(prod));
-    const env = exampleConfig.environments[1];
+    const env = prodEnv;
     const consumerCidrs = env.consumers.map((c) => c.cidr);
 
     test('every attachment is associated with exactly one route table', () => {
