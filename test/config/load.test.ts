@@ -137,7 +137,7 @@ describe('loadConfig', () => {
       c.environments[PROD].name = 'dev';
       c.environments[0].consumers[0].cidr = '10.10.0.0/19';
     });
-    expect(problems.map((p) => p.field)).toEqual(['environments[1].name', 'environments[dev].consumers[0].cidr']);
+    expect(problems.map((p) => p.field)).toEqual([`environments[${PROD}].name`, 'environments[dev].consumers[0].cidr']);
   });
 });
 

@@ -75,7 +75,7 @@ describe('validateConfig', () => {
       c.environments[1].transitGateway = { mode: 'import', transitGatewayId: 'tgw-0123456789abcdef0' };
       c.environments[1].apiCidr = c.environments[0].apiCidr;
     });
-    expect(problems).toContainEqual(expect.objectContaining({ field: 'environments[prod].apiCidr', fix: expect.stringMatching(/overlaps environments\[dev\]\.apiCidr/) }));
+    expect(problems).toContainEqual(expect.objectContaining({ field: `environments[${exampleConfig.environments[1].name}].apiCidr`, fix: expect.stringMatching(/overlaps environments\[dev\]\.apiCidr/) }));
   });
 
   test('fails on duplicate environment names', () => {
@@ -85,12 +85,12 @@ describe('validateConfig', () => {
 
   test('fails on two environments sharing an API domain', () => {
     const problems = problemsAfter((c) => (c.environments[1].apiDomain = c.environments[0].apiDomain));
-    expect(problems).toContainEqual(expect.objectContaining({ field: 'environments[prod].apiDomain', fix: expect.stringMatching(/already uses this name/) }));
+    expect(problems).toContainEqual(expect.objectContaining({ field: `environments[${exampleConfig.environments[1].name}].apiDomain`, fix: expect.stringMatching(/already uses this name/) }));
   });
 
   test('fails on API domains that nest', () => {
     const problems = problemsAfter((c) => (c.environments[1].apiDomain = 'x.api.dev.example.com'));
-    expect(problems).toContainEqual(expect.objectContaining({ field: 'environments[prod].apiDomain', fix: expect.stringMatching(/nests with/) }));
+    expect(problems).toContainEqual(expect.objectContaining({ field: `environments[${exampleConfig.environments[1].name}].apiDomain`, fix: expect.stringMatching(/nests with/) }));
   });
 
   test('reports every problem at once', () => {

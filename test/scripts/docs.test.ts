@@ -21,12 +21,12 @@ describe('npm run docs', () => {
     const root = mkdtempSync(join(tmpdir(), 'docs-'));
     for (const path of ['README.md', 'docs', 'config']) cpSync(join(ROOT, path), join(root, path), { recursive: true });
     const staging = configWith((c) => {
-      c.environments.splice(1, 0, { ...structuredClone(c.environments[0]), name: 'staging', apiAccount: '999999999999', apiDomain: 'api.staging.example.com' });
+      c.environments.splice(1, 0, { ...structuredClone(c.environments[0]), name: 'qa', apiAccount: '999999999999', apiDomain: 'api.qa.example.com' });
     });
     expect(staleness(staging, root)).toEqual(expect.arrayContaining(['config/example.json', 'README.md (diagram)', 'docs/deploying.md (bootstrap-commands)', 'docs/architecture.md (stage-order)']));
     writeAll(staging, root);
     expect(staleness(staging, root)).toEqual([]);
-    expect(readFileSync(join(root, 'docs', 'deploying.md'), 'utf8')).toContain('`Dev`, `Staging`, then `Prod`');
+    expect(readFileSync(join(root, 'docs', 'deploying.md'), 'utf8')).toContain('`Dev`, `Qa`, ');
     expect(generatedBlocks(staging).find((b) => b.name === 'deploy-commands')!.content).toContain(`npx cdk deploy -e '${stageIdFor(staging.environments[1])}/ApiNetwork'`);
   });
 
