@@ -33,5 +33,5 @@ export function delegationProviderRoleName(config: AppConfig, env: EnvironmentCo
 
 /** ARN of the environment's zone-delegation provider role in the api account. */
 export function delegationProviderRoleArn(config: AppConfig, env: EnvironmentConfig): string {
-  return `arn:aws:iam::${env.apiAccount}:role/${delegationProviderRoleName(config, env)}`;
+  return `arn:${partitionOf(config)}:iam::${env.apiAccount}:role/${delegationProviderRoleName(config, env)}`;
 }
