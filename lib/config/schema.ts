@@ -72,7 +72,7 @@ export const appConfigSchema = z
     $schema: z.string().optional().describe('Path or URL of config.schema.json, for editors.'),
     projectName: z.string().describe('Prefix of shared parameter names and resource names, e.g. "internal-api".'),
     region: z.string().describe('The one region everything is deployed to, e.g. "eu-west-1".'),
-    availabilityZones: z.array(z.string()).describe('AZs used by every VPC; at least 2, all in the region.'),
+    availabilityZones: z.array(z.string()).describe('AZ ids used by every VPC, e.g. "euw1-az1" (names such as "eu-west-1a" differ per account; accepted all or none); at least 2, all in the region; append only: a position is an address slot.'),
     accounts: z
       .strictObject({
         tools: accountId.describe('Holds the CDK pipeline.'),
