@@ -41,7 +41,7 @@ function acknowledgeAppWide(app: App): void {
 
 /**
  * CDK's own deploy-time custom-resource providers (zone delegation, default-SG restriction,
- * triggers) are Lambdas outside any VPC that call AWS APIs once per deployment.
+ * and the S3 prefix-list read) are Lambdas outside any VPC that call AWS APIs once per deployment.
  */
 function acknowledgeCdkProviders(app: App): void {
   const reason = 'A CDK custom-resource provider that calls AWS APIs (Route 53, EC2, Lambda) during deployment only; in the isolated VPCs it would need NAT or more endpoints.';

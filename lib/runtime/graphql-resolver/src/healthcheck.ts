@@ -1,5 +1,5 @@
 /**
- * Deploy-time health check, run once by `aws-cdk-lib/triggers` from inside the consumer VPC.
+ * Deploy-time health check, invoked by the health-check gate (healthcheck-gate.ts) inside the consumer VPC.
  *
  * Calls `${API_BASE_URL}/healthz` through the same client as the resolver (same DNS, routes,
  * security groups, TLS verification) and retries for about a minute, because a fresh deployment
@@ -318,5 +318,5 @@ export async function runHealthCheck(options: HealthCheckOptions = {}): Promise<
   }
 }
 
-/** Lambda entry point for `aws-cdk-lib/triggers` (the event carries nothing we need). */
+/** Lambda entry point, invoked by the health-check gate (the event carries nothing we need). */
 export const handler = async (): Promise<HealthCheckSummary> => runHealthCheck();
