@@ -7,12 +7,14 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { addComplianceChecks } from '../lib/compliance/compliance';
 import { buildApp } from '../lib/app';
-import { exampleConfig } from '../lib/config/environments';
-import { buildTestApp, CDK_JSON_CONTEXT, configWith } from './helpers';
+import { buildTestApp, CDK_JSON_CONTEXT, configWith, firstEnvironmentOnly, NO_BUNDLING } from './helpers';
 
 describe('the whole app', () => {
+  // The one whole-app build with everything `cdk synth` runs: cdk-nag, aws-cdk-lib's CloudFormation
+  // validation, the pipeline (bundling aside: the Lambda bundles are tested with their construct).
+  const { app } = buildTestApp(undefined, { cloudFormationValidation: true });
+
   test('synthesizes every stack of every environment with zero unacknowledged cdk-nag findings', () => {
-    const { app } = buildTestApp(undefined, { cloudFormationValidation: true });
     // Error-level findings make synth throw ValidationFailed.
     const assembly = app.synth();
     const stackNames = assembly.nestedAssemblies.flatMap((a) => a.nestedAssembly.stacks.map((s) => s.stackName)).sort();
@@ -26,7 +28,6 @@ describe('the whole app', () => {
   });
 
   test('no security-group rule in any stack admits or targets 0.0.0.0/0 or ::/0', () => {
-    const { app } = buildTestApp();
     const stacks = app.node.findAll().filter((c): c is Stack => c instanceof Stack);
     let rules = 0;
     for (const stack of stacks) {
@@ -64,9 +65,11 @@ describe('a finding inside a Stage fails synth even when the CLI claims the repo
   test('buildApp keeps failSynthOnValidationErrors on over the CLI\'s false', () => {
     // `cdk synth` passes this context as false and then reports only the stacks it selected,
     // which for a plain `cdk synth` is none of the stacks inside Stages.
-    const { app } = buildApp(exampleConfig, {
+    // One environment is enough to hold the planted violation.
+    const { app } = buildApp(configWith(firstEnvironmentOnly), {
       outdir: mkdtempSync(join(tmpdir(), 'cli-ctx-')),
-      context: { ...CDK_JSON_CONTEXT, '@aws-cdk/core:failSynthOnValidationErrors': false },
+      context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING, '@aws-cdk/core:failSynthOnValidationErrors': false },
+      builtinCloudFormationValidation: false,
     });
     // A fresh Stage: the environment stages are already synthesized by the pipeline, which reads
     // their templates while it is built.

@@ -6,7 +6,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp, BuiltApp } from '../lib/app';
 import { exampleConfig } from '../lib/config/environments';
 import { AppConfig, EnvironmentConfig } from '../lib/config/types';
-import { EnvironmentStage } from '../lib/stages/environment-stage';
+import { assertValidConfig } from '../lib/config/validate';
+import { EnvironmentStage, stageIdFor } from '../lib/stages/environment-stage';
 
 /** A deep, mutable copy of the example configuration for a test to bend. */
 export type MutableConfig = { -readonly [K in keyof AppConfig]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -22,18 +23,64 @@ export function configWith(edit: (config: MutableConfig) => void = () => {}): Ap
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const CDK_JSON_CONTEXT: Record<string, unknown> = require('../cdk.json').context;
 
-/**
- * Builds the whole app into a temporary directory (no cdk.out churn, tests can run in parallel).
- * aws-cdk-lib's built-in CloudFormation validation is about half of every synth; it stays on for
- * `cdk synth`, CI and the whole-app test (`cloudFormationValidation: true`), off elsewhere.
- */
-export function buildTestApp(config: AppConfig = exampleConfig, options: { cloudFormationValidation?: boolean; bundling?: boolean } = {}): BuiltApp {
-  return buildApp(config, {
+/** Context that skips asset bundling in every stack. */
+export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] as string[] };
+
+/** Options of the test builders. */
+export interface TestBuildOptions {
+  /**
+   * Run aws-cdk-lib's built-in CloudFormation validation (about half of every synth). It stays on
+   * for `cdk synth`, CI and the whole-app test.
+   * @default false
+   */
+  readonly cloudFormationValidation?: boolean;
+  /**
+   * Construct paths (globs) of the stacks whose assets are bundled with esbuild. Bundling is most
+   * of a build's time and only a test that reads a bundle needs it; the others get the source
+   * directory staged in its place (templates are otherwise the same).
+   * @default - none
+   */
+  readonly bundlingStacks?: readonly string[];
+  /**
+   * Bundle every stack's assets (same as `bundlingStacks: ['**']`).
+   * @default false
+   */
+  readonly bundling?: boolean;
+}
+
+/** The App's props for a test build: cdk.json's context, a temporary outdir, the options. */
+function testAppProps(options: TestBuildOptions) {
+  return {
+    // A temporary directory: no cdk.out churn, and suites can run in parallel.
     outdir: mkdtempSync(join(tmpdir(), 'cdk-test-')),
-    // `bundling: false` skips esbuild for tests that never look at the Lambda code.
-    context: options.bundling === false ? { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } : CDK_JSON_CONTEXT,
+    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': options.bundling ? ['**'] : [...(options.bundlingStacks ?? [])] },
     builtinCloudFormationValidation: options.cloudFormationValidation ?? false,
-  });
+  };
+}
+
+/**
+ * Builds the whole app (every environment stage, the pipeline, cdk-nag) as `cdk synth` does,
+ * without bundling unless asked. The pipeline synthesizes every stage while it is built: a test
+ * that looks only at an environment's stacks is cheaper with {@link buildTestStages}.
+ */
+export function buildTestApp(config: AppConfig = exampleConfig, options: TestBuildOptions = {}): BuiltApp {
+  return buildApp(config, testAppProps(options));
+}
+
+/**
+ * The environment stages alone, as the app builds them, validated config included: no pipeline
+ * and no cdk-nag (the whole-app test runs those). About half the cost of {@link buildTestApp}.
+ */
+export function buildTestStages(config: AppConfig = exampleConfig, options: TestBuildOptions = {}): { app: App; stages: EnvironmentStage[] } {
+  assertValidConfig(config);
+  const app = new App(testAppProps(options));
+  const stages = config.environments.map((environment) => new EnvironmentStage(app, stageIdFor(environment), { config, environment }));
+  return { app, stages };
+}
+
+/** The example config reduced to its first environment: for variant builds of one stage. */
+export function firstEnvironmentOnly(config: MutableConfig): void {
+  config.environments = config.environments.slice(0, 1);
 }
 
 /** The synthesized template of one stack. */
@@ -46,20 +93,16 @@ export function resourcesOf(template: Template, type: string): [string, { Proper
   return Object.entries(template.findResources(type)) as [string, { Properties?: Record<string, unknown>; DependsOn?: string[] }][];
 }
 
-/** Context that skips asset bundling (esbuild) in every stack: for tests that do not look at bundles. */
-export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] as string[] };
-
 /**
- * A bare stack for unit-testing one construct: cdk.json's feature flags, no asset bundling, and
- * its availability zones pinned (an env-bound stack would otherwise need a context lookup).
+ * A bare stack for unit-testing one construct: cdk.json's feature flags, its availability zones
+ * pinned (an env-bound stack would otherwise need a context lookup), no bundling unless asked.
  */
-export function bareStack(availabilityZones: readonly string[] = ['eu-west-1a', 'eu-west-1b'], account = '444444444444'): Stack {
-  const app = new App({ context: { ...CDK_JSON_CONTEXT, ...NO_BUNDLING }, builtinCloudFormationValidation: false });
+export function bareStack(availabilityZones: readonly string[] = ['eu-west-1a', 'eu-west-1b'], account = '444444444444', options: TestBuildOptions = {}): Stack {
   return new (class extends Stack {
     get availabilityZones() {
       return [...availabilityZones];
     }
-  })(app, 'Test', { env: { account, region: 'eu-west-1' } });
+  })(new App(testAppProps(options)), 'Test', { env: { account, region: 'eu-west-1' } });
 }
 
 /**

@@ -1,14 +1,17 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
 import * as appsync from 'aws-cdk-lib/aws-appsync';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { GraphqlConsumer, GraphqlConsumerProps } from '../../lib/constructs/graphql-consumer';
-import { bareStack } from '../helpers';
+import { bareStack, resourcesOf, TestBuildOptions } from '../helpers';
 
 /** A bare stack with a VPC, one GraphqlConsumer and a caller role. */
-function build(props: Partial<GraphqlConsumerProps> = {}) {
-  const stack = bareStack(['eu-west-1a', 'eu-west-1b'], '555555555555');
+function build(props: Partial<GraphqlConsumerProps> = {}, options: TestBuildOptions = {}) {
+  const stack = bareStack(['eu-west-1a', 'eu-west-1b'], '555555555555', options);
   const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'Workload', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
   const consumer = new GraphqlConsumer(stack, 'Graphql', {
     vpc,
@@ -71,5 +74,20 @@ describe('GraphqlConsumer access', () => {
   test('fails when the API uses an API key: an IAM grant would change nothing', () => {
     const { consumer, caller } = build({ authorizationType: appsync.AuthorizationType.API_KEY, apiKeyExpires: new Date('2027-01-01') });
     expect(() => consumer.grantQuery(caller)).toThrow(/grantQuery needs IAM authorization, but this API uses API_KEY; set the consumer's graphqlAuth to AWS_IAM/);
+  });
+});
+
+describe('GraphqlConsumer bundles', () => {
+  test('are produced by local esbuild (no Docker) and stay small', () => {
+    const { stack } = build({}, { bundlingStacks: ['**'] });
+    const assembly = (stack.node.root as App).synth();
+    const functions = resourcesOf(Template.fromStack(stack), 'AWS::Lambda::Function').filter(([id]) => /^Graphql(Resolver|HealthCheck)/.test(id));
+    expect(functions).toHaveLength(2);
+    for (const [, fn] of functions) {
+      const dir = join(assembly.directory, `asset.${(fn.Properties!.Code as { S3Key: string }).S3Key.replace('.zip', '')}`);
+      expect(existsSync(join(dir, 'index.js'))).toBe(true);
+      expect(readdirSync(dir).sort()).toEqual(['index.js', 'index.js.map']);
+      expect(statSync(join(dir, 'index.js')).size).toBeLessThan(64 * 1024);
+    }
   });
 });

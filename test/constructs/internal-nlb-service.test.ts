@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -7,16 +7,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { InternalNlbService, InternalNlbServiceProps } from '../../lib/constructs/internal-nlb-service';
 import { PrivateNetwork } from '../../lib/constructs/private-network';
+import { bareStack } from '../helpers';
 
 const AZS = ['eu-west-1a', 'eu-west-1b'];
 
 /** A bare stack with a PrivateNetwork and one InternalNlbService; returns the template. */
 function build(overrides: (network: PrivateNetwork, stack: Stack) => Partial<InternalNlbServiceProps> = () => ({})): Template {
-  const stack = new (class extends Stack {
-    get availabilityZones() {
-      return AZS;
-    }
-  })(new App(), 'Test', { env: { account: '444444444444', region: 'eu-west-1' } });
+  const stack = bareStack(AZS);
   const network = new PrivateNetwork(stack, 'Network', {
     cidr: '10.10.0.0/20',
     availabilityZones: AZS,

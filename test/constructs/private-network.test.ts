@@ -1,17 +1,12 @@
-import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PrivateNetwork, PrivateNetworkProps } from '../../lib/constructs/private-network';
+import { bareStack } from '../helpers';
 
 const AZS = ['euw1-az1', 'euw1-az2'];
 
 /** A bare stack (AZs pinned, no lookup) holding one PrivateNetwork. */
 function networkTemplate(overrides: Partial<PrivateNetworkProps> = {}): Template {
-  const azs = overrides.availabilityZones ?? AZS;
-  const stack = new (class extends Stack {
-    get availabilityZones() {
-      return [...azs];
-    }
-  })(new App(), 'Test', { env: { account: '444444444444', region: 'eu-west-1' } });
+  const stack = bareStack(overrides.availabilityZones ?? AZS);
   new PrivateNetwork(stack, 'Network', {
     cidr: '10.10.0.0/20',
     availabilityZones: AZS,

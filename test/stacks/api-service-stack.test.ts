@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
-import { buildTestApp, configWith, exampleEnvironment, resourcesOf, stageNamed, templateOf } from '../helpers';
+import { buildTestStages, configWith, exampleEnvironment, firstEnvironmentOnly, resourcesOf, stageNamed, templateOf } from '../helpers';
 
-const { app, stages } = buildTestApp();
+const { app, stages } = buildTestStages();
 const dev = stageNamed(stages, 'dev');
 const service = templateOf(dev.apiService);
 
@@ -91,7 +91,8 @@ describe('ApiService (api account)', () => {
   });
 
   test('an ECR image from config replaces the asset', () => {
-    const { stages: [ecrDev] } = buildTestApp(configWith((c) => {
+    const { stages: [ecrDev] } = buildTestStages(configWith((c) => {
+      firstEnvironmentOnly(c);
       c.environments[0].service = { ...c.environments[0].service, architecture: 'X86_64', image: { kind: 'ecr', repositoryName: 'team/internal-api', tag: 'v1.2.3' } };
     }));
     const t = templateOf(ecrDev.apiService);

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { buildTestApp, exampleEnvironment, resourcesOf, stageNamed, templateOf } from '../helpers';
+import { buildTestStages, exampleEnvironment, resourcesOf, stageNamed, templateOf } from '../helpers';
 
-const { stages } = buildTestApp();
+const { stages } = buildTestStages();
 const dev = stageNamed(stages, 'dev');
 const prod = stageNamed(stages, 'prod');
 

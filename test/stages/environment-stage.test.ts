@@ -4,10 +4,10 @@ import { exampleConfig } from '../../lib/config/environments';
 import { validateConfig } from '../../lib/config/validate';
 import { EnvironmentVpc, environmentVpcs, SHARED_PARAMETERS, SharedParameterKey, sharedParameterArn, sharedParameterName } from '../../lib/config/shared-parameters';
 import { EnvironmentStage, stageIdFor } from '../../lib/stages/environment-stage';
-import { buildTestApp, configWith, exampleEnvironment, resourcesOf, stageNamed, templateOf } from '../helpers';
+import { buildTestApp, buildTestStages, configWith, exampleEnvironment, firstEnvironmentOnly, resourcesOf, stageNamed, templateOf } from '../helpers';
 import { gatewayRouting } from '../transit-routes';
 
-const { stages } = buildTestApp();
+const { stages } = buildTestStages();
 const dev = stageNamed(stages, 'dev');
 const prod = stageNamed(stages, 'prod');
 const prodEnv = exampleEnvironment('prod');
@@ -132,7 +132,8 @@ describe('logical ids of stateful resources stay stable (a rename replaces a liv
 
 describe('EnvironmentStage variants', () => {
   test('import mode: no TransitHub stack, the gateway id comes from config', () => {
-    const { stages: [stage] } = buildTestApp(configWith((c) => {
+    const { stages: [stage] } = buildTestStages(configWith((c) => {
+      firstEnvironmentOnly(c);
       c.environments[0].transitGateway = { mode: 'import', transitGatewayId: 'tgw-0123456789abcdef0' };
     }));
     expect(stage.transitHub).toBeUndefined();

@@ -251,8 +251,6 @@ describe('connection reuse', () => {
       expect(result).toBeDefined();
     }
     const opened = api.tlsConnections - before;
-    // Reported figure for the README / report.
-    process.stdout.write(`TLS connections opened by the server for 1000 invocations: ${opened}\n`);
     expect(opened).toBe(1);
     expect(getAgentStats().connectionsOpened).toBe(1);
     expect(getAgentStats().freeSockets).toBe(1);
