@@ -15,7 +15,7 @@ import {
   formatSeconds,
 } from './stats';
 import type { SynthResult } from './synth';
-import { TableSection, renderSections } from './table';
+import { TableSection, renderSections } from '../table';
 import type { TestsResult } from './tests';
 
 export interface SectionOutcome<T> {

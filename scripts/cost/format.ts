@@ -1,3 +1,4 @@
+import { renderTable } from '../table';
 import { Comparison, Estimate } from './price';
 
 /** `$1,234.56`. */
@@ -18,20 +19,11 @@ export function unitPrice(value: number): string {
   return `$${decimals < 2 ? value.toFixed(2) : text}`;
 }
 
-/** A plain-text table; numeric columns (all but the first) right-aligned. */
-export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const render = (cells: string[]) =>
-    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd();
-  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  return [render(header), rule, ...rows.map(render)].join('\n');
-}
-
 /** The line items of an estimate and its total. */
 export function estimateTable(estimate: Estimate): string {
   const rows = estimate.lineItems.map((l) => [l.item, quantity(l.quantity), l.unit, unitPrice(l.unitPrice), money(l.monthly)]);
   rows.push(['total', '', '', '', money(estimate.total)]);
-  return table(['item', 'quantity', 'unit', 'unit price', 'monthly'], rows);
+  return renderTable(['item', 'quantity', 'unit', 'unit price', 'monthly'], rows);
 }
 
 /** The differing items of this design and the alternatives side by side, then the totals. */
@@ -39,5 +31,5 @@ export function comparisonTable(comparison: Comparison): string {
   const rows = comparison.rows.map((r) => [r.item, ...r.values.map((v) => (v === null ? '-' : money(v)))]);
   rows.push([`unchanged items (${comparison.unchanged.items})`, ...comparison.columns.map(() => money(comparison.unchanged.monthly))]);
   rows.push(['total', ...comparison.totals.map(money)]);
-  return table(['monthly', ...comparison.columns], rows);
+  return renderTable(['monthly', ...comparison.columns], rows);
 }

@@ -10,7 +10,8 @@ import { writeFileSync } from 'node:fs';
 import { parseCommandLine, UsageError } from '../cli';
 import { AssemblyNotFoundError, readAssembly, SHARED_ENVIRONMENT } from './assembly';
 import { countBillable, EnvironmentCounts } from './count';
-import { comparisonTable, estimateTable, money, quantity, table } from './format';
+import { renderTable } from '../table';
+import { comparisonTable, estimateTable, money, quantity } from './format';
 import { loadPrices, loadWorkload, PriceTable, Workload, workloadFor } from './inputs';
 import { Alternative, compare, Comparison, Estimate, priceAlternatives, priceEnvironment, servesTraffic, trafficGB } from './price';
 
@@ -130,7 +131,7 @@ export function renderReport(report: CostReport): string {
     }
   }
   out.push('', '== All environments ==');
-  out.push(table(['environment', 'monthly'], [...report.environments.map((e) => [e.environment, money(e.estimate.total)]), ['total', money(report.total)]]));
+  out.push(renderTable(['environment', 'monthly'], [...report.environments.map((e) => [e.environment, money(e.estimate.total)]), ['total', money(report.total)]]));
   out.push('', `Prices retrieved ${report.prices.retrieved}. ${report.prices.retrievalNote ?? ''}`.trimEnd());
   out.push('Sources:', ...report.prices.sources.map((s) => `  ${s}`));
   return out.join('\n');

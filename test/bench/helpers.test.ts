@@ -15,7 +15,7 @@ import { rewriteDirname } from '../../scripts/bench/floor';
 import { parseTimeOutput } from '../../scripts/bench/proc';
 import { formatKib, formatRatio, median, percentile, range, ratio, round } from '../../scripts/bench/stats';
 import { shellWord } from '../../scripts/bench/synth';
-import { renderTable } from '../../scripts/bench/table';
+import { renderTable } from '../../scripts/table';
 
 describe('stats', () => {
   test('median of odd and even counts, ignoring non-finite values', () => {
@@ -152,10 +152,11 @@ describe('assembly reading', () => {
     writeFileSync(
       join(dir, 'manifest.json'),
       JSON.stringify({
+        version: '55.0.0',
         artifacts: {
           'assembly-Dev': { type: 'cdk:cloud-assembly', displayName: 'Dev', properties: { directoryName: 'assembly-Dev' } },
-          Pipeline: { type: 'aws:cloudformation:stack', displayName: 'Pipeline', properties: { templateFile: 'Pipeline.template.json' } },
-          'Pipeline.assets': { type: 'cdk:asset-manifest', properties: {} },
+          Pipeline: { type: 'aws:cloudformation:stack', environment: 'aws://111111111111/eu-west-1', displayName: 'Pipeline', properties: { templateFile: 'Pipeline.template.json' } },
+          'Pipeline.assets': { type: 'cdk:asset-manifest', properties: { file: 'Pipeline.assets.json' } },
         },
       }),
     );
@@ -164,7 +165,8 @@ describe('assembly reading', () => {
     writeFileSync(
       join(dir, 'assembly-Dev', 'manifest.json'),
       JSON.stringify({
-        artifacts: { DevNetwork: { type: 'aws:cloudformation:stack', displayName: 'Dev/Network', properties: { templateFile: 'DevNetwork.template.json' } } },
+        version: '55.0.0',
+        artifacts: { DevNetwork: { type: 'aws:cloudformation:stack', environment: 'aws://444444444444/eu-west-1', displayName: 'Dev/Network', properties: { templateFile: 'DevNetwork.template.json' } } },
       }),
     );
     writeFileSync(join(dir, 'assembly-Dev', 'DevNetwork.template.json'), '{ "Resources": { "Vpc": {} } }');

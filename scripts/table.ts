@@ -1,5 +1,6 @@
 /**
- * Plain-text table rendering (pure): columns padded to their widest cell, numbers right-aligned.
+ * The one plain-text table renderer of scripts/ (bench, cost, validate; pure): columns padded to
+ * their widest cell, numbers right-aligned.
  */
 
 export type Cell = string | number;
@@ -13,9 +14,9 @@ export interface TableSection {
   readonly notes?: readonly string[];
 }
 
-/** A cell is numeric when it looks like a number with an optional unit (`1.23 s`, `512 MiB`, `2.1x`), or is `n/a` or `-`. */
+/** A cell is numeric when it looks like an amount with an optional unit (`1.23 s`, `512 MiB`, `2.1x`, `-$1,234.56`), or is `n/a` or `-`. */
 function isNumeric(cell: string): boolean {
-  return /^(?:[-+]?[\d,]+(?:\.\d+)?(?:\s?[a-zA-Z/%]+)?|n\/a|-)$/.test(cell.trim());
+  return /^(?:[-+]?\$?[\d,]+(?:\.\d+)?(?:\s?[a-zA-Z/%]+)?|n\/a|-)$/.test(cell.trim());
 }
 
 /**
