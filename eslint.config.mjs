@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import awscdk from 'eslint-plugin-awscdk';
 
 export default tseslint.config(
   { ignores: ['cdk.out/**', 'cdk.out.*/**', 'node_modules/**', '**/node_modules/**', '**/dist/**', '.local/**', 'coverage/**', 'bench-results/**'] },
@@ -11,6 +12,21 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-console': 'off',
+    },
+  },
+  {
+    // CDK construct conventions (STYLE.md): props readonly and documented with @default, ids in
+    // PascalCase, `this` as scope. The strict set, less three rules that contradict our style:
+    // constructs expose what others need (`loadBalancer`, `zone`) as their concrete types;
+    // `grantX()` is kept over the newer `grants.x()`; lib/config is shared, not a private dir.
+    files: ['lib/**/*.ts'],
+    ignores: ['lib/runtime/**'],
+    ...awscdk.configs.strict,
+    rules: {
+      ...awscdk.configs.strict.rules,
+      'awscdk/no-construct-in-public-property-of-construct': 'off',
+      'awscdk/prefer-grants-property': 'off',
+      'awscdk/no-import-private': 'off',
     },
   },
   {
