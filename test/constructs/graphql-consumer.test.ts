@@ -81,7 +81,7 @@ describe('GraphqlConsumer bundles', () => {
   test('are produced by local esbuild (no Docker) and stay small', () => {
     const { stack } = build({}, { bundlingStacks: ['**'] });
     const assembly = (stack.node.root as App).synth();
-    const functions = resourcesOf(Template.fromStack(stack), 'AWS::Lambda::Function').filter(([id]) => /^Graphql(Resolver|HealthCheck)/.test(id));
+    const functions = resourcesOf(Template.fromStack(stack), 'AWS::Lambda::Function').filter(([id]) => /^Graphql(Resolver|HealthCheck)[0-9A-F]{8}$/.test(id));
     expect(functions).toHaveLength(2);
     for (const [, fn] of functions) {
       const dir = join(assembly.directory, `asset.${(fn.Properties!.Code as { S3Key: string }).S3Key.replace('.zip', '')}`);
