@@ -22,12 +22,12 @@ const transitGateway = z
       transitGatewayId: z.string().describe('e.g. "tgw-0123456789abcdef0".'),
     }),
   ])
-  .describe('How this environment gets its transit gateway.');
+  .describe('How this environment gets its transit gateway: required in transit-gateway mode, absent in privatelink mode.');
 
 const consumer = z.strictObject({
   name: z.string().describe('Short name used in stack ids, e.g. "orders" -> stack ConsumerNetwork-orders.'),
   account: accountId,
-  cidr: z.string().describe('The consumer VPC\'s CIDR; must not overlap any other VPC on the same transit gateway.'),
+  cidr: z.string().describe('The consumer VPC\'s CIDR; must not overlap any other VPC on the same transit gateway (may overlap in privatelink mode).'),
   graphqlAuth: z.enum(['AWS_IAM', 'API_KEY']).optional().describe('AppSync authorization. Default AWS_IAM.'),
   apiKeyExpires: z.string().optional().describe('With API_KEY: the key\'s expiry date, YYYY-MM-DD.'),
 });
@@ -61,7 +61,9 @@ const environment = z.strictObject({
   apiCidr: z.string().describe('The API VPC\'s CIDR.'),
   consumers: z.array(consumer).describe('Accounts that call the API; at least one.'),
   apiDomain: z.string().describe('The API\'s DNS name, a strict subdomain of the parent zone.'),
-  transitGateway,
+  connectivity: z.enum(['transit-gateway', 'privatelink']).optional()
+    .describe('How the consumers reach the API: "transit-gateway" (default) or "privatelink" (an endpoint service on the NLB, no transit gateway).'),
+  transitGateway: transitGateway.optional(),
   service,
   requireApproval: z.boolean().optional().describe('The pipeline waits for a manual approval before this environment. Default false.'),
 });

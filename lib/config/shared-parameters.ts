@@ -1,5 +1,5 @@
 import { partitionOf } from './names';
-import { AccountId, AppConfig, EnvironmentConfig } from './types';
+import { AccountId, AppConfig, Connectivity, EnvironmentConfig } from './types';
 
 /**
  * The cross-account parameter contract, defined once: every value that exists only after a
@@ -8,7 +8,7 @@ import { AccountId, AppConfig, EnvironmentConfig } from './types';
  * `StringParameter.fromStringParameterArn`. Values known from config (account ids, CIDRs,
  * domain names, role names) are computed instead and never appear here.
  */
-export type SharedParameterKey = 'transit-gateway-id' | 'api-endpoint' | 'api-certificate-arn' | 'transit-attachment-id' | 'api-revision';
+export type SharedParameterKey = 'transit-gateway-id' | 'api-endpoint' | 'api-certificate-arn' | 'transit-attachment-id' | 'api-revision' | 'endpoint-service-name';
 
 /** One VPC of an environment, for values that exist once per VPC: the API's, or a consumer's. */
 export type EnvironmentVpc = { readonly kind: 'api' } | { readonly kind: 'consumer'; readonly name: string };
@@ -37,6 +37,11 @@ export interface SharedParameterSpec {
    * @default false
    */
   readonly perVpc?: boolean;
+  /**
+   * The connectivity mode the value exists in (a gateway id means nothing in privatelink mode).
+   * @default - every mode
+   */
+  readonly connectivity?: Connectivity;
   /** The account whose stack writes the value (for a per-VPC value: the VPC's account). */
   owner(config: AppConfig, env: EnvironmentConfig, vpc?: EnvironmentVpc): AccountId;
   /** The accounts whose stacks read it (the RAM share's principals). */
@@ -49,6 +54,7 @@ export const SHARED_PARAMETERS: Readonly<Record<SharedParameterKey, SharedParame
   'transit-gateway-id': {
     key: 'transit-gateway-id',
     description: 'Id of the environment\'s transit gateway, written by TransitHub in the network account.',
+    connectivity: 'transit-gateway',
     owner: (config) => config.accounts.network,
     readers: (_config, env) => [env.apiAccount, ...consumerAccounts(env)],
   },
@@ -75,8 +81,16 @@ export const SHARED_PARAMETERS: Readonly<Record<SharedParameterKey, SharedParame
     key: 'transit-attachment-id',
     description: 'Id of this VPC\'s transit gateway attachment, written by its network stack: the network account associates it with the gateway route table of its side (#15).',
     perVpc: true,
+    connectivity: 'transit-gateway',
     owner: (_config, env, vpc) => vpcAccount(env, requireVpc('transit-attachment-id', vpc)),
     readers: (config) => [config.accounts.network],
+  },
+  'endpoint-service-name': {
+    key: 'endpoint-service-name',
+    description: 'Name of the VPC endpoint service on the API\'s load balancer (com.amazonaws.vpce...), written by ApiService: each consumer VPC\'s interface endpoint connects to it.',
+    connectivity: 'privatelink',
+    owner: (_config, env) => env.apiAccount,
+    readers: (_config, env) => consumerAccounts(env),
   },
 };
 

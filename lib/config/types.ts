@@ -19,13 +19,22 @@ export type TransitGatewayConfig =
    */
   | { readonly mode: 'import'; readonly transitGatewayId: string };
 
+/**
+ * How an environment's consumers reach the API:
+ * - `transit-gateway`: their VPCs are attached to the environment's transit gateway and route to
+ *   the API VPC (CIDRs must not overlap); pays off when the attachments exist anyway.
+ * - `privatelink`: the API's NLB is a VPC endpoint service and each consumer VPC has an interface
+ *   endpoint to it; no transit gateway, and CIDRs may overlap. Cheaper for one API and a few consumers.
+ */
+export type Connectivity = 'transit-gateway' | 'privatelink';
+
 /** One account that calls the API, with its own VPC. */
 export interface ConsumerConfig {
   /** Short name used in stack ids, e.g. `orders` -> stack `ConsumerNetwork-orders`. Lowercase, digits, dashes. */
   readonly name: string;
   /** The consumer account id. */
   readonly account: AccountId;
-  /** The consumer VPC's CIDR; must not overlap any other VPC on the same transit gateway. */
+  /** The consumer VPC's CIDR; must not overlap any other VPC on the same transit gateway (may overlap in `privatelink` mode). */
   readonly cidr: string;
   /**
    * AppSync authorization for the consumer's GraphQL API.
@@ -83,8 +92,13 @@ export interface EnvironmentConfig {
   readonly consumers: readonly ConsumerConfig[];
   /** The API's DNS name, a strict subdomain of the parent zone, e.g. `api.dev.example.com`. */
   readonly apiDomain: string;
-  /** How this environment gets its transit gateway. */
-  readonly transitGateway: TransitGatewayConfig;
+  /**
+   * How the consumers reach the API.
+   * @default 'transit-gateway'
+   */
+  readonly connectivity?: Connectivity;
+  /** How this environment gets its transit gateway: required in `transit-gateway` mode, absent in `privatelink` mode. */
+  readonly transitGateway?: TransitGatewayConfig;
   /** The Fargate service. */
   readonly service: ServiceConfig;
   /**

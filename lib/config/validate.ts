@@ -179,19 +179,32 @@ export function validateConfig(config: AppConfig): ConfigProblem[] {
     checkAccount(`${at}.apiAccount`, env.apiAccount);
     validateDomain(env, at, parentName, seenDomains, report);
 
-    const gatewayKey = env.transitGateway.mode === 'create' ? `create:${env.name}:${index}` : `import:${env.transitGateway.transitGatewayId}`;
-    if (env.transitGateway.mode === 'import') {
-      if (!TGW_ID.test(env.transitGateway.transitGatewayId)) {
-        report(`${at}.transitGateway.transitGatewayId`, env.transitGateway.transitGatewayId, 'use the id of an existing transit gateway: "tgw-" followed by 8 or 17 hex digits.');
+    // Which VPCs must not overlap: those that route to each other, i.e. share a transit gateway.
+    // In privatelink mode nothing is routed between VPCs, so consumers may reuse any CIDR.
+    const connectivity = env.connectivity ?? 'transit-gateway';
+    let gatewayKey: string | undefined;
+    if (connectivity !== 'transit-gateway' && connectivity !== 'privatelink') {
+      report(`${at}.connectivity`, connectivity, 'use "transit-gateway" (the default) or "privatelink".');
+    } else if (connectivity === 'privatelink') {
+      if (env.transitGateway !== undefined) {
+        report(`${at}.transitGateway`, env.transitGateway, 'privatelink mode has no transit gateway: remove transitGateway, or set connectivity to "transit-gateway".');
       }
-    } else if (env.transitGateway.amazonSideAsn !== undefined) {
-      const asn = env.transitGateway.amazonSideAsn;
-      const privateAsn = (asn >= 64512 && asn <= 65534) || (asn >= 4200000000 && asn <= 4294967294);
-      if (!Number.isInteger(asn) || !privateAsn) {
-        report(`${at}.transitGateway.amazonSideAsn`, asn, 'use a private ASN: 64512-65534 or 4200000000-4294967294 (or omit it for 64512).');
+    } else if (env.transitGateway === undefined) {
+      report(`${at}.transitGateway`, undefined, 'transit-gateway mode needs one: add transitGateway: { mode: "create" } (or { mode: "import", transitGatewayId }), or set connectivity to "privatelink".');
+    } else {
+      gatewayKey = env.transitGateway.mode === 'create' ? `create:${env.name}:${index}` : `import:${env.transitGateway.transitGatewayId}`;
+      if (env.transitGateway.mode === 'import') {
+        if (!TGW_ID.test(env.transitGateway.transitGatewayId)) {
+          report(`${at}.transitGateway.transitGatewayId`, env.transitGateway.transitGatewayId, 'use the id of an existing transit gateway: "tgw-" followed by 8 or 17 hex digits.');
+        }
+      } else if (env.transitGateway.amazonSideAsn !== undefined) {
+        const asn = env.transitGateway.amazonSideAsn;
+        const privateAsn = (asn >= 64512 && asn <= 65534) || (asn >= 4200000000 && asn <= 4294967294);
+        if (!Number.isInteger(asn) || !privateAsn) {
+          report(`${at}.transitGateway.amazonSideAsn`, asn, 'use a private ASN: 64512-65534 or 4200000000-4294967294 (or omit it for 64512).');
+        }
       }
     }
-
     const vpcs: { field: string; cidr: string }[] = [{ field: `${at}.apiCidr`, cidr: env.apiCidr }];
     if (env.consumers.length === 0) {
       report(`${at}.consumers`, [], 'list at least one consumer account: the API exists to be called from one.');
@@ -227,6 +240,7 @@ export function validateConfig(config: AppConfig): ConfigProblem[] {
             '(either change re-addresses every subnet of this VPC, replacing them; on an existing VPC, remove the added AZ instead).',
         );
       }
+      if (gatewayKey === undefined) continue;
       const group = vpcsByGateway.get(gatewayKey) ?? [];
       group.push(vpc);
       vpcsByGateway.set(gatewayKey, group);

@@ -25,8 +25,11 @@ export interface GraphqlConsumerProps {
   readonly vpc: ec2.IVpc;
   /** Subnets for the Lambda functions (the workload subnets). */
   readonly subnets: ec2.SubnetSelection;
-  /** CIDR of the API VPC: the only destination the functions may reach (443). */
-  readonly apiCidr: string;
+  /**
+   * The only destination the functions may reach (443): the API VPC's CIDR over a transit gateway,
+   * or the security group of the interface endpoint to the API (PrivateLink).
+   */
+  readonly apiDestination: ec2.IPeer;
   /** `https://<api domain>`, usually read from the shared parameter. */
   readonly apiBaseUrl: string;
   /** The GraphQL API's name. */
@@ -77,7 +80,7 @@ export class GraphqlConsumer extends Construct {
       description: 'GraphQL resolver: HTTPS to the internal API VPC only',
       allowAllOutbound: false,
     });
-    this.securityGroup.addEgressRule(ec2.Peer.ipv4(props.apiCidr), ec2.Port.tcp(443), 'HTTPS to the internal API');
+    this.securityGroup.addEgressRule(props.apiDestination, ec2.Port.tcp(443), 'HTTPS to the internal API');
 
     const environment = { API_BASE_URL: props.apiBaseUrl, NODE_OPTIONS: '--enable-source-maps' };
     this.resolver = this.vpcFunction('Resolver', 'handler.ts', props, {

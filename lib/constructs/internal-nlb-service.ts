@@ -23,8 +23,19 @@ export interface InternalNlbServiceProps {
   readonly subnets: ec2.SubnetSelection;
   /** The certificate for the API name, on the TLS listener. */
   readonly certificate: acm.ICertificate;
-  /** CIDRs allowed to connect to the load balancer on 443 (the consumer VPCs); at least one. */
+  /** CIDRs allowed to connect to the load balancer on 443 (the consumer VPCs); at least one, unless `privateLinkClients`. */
   readonly clientCidrs: readonly string[];
+  /**
+   * Clients arrive through a VPC endpoint service on this load balancer (PrivateLink), not over
+   * routed CIDRs: the security group admits no client CIDR, and its inbound rules are not applied
+   * to PrivateLink traffic. With enforcement on, the rules would see each client's own private IP
+   * (AWS: "the source of the traffic is the private IP address of the client, not the endpoint
+   * interface"), and consumer CIDRs may overlap the API's and each other's in this mode, so a CIDR
+   * rule could not tell a consumer from a host next to the load balancer. Who may connect is decided
+   * by the endpoint service's allowed principals and each consumer's endpoint security group.
+   * @default false
+   */
+  readonly privateLinkClients?: boolean;
   /** CIDR of `vpc`, literal, for the tasks' HTTPS egress to the VPC endpoints. */
   readonly vpcCidr: string;
   /** The region's S3 prefix list (ECR image layers through the S3 gateway endpoint). */
@@ -92,7 +103,7 @@ export class InternalNlbService extends Construct {
 
   constructor(scope: Construct, id: string, props: InternalNlbServiceProps) {
     super(scope, id);
-    if (props.clientCidrs.length === 0) {
+    if (props.clientCidrs.length === 0 && !props.privateLinkClients) {
       throw new Error(`${this.node.path}: clientCidrs is empty; list the consumer VPC CIDRs that may call the API.`);
     }
     const subnets = props.vpc.selectSubnets(props.subnets);
@@ -138,7 +149,7 @@ export class InternalNlbService extends Construct {
 
     const loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
       vpc: props.vpc,
-      description: 'Internal API NLB: TLS 443 from consumer VPCs only',
+      description: props.privateLinkClients ? 'Internal API NLB: consumers through PrivateLink only' : 'Internal API NLB: TLS 443 from consumer VPCs only',
       allowAllOutbound: false,
     });
     for (const cidr of props.clientCidrs) {
@@ -179,6 +190,7 @@ export class InternalNlbService extends Construct {
       vpcSubnets: { subnets: subnets.subnets },
       crossZoneEnabled: true,
       securityGroups: [loadBalancerSecurityGroup],
+      enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: props.privateLinkClients ? false : undefined,
       // Not ELB deletion protection: if the stack's first create fails (say the circuit breaker
       // rolls back), CloudFormation must delete this NLB, and a protected one leaves the stack in
       // ROLLBACK_FAILED. The ApiService stack has termination protection instead.

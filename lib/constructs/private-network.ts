@@ -37,10 +37,16 @@ export interface PrivateNetworkProps {
   readonly workloadSubnetMask: number;
   /** Prefix length of each AZ's transit-gateway attachment subnet (AWS recommends /28). */
   readonly transitSubnetMask: number;
-  /** Id of the environment's transit gateway (a token when read from a shared parameter). */
-  readonly transitGatewayId: string;
-  /** CIDRs of the other VPCs of the environment, routed through the transit gateway. */
-  readonly peerCidrs: readonly string[];
+  /**
+   * Id of the environment's transit gateway (a token when read from a shared parameter).
+   * @default - no transit gateway (PrivateLink mode): no transit subnets, attachment or peer routes
+   */
+  readonly transitGatewayId?: string;
+  /**
+   * CIDRs of the other VPCs of the environment, routed through the transit gateway.
+   * @default - none
+   */
+  readonly peerCidrs?: readonly string[];
   /**
    * Interface endpoints to create, by what runs in this VPC (each costs about $7/month per AZ).
    * @default - none (a VPC that only runs Lambda needs none)
@@ -62,13 +68,14 @@ export interface PrivateNetworkProps {
 /**
  * An isolated VPC with no route to the internet (no IGW, no NAT, no public subnet), attached to an
  * environment's transit gateway through a dedicated subnet per AZ, with routes to every peer VPC
- * and only the VPC endpoints its workloads need.
+ * and only the VPC endpoints its workloads need. Without a gateway (PrivateLink mode) it has the
+ * workload subnets only.
  */
 export class PrivateNetwork extends Construct {
   /** The VPC, for services placed in it. */
   public readonly vpc: ec2.Vpc;
-  /** The transit gateway attachment; routes to peers depend on it. */
-  public readonly transitAttachment: ec2.CfnTransitGatewayAttachment;
+  /** The transit gateway attachment (routes to peers depend on it); absent without a gateway. */
+  public readonly transitAttachment?: ec2.CfnTransitGatewayAttachment;
   /** The workload subnets, exactly one per AZ. */
   public readonly workloadSubnets: ec2.SubnetSelection;
   /** The security group of the interface endpoints, when any were created. */
@@ -114,7 +121,9 @@ export class PrivateNetwork extends Construct {
       createInternetGateway: false,
       subnetConfiguration: [
         { name: WORKLOAD_SUBNET_GROUP, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: props.workloadSubnetMask },
-        { name: TRANSIT_SUBNET_GROUP, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: props.transitSubnetMask },
+        ...(props.transitGatewayId === undefined
+          ? []
+          : [{ name: TRANSIT_SUBNET_GROUP, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: props.transitSubnetMask }]),
       ],
       flowLogs: {
         All: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup), trafficType: ec2.FlowLogTrafficType.ALL },
@@ -136,30 +145,7 @@ export class PrivateNetwork extends Construct {
       });
     }
 
-    const transitSubnets = this.vpc.selectSubnets({ subnetGroupName: TRANSIT_SUBNET_GROUP });
-    // AWS::EC2::TransitGatewayAttachment, not ...VpcAttachment: on the latter a change of SubnetIds
-    // (adding an AZ) replaces the attachment, and a VPC cannot hold a second attachment to the
-    // same gateway while the first exists, so the update would fail (#12).
-    this.transitAttachment = new ec2.CfnTransitGatewayAttachment(this, 'TransitAttachment', {
-      transitGatewayId: props.transitGatewayId,
-      vpcId: this.vpc.vpcId,
-      subnetIds: transitSubnets.subnetIds,
-      options: { DnsSupport: 'enable' },
-    });
-
-    // Routes by peer CIDR (not by index) so adding a consumer never renames existing routes.
-    const workload = this.vpc.selectSubnets(this.workloadSubnets);
-    for (const subnet of workload.subnets) {
-      for (const peer of props.peerCidrs) {
-        const route = new ec2.CfnRoute(subnet as Construct, `ToPeer-${cidrToId(peer)}`, {
-          routeTableId: subnet.routeTable.routeTableId,
-          destinationCidrBlock: peer,
-          transitGatewayId: props.transitGatewayId,
-        });
-        // A route to a TGW whose attachment is not yet available fails to create.
-        route.addResourceDependency(this.transitAttachment);
-      }
-    }
+    if (props.transitGatewayId !== undefined) this.transitAttachment = this.attach(props.transitGatewayId, props.peerCidrs ?? []);
 
     if (props.interfaceEndpoints && props.interfaceEndpoints.length > 0) {
       this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
@@ -196,6 +182,35 @@ export class PrivateNetwork extends Construct {
       );
       this.s3PrefixListId = this.lookUpS3PrefixList();
     }
+  }
+
+  /** The attachment through the transit subnets, and a route to each peer from every workload subnet. */
+  private attach(transitGatewayId: string, peerCidrs: readonly string[]): ec2.CfnTransitGatewayAttachment {
+    const transitSubnets = this.vpc.selectSubnets({ subnetGroupName: TRANSIT_SUBNET_GROUP });
+    // AWS::EC2::TransitGatewayAttachment, not ...VpcAttachment: on the latter a change of SubnetIds
+    // (adding an AZ) replaces the attachment, and a VPC cannot hold a second attachment to the
+    // same gateway while the first exists, so the update would fail (#12).
+    const attachment = new ec2.CfnTransitGatewayAttachment(this, 'TransitAttachment', {
+      transitGatewayId,
+      vpcId: this.vpc.vpcId,
+      subnetIds: transitSubnets.subnetIds,
+      options: { DnsSupport: 'enable' },
+    });
+
+    // Routes by peer CIDR (not by index) so adding a consumer never renames existing routes.
+    const workload = this.vpc.selectSubnets(this.workloadSubnets);
+    for (const subnet of workload.subnets) {
+      for (const peer of peerCidrs) {
+        const route = new ec2.CfnRoute(subnet as Construct, `ToPeer-${cidrToId(peer)}`, {
+          routeTableId: subnet.routeTable.routeTableId,
+          destinationCidrBlock: peer,
+          transitGatewayId,
+        });
+        // A route to a TGW whose attachment is not yet available fails to create.
+        route.addResourceDependency(attachment);
+      }
+    }
+    return attachment;
   }
 
   /**

@@ -9,9 +9,11 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { connectivityOf } from '../config/connectivity';
 import { SHARED_PARAMETERS, sharedParameterName, sharedParameterPrincipals } from '../config/shared-parameters';
 import { EnvironmentConfig, ServiceConfig } from '../config/types';
 import { InternalNlbService } from '../constructs/internal-nlb-service';
+import { PrivateLinkEndpointService } from '../constructs/private-link-endpoint-service';
 import { PrivateNetwork } from '../constructs/private-network';
 import { SharedParameter } from '../constructs/shared-parameter';
 import { StackEncryptionKey } from '../constructs/stack-encryption-key';
@@ -52,6 +54,8 @@ export interface ApiServiceStackProps extends AccountStackProps {
 export class ApiServiceStack extends AccountStack {
   /** The service and its load balancer. */
   public readonly api: InternalNlbService;
+  /** The VPC endpoint service on the NLB, in privatelink mode only. */
+  public readonly endpointService?: PrivateLinkEndpointService;
   /** `https://<api domain>`, as published to the consumers. */
   public readonly endpointUrl: string;
   /**
@@ -64,6 +68,7 @@ export class ApiServiceStack extends AccountStack {
     super(scope, id, props);
     const { config, environment, network, subdomain } = props;
     const service = environment.service;
+    const privateLink = connectivityOf(environment) === 'privatelink';
 
     this.api = new InternalNlbService(this, 'Api', {
       vpc: network.vpc,
@@ -71,7 +76,8 @@ export class ApiServiceStack extends AccountStack {
       vpcCidr: network.cidr,
       s3PrefixListId: requireS3PrefixList(network),
       certificate: subdomain.certificate,
-      clientCidrs: environment.consumers.map((c) => c.cidr),
+      clientCidrs: privateLink ? [] : environment.consumers.map((c) => c.cidr),
+      privateLinkClients: privateLink,
       image: this.containerImage(service),
       containerPort: CONTAINER_PORT,
       healthCheckPath: HEALTH_CHECK_PATH,
@@ -118,6 +124,23 @@ export class ApiServiceStack extends AccountStack {
       description: SHARED_PARAMETERS['api-certificate-arn'].description,
       readerAccounts: sharedParameterPrincipals(config, environment, 'api-certificate-arn'),
     });
+
+    if (privateLink) {
+      // The same NLB and TLS listener, offered to the consumer accounts as an endpoint service.
+      this.endpointService = new PrivateLinkEndpointService(this, 'PrivateLink', {
+        loadBalancer: this.api.loadBalancer,
+        allowedAccounts: environment.consumers.map((c) => c.account),
+        privateDnsName: environment.apiDomain,
+        zone: subdomain.zone,
+      });
+      new SharedParameter(this, 'EndpointServiceNameParameter', {
+        parameterName: sharedParameterName(config, environment, 'endpoint-service-name'),
+        value: this.endpointService.serviceName,
+        description: SHARED_PARAMETERS['endpoint-service-name'].description,
+        readerAccounts: sharedParameterPrincipals(config, environment, 'endpoint-service-name'),
+      });
+    }
+
     // Deleting the API (and its load balancer) is a deliberate act on either deploy path
     // (docs/deploying.md, Updates and teardown); last, so it comes on once everything exists.
     TerminationProtection.of(this);

@@ -1,8 +1,11 @@
 import * as appsync from 'aws-cdk-lib/aws-appsync';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { connectivityOf } from '../config/connectivity';
 import { sharedParameterArn } from '../config/shared-parameters';
 import { ConsumerConfig, EnvironmentConfig } from '../config/types';
+import { ApiInterfaceEndpoint } from '../constructs/api-interface-endpoint';
 import { GraphqlConsumer } from '../constructs/graphql-consumer';
 import { PrivateNetwork } from '../constructs/private-network';
 import { readSharedParameter } from '../constructs/shared-parameter';
@@ -25,17 +28,27 @@ export interface ConsumerAppStackProps extends AccountStackProps {
 export class ConsumerAppStack extends AccountStack {
   /** The GraphQL API, its resolver and the deploy-time check. */
   public readonly graphql: GraphqlConsumer;
+  /** The interface endpoint to the API, in privatelink mode only. */
+  public readonly apiEndpoint?: ApiInterfaceEndpoint;
 
   constructor(scope: Construct, id: string, props: ConsumerAppStackProps) {
     super(scope, id, props);
     const { config, environment, consumer, network } = props;
-    const read = (key: 'api-endpoint' | 'api-certificate-arn' | 'api-revision', readerId: string) =>
+    const read = (key: 'api-endpoint' | 'api-certificate-arn' | 'api-revision' | 'endpoint-service-name', readerId: string) =>
       readSharedParameter(this, readerId, sharedParameterArn(config, environment, key));
+
+    // PrivateLink: an interface endpoint in this VPC is the only way to the API; over a transit
+    // gateway, the API VPC's CIDR is.
+    const privateLink = connectivityOf(environment) === 'privatelink';
+    const serviceName = privateLink ? read('endpoint-service-name', 'EndpointServiceName') : undefined;
+    if (serviceName) {
+      this.apiEndpoint = new ApiInterfaceEndpoint(this, 'ApiInterfaceEndpoint', { vpc: network.vpc, subnets: network.workloadSubnets, serviceName });
+    }
 
     this.graphql = new GraphqlConsumer(this, 'Graphql', {
       vpc: network.vpc,
       subnets: network.workloadSubnets,
-      apiCidr: environment.apiCidr,
+      apiDestination: this.apiEndpoint?.securityGroup ?? ec2.Peer.ipv4(environment.apiCidr),
       apiBaseUrl: read('api-endpoint', 'ApiEndpoint'),
       apiName: `${config.projectName}-${environment.name}-${consumer.name}`,
       authorizationType: consumer.graphqlAuth === 'API_KEY' ? appsync.AuthorizationType.API_KEY : appsync.AuthorizationType.IAM,
@@ -50,9 +63,15 @@ export class ConsumerAppStack extends AccountStack {
         apiRevision: props.apiRevision,
         publishedApiRevision: read('api-revision', 'ApiRevision'),
         certificateArn: read('api-certificate-arn', 'ApiCertificateArn'),
-        transitGatewayId: transitGatewayIdFor(this, config, environment),
-        path: `${consumer.cidr} -> ${environment.apiCidr}:443`,
+        ...(serviceName
+          ? { endpointServiceName: serviceName, path: `${consumer.cidr} -> PrivateLink -> ${environment.apiDomain}:443` }
+          : { transitGatewayId: transitGatewayIdFor(this, config, environment)!, path: `${consumer.cidr} -> ${environment.apiCidr}:443` }),
       },
     });
+    if (this.apiEndpoint) {
+      this.apiEndpoint.allowFrom(this.graphql.securityGroup, 'HTTPS from the GraphQL functions');
+      // The check calls the API through the endpoint: it must exist (and answer by name) first.
+      this.graphql.healthCheckGate.node.addDependency(this.apiEndpoint.endpoint);
+    }
   }
 }

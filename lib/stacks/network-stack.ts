@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { createsTransitGateway } from '../config/connectivity';
 import { EnvironmentVpc, SHARED_PARAMETERS, sharedParameterName, sharedParameterPrincipals } from '../config/shared-parameters';
 import { EnvironmentConfig } from '../config/types';
 import { InterfaceEndpointName, PrivateNetwork } from '../constructs/private-network';
@@ -14,8 +15,11 @@ export interface NetworkStackProps extends AccountStackProps {
   readonly vpc: EnvironmentVpc;
   /** This VPC's CIDR. */
   readonly cidr: string;
-  /** CIDRs of the VPCs this one must reach over the transit gateway. */
-  readonly peerCidrs: readonly string[];
+  /**
+   * CIDRs of the VPCs this one must reach over the transit gateway (none in privatelink mode).
+   * @default - none
+   */
+  readonly peerCidrs?: readonly string[];
   /**
    * Interface endpoints, by what runs in the VPC.
    * @default - none
@@ -48,10 +52,10 @@ export class NetworkStack extends AccountStack {
     });
     // A gateway we create is routed by TransitRouting in the network account, which needs this
     // attachment's id. An imported gateway's route tables belong to whoever owns it.
-    if (environment.transitGateway.mode === 'create') {
+    if (createsTransitGateway(environment)) {
       new SharedParameter(this, 'TransitAttachmentIdParameter', {
         parameterName: sharedParameterName(config, environment, 'transit-attachment-id', props.vpc),
-        value: this.network.transitAttachment.ref,
+        value: this.network.transitAttachment!.ref,
         description: SHARED_PARAMETERS['transit-attachment-id'].description,
         readerAccounts: sharedParameterPrincipals(config, environment, 'transit-attachment-id', props.vpc),
       });

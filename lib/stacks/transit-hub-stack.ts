@@ -2,6 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ram from 'aws-cdk-lib/aws-ram';
 import { Construct } from 'constructs';
+import { transitGatewayOf } from '../config/connectivity';
 import { SHARED_PARAMETERS, sharedParameterName, sharedParameterPrincipals } from '../config/shared-parameters';
 import { EnvironmentConfig } from '../config/types';
 import { SharedParameter } from '../constructs/shared-parameter';
@@ -27,8 +28,8 @@ export class TransitHubStack extends AccountStack {
   constructor(scope: Construct, id: string, props: TransitHubStackProps) {
     super(scope, id, props);
     const { config, environment } = props;
-    const mode = environment.transitGateway;
-    if (mode.mode !== 'create') {
+    const mode = transitGatewayOf(environment);
+    if (mode?.mode !== 'create') {
       throw new Error(`${this.node.path}: environment "${environment.name}" imports its transit gateway; TransitHub is only built in "create" mode.`);
     }
 

@@ -1,5 +1,6 @@
 import { Stack, Stage, StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { connectivityOf, createsTransitGateway } from '../config/connectivity';
 import { AppConfig, EnvironmentConfig } from '../config/types';
 import { ApiDnsStack } from '../stacks/api-dns-stack';
 import { ApiServiceStack } from '../stacks/api-service-stack';
@@ -51,8 +52,9 @@ export class EnvironmentStage extends Stage {
     const { config, environment } = props;
     this.environment = environment;
     const common = { config, environment };
+    const privateLink = connectivityOf(environment) === 'privatelink';
 
-    if (environment.transitGateway.mode === 'create') {
+    if (createsTransitGateway(environment)) {
       this.transitHub = new TransitHubStack(this, 'TransitHub', {
         ...common,
         account: config.accounts.network,
@@ -63,10 +65,10 @@ export class EnvironmentStage extends Stage {
     this.apiNetwork = new NetworkStack(this, 'ApiNetwork', {
       ...common,
       account: environment.apiAccount,
-      description: `${environment.name}: isolated API VPC attached to the transit gateway`,
+      description: `${environment.name}: isolated API VPC ${privateLink ? 'serving its consumers through PrivateLink' : 'attached to the transit gateway'}`,
       vpc: { kind: 'api' },
       cidr: environment.apiCidr,
-      peerCidrs: environment.consumers.map((c) => c.cidr),
+      peerCidrs: privateLink ? [] : environment.consumers.map((c) => c.cidr),
       // Fargate pulls images and ships logs with no route to the internet.
       interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'logs'],
       ecrLayerS3Endpoint: true,
@@ -83,8 +85,8 @@ export class EnvironmentStage extends Stage {
           vpc: { kind: 'consumer', name: consumer.name },
           cidr: consumer.cidr,
           // A consumer VPC routes to the API only; the gateway's route tables (TransitRouting)
-          // enforce the same whatever a consumer admin adds here.
-          peerCidrs: [environment.apiCidr],
+          // enforce the same whatever a consumer admin adds here. PrivateLink routes nothing.
+          peerCidrs: privateLink ? [] : [environment.apiCidr],
         }),
       );
     }

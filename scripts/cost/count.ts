@@ -64,6 +64,10 @@ export interface EnvironmentCounts {
   readonly interfaceEndpoints: number;
   /** Interface endpoints x AZs: the sum of their `SubnetIds` (one ENI, billed hourly, per subnet). */
   readonly interfaceEndpointAzs: number;
+  /** Interface endpoints to an endpoint service (PrivateLink to the API), not to an AWS service; not in `interfaceEndpoints`. */
+  readonly privateLinkEndpoints: number;
+  /** Those endpoints x AZs. */
+  readonly privateLinkEndpointAzs: number;
   /** Gateway VPC endpoints (free). */
   readonly gatewayEndpoints: number;
   /** Transit gateways (no hourly charge of their own). */
@@ -138,6 +142,7 @@ function mentions(value: unknown, id: string): boolean {
 export function countEnvironment(environment: string, stacks: readonly StackTemplate[]): EnvironmentCounts {
   const warnings: string[] = [];
   let vpcs = 0, nlbs = 0, nlbTlsListeners = 0, albs = 0, interfaceEndpoints = 0, interfaceEndpointAzs = 0, gatewayEndpoints = 0;
+  let privateLinkEndpoints = 0, privateLinkEndpointAzs = 0;
   let transitGateways = 0, tgwAttachments = 0, hostedZones = 0, appSyncApis = 0, lambdaFunctions = 0, kmsKeys = 0;
   let logGroups = 0, flowLogsToCloudWatch = 0, alarms = 0, alarmMetrics = 0, customMetrics = 0, advancedSsmParameters = 0;
   let azs = 0;
@@ -174,10 +179,17 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
           if (p.Protocol === 'TLS') nlbTlsListeners++;
           break;
         case 'AWS::EC2::VPCEndpoint': {
-          if (p.VpcEndpointType === 'Interface') {
+          const subnets = listLength(p.SubnetIds);
+          // An AWS service is named com.amazonaws.<region>.<service>; anything else (a parameter,
+          // com.amazonaws.vpce.<region>.vpce-svc-...) is an endpoint service: PrivateLink pricing.
+          const serviceName = JSON.stringify(p.ServiceName ?? null);
+          if (p.VpcEndpointType === 'Interface' && !(serviceName.includes('com.amazonaws.') && !serviceName.includes('com.amazonaws.vpce.'))) {
+            privateLinkEndpoints++;
+            privateLinkEndpointAzs += subnets ?? DEFAULT_AZS;
+            azs = Math.max(azs, subnets ?? 0);
+          } else if (p.VpcEndpointType === 'Interface') {
             interfaceEndpoints++;
             hasEndpoints = true;
-            const subnets = listLength(p.SubnetIds);
             if (subnets === undefined) warnings.push(`${stack.stackName}/${logicalId}: SubnetIds not a literal list; assumed ${DEFAULT_AZS} AZs`);
             interfaceEndpointAzs += subnets ?? DEFAULT_AZS;
             azs = Math.max(azs, subnets ?? 0);
@@ -319,6 +331,8 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
     albs,
     interfaceEndpoints,
     interfaceEndpointAzs,
+    privateLinkEndpoints,
+    privateLinkEndpointAzs,
     gatewayEndpoints,
     transitGateways,
     tgwAttachments,

@@ -13,7 +13,7 @@ import { countBillable, EnvironmentCounts } from './count';
 import { renderTable } from '../table';
 import { comparisonTable, estimateTable, money, quantity } from './format';
 import { loadPrices, loadWorkload, PriceTable, Workload, workloadFor } from './inputs';
-import { Alternative, compare, Comparison, Estimate, priceAlternatives, priceEnvironment, servesTraffic, trafficGB } from './price';
+import { Alternative, compare, Comparison, connectivityOf, Estimate, priceAlternatives, priceEnvironment, servesTraffic, trafficGB } from './price';
 
 export interface CliOptions {
   readonly assembly: string;
@@ -87,7 +87,7 @@ export function buildReport(options: CliOptions): CostReport {
     const estimate = priceEnvironment(envCounts, workload, prices);
     if (!servesTraffic(envCounts)) return { environment, counts: envCounts, workload, estimate };
     const { alternatives } = priceAlternatives(workload, prices, envCounts);
-    return { environment, counts: envCounts, workload, estimate, alternatives, comparison: compare(estimate, alternatives) };
+    return { environment, counts: envCounts, workload, estimate, alternatives, comparison: compare(estimate, alternatives, connectivityOf(envCounts)) };
   });
   const sources = [...new Set(Object.values(prices.items).map((i) => i.source))].sort();
   return {

@@ -103,6 +103,10 @@ export function priceEnvironment(counts: EnvironmentCounts, workload: Workload, 
     add('vpce.hours', `Interface endpoints: ${counts.interfaceEndpoints} x AZs = ${counts.interfaceEndpointAzs}`, counts.interfaceEndpointAzs * H, 'interfaceEndpointAzHour');
     if (fargateTasks > 0) add('vpce.data', 'Interface endpoints data (image pulls + container logs)', apiEgressGB(workload), 'interfaceEndpointGB');
   }
+  if (counts.privateLinkEndpointAzs > 0) {
+    add('privatelink.hours', `PrivateLink endpoints: ${counts.privateLinkEndpoints} x AZs = ${counts.privateLinkEndpointAzs}`, counts.privateLinkEndpointAzs * H, 'privateLinkEndpointAzHour');
+    add('privatelink.data', 'PrivateLink endpoint data (request + response)', traffic.total, 'privateLinkEndpointGB');
+  }
   if (counts.tgwAttachments > 0) {
     add('tgw.attachments', `Transit gateway attachments x${counts.tgwAttachments}`, counts.tgwAttachments * H, 'tgwAttachmentHour');
     if (counts.tgwAttachments >= 2) add('tgw.data', 'Transit gateway data (request + response, once)', traffic.total, 'tgwGB');
@@ -162,6 +166,14 @@ export function servesTraffic(counts: EnvironmentCounts): boolean {
 const NLB = ['nlb.hours', 'nlb.nlcu'];
 const TGW = ['tgw.attachments', 'tgw.data'];
 const VPCE = ['vpce.hours', 'vpce.data'];
+const PRIVATELINK = ['privatelink.hours', 'privatelink.data'];
+/** The consumers' path to the API in either connectivity mode. */
+const PATH = [...TGW, ...PRIVATELINK];
+
+/** The connectivity mode the environment's templates show. */
+export function connectivityOf(counts: EnvironmentCounts): 'TGW' | 'PrivateLink' {
+  return counts.privateLinkEndpointAzs > 0 && counts.tgwAttachments === 0 ? 'PrivateLink' : 'TGW';
+}
 
 /**
  * This design and four alternatives for the same environment (`shape`: its counts, from which the
@@ -188,7 +200,7 @@ export function priceAlternatives(workload: Workload, prices: PriceTable, shape:
     // (a) Public ALB + WAF in the api account; every VPC gets a NAT gateway per AZ instead of the
     // TGW (consumers) and the interface endpoints (api). Consumer traffic leaves through its NAT
     // (NAT bills both directions) and crosses public IPs in-region (billed out and in, on both sides).
-    build('a', 'public ALB + WAF + NAT', [...NLB, ...TGW, ...VPCE], (add) => {
+    build('a', 'public ALB + WAF + NAT', [...NLB, ...PATH, ...VPCE], (add) => {
       add('alb.hours', 'Application Load Balancer (public)', H, 'albHour');
       add('alb.lcu', 'ALB capacity units (max of dimensions)', capacityUnits(workload, prices.dimensions.albLcu, H).units * H, 'lcuHour');
       add('waf.acl', 'WAF web ACL', 1, 'wafWebAclMonth');
@@ -200,13 +212,20 @@ export function priceAlternatives(workload: Workload, prices: PriceTable, shape:
       add('ipv4.addresses', `Public IPv4: ${azs * (1 + consumers)} NAT + ${azs} ALB`, (azs * (1 + consumers) + azs) * H, 'publicIpv4Hour');
       add('ipv4.transfer', 'Public-IP data, in-region (out + in, both sides)', traffic.total * 2, 'publicIpTransferGB');
     }),
-    // (b) PrivateLink: an endpoint service on the same NLB, an interface endpoint per consumer per AZ.
-    build('b', 'PrivateLink', TGW, (add) => {
-      add('privatelink.hours', `PrivateLink endpoints: ${consumers} consumers x ${azs} AZs`, consumers * azs * H, 'privateLinkEndpointAzHour');
-      add('privatelink.data', 'PrivateLink endpoint data (request + response)', traffic.total, 'privateLinkEndpointGB');
-    }),
+    // (b) The other connectivity mode on the same NLB: PrivateLink (an interface endpoint per
+    // consumer per AZ) for a transit-gateway design, a transit gateway (an attachment per VPC) for
+    // a PrivateLink design.
+    connectivityOf(shape) === 'TGW'
+      ? build('b', 'PrivateLink', PATH, (add) => {
+        add('privatelink.hours', `PrivateLink endpoints: ${consumers} consumers x ${azs} AZs`, consumers * azs * H, 'privateLinkEndpointAzHour');
+        add('privatelink.data', 'PrivateLink endpoint data (request + response)', traffic.total, 'privateLinkEndpointGB');
+      })
+      : build('b', 'transit gateway', PATH, (add) => {
+        add('tgw.attachments', `Transit gateway attachments x${consumers + 1}`, (consumers + 1) * H, 'tgwAttachmentHour');
+        add('tgw.data', 'Transit gateway data (request + response, once)', traffic.total, 'tgwGB');
+      }),
     // (c) VPC Lattice: one service targeting the tasks (no NLB), a service network associated with each consumer VPC.
-    build('c', 'VPC Lattice', [...NLB, ...TGW], (add) => {
+    build('c', 'VPC Lattice', [...NLB, ...PATH], (add) => {
       add('lattice.service', 'VPC Lattice service', H, 'latticeServiceHour');
       add('lattice.data', 'VPC Lattice data (request + response)', traffic.total, 'latticeGB');
       const perHour = workload.requestsPerMonth / H;
@@ -215,7 +234,7 @@ export function priceAlternatives(workload: Workload, prices: PriceTable, shape:
       add('lattice.associations', `VPC Lattice VPC associations x${consumers}`, consumers * H, 'latticeVpcAssociationHour');
     }),
     // (d) Private REST API Gateway (VPC link to the same NLB), an execute-api endpoint per consumer per AZ.
-    build('d', 'private API Gateway', TGW, (add) => {
+    build('d', 'private API Gateway', PATH, (add) => {
       add('apigw.requests', 'API Gateway REST requests', workload.requestsPerMonth / MILLION, 'apiGatewayRestMillionRequests');
       add('apigw.endpoint.hours', `execute-api endpoints: ${consumers} consumers x ${azs} AZs`, consumers * azs * H, 'interfaceEndpointAzHour');
       add('apigw.endpoint.data', 'execute-api endpoint data (request + response)', traffic.total, 'interfaceEndpointGB');
@@ -241,7 +260,7 @@ export interface Comparison {
   readonly totals: number[];
 }
 
-export function compare(design: Estimate, alternatives: readonly Alternative[]): Comparison {
+export function compare(design: Estimate, alternatives: readonly Alternative[], designConnectivity: ReturnType<typeof connectivityOf> = 'TGW'): Comparison {
   const estimates: Estimate[] = [design, ...alternatives];
   const labels = new Map<string, string>();
   for (const estimate of estimates) for (const line of estimate.lineItems) if (!labels.has(line.key)) labels.set(line.key, line.item);
@@ -262,7 +281,7 @@ export function compare(design: Estimate, alternatives: readonly Alternative[]):
     }
   }
   return {
-    columns: ['this design (TGW)', ...alternatives.map((a) => `(${a.id}) ${a.name}`)],
+    columns: [`this design (${designConnectivity})`, ...alternatives.map((a) => `(${a.id}) ${a.name}`)],
     rows,
     unchanged: { items: unchangedItems, monthly: unchangedMonthly },
     totals: estimates.map((e) => e.total),

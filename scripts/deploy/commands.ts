@@ -4,6 +4,7 @@
  * Profiles are named after the role of the account (tools, network, dns, <env>-api,
  * <env>-<consumer>); rename them to yours.
  */
+import { createsTransitGateway } from '../../lib/config/connectivity';
 import { partitionOf } from '../../lib/config/names';
 import { AppConfig } from '../../lib/config/types';
 import { stageIdFor } from '../../lib/stages/environment-stage';
@@ -62,12 +63,12 @@ export function deployCommands(config: AppConfig): string[] {
   for (const env of config.environments) {
     const stage = stageIdFor(env);
     lines.push(`# ${env.name}`);
-    if (env.transitGateway.mode === 'create') lines.push(`npx cdk deploy -e '${stage}/TransitHub' --profile network`);
+    if (createsTransitGateway(env)) lines.push(`npx cdk deploy -e '${stage}/TransitHub' --profile network`);
     lines.push(`npx cdk deploy -e '${stage}/DelegationRole' --profile dns`);
     for (const c of env.consumers) lines.push(`npx cdk deploy -e '${stage}/ConsumerNetwork-${c.name}' --profile ${env.name}-${c.name}`);
     lines.push(`npx cdk deploy -e '${stage}/ApiNetwork' '${stage}/ApiDns' '${stage}/ApiService' --profile ${env.name}-api`);
     // Once every attachment exists: the gateway's route tables that keep consumers apart.
-    if (env.transitGateway.mode === 'create') lines.push(`npx cdk deploy -e '${stage}/TransitRouting' --profile network`);
+    if (createsTransitGateway(env)) lines.push(`npx cdk deploy -e '${stage}/TransitRouting' --profile network`);
     for (const c of env.consumers) lines.push(`npx cdk deploy -e '${stage}/ConsumerApp-${c.name}' --profile ${env.name}-${c.name}`);
   }
   return lines;

@@ -1,3 +1,4 @@
+import { createsTransitGateway, transitGatewayOf } from '../../lib/config/connectivity';
 import { AppConfig, EnvironmentConfig } from '../../lib/config/types';
 
 /**
@@ -38,22 +39,26 @@ export function renderDiagram(config: AppConfig): string {
   push(2, `parent_zone[${label(`public zone ${config.parentZone.name}`)}]`);
   push(1, 'end');
 
-  const created = config.environments.filter((e) => e.transitGateway.mode === 'create');
+  const created = config.environments.filter(createsTransitGateway);
   push(1, `subgraph network[${label(`network account ${config.accounts.network}`)}]`);
   for (const environment of created) {
     push(2, `${id(environment.name, 'tgw')}((${label(`Transit Gateway ${environment.name}<br/>consumers reach the api only`)}))`);
   }
-  if (created.length === 0) push(2, `network_none[${label('no transit gateway created here:<br/>every environment imports one')}]`);
+  if (created.length === 0) push(2, `network_none[${label('no transit gateway created here:<br/>every environment imports one or uses PrivateLink')}]`);
   push(1, 'end');
 
   for (const environment of config.environments) {
     const env = (...parts: string[]) => id(environment.name, ...parts);
     const tgw = env('tgw');
     push(1, `subgraph ${id('env', environment.name)}[${label(`environment ${environment.name} (${config.region})`)}]`);
-    if (environment.transitGateway.mode === 'import') {
-      push(2, `${tgw}((${label(`existing Transit Gateway<br/>${environment.transitGateway.transitGatewayId}<br/>(imported, shared via RAM)`)}))`);
+    const gateway = transitGatewayOf(environment);
+    if (gateway?.mode === 'import') {
+      push(2, `${tgw}((${label(`existing Transit Gateway<br/>${gateway.transitGatewayId}<br/>(imported, shared via RAM)`)}))`);
     }
+    // PrivateLink: the consumers' traffic enters at the endpoint service on the same NLB.
+    const entry = gateway ? tgw : env('vpce_svc');
     push(2, `subgraph ${env('api')}[${label(`api account ${environment.apiAccount}`)}]`);
+    if (!gateway) push(3, `${entry}[${label(`VPC endpoint service<br/>private DNS ${environment.apiDomain}<br/>consumer accounts only`)}]`);
     push(3, `${env('nlb')}[${label('internal NLB<br/>TLS :443 only')}]`);
     push(3, `${env('tasks')}[${label(tasksLabel(environment))}]`);
     push(3, `${env('vpce')}[${label('ECR / S3 / Logs<br/>VPC endpoints')}]`);
@@ -65,11 +70,14 @@ export function renderDiagram(config: AppConfig): string {
       push(2, `subgraph ${c()}[${label(`consumer ${consumer.name}: account ${consumer.account}`)}]`);
       push(3, `${c('appsync')}[${label(`AppSync GraphQL API<br/>${consumer.graphqlAuth ?? 'AWS_IAM'} auth`)}]`);
       push(3, `${c('lambda')}[${label('Lambda resolver<br/>(isolated subnets)')}]`);
+      if (!gateway) push(3, `${c('vpce')}[${label('interface endpoint<br/>(private DNS)')}]`);
       push(2, 'end');
-      edges.push(`${c('appsync')} --> ${c('lambda')}`, `${c('lambda')} -- "HTTPS ${environment.apiDomain}" --> ${tgw}`);
+      edges.push(`${c('appsync')} --> ${c('lambda')}`);
+      if (gateway) edges.push(`${c('lambda')} -- "HTTPS ${environment.apiDomain}" --> ${entry}`);
+      else edges.push(`${c('lambda')} -- "HTTPS ${environment.apiDomain}" --> ${c('vpce')}`, `${c('vpce')} -- PrivateLink --> ${entry}`);
     }
     push(1, 'end');
-    edges.push(`${tgw} --> ${env('nlb')}`, `parent_zone -- "NS delegation" --> ${env('zone')}`, `pipeline -. deploys .-> ${id('env', environment.name)}`);
+    edges.push(`${entry} --> ${env('nlb')}`, `parent_zone -- "NS delegation" --> ${env('zone')}`, `pipeline -. deploys .-> ${id('env', environment.name)}`);
   }
   for (const edge of edges) push(1, edge);
   return `${lines.join('\n')}\n`;

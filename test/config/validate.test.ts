@@ -1,6 +1,7 @@
 import { exampleConfig } from '../../lib/config/environments';
 import { assertValidConfig, ConfigValidationError, validateConfig } from '../../lib/config/validate';
 import { configWith, MutableConfig } from '../helpers';
+import { privateLinkConfig } from '../stages/privatelink-config';
 
 /** The problems found after applying `edit` to the example config. */
 function problemsAfter(edit: (c: MutableConfig) => void) {
@@ -76,6 +77,30 @@ describe('validateConfig', () => {
       c.environments[1].apiCidr = c.environments[0].apiCidr;
     });
     expect(problems).toContainEqual(expect.objectContaining({ field: `environments[${exampleConfig.environments[1].name}].apiCidr`, fix: expect.stringMatching(/overlaps environments\[dev\]\.apiCidr/) }));
+  });
+
+  describe('connectivity', () => {
+    test('privatelink mode: consumers may reuse the API\'s CIDR and each other\'s (nothing is routed between them)', () => {
+      expect(validateConfig(privateLinkConfig)).toEqual([]);
+    });
+
+    test('fails on a transit gateway in privatelink mode', () => {
+      expect(problemsAfter((c) => (c.environments[0].connectivity = 'privatelink'))).toEqual([
+        expect.objectContaining({ field: 'environments[dev].transitGateway', value: { mode: 'create' }, fix: expect.stringMatching(/privatelink mode has no transit gateway: remove transitGateway/) }),
+      ]);
+    });
+
+    test('fails on transit-gateway mode without a transit gateway', () => {
+      expect(problemsAfter((c) => delete c.environments[0].transitGateway)).toEqual([
+        expect.objectContaining({ field: 'environments[dev].transitGateway', fix: expect.stringMatching(/transit-gateway mode needs one/) }),
+      ]);
+    });
+
+    test('fails on an unknown mode', () => {
+      expect(problemsAfter((c) => (c.environments[0].connectivity = 'vpn'))).toContainEqual(
+        expect.objectContaining({ field: 'environments[dev].connectivity', value: 'vpn', fix: expect.stringMatching(/"transit-gateway" \(the default\) or "privatelink"/) }),
+      );
+    });
   });
 
   test('fails on duplicate environment names', () => {

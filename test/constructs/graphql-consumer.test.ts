@@ -16,7 +16,7 @@ function build(props: Partial<GraphqlConsumerProps> = {}, options: TestBuildOpti
   const consumer = new GraphqlConsumer(stack, 'Graphql', {
     vpc,
     subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    apiCidr: '10.10.0.0/20',
+    apiDestination: ec2.Peer.ipv4('10.10.0.0/20'),
     apiBaseUrl: 'https://api.dev.example.com',
     apiName: 'storefront',
     logRetention: logs.RetentionDays.ONE_MONTH,

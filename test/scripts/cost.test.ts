@@ -313,3 +313,36 @@ describe('CLI', () => {
     await expect(cli).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('run `npx cdk synth` first') });
   });
 });
+
+describe('privatelink mode', () => {
+  // The fixture's Dev, with its transit gateway path replaced by what privatelink mode synthesizes:
+  // no attachments, and an interface endpoint to the API's endpoint service in the consumer VPC.
+  const stacks = readAssembly(ASSEMBLY).Dev.map((stack) => {
+    const resources = Object.fromEntries(
+      Object.entries(stack.template.Resources ?? {}).filter(([, r]) => !String(r.Type).startsWith('AWS::EC2::TransitGateway')),
+    );
+    if (stack.stackName.includes('Consumer')) {
+      resources.ApiEndpoint = { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcEndpointType: 'Interface', ServiceName: { Ref: 'EndpointServiceName' }, SubnetIds: ['a', 'b'] } };
+    }
+    return { ...stack, template: { ...stack.template, Resources: resources } };
+  });
+  const privateLink = countBillable({ Dev: stacks }).Dev;
+
+  test('counts endpoints to an endpoint service apart from AWS-service endpoints', () => {
+    expect(privateLink.tgwAttachments).toBe(0);
+    expect(privateLink.privateLinkEndpointAzs).toBe(2);
+    expect(privateLink.interfaceEndpoints).toBe(dev.interfaceEndpoints);
+  });
+
+  test('prices the PrivateLink path as the design, and a transit gateway as alternative (b)', () => {
+    const { design, alternatives } = priceAlternatives(workload, prices, privateLink);
+    expect(keys(design.lineItems)).toEqual(expect.arrayContaining(['privatelink.hours', 'privatelink.data']));
+    expect(keys(design.lineItems)).not.toContain('tgw.attachments');
+    const b = alternatives.find((a) => a.id === 'b')!;
+    expect(b.name).toBe('transit gateway');
+    expect(keys(b.lineItems)).toEqual(expect.arrayContaining(['tgw.attachments', 'tgw.data']));
+    expect(keys(b.lineItems)).not.toContain('privatelink.hours');
+    for (const a of alternatives) expect(keys(a.lineItems).filter((k) => k.startsWith('privatelink.') && a.id !== 'b')).toEqual([]);
+    expect(compare(design, alternatives, 'PrivateLink').columns[0]).toBe('this design (PrivateLink)');
+  });
+});

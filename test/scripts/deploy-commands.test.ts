@@ -6,6 +6,7 @@ import { Stack } from 'aws-cdk-lib';
 import { exampleConfig } from '../../lib/config/environments';
 import { deployCommands, SERVICE_LINKED_ROLES } from '../../scripts/deploy/commands';
 import { buildTestApp } from '../helpers';
+import { privateLinkConfig } from '../stages/privatelink-config';
 
 const commands = deployCommands(exampleConfig).filter((l) => l.startsWith('npx '));
 const awsCommands = deployCommands(exampleConfig).filter((l) => l.startsWith('aws '));
@@ -102,5 +103,15 @@ describe('deploy commands (docs/deploying.md)', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain('npx cdk bootstrap aws://999999999999/eu-west-1 --profile dev-storefront --trust 111111111111');
     expect(result.stdout).not.toContain('aws://555555555555/');
+  });
+});
+
+describe('deploy commands follow the connectivity mode', () => {
+  test('a privatelink environment has no transit gateway stacks to deploy; a transit-gateway one keeps them', () => {
+    const lines = deployCommands(privateLinkConfig);
+    expect(lines.filter((l) => l.includes("'Dev/Transit"))).toEqual([]);
+    expect(lines).toContain("npx cdk deploy -e 'Prod/TransitHub' --profile network");
+    expect(lines).toContain("npx cdk deploy -e 'Prod/TransitRouting' --profile network");
+    expect(lines).toContain("npx cdk deploy -e 'Dev/ConsumerApp-billing' --profile dev-billing");
   });
 });

@@ -6,6 +6,7 @@ import { AppConfig } from '../../lib/config/types';
 import { run } from '../../scripts/diagram/main';
 import { blockMatches, currentBlock, END_MARKER, replaceBlock, START_MARKER } from '../../scripts/diagram/readme';
 import { renderDiagram } from '../../scripts/diagram/render';
+import { privateLinkConfig } from '../stages/privatelink-config';
 
 const README = join(__dirname, '..', '..', 'README.md');
 
@@ -104,3 +105,14 @@ if (currentBlock(readmeText) === undefined) {
     expect(currentBlock(readmeText)?.replace(/\r\n/g, '\n').trim()).toBe(`\`\`\`mermaid\n${renderDiagram(exampleConfig)}\`\`\``);
   });
 }
+
+describe('renderDiagram in privatelink mode', () => {
+  test('draws the endpoint service and each consumer\'s interface endpoint instead of a transit gateway', () => {
+    const text = renderDiagram(privateLinkConfig);
+    expect(text).not.toContain('dev__tgw');
+    expect(text).toContain('dev__vpce_svc["VPC endpoint service<br/>private DNS api.dev.example.com<br/>consumer accounts only"]');
+    expect(text).toContain('dev__consumer__billing__vpce -- PrivateLink --> dev__vpce_svc');
+    expect(text).toContain('dev__vpce_svc --> dev__nlb');
+    expect(text).toContain('prod__tgw --> prod__nlb');
+  });
+});

@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import { connectivityOf } from '../../lib/config/connectivity';
 import { exampleConfig } from '../../lib/config/environments';
 import { validateConfig } from '../../lib/config/validate';
 import { EnvironmentVpc, environmentVpcs, SHARED_PARAMETERS, SharedParameterKey, sharedParameterArn, sharedParameterName } from '../../lib/config/shared-parameters';
@@ -90,11 +91,12 @@ describe('EnvironmentStage', () => {
   // Each (environment, VPC) for a per-VPC parameter, each environment otherwise.
   const instances = (key: SharedParameterKey): [string, number, EnvironmentVpc | undefined][] =>
     exampleConfig.environments.flatMap((e, i) =>
-      SHARED_PARAMETERS[key].perVpc
+      (SHARED_PARAMETERS[key].connectivity ?? connectivityOf(e)) !== connectivityOf(e) ? [] : SHARED_PARAMETERS[key].perVpc
         ? environmentVpcs(e).map((vpc): [string, number, EnvironmentVpc | undefined] => [`${e.name}/${vpc.kind === 'api' ? 'api' : vpc.name}`, i, vpc])
         : [[e.name, i, undefined]],
     );
-  describe.each(Object.keys(SHARED_PARAMETERS) as SharedParameterKey[])('shared parameter %s', (key) => {
+  // Keys of another connectivity mode are covered by that mode's tests (test/stages/privatelink.test.ts).
+  describe.each((Object.keys(SHARED_PARAMETERS) as SharedParameterKey[]).filter((k) => instances(k).length > 0))('shared parameter %s', (key) => {
     test.each(instances(key))('in %s: written by its owner, shared with and read by exactly its readers', (_name, index, vpc) => {
       const env = exampleConfig.environments[index];
       const stage = stages[index];

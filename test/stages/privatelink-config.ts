@@ -1,0 +1,16 @@
+import { AppConfig } from '../../lib/config/types';
+import { configWith } from '../helpers';
+
+/**
+ * The example configuration with `dev` in privatelink mode and two consumers whose VPCs reuse the
+ * API's CIDR (allowed: nothing is routed between them); `prod` stays on its transit gateway.
+ */
+export const privateLinkConfig: AppConfig = configWith((c) => {
+  const dev = c.environments[0];
+  dev.connectivity = 'privatelink';
+  delete dev.transitGateway;
+  dev.consumers = [
+    { name: 'storefront', account: '555555555555', cidr: dev.apiCidr },
+    { name: 'billing', account: '999999999999', cidr: dev.apiCidr },
+  ];
+});

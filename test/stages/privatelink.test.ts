@@ -1,0 +1,129 @@
+import { join } from 'node:path';
+import { Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { sharedParameterArn, sharedParameterName } from '../../lib/config/shared-parameters';
+import { EnvironmentStage } from '../../lib/stages/environment-stage';
+import { buildTestApp, resourcesOf, templateOf } from '../helpers';
+import { privateLinkConfig } from './privatelink-config';
+
+// One synth for the whole suite: the compliance report and every assertion read the same assembly.
+const { app, stages } = buildTestApp(privateLinkConfig);
+const assembly = app.synth();
+const [dev, prod] = stages;
+const env = privateLinkConfig.environments[0];
+const stacksOf = (stage: EnvironmentStage) => stage.node.children.filter((c): c is Stack => c instanceof Stack);
+const api = () => templateOf(dev.apiService);
+const consumerApp = (name: string) => templateOf(dev.consumerApps.get(name)!);
+
+describe('privatelink mode (dev), beside transit-gateway mode (prod)', () => {
+  test('synthesizes with zero unacknowledged cdk-nag findings', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const report = require(join(assembly.directory, 'validation-report.json'));
+    expect(report.pluginReports.flatMap((r: { violations: unknown[] }) => r.violations)).toEqual([]);
+  });
+
+  test('no transit gateway, attachment, gateway route or transit subnet anywhere in the environment', () => {
+    expect(dev.node.tryFindChild('TransitHub')).toBeUndefined();
+    expect(dev.node.tryFindChild('TransitRouting')).toBeUndefined();
+    for (const stack of stacksOf(dev)) {
+      const template = templateOf(stack).toJSON();
+      const types = Object.values(template.Resources ?? {}).map((r) => (r as { Type: string }).Type);
+      expect({ stack: stack.node.id, gatewayTypes: types.filter((t) => t.startsWith('AWS::EC2::TransitGateway')) }).toEqual({ stack: stack.node.id, gatewayTypes: [] });
+      expect(JSON.stringify(template)).not.toMatch(/TransitGatewayId|transit-gateway/);
+    }
+    for (const network of [dev.apiNetwork, ...dev.consumerNetworks.values()]) {
+      // One workload subnet per AZ and nothing else.
+      templateOf(network).resourceCountIs('AWS::EC2::Subnet', privateLinkConfig.availabilityZones.length);
+    }
+    // Prod keeps its gateway.
+    expect(prod.transitHub).toBeDefined();
+    expect(prod.transitRouting).toBeDefined();
+  });
+
+  test('the endpoint service is the API\'s NLB, open to exactly the consumer accounts, accepted without a manual step', () => {
+    const [[nlbId]] = resourcesOf(api(), 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    api().hasResourceProperties('AWS::EC2::VPCEndpointService', {
+      NetworkLoadBalancerArns: [{ Ref: nlbId }],
+      AcceptanceRequired: false,
+    });
+    const [[, permissions]] = resourcesOf(api(), 'AWS::EC2::VPCEndpointServicePermissions');
+    // The partition is resolved from the region (eu-west-1: aws).
+    expect((permissions.Properties!.AllowedPrincipals as string[]).sort()).toEqual(env.consumers.map((c) => `arn:aws:iam::${c.account}:root`).sort());
+    // The same TLS listener and certificate as in transit-gateway mode: one listener, on 443.
+    api().resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+    api().hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'TLS' });
+  });
+
+  test('the endpoint service\'s private DNS name is the API\'s name, verified by a TXT record in the API\'s own zone', () => {
+    const [[serviceId]] = resourcesOf(api(), 'AWS::EC2::VPCEndpointService');
+    const customResources = resourcesOf(api(), 'Custom::AWS').map(([, r]) => JSON.stringify(r.Properties));
+    const enable = customResources.find((p) => p.includes('modifyVpcEndpointServiceConfiguration'));
+    expect(enable).toContain(`\\"PrivateDnsName\\":\\"${env.apiDomain}\\"`);
+    expect(enable).toContain(serviceId);
+    expect(customResources.some((p) => p.includes('startVpcEndpointServicePrivateDnsVerification'))).toBe(true);
+    // The TXT record goes into the subzone of the ApiDns stack (same account), by reference.
+    api().hasResourceProperties('AWS::Route53::RecordSet', { Type: 'TXT', HostedZoneId: Match.anyValue() });
+    const [[, txt]] = resourcesOf(api(), 'AWS::Route53::RecordSet').filter(([, r]) => r.Properties!.Type === 'TXT');
+    expect(JSON.stringify(txt.Properties!.HostedZoneId)).toMatch(/ApiDns|Subdomain/);
+  });
+
+  test('the NLB admits no client CIDR and does not apply its inbound rules to PrivateLink traffic', () => {
+    api().hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: 'off' });
+    const [[nlbId, nlb]] = resourcesOf(api(), 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    const [groupRef] = nlb.Properties!.SecurityGroups as { 'Fn::GetAtt': [string, string] }[];
+    const groupId = groupRef['Fn::GetAtt'][0];
+    const group = api().toJSON().Resources[groupId];
+    expect(group.Properties.SecurityGroupIngress ?? []).toEqual([]);
+    const ingress = resourcesOf(api(), 'AWS::EC2::SecurityGroupIngress').filter(([, r]) => JSON.stringify(r.Properties!.GroupId).includes(groupId));
+    expect(ingress).toEqual([]);
+    expect(nlbId).toBeDefined();
+  });
+
+  test.each(env.consumers.map((c) => [c.name]))('consumer %s: an interface endpoint with private DNS in its workload subnets, reached only by the functions', (name) => {
+    const t = consumerApp(name);
+    const [[endpointId, endpoint]] = resourcesOf(t, 'AWS::EC2::VPCEndpoint');
+    expect(endpoint.Properties).toMatchObject({ VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
+    expect(JSON.stringify(endpoint.Properties!.SubnetIds)).toMatch(/workloadSubnet1.*workloadSubnet2/);
+    // The service name comes from the shared parameter the API account writes.
+    const serviceParameter = (endpoint.Properties!.ServiceName as { Ref: string }).Ref;
+    expect(t.toJSON().Parameters[serviceParameter].Default).toBe(sharedParameterArn(privateLinkConfig, env, 'endpoint-service-name'));
+
+    const [endpointGroupRef] = endpoint.Properties!.SecurityGroupIds as { 'Fn::GetAtt': [string, string] }[];
+    const endpointGroup = endpointGroupRef['Fn::GetAtt'][0];
+    const functionGroup = resourcesOf(t, 'AWS::Lambda::Function')
+      .map(([, f]) => (f.Properties!.VpcConfig as { SecurityGroupIds?: { 'Fn::GetAtt': [string, string] }[] } | undefined)?.SecurityGroupIds?.[0]?.['Fn::GetAtt'][0])
+      .find((g) => g !== undefined)!;
+    // The functions: HTTPS to the endpoint's security group and nowhere else.
+    expect(t.toJSON().Resources[functionGroup].Properties.SecurityGroupEgress ?? []).toEqual([]);
+    const egress = resourcesOf(t, 'AWS::EC2::SecurityGroupEgress').filter(([, r]) => JSON.stringify(r.Properties!.GroupId).includes(functionGroup));
+    expect(egress.map(([, r]) => [r.Properties!.DestinationSecurityGroupId, r.Properties!.FromPort, r.Properties!.ToPort])).toEqual([[{ 'Fn::GetAtt': [endpointGroup, 'GroupId'] }, 443, 443]]);
+    // The endpoint: HTTPS from the functions only.
+    const ingress = resourcesOf(t, 'AWS::EC2::SecurityGroupIngress').filter(([, r]) => JSON.stringify(r.Properties!.GroupId).includes(endpointGroup));
+    expect(ingress.map(([, r]) => [r.Properties!.SourceSecurityGroupId, r.Properties!.FromPort])).toEqual([[{ 'Fn::GetAtt': [functionGroup, 'GroupId'] }, 443]]);
+    expect(t.toJSON().Resources[endpointGroup].Properties.SecurityGroupIngress ?? []).toEqual([]);
+    expect(endpointId).toBeDefined();
+  });
+
+  test.each(env.consumers.map((c) => [c.name]))('consumer %s: the health check calls the same API URL, after the endpoint exists, and re-runs when the service changes', (name) => {
+    const t = consumerApp(name);
+    const [[triggerId, trigger]] = Object.entries(t.findResources('Custom::HealthCheckGate'));
+    const inputs = (trigger.Properties as { CheckedInputs: Record<string, { Ref: string }> }).CheckedInputs;
+    const parameters = t.toJSON().Parameters;
+    expect(parameters[inputs.apiBaseUrl.Ref].Default).toBe(sharedParameterArn(privateLinkConfig, env, 'api-endpoint'));
+    expect(parameters[inputs.endpointServiceName.Ref].Default).toBe(sharedParameterArn(privateLinkConfig, env, 'endpoint-service-name'));
+    const [[endpointId]] = resourcesOf(t, 'AWS::EC2::VPCEndpoint');
+    expect(t.toJSON().Resources[triggerId].DependsOn).toContain(endpointId);
+    // The resolver gets the same base URL parameter as in transit-gateway mode.
+    const resolverUrls = resourcesOf(t, 'AWS::Lambda::Function').map(([, f]) => (f.Properties!.Environment as { Variables?: { API_BASE_URL?: unknown } } | undefined)?.Variables?.API_BASE_URL).filter(Boolean);
+    for (const url of resolverUrls) expect(url).toEqual({ Ref: inputs.apiBaseUrl.Ref });
+  });
+
+  test('the endpoint service name is published by the api account to exactly the consumer accounts', () => {
+    const name = sharedParameterName(privateLinkConfig, env, 'endpoint-service-name');
+    api().hasResourceProperties('AWS::SSM::Parameter', { Name: name, Tier: 'Advanced' });
+    const share = resourcesOf(api(), 'AWS::RAM::ResourceShare').find(([, s]) => JSON.stringify(s.Properties!.ResourceArns).includes(`parameter${name}`));
+    expect((share![1].Properties!.Principals as string[]).sort()).toEqual(env.consumers.map((c) => c.account).sort());
+    // No transit-gateway parameter is read or written in the environment.
+    for (const stack of stacksOf(dev)) expect(JSON.stringify(templateOf(stack).toJSON())).not.toMatch(/transit-(gateway|attachment)-id/);
+  });
+});
