@@ -11,6 +11,6 @@ export const privateLinkConfig: AppConfig = configWith((c) => {
   delete dev.transitGateway;
   dev.consumers = [
     { name: 'storefront', account: '555555555555', cidr: dev.apiCidr },
-    { name: 'billing', account: '999999999999', cidr: dev.apiCidr },
+    { name: 'billing', account: '121212121212', cidr: dev.apiCidr },
   ];
 });
