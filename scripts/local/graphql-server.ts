@@ -15,6 +15,9 @@
  *   graphql-http's format (400 with `accept: application/graphql-response+json`, 200 otherwise).
  * - The event: `identity` is a fixed IAM-like identity (no SigV4 is checked locally), `request.headers`
  *   are the incoming headers plus `x-amzn-requestid`, which is also sent back as a response header.
+ * - Limits: the API's queryDepthLimit and resolverCountLimit (lib/runtime/graphql-resolver/
+ *   graphql-limits.ts) as validation rules, so a query over either never reaches the resolver, and a
+ *   request-body cap (413). The error messages are ours; AppSync's wording differs.
  * - Not mimicked: authorization, AppSync's 30 s resolver timeout, caching, batching, one Lambda
  *   environment per concurrent invocation (here all invocations share one process and one agent).
  */
@@ -25,15 +28,19 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { AppSyncIdentityIAM } from 'aws-lambda';
 import {
+  FragmentDefinitionNode,
   GraphQLError,
   GraphQLFormattedError,
   GraphQLResolveInfo,
   Kind,
   SelectionSetNode,
+  ValidationRule,
   buildSchema,
   print,
+  specifiedRules,
 } from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/http';
+import { MAX_GRAPHQL_BODY_BYTES, QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../../lib/runtime/graphql-resolver/graphql-limits';
 import { ResolverEvent, handler as lambdaHandler } from '../../lib/runtime/graphql-resolver/src/handler';
 import { HopLog } from './hop-log';
 
@@ -128,6 +135,49 @@ export function selectionSetList(info: GraphQLResolveInfo): string[] {
   return [...new Set(out)];
 }
 
+/**
+ * Walks an operation's selections with fragments expanded (each fragment once per path, so a
+ * cycle, which graphql-js reports separately, cannot loop) and folds them with `visit`.
+ */
+function foldSelections(
+  set: SelectionSetNode | undefined,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  field: (selections: SelectionSetNode | undefined, name: string, recurse: (s: SelectionSetNode | undefined) => number) => number,
+  combine: (values: number[]) => number,
+  seen: ReadonlySet<string> = new Set(),
+): number {
+  const values = (set?.selections ?? []).map((selection) => {
+    const recurse = (s: SelectionSetNode | undefined): number => foldSelections(s, fragments, field, combine, seen);
+    if (selection.kind === Kind.FIELD) return field(selection.selectionSet, selection.name.value, recurse);
+    if (selection.kind === Kind.INLINE_FRAGMENT) return recurse(selection.selectionSet);
+    const name = selection.name.value;
+    if (seen.has(name)) return 0;
+    return foldSelections(fragments.get(name)?.selectionSet, fragments, field, combine, new Set([...seen, name]));
+  });
+  return combine(values);
+}
+
+/** AppSync's queryDepthLimit and resolverCountLimit, as graphql-js validation rules. */
+export function requestLimitRules(depthLimit: number, resolverLimit: number): ValidationRule[] {
+  return [
+    (context) => ({
+      OperationDefinition(operation) {
+        const fragments = new Map<string, FragmentDefinitionNode>();
+        for (const d of context.getDocument().definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+        const depth = foldSelections(operation.selectionSet, fragments, (sub, _name, recurse) => 1 + recurse(sub), (v) => Math.max(0, ...v));
+        if (depth > depthLimit) {
+          context.reportError(new GraphQLError(`Query depth ${depth} exceeds the limit of ${depthLimit}.`, { nodes: operation }));
+        }
+        // Every Query field except introspection is a Lambda resolver: count them (aliases included).
+        const resolvers = foldSelections(operation.selectionSet, fragments, (_sub, name) => (name.startsWith('__') ? 0 : 1), (v) => v.reduce((a, b) => a + b, 0));
+        if (operation.operation === 'query' && resolvers > resolverLimit) {
+          context.reportError(new GraphQLError(`Query invokes ${resolvers} resolvers; the limit is ${resolverLimit}.`, { nodes: operation }));
+        }
+      },
+    }),
+  ];
+}
+
 function buildEvent(args: Record<string, unknown>, request: RequestInfo, info: GraphQLResolveInfo): ResolverEvent {
   const selectionSet = info.fieldNodes[0]?.selectionSet;
   // With plain IAM auth AppSync sends null for the Cognito fields (the type says string).
@@ -183,6 +233,33 @@ function ms(since: bigint): string {
   return `${(Number(process.hrtime.bigint() - since) / 1e6).toFixed(1)}ms`;
 }
 
+/**
+ * Refuses a body over MAX_GRAPHQL_BODY_BYTES: at once from Content-Length, or when streamed bytes
+ * pass it (graphql-http buffers the whole body as a string otherwise). Returns true when refused.
+ */
+function tooLarge(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+  const refuse = (): void => {
+    const body = JSON.stringify({ errors: [{ message: `Request body exceeds ${MAX_GRAPHQL_BODY_BYTES} bytes.` }] });
+    res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' }).end(body);
+  };
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_GRAPHQL_BODY_BYTES) {
+    refuse();
+    return true;
+  }
+  let received = 0;
+  const count = (chunk: Buffer): void => {
+    received += chunk.length;
+    if (received > MAX_GRAPHQL_BODY_BYTES && !res.headersSent) {
+      req.off('data', count);
+      req.pause();
+      refuse();
+    }
+  };
+  req.on('data', count);
+  return false;
+}
+
 export async function startGraphqlServer(options: GraphqlServerOptions): Promise<GraphqlServer> {
   const { hopLog } = options;
   const schema = buildSchema(readFileSync(SCHEMA_FILE, 'utf8'));
@@ -224,6 +301,7 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
   const handle = createHandler<GraphqlContext>({
     schema,
     rootValue,
+    validationRules: [...specifiedRules, ...requestLimitRules(QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT)],
     context: (req) => {
       const request = requestInfo.get(req.raw);
       if (!request) throw new Error('request info missing');
@@ -251,6 +329,10 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
       return;
     }
     requests += 1;
+    if (tooLarge(req, res)) {
+      hopLog.line('graphql', `${req.method} ${path} 413 ${ms(started)}`);
+      return;
+    }
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;

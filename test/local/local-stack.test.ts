@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MAX_GRAPHQL_BODY_BYTES, QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../../lib/runtime/graphql-resolver/graphql-limits';
 import { parseArgs } from '../../scripts/local/main';
 import { DEFAULT_API_NAME, LocalStack, PortUnavailableError, startLocalStack } from '../../scripts/local/stack';
 
@@ -207,6 +208,35 @@ describe('local stack: GraphQL -> Lambda handler -> TLS front -> api-service', (
     expect(stats.tlsHandshakes).toBeLessThanOrEqual(2);
     expect(stats.resolverConnectionsOpened).toBe(stats.tlsHandshakes);
     expect(stats.tlsHandshakeFailures).toBe(0);
+  });
+
+  test('the API\'s request limits apply locally: 11 aliased resolvers or depth 5 never reach the resolver (#14)', async () => {
+    // After the connection-reuse test: ten resolvers at once open up to ten connections.
+    const before = stack.stats().resolverInvocations;
+    const aliases = Array.from({ length: RESOLVER_COUNT_LIMIT + 1 }, (_, i) => `a${i}: item(id: "item-0001") { id }`).join(' ');
+    const many = await gql(stack.graphqlUrl, `{ ${aliases} }`);
+    expect(many.body.data).toBeUndefined();
+    expect(many.body.errors?.[0].message).toBe(`Query invokes ${RESOLVER_COUNT_LIMIT + 1} resolvers; the limit is ${RESOLVER_COUNT_LIMIT}.`);
+    // Fragments do not hide resolvers or depth.
+    const viaFragment = await gql(stack.graphqlUrl, `{ ...F } fragment F on Query { ${aliases} }`);
+    expect(viaFragment.body.errors?.[0].message).toContain('resolvers; the limit is');
+    const deep = await gql(stack.graphqlUrl, '{ __schema { types { fields { type { name } } } } }');
+    expect(deep.body.errors?.[0].message).toBe(`Query depth 5 exceeds the limit of ${QUERY_DEPTH_LIMIT}.`);
+    expect(stack.stats().resolverInvocations).toBe(before);
+    // At the limit, and at the schema's own deepest query, it works.
+    const atLimit = Array.from({ length: RESOLVER_COUNT_LIMIT }, (_, i) => `a${i}: item(id: "item-0001") { id }`).join(' ');
+    expect((await gql(stack.graphqlUrl, `{ ${atLimit} }`)).body.errors).toBeUndefined();
+    expect((await gql(stack.graphqlUrl, '{ items(limit: 1) { items { tags } } }')).body.errors).toBeUndefined();
+  });
+
+  test('a request body over the local cap gets 413 without being parsed', async () => {
+    const res = await fetch(stack.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ item(id: "item-0001") { id } } # ${'x'.repeat(MAX_GRAPHQL_BODY_BYTES)}` }),
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as GqlResponse['body']).errors?.[0].message).toContain(`exceeds ${MAX_GRAPHQL_BODY_BYTES} bytes`);
   });
 
   test('stop() closes everything and releases every port (run last)', async () => {

@@ -1,4 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { DEFAULT_RESOLVER_CONCURRENCY, GraphqlConsumer } from '../../lib/constructs/graphql-consumer';
+import { QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../../lib/runtime/graphql-resolver/graphql-limits';
 import { buildTestStages, configWith, firstEnvironmentOnly, resourcesOf, stageNamed, templateOf } from '../helpers';
 
 const { stages } = buildTestStages();
@@ -59,6 +64,25 @@ describe('ConsumerApp (consumer account)', () => {
       expect(r.ResponseMappingTemplate).toBeUndefined();
     }
     t.hasResourceProperties('AWS::AppSync::GraphQLSchema', { Definition: Match.stringLikeRegexp('item\\(id: ID!\\): Item') });
+  });
+
+  test('one GraphQL request is bounded: depth and resolver-count limits on the API, reserved concurrency on the resolver (#14)', () => {
+    // AppSync's defaults (10,000 resolvers, no depth limit) let one request with 500 aliases make 500 API calls.
+    t.hasResourceProperties('AWS::AppSync::GraphQLApi', { QueryDepthLimit: QUERY_DEPTH_LIMIT, ResolverCountLimit: RESOLVER_COUNT_LIMIT });
+    expect(RESOLVER_COUNT_LIMIT).toBeLessThanOrEqual(10);
+    const byName = new Map(functions.map(([id, fn]) => [id.replace(/[0-9A-F]{8}$/, ''), fn.Properties!]));
+    expect(byName.get('GraphqlResolver')!.ReservedConcurrentExecutions).toBe(DEFAULT_RESOLVER_CONCURRENCY);
+    // The health check runs once per deployment; it takes nothing from the account's pool.
+    expect(byName.get('GraphqlHealthCheck')!.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  test('fails when the resolver concurrency is not a positive integer, naming the value', () => {
+    const stack = new Stack(new App(), 'Bare');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 0 });
+    expect(() => new GraphqlConsumer(stack, 'Graphql', {
+      vpc, subnets: {}, apiCidr: '10.10.0.0/20', apiBaseUrl: 'https://api.dev.example.com', apiName: 'x',
+      logRetention: logs.RetentionDays.ONE_MONTH, resolverConcurrency: 0,
+    })).toThrow(/Graphql: resolverConcurrency must be a positive integer, got 0/);
   });
 
   test('API_KEY authorization is configurable per consumer', () => {
