@@ -125,6 +125,8 @@ export class GraphqlConsumer extends Construct {
             ? { authorizationType: appsync.AuthorizationType.API_KEY, apiKeyConfig: { expires: apiKeyExpiration(this, props.apiKeyExpires) } }
             : { authorizationType: appsync.AuthorizationType.IAM },
       },
+      // Traces each request through AppSync into the resolver Lambda (docs/operations.md, Tracing).
+      xrayEnabled: true,
       // Bounds the API calls one GraphQL request can cause (AppSync's defaults: 10,000 resolvers, no depth limit).
       queryDepthLimit: QUERY_DEPTH_LIMIT,
       resolverCountLimit: RESOLVER_COUNT_LIMIT,
@@ -239,7 +241,8 @@ export class GraphqlConsumer extends Construct {
     }));
     // Describe* support no resource-level permissions.
     role.addToPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] }));
-    const reason = 'Lambda manages its ENIs in subnets chosen at run time; every write is limited to this VPC by the ec2:Vpc condition (the new interface itself cannot be conditioned), and the Describe* actions support no resource-level permissions.';
+    const reason = 'Lambda manages its ENIs in subnets chosen at run time; every write is limited to this VPC by the ec2:Vpc condition (the new interface itself cannot be conditioned), and the Describe* actions support no resource-level permissions. ' +
+      'With active tracing, xray:PutTraceSegments and xray:PutTelemetryRecords are on "*" too: they support no resource-level permissions either.';
     for (const resource of ['*', ...['network-interface', 'subnet', 'security-group'].map((r) => stack.resolve(ec2Arn(r)) as string)]) {
       Validations.of(role).acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`, reason });
     }
@@ -289,6 +292,9 @@ export class GraphqlConsumer extends Construct {
       vpcSubnets: props.subnets,
       securityGroups: [this.securityGroup],
       allowPublicSubnet: false,
+      // Lambda records the invocation's segments itself: the functions use no X-Ray SDK, so nothing
+      // in the isolated subnets needs the X-Ray endpoint (docs/operations.md, Tracing).
+      tracing: lambda.Tracing.ACTIVE,
       bundling: {
         ...NODE_BUNDLING,
         // Node's own https only: nothing from the AWS SDK belongs in the bundle.

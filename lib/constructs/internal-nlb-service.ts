@@ -1,13 +1,10 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { acknowledgeLogBucket, acknowledgeLogTargetBucket, LOG_BUCKET_PROPS } from './log-bucket';
 import { StackEncryptionKey } from './stack-encryption-key';
@@ -72,11 +69,6 @@ export interface InternalNlbServiceProps {
    * @default 60
    */
   readonly targetCpuUtilizationPercent?: number;
-  /**
-   * Topic notified when an alarm changes state.
-   * @default - alarms without actions
-   */
-  readonly alarmTopic?: sns.ITopic;
 }
 
 /**
@@ -98,8 +90,8 @@ export class InternalNlbService extends Construct {
   public readonly service: ecs.FargateService;
   /** The load balancer's security group connections. */
   public readonly connections: ec2.Connections;
-  /** The alarms, for dashboards or extra actions. */
-  public readonly alarms: readonly cloudwatch.Alarm[];
+  /** The container log group (one JSON line per request), for metrics (ApiMonitoring). */
+  public readonly logGroup: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: InternalNlbServiceProps) {
     super(scope, id);
@@ -233,7 +225,7 @@ export class InternalNlbService extends Construct {
       deregistrationDelay: stopTimeout,
     });
 
-    this.alarms = this.createAlarms(props, logGroup);
+    this.logGroup = logGroup;
   }
 
   private accessLogBucket(): s3.Bucket {
@@ -249,58 +241,6 @@ export class InternalNlbService extends Construct {
     });
     acknowledgeLogBucket(accessLogs);
     return accessLogs;
-  }
-
-  private createAlarms(props: InternalNlbServiceProps, logGroup: logs.ILogGroup): cloudwatch.Alarm[] {
-    const period = Duration.minutes(1);
-    const tgMetrics = this.targetGroup.metrics;
-    const serverErrors = new logs.MetricFilter(this, 'ServerErrors', {
-      logGroup,
-      // The app logs one JSON line per request with its status (lib/runtime/api-service).
-      filterPattern: logs.FilterPattern.numberValue('$.status', '>=', 500),
-      metricNamespace: 'InternalApi',
-      metricName: 'ServerErrors',
-      metricValue: '1',
-      defaultValue: 0,
-    });
-    const alarms = [
-      tgMetrics.unHealthyHostCount({ period, statistic: 'Maximum' }).createAlarm(this, 'UnhealthyHosts', {
-        alarmDescription: 'A target fails the /healthz check.',
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 2,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      tgMetrics.healthyHostCount({ period, statistic: 'Minimum' }).createAlarm(this, 'TooFewHealthyHosts', {
-        alarmDescription: `Fewer healthy targets than the desired count (${props.desiredCount}).`,
-        threshold: props.desiredCount,
-        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      }),
-      this.loadBalancer.metrics.tcpTargetResetCount({ period, statistic: 'Sum' }).createAlarm(this, 'TargetResets', {
-        alarmDescription: 'Targets reset TCP connections (crashing or overloaded tasks).',
-        threshold: 10,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      serverErrors.metric({ period, statistic: 'Sum' }).createAlarm(this, 'Target5xx', {
-        alarmDescription: 'The API answers with 5xx (an NLB has no HTTP metrics; counted from the access log lines).',
-        threshold: 5,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-    ];
-    if (props.alarmTopic) {
-      const action = new cwActions.SnsAction(props.alarmTopic);
-      for (const alarm of alarms) {
-        alarm.addAlarmAction(action);
-        alarm.addOkAction(action);
-      }
-    }
-    return alarms;
   }
 }
 

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { connectivityOf } from '../config/connectivity';
 import { SHARED_PARAMETERS, sharedParameterName, sharedParameterPrincipals } from '../config/shared-parameters';
 import { EnvironmentConfig, ServiceConfig } from '../config/types';
+import { ApiMonitoring } from '../constructs/api-monitoring';
 import { InternalNlbService } from '../constructs/internal-nlb-service';
 import { PrivateLinkEndpointService } from '../constructs/private-link-endpoint-service';
 import { PrivateNetwork } from '../constructs/private-network';
@@ -56,6 +57,8 @@ export class ApiServiceStack extends AccountStack {
   public readonly api: InternalNlbService;
   /** The VPC endpoint service on the NLB, in privatelink mode only. */
   public readonly endpointService?: PrivateLinkEndpointService;
+  /** Alarms and dashboard. */
+  public readonly monitoring: ApiMonitoring;
   /** `https://<api domain>`, as published to the consumers. */
   public readonly endpointUrl: string;
   /**
@@ -89,6 +92,14 @@ export class ApiServiceStack extends AccountStack {
       cpuArchitecture: service.architecture === 'ARM64' ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,
       appDrainTime: Duration.millis(DRAIN_TIMEOUT_MS),
       logRetention: service.logRetentionDays as logs.RetentionDays,
+    });
+    this.monitoring = new ApiMonitoring(this, 'Monitoring', {
+      service: this.api,
+      certificate: subdomain.certificate,
+      desiredCount: service.desiredCount,
+      // Per environment: two environments in one account must not share a metric (#14).
+      metricNamespace: `${config.projectName}/${environment.name}`,
+      name: `${config.projectName}-${environment.name}-api`,
       alarmTopic: this.alarmTopic(service),
     });
 

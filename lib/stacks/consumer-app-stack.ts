@@ -6,6 +6,9 @@ import { connectivityOf } from '../config/connectivity';
 import { sharedParameterArn } from '../config/shared-parameters';
 import { ConsumerConfig, EnvironmentConfig } from '../config/types';
 import { ApiInterfaceEndpoint } from '../constructs/api-interface-endpoint';
+import { CfnOutput } from 'aws-cdk-lib';
+import { createAlarmTopic } from '../constructs/alarm-topic';
+import { ConsumerMonitoring } from '../constructs/consumer-monitoring';
 import { GraphqlConsumer } from '../constructs/graphql-consumer';
 import { PrivateNetwork } from '../constructs/private-network';
 import { readSharedParameter } from '../constructs/shared-parameter';
@@ -30,6 +33,8 @@ export class ConsumerAppStack extends AccountStack {
   public readonly graphql: GraphqlConsumer;
   /** The interface endpoint to the API, in privatelink mode only. */
   public readonly apiEndpoint?: ApiInterfaceEndpoint;
+  /** Alarms (to this consumer account's topic) and dashboard. */
+  public readonly monitoring: ConsumerMonitoring;
 
   constructor(scope: Construct, id: string, props: ConsumerAppStackProps) {
     super(scope, id, props);
@@ -73,5 +78,16 @@ export class ConsumerAppStack extends AccountStack {
       // The check calls the API through the endpoint: it must exist (and answer by name) first.
       this.graphql.healthCheckGate.node.addDependency(this.apiEndpoint.endpoint);
     }
+
+    const alarmTopic = createAlarmTopic(this, 'AlarmTopic', `${this.stackName} alarms`);
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn, description: 'Subscribe the consumer team\'s on-call to this topic.' });
+    const name = `${config.projectName}-${environment.name}-${consumer.name}`;
+    this.monitoring = new ConsumerMonitoring(this, 'Monitoring', {
+      graphql: this.graphql,
+      // Per environment and consumer: two environments in one account must not share a metric (#14).
+      metricNamespace: `${config.projectName}/${environment.name}/${consumer.name}`,
+      name,
+      alarmTopic,
+    });
   }
 }

@@ -4,7 +4,6 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { InternalNlbService, InternalNlbServiceProps } from '../../lib/constructs/internal-nlb-service';
 import { PrivateNetwork } from '../../lib/constructs/private-network';
 import { bareStack } from '../helpers';
@@ -185,25 +184,8 @@ describe('InternalNlbService', () => {
     expect(execution.flatMap((s: { Action: string | string[] }) => s.Action)).toEqual(expect.arrayContaining(['logs:CreateLogStream', 'logs:PutLogEvents']));
   });
 
-  test('alarms on unhealthy hosts, too few healthy hosts, target resets and 5xx', () => {
-    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
-    const byMetric = Object.fromEntries(alarms.map((a) => [a.MetricName, a]));
-    expect(byMetric.UnHealthyHostCount).toMatchObject({ Namespace: 'AWS/NetworkELB', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
-    expect(byMetric.HealthyHostCount).toMatchObject({ Namespace: 'AWS/NetworkELB', Threshold: 2, ComparisonOperator: 'LessThanThreshold' });
-    expect(byMetric.TCP_Target_Reset_Count).toMatchObject({ Namespace: 'AWS/NetworkELB' });
-    expect(byMetric.ServerErrors).toMatchObject({ Namespace: 'InternalApi' });
-    t.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.status >= 500 }' });
-    for (const alarm of alarms) expect(alarm.AlarmActions).toBeUndefined();
-  });
-
-  test('alarms notify the configured topic', () => {
-    const withTopic = build((_n, stack) => ({ alarmTopic: sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:eu-west-1:444444444444:alerts') }));
-    const alarms = Object.values(withTopic.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
-    expect(alarms).toHaveLength(4);
-    for (const alarm of alarms) {
-      expect(alarm.AlarmActions).toEqual(['arn:aws:sns:eu-west-1:444444444444:alerts']);
-      expect(alarm.OKActions).toEqual(['arn:aws:sns:eu-west-1:444444444444:alerts']);
-    }
+  test('no alarms of its own: ApiMonitoring watches it through the exposed log group', () => {
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 0);
   });
 
   test('fails at synth when the selection puts two subnets of one AZ in the NLB', () => {

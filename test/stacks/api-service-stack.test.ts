@@ -85,7 +85,7 @@ describe('ApiService (api account)', () => {
       })]) },
     });
     const alarms = resourcesOf(service, 'AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(5);
     for (const [, alarm] of alarms) expect(alarm.Properties!.AlarmActions).toEqual([{ Ref: topicId }]);
     service.hasOutput('AlarmTopicArn', { Value: { Ref: topicId } });
   });

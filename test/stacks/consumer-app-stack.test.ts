@@ -76,6 +76,11 @@ describe('ConsumerApp (consumer account)', () => {
     expect(byName.get('GraphqlHealthCheck')!.ReservedConcurrentExecutions).toBeUndefined();
   });
 
+  test('AppSync and both functions are traced with X-Ray (#14)', () => {
+    t.hasResourceProperties('AWS::AppSync::GraphQLApi', { XrayEnabled: true });
+    for (const [, fn] of functions) expect(fn.Properties!.TracingConfig).toEqual({ Mode: 'Active' });
+  });
+
   test('fails when the resolver concurrency is not a positive integer, naming the value', () => {
     const stack = new Stack(new App(), 'Bare');
     const vpc = new ec2.Vpc(stack, 'Vpc', { availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 0 });

@@ -124,9 +124,14 @@ export const handler = async (event: ResolverEvent): Promise<Item | ItemPage> =>
   const fieldName = event?.info?.fieldName;
   const args: ResolverArguments = event?.arguments ?? {};
   try {
-    if (parentTypeName === 'Query' && fieldName === 'item') return await resolveItem(args, requestId);
-    if (parentTypeName === 'Query' && fieldName === 'items') return await resolveItems(args, requestId);
-    throw new UnsupportedField('This field is not supported by this resolver.', { parentTypeName, fieldName });
+    let result: Item | ItemPage;
+    if (parentTypeName === 'Query' && fieldName === 'item') result = await resolveItem(args, requestId);
+    else if (parentTypeName === 'Query' && fieldName === 'items') result = await resolveItems(args, requestId);
+    else throw new UnsupportedField('This field is not supported by this resolver.', { parentTypeName, fieldName });
+    // One line per invocation, with the id the api-service logs too: one id finds the request in
+    // both accounts' logs (#14).
+    log('info', 'resolved', { requestId, field: `${parentTypeName}.${fieldName}`, durationMs: Date.now() - started });
+    return result;
   } catch (err) {
     const error = toResolverError(err);
     log(error.clientFault ? 'warn' : 'error', 'resolver failed', {

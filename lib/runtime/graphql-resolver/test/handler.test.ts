@@ -74,6 +74,10 @@ describe('successful resolution', () => {
     expect(last.url).toBe('/v1/items/item-0007');
     expect(last.headers.host).toBe(API_HOST);
     expect(last.headers['x-request-id']).toBe('req-abc-123');
+    // The same id in the resolver's own log line: one id finds the request on both sides.
+    expect(logs.map((l) => JSON.parse(l) as Record<string, unknown>)).toContainEqual(
+      expect.objectContaining({ level: 'info', msg: 'resolved', requestId: 'req-abc-123', field: 'Query.item' }),
+    );
     expect(last.servername).toBe(API_HOST);
   });
 

@@ -1,0 +1,102 @@
+/**
+ * Monitoring on both sides (#14): per-environment names, the alarms that matter, and the proof that
+ * two environments in one account cannot share a metric.
+ */
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildTestApp, configWith, resourcesOf, templateOf } from './helpers';
+
+/** A single-account sandbox: dev and prod (and every consumer) in one account. */
+const sandbox = buildTestApp(configWith((c) => {
+  const account = '444444444444';
+  c.accounts = { tools: account, network: account, dns: account };
+  for (const env of c.environments) {
+    env.apiAccount = account;
+    env.consumers = env.consumers.slice(0, 1); // one consumer per account and environment
+    env.consumers[0].account = account;
+  }
+}));
+
+type Resource = { Properties?: Record<string, unknown> };
+const metricStacks = sandbox.stages.map((stage) => ({
+  name: stage.stageName,
+  templates: [stage.apiService, ...stage.consumerApps.values()].map((stack) => ({ stack: stack.stackName, template: templateOf(stack) })),
+}));
+
+/**
+ * The identity of every metric an alarm watches or a metric filter publishes. A dimension that
+ * refers to a resource of the stack (Ref, GetAtt) names that stack's own resource; only literal
+ * identities can collide across stacks, so references are qualified with the stack's name.
+ */
+function metricIdentities(stack: string, template: Template): string[] {
+  const qualify = (value: unknown): string => (typeof value === 'string' ? value : `${stack}:${JSON.stringify(value)}`);
+  const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, a]: [string, Resource]) => {
+    const p = a.Properties!;
+    const dims = ((p.Dimensions as Array<{ Name: string; Value: unknown }> | undefined) ?? []).map((d) => `${d.Name}=${qualify(d.Value)}`).sort();
+    return `${String(p.Namespace)}|${String(p.MetricName)}|${dims.join(',')}`;
+  });
+  const filters = resourcesOf(template, 'AWS::Logs::MetricFilter').flatMap(([, f]: [string, Resource]) =>
+    (f.Properties!.MetricTransformations as Array<{ MetricNamespace: string; MetricName: string }>).map((m) => `${m.MetricNamespace}|${m.MetricName}|`),
+  );
+  return [...alarms, ...filters];
+}
+
+describe('monitoring', () => {
+  test('two environments in one account share no metric: every alarm and metric filter of Dev differs from Prod\'s', () => {
+    const [dev, prod] = metricStacks.map((s) => new Set(s.templates.flatMap(({ stack, template }) => metricIdentities(stack, template))));
+    expect(dev.size).toBeGreaterThan(10);
+    expect([...dev].filter((id) => prod.has(id))).toEqual([]);
+  });
+
+  test('alarm and dashboard names carry the environment (and consumer), and are unique in the account', () => {
+    const names = metricStacks.flatMap((s) => s.templates.flatMap(({ template }) => [
+      ...resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, a]) => String(a.Properties!.AlarmName)),
+      ...resourcesOf(template, 'AWS::CloudWatch::Dashboard').map(([, d]) => String(d.Properties!.DashboardName)),
+    ]));
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(expect.arrayContaining([
+      'internal-api-dev-api', 'internal-api-prod-api', 'internal-api-dev-storefront', 'internal-api-prod-storefront',
+      'internal-api-dev-api-Target5xx', 'internal-api-prod-api-Target5xx', 'internal-api-dev-storefront-ResolverThrottles',
+    ]));
+  });
+
+  const dev = sandbox.stages[0];
+  const api = templateOf(dev.apiService);
+  const consumer = templateOf(dev.consumerApps.get('storefront')!);
+  const alarmsBy = (template: Template) => Object.fromEntries(resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, a]) => [String(a.Properties!.AlarmName), a.Properties!]));
+
+  test('API side: the existing alarms, plus certificate expiry; 5xx and latency come from the request log of this environment', () => {
+    const alarms = alarmsBy(api);
+    expect(Object.keys(alarms).sort()).toEqual(['CertificateExpiry', 'Target5xx', 'TargetResets', 'TooFewHealthyHosts', 'UnhealthyHosts'].map((n) => `internal-api-dev-api-${n}`));
+    expect(alarms['internal-api-dev-api-Target5xx']).toMatchObject({ Namespace: 'internal-api/dev', MetricName: 'ServerErrors' });
+    expect(alarms['internal-api-dev-api-CertificateExpiry']).toMatchObject({ Namespace: 'AWS/CertificateManager', MetricName: 'DaysToExpiry', Threshold: 30, ComparisonOperator: 'LessThanThreshold' });
+    api.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ ($.msg = "request") && ($.status >= 500) }' });
+    api.hasResourceProperties('AWS::Logs::MetricFilter', { MetricTransformations: [{ MetricNamespace: 'internal-api/dev', MetricName: 'Latency', MetricValue: '$.durationMs', Unit: 'Milliseconds' }] });
+    const body = JSON.stringify(resourcesOf(api, 'AWS::CloudWatch::Dashboard')[0][1].Properties!.DashboardBody);
+    for (const metric of ['ActiveFlowCount', 'ClientTLSNegotiationErrorCount', 'TCP_Target_Reset_Count', 'HealthyHostCount', 'CPUUtilization', 'MemoryUtilization', 'RunningTaskCount', 'ServerErrors', 'Latency', 'DaysToExpiry']) {
+      expect(body).toContain(metric);
+    }
+  });
+
+  test('consumer side: AppSync 5xx and latency, resolver errors, throttles and duration, and the health check, alarming to the consumer account\'s topic', () => {
+    const alarms = alarmsBy(consumer);
+    expect(Object.keys(alarms).sort()).toEqual(
+      ['GraphqlLatency', 'GraphqlServerErrors', 'HealthCheckFailed', 'ResolverDuration', 'ResolverErrors', 'ResolverThrottles'].map((n) => `internal-api-dev-storefront-${n}`),
+    );
+    const [[topicId]] = resourcesOf(consumer, 'AWS::SNS::Topic');
+    for (const alarm of Object.values(alarms)) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(alarm.OKActions).toEqual([{ Ref: topicId }]);
+    }
+    expect(alarms['internal-api-dev-storefront-GraphqlServerErrors']).toMatchObject({ Namespace: 'AWS/AppSync', MetricName: '5XXError' });
+    expect(alarms['internal-api-dev-storefront-HealthCheckFailed']).toMatchObject({ Namespace: 'internal-api/dev/storefront', MetricName: 'HealthCheckFailed' });
+  });
+
+  test('the consumer\'s alarm topic lets this account\'s CloudWatch alarms publish, over TLS only', () => {
+    const [[, policy]] = resourcesOf(consumer, 'AWS::SNS::TopicPolicy');
+    const statements = (policy.Properties!.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement;
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': '444444444444' } }) }),
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    ]));
+  });
+});
