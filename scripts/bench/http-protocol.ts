@@ -1,6 +1,6 @@
 /** What ./http.ts and ./http-server-child.ts exchange (no side effects: safe to import from both). */
 
-export const SERVER_KINDS = ['hello', 'api', 'api-nolog'] as const;
+export const SERVER_KINDS = ['hello', 'api', 'api-nolog', 'fastify'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
 export type ChildMessage =

@@ -1,5 +1,6 @@
 /**
- * (c) api-service throughput and latency versus a bare node:http hello world, in the same run.
+ * (c) api-service throughput and latency versus a bare node:http hello world and the best peer
+ * (fastify 5 with pino, the same route, response and request log line), in the same run.
  *
  * Each server runs alone in a forked child (the esbuild bundle of ./http-server-child.ts, as the
  * container runs a bundle), on 127.0.0.1 with an ephemeral port; autocannon (JS API) runs in this
@@ -24,6 +25,7 @@ const SERVERS: readonly { kind: ServerKind; label: string; path: string }[] = [
   { kind: 'hello', label: 'node:http hello world', path: '/' },
   { kind: 'api', label: `api-service GET ${API_PATH}`, path: API_PATH },
   { kind: 'api-nolog', label: 'api-service, request log off', path: API_PATH },
+  { kind: 'fastify', label: 'fastify 5 + pino, same route and log line', path: API_PATH },
 ];
 
 export interface ServerResult {
@@ -54,6 +56,15 @@ export interface HttpResult {
   readonly apiThroughputVsHello: number;
   /** api-service p99 divided by hello-world p99. */
   readonly apiP99VsHello: number;
+  /** api-service req/s divided by fastify's (target: at least 1.2, #14). */
+  readonly apiThroughputVsFastify: number;
+  /** api-service p99 divided by fastify's (target: at most 1). */
+  readonly apiP99VsFastify: number;
+  /**
+   * fastify's server CPU per request divided by the api-service's: how many times more requests the
+   * api-service serves per CPU second. Steadier than req/s when the load generator shares the cores.
+   */
+  readonly apiCpuEfficiencyVsFastify: number;
 }
 
 interface RunningServer {
@@ -195,6 +206,7 @@ export async function benchHttp(o: {
   }
   const hello = results.find((r) => r.kind === 'hello');
   const api = results.find((r) => r.kind === 'api');
+  const fastify = results.find((r) => r.kind === 'fastify');
   return {
     durationSec: o.durationSec,
     warmupSec: o.warmupSec,
@@ -202,5 +214,8 @@ export async function benchHttp(o: {
     servers: results,
     apiThroughputVsHello: round(ratio(api?.requestsPerSec ?? NaN, hello?.requestsPerSec ?? NaN), 3),
     apiP99VsHello: round(ratio(api?.latencyMs.p99 ?? NaN, hello?.latencyMs.p99 ?? NaN), 2),
+    apiThroughputVsFastify: round(ratio(api?.requestsPerSec ?? NaN, fastify?.requestsPerSec ?? NaN), 3),
+    apiP99VsFastify: round(ratio(api?.latencyMs.p99 ?? NaN, fastify?.latencyMs.p99 ?? NaN), 2),
+    apiCpuEfficiencyVsFastify: round(ratio(fastify?.serverCpuMsPer1kRequests ?? NaN, api?.serverCpuMsPer1kRequests ?? NaN), 2),
   };
 }

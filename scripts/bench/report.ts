@@ -121,6 +121,7 @@ function httpSection(h: HttpResult): TableSection {
     ]),
     notes: [
       `api-service / hello world: throughput ${formatRatio(h.apiThroughputVsHello)}, p99 ${formatRatio(h.apiP99VsHello)}`,
+      `api-service / fastify + pino: throughput ${formatRatio(h.apiThroughputVsFastify)} (target >= 1.2), p99 ${formatRatio(h.apiP99VsFastify)} (target <= 1), requests per CPU second ${formatRatio(h.apiCpuEfficiencyVsFastify)}`,
       'latency from autocannon (1 ms resolution); errors = errors + timeouts + non-2xx',
     ],
   };
