@@ -3,7 +3,9 @@
  * two environments in one account cannot share a metric.
  */
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildTestApp, configWith, resourcesOf, templateOf } from './helpers';
+import { Construct } from 'constructs';
+import { validateMetricNamespace } from '../lib/constructs/monitoring-common';
+import { bareStack, buildTestApp, configWith, resourcesOf, templateOf } from './helpers';
 
 /** A single-account sandbox: dev and prod (and every consumer) in one account. */
 const sandbox = buildTestApp(configWith((c) => {
@@ -98,5 +100,10 @@ describe('monitoring', () => {
       expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': '444444444444' } }) }),
       expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
     ]));
+  });
+
+  test.each(['AWS/ECS', 'has space', ''])('fails when the metric namespace is %j, naming it', (namespace) => {
+    const scope = new Construct(bareStack(), 'Monitoring');
+    expect(() => validateMetricNamespace(scope, namespace)).toThrow(`Test/Monitoring: metricNamespace "${namespace}" is not a valid custom namespace`);
   });
 });
