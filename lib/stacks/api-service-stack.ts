@@ -1,9 +1,8 @@
 import * as path from 'node:path';
-import { ArnFormat, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
@@ -12,12 +11,12 @@ import { Construct } from 'constructs';
 import { connectivityOf } from '../config/connectivity';
 import { SHARED_PARAMETERS, sharedParameterName, sharedParameterPrincipals } from '../config/shared-parameters';
 import { EnvironmentConfig, ServiceConfig } from '../config/types';
+import { createAlarmTopic } from '../constructs/alarm-topic';
 import { ApiMonitoring } from '../constructs/api-monitoring';
 import { InternalNlbService } from '../constructs/internal-nlb-service';
 import { PrivateLinkEndpointService } from '../constructs/private-link-endpoint-service';
 import { PrivateNetwork } from '../constructs/private-network';
 import { SharedParameter } from '../constructs/shared-parameter';
-import { StackEncryptionKey } from '../constructs/stack-encryption-key';
 import { TerminationProtection } from '../constructs/termination-protection';
 import { DelegatedSubdomain } from '../constructs/delegated-subdomain';
 import { CONTAINER_PORT, DRAIN_TIMEOUT_MS, HEALTH_CHECK_PATH } from '../runtime/api-service/src/settings';
@@ -160,24 +159,8 @@ export class ApiServiceStack extends AccountStack {
   /** The configured topic, or one of this stack's own (encrypted, TLS-only) to subscribe to. */
   private alarmTopic(service: ServiceConfig): sns.ITopic {
     if (service.alarmTopicArn) return sns.Topic.fromTopicArn(this, 'AlarmTopic', service.alarmTopicArn);
-    const topic = new sns.Topic(this, 'AlarmTopic', {
-      displayName: `${this.stackName} alarms`,
-      masterKey: StackEncryptionKey.of(this),
-      enforceSSL: true,
-    });
-    // A topic policy replaces SNS's default one: with only the TLS deny, nothing may publish and
-    // the alarms would never notify (#11.3). CloudWatch, for this account's alarms only.
-    topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [topic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': this.account },
-          ArnLike: { 'aws:SourceArn': this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-        },
-      }),
-    );
+    // Same logical id as before: CloudWatch may publish to it (#11.3), built once for both sides.
+    const topic = createAlarmTopic(this, 'AlarmTopic', `${this.stackName} alarms`);
     new CfnOutput(this, 'AlarmTopicArn', { value: topic.topicArn, description: 'Subscribe on-call to this topic, or set service.alarmTopicArn.' });
     return topic;
   }
