@@ -1,3 +1,4 @@
+import { CfnOutput } from 'aws-cdk-lib';
 import * as appsync from 'aws-cdk-lib/aws-appsync';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -6,7 +7,6 @@ import { connectivityOf } from '../config/connectivity';
 import { sharedParameterArn } from '../config/shared-parameters';
 import { ConsumerConfig, EnvironmentConfig } from '../config/types';
 import { ApiInterfaceEndpoint } from '../constructs/api-interface-endpoint';
-import { CfnOutput } from 'aws-cdk-lib';
 import { createAlarmTopic } from '../constructs/alarm-topic';
 import { ConsumerMonitoring } from '../constructs/consumer-monitoring';
 import { GraphqlConsumer } from '../constructs/graphql-consumer';
@@ -81,12 +81,11 @@ export class ConsumerAppStack extends AccountStack {
 
     const alarmTopic = createAlarmTopic(this, 'AlarmTopic', `${this.stackName} alarms`);
     new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn, description: 'Subscribe the consumer team\'s on-call to this topic.' });
-    const name = `${config.projectName}-${environment.name}-${consumer.name}`;
     this.monitoring = new ConsumerMonitoring(this, 'Monitoring', {
       graphql: this.graphql,
       // Per environment and consumer: two environments in one account must not share a metric (#14).
       metricNamespace: `${config.projectName}/${environment.name}/${consumer.name}`,
-      name,
+      name: `${config.projectName}-${environment.name}-${consumer.name}`,
       alarmTopic,
     });
   }
