@@ -113,7 +113,7 @@ export class GraphqlConsumer extends Construct {
     });
     Validations.of(this.healthCheck).acknowledge({
       id: 'NIST.800.53.R5::NIST.800.53.R5-LambdaConcurrency',
-      reason: 'Invoked once per deployment by the trigger, never by callers: there is no load to bound, and a reservation would only take account concurrency from the resolver.',
+      reason: 'Invoked once per deployment by the health-check gate, never by callers: there is no load to bound, and a reservation would only take account concurrency from the resolver.',
     });
 
     this.api = new appsync.GraphqlApi(this, 'Api', {
