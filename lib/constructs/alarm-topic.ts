@@ -12,6 +12,8 @@ import { StackEncryptionKey } from './stack-encryption-key';
  */
 export function createAlarmTopic(scope: Construct, id: string, displayName: string): sns.Topic {
   const stack = Stack.of(scope);
+  // The caller's scope and id on purpose: the API stack's existing topic keeps its logical id.
+  // eslint-disable-next-line awscdk/require-passing-this, awscdk/no-variable-construct-id
   const topic = new sns.Topic(scope, id, { displayName, masterKey: StackEncryptionKey.of(scope), enforceSSL: true });
   topic.addToResourcePolicy(
     new iam.PolicyStatement({

@@ -85,7 +85,7 @@ describe('ConsumerApp (consumer account)', () => {
     const stack = new Stack(new App(), 'Bare');
     const vpc = new ec2.Vpc(stack, 'Vpc', { availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 0 });
     expect(() => new GraphqlConsumer(stack, 'Graphql', {
-      vpc, subnets: {}, apiCidr: '10.10.0.0/20', apiBaseUrl: 'https://api.dev.example.com', apiName: 'x',
+      vpc, subnets: {}, apiDestination: ec2.Peer.ipv4('10.10.0.0/20'), apiBaseUrl: 'https://api.dev.example.com', apiName: 'x',
       logRetention: logs.RetentionDays.ONE_MONTH, resolverConcurrency: 0,
     })).toThrow(/Graphql: resolverConcurrency must be a positive integer, got 0/);
   });
