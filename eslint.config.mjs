@@ -24,6 +24,13 @@ export default tseslint.config(
     files: ['lib/**/*.ts'],
     ignores: ['lib/runtime/**'],
     ...awscdk.configs.strict,
+    // Type information from a program of these files only (tsconfig.lint.json), not the project
+    // service's whole tsconfig.json: the rules look at lib/ alone, and the smaller program takes
+    // about 3 s and 130 MB less (measured: 17.7 s / 1.21 GB -> 14.3 s / 1.08 GB peak).
+    languageOptions: {
+      ...awscdk.configs.strict.languageOptions,
+      parserOptions: { project: './tsconfig.lint.json', tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       ...awscdk.configs.strict.rules,
       'awscdk/no-construct-in-public-property-of-construct': 'off',
