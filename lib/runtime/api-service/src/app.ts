@@ -143,19 +143,34 @@ export function createApiServer(options: ApiServerOptions = {}): ApiServer {
 
   // ---- responses -------------------------------------------------------------------------
 
-  const send = (ctx: Context, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void => {
-    const { res } = ctx;
-    const payload = JSON.stringify(body);
-    res.statusCode = status;
-    res.setHeader('content-type', JSON_CONTENT_TYPE);
-    res.setHeader('content-length', Buffer.byteLength(payload));
-    res.setHeader('cache-control', 'no-store');
-    res.setHeader('x-content-type-options', 'nosniff');
-    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  /**
+   * One writeHead with every header (Node's fast path when nothing was set before) and one end.
+   * `json` is the body already serialized (a cached item); otherwise `body` is stringified here.
+   */
+  const send = (ctx: Context, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}, json?: string): void => {
+    const payload = json ?? JSON.stringify(body);
+    const head: Record<string, string | number> = {
+      'content-type': JSON_CONTENT_TYPE,
+      'content-length': Buffer.byteLength(payload),
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'x-request-id': ctx.requestId,
+      ...headers,
+    };
     // Once draining, every response tells the client to open a new connection (which the NLB
     // sends to another task), and Node closes this one after the response.
-    if (draining) res.setHeader('connection', 'close');
-    res.end(payload); // for HEAD, Node sends the headers only
+    if (draining) head.connection = 'close';
+    ctx.res.writeHead(status, head);
+    ctx.res.end(payload); // for HEAD, Node sends the headers only
+  };
+
+  /** Items are immutable (frozen): each is serialized once, on its first request. */
+  const itemJson = new WeakMap<object, string>();
+  const serializedItem = (item: object): string | undefined => {
+    if (!Object.isFrozen(item)) return undefined; // a custom catalogue may hand out mutable items
+    let json = itemJson.get(item);
+    if (json === undefined) itemJson.set(item, (json = JSON.stringify(item)));
+    return json;
   };
 
   const errorBody = (code: ErrorCode, message: string, requestId: string): unknown => ({
@@ -205,7 +220,7 @@ export function createApiServer(options: ApiServerOptions = {}): ApiServer {
     if (!ITEM_ID_PATTERN.test(id)) throw badRequest('item id must match ^[A-Za-z0-9_-]{1,64}$');
     const item = catalogue.get(id);
     if (!item) throw new HttpError(404, 'NOT_FOUND', `item ${id} not found`);
-    send(ctx, 200, item);
+    send(ctx, 200, item, undefined, serializedItem(item));
   };
 
   const listItems = (ctx: Context): void => {
@@ -348,7 +363,6 @@ export function createApiServer(options: ApiServerOptions = {}): ApiServer {
       path: q === -1 ? url : url.slice(0, q),
       query: q === -1 ? '' : url.slice(q + 1),
     };
-    res.setHeader('x-request-id', requestId);
     res.once('close', () => {
       logger.request({
         requestId,

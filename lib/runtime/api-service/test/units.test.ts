@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { decodeCursor, encodeCursor } from '../src/app';
 import { DEFAULT_ITEM_COUNT, InMemoryCatalogue, generateItems } from '../src/catalogue';
 import { loadRuntimeConfig } from '../src/env';
-import { createLogger } from '../src/logger';
+import { RequestLogEntry, createBatchedSink, createLogger } from '../src/logger';
 import * as settings from '../src/settings';
 
 describe('settings', () => {
@@ -103,3 +103,50 @@ describe('logger', () => {
     expect(lines).toEqual(['{"time":"2024-01-02T03:04:05.678Z","level":"warn","msg":"hello","a":1}']);
   });
 });
+
+describe('request log line (built by hand on the hot path)', () => {
+  const at = new Date('2024-01-02T03:04:05.678Z');
+  /** What the generic path produces: JSON.stringify of time, level, msg, then the entry's fields. */
+  const generic = (e: RequestLogEntry): string =>
+    JSON.stringify({ time: at.toISOString(), level: e.status >= 500 ? 'error' : 'info', msg: 'request', ...JSON.parse(JSON.stringify(e)) });
+  test.each<RequestLogEntry>([
+    { requestId: 'abc-1', method: 'GET', path: '/v1/items/item-0001', status: 200, durationMs: 0.123 },
+    { requestId: 'x', method: 'POST', path: '/a"b\\c\n\u0000\u2028é', status: 503, durationMs: 12, aborted: true },
+    { requestId: 'y', method: 'GET', path: '/', status: 499, durationMs: 1e-7, aborted: false },
+  ])('is the JSON the generic path would write: %j', (entry) => {
+    const lines: string[] = [];
+    createLogger((l) => lines.push(l), () => at).request(entry);
+    expect(lines).toEqual([generic(entry)]);
+    expect(JSON.parse(lines[0])).toEqual(JSON.parse(generic(entry)));
+  });
+});
+
+describe('batched sink', () => {
+  test('lines of one event-loop turn leave in one write, on setImmediate', async () => {
+    const writes: string[] = [];
+    const { sink } = createBatchedSink((c) => writes.push(c));
+    sink('a');
+    sink('b');
+    expect(writes).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toEqual(['a\nb\n']);
+    sink('c');
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toEqual(['a\nb\n', 'c\n']);
+  });
+
+  test('a buffer reaching maxBytes is written at once; flush() writes the rest synchronously', () => {
+    const writes: string[] = [];
+    const { sink, flush } = createBatchedSink((c) => writes.push(c), 8);
+    sink('1234');
+    expect(writes).toEqual([]);
+    sink('5678');
+    expect(writes).toEqual(['1234\n5678\n']);
+    sink('9');
+    flush();
+    expect(writes).toEqual(['1234\n5678\n', '9\n']);
+    flush();
+    expect(writes).toHaveLength(2);
+  });
+});
+
