@@ -31,9 +31,7 @@ export function buildApp(config: AppConfig, appProps?: AppProps, compliance: Com
   // One instance of each environment stage, at the top level: `cdk deploy -e 'Dev/ApiService'`
   // and the pipeline deploy the very same templates (a second copy inside the pipeline would give
   // logical ids that differ by construct path, and synthesize everything twice).
-  const stages = config.environments.map(
-    (environment) => new EnvironmentStage(app, stageIdFor(environment), { config, environment }),
-  );
+  const stages = buildStages(app, config);
   const pipeline = new PipelineStack(app, 'Pipeline', {
     config,
     stages,
@@ -42,4 +40,13 @@ export function buildApp(config: AppConfig, appProps?: AppProps, compliance: Com
   });
   addComplianceChecks(app, compliance);
   return { app, stages, pipeline };
+}
+
+/**
+ * One EnvironmentStage per environment, at the top level of `app`. {@link buildApp} adds the
+ * pipeline and the compliance checks; tests and `npm run docs` (which prices the stages) use this
+ * alone. The configuration must already be valid.
+ */
+export function buildStages(app: App, config: AppConfig): EnvironmentStage[] {
+  return config.environments.map((environment) => new EnvironmentStage(app, stageIdFor(environment), { config, environment }));
 }

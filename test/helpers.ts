@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildApp, BuiltApp } from '../lib/app';
+import { buildApp, buildStages, BuiltApp } from '../lib/app';
 import { exampleConfig } from '../lib/config/environments';
 import { AppConfig, EnvironmentConfig } from '../lib/config/types';
 import { assertValidConfig } from '../lib/config/validate';
-import { EnvironmentStage, stageIdFor } from '../lib/stages/environment-stage';
+import { EnvironmentStage } from '../lib/stages/environment-stage';
 
 /** A deep, mutable copy of the example configuration for a test to bend. */
 export type MutableConfig = { -readonly [K in keyof AppConfig]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -74,8 +74,7 @@ export function buildTestApp(config: AppConfig = exampleConfig, options: TestBui
 export function buildTestStages(config: AppConfig = exampleConfig, options: TestBuildOptions = {}): { app: App; stages: EnvironmentStage[] } {
   assertValidConfig(config);
   const app = new App(testAppProps(options));
-  const stages = config.environments.map((environment) => new EnvironmentStage(app, stageIdFor(environment), { config, environment }));
-  return { app, stages };
+  return { app, stages: buildStages(app, config) };
 }
 
 /** The example config reduced to its first environment: for variant builds of one stage. */

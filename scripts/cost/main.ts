@@ -17,6 +17,11 @@ import { Alternative, compare, Comparison, connectivityOf, Estimate, priceAltern
 
 export interface CliOptions {
   readonly assembly: string;
+  /**
+   * Where the price tables are when `prices` is not given.
+   * @default 'cost/prices'
+   */
+  readonly pricesDir?: string;
   readonly workload: string;
   readonly prices?: string;
   readonly json?: string;
@@ -76,7 +81,7 @@ export function buildReport(options: CliOptions): CostReport {
   const environments = Object.keys(counts).sort((a, b) => Number(a === SHARED_ENVIRONMENT) - Number(b === SHARED_ENVIRONMENT));
   const region = regionOf(Object.values(counts));
   if (!region && !options.prices) throw new UsageError('Could not tell the region from the stacks (environment-agnostic); pass --prices cost/prices/<region>.json.');
-  const pricesFile = options.prices ?? `cost/prices/${region}.json`;
+  const pricesFile = options.prices ?? `${options.pricesDir ?? 'cost/prices'}/${region}.json`;
   const prices: PriceTable = loadPrices(pricesFile);
   const warnings = region && prices.region !== region ? [`the stacks are in ${region} but ${pricesFile} is for ${prices.region}`] : [];
   const workloadFile = loadWorkload(options.workload);
@@ -135,6 +140,30 @@ export function renderReport(report: CostReport): string {
   out.push('', `Prices retrieved ${report.prices.retrieved}. ${report.prices.retrievalNote ?? ''}`.trimEnd());
   out.push('Sources:', ...report.prices.sources.map((s) => `  ${s}`));
   return out.join('\n');
+}
+
+/**
+ * Per environment, this design's monthly total beside each alternative's, as a Markdown table: the
+ * `cost-summary` block of docs/cost.md (written by `npm run docs -- --write`). The mode an
+ * environment uses is in bold; the other mode is alternative (b).
+ */
+export function costSummaryMarkdown(report: CostReport): string {
+  const lines = [
+    '| environment | connectivity | transit gateway | PrivateLink | (a) public ALB + WAF + NAT | (c) VPC Lattice | (d) private API Gateway |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const env of report.environments) {
+    if (!env.alternatives) continue;
+    const alt = (id: Alternative['id']) => money(env.alternatives!.find((a) => a.id === id)!.total);
+    const design = `**${money(env.estimate.total)}**`;
+    const tgw = connectivityOf(env.counts) === 'TGW';
+    const { consumers, azs } = env.counts.shape;
+    lines.push(
+      `| ${env.environment} (${consumers} consumer${consumers === 1 ? '' : 's'}, ${azs} AZs) | ${tgw ? 'transit gateway' : 'PrivateLink'} | ` +
+        `${tgw ? design : alt('b')} | ${tgw ? alt('b') : design} | ${alt('a')} | ${alt('c')} | ${alt('d')} |`,
+    );
+  }
+  return lines.join('\n');
 }
 
 /** Runs the CLI; returns the exit code. */

@@ -4,18 +4,24 @@
  *   npm run docs                  check: list each generated file and block, exit 1 if any is stale
  *   npm run docs -- --write       regenerate them
  *
- * Files: config/config.schema.json and config/example.json. Blocks: the text between
+ * Files: config/config.schema.json and config/example.json. Blocks (diagram, commands, stage order,
+ * and the cost summary, which synthesizes the stages): the text between
  * `<!-- NAME:start -->` and `<!-- NAME:end -->` in README.md or any docs/*.md (wherever the
  * markers are; a block may appear in several places). test/scripts/docs.test.ts fails when
  * anything differs from this script's output, character for character.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { buildStages } from '../../lib/app';
 import { exampleConfig } from '../../lib/config/environments';
 import { configJsonSchema } from '../../lib/config/schema';
 import { AppConfig } from '../../lib/config/types';
 import { stageIdFor } from '../../lib/stages/environment-stage';
+import { assertValidConfig } from '../../lib/config/validate';
 import { parseCommandLine } from '../cli';
+import { buildReport, costSummaryMarkdown } from '../cost/main';
 import { deployCommands } from '../deploy/commands';
 import { diagramBlock } from '../diagram/readme';
 import { renderDiagram } from '../diagram/render';
@@ -47,6 +53,34 @@ export function generatedFiles(config: AppConfig = exampleConfig): GeneratedFile
   ];
 }
 
+const costSummaries = new WeakMap<AppConfig, string>();
+
+/**
+ * The `cost-summary` block: `npm run cost`'s per-environment totals for this configuration. The
+ * environment stages are synthesized in process (cdk.json's feature flags, no bundling, no
+ * pipeline: the block shows environments only) into a temporary directory that is removed after.
+ * Memoized per configuration object: one synth per check or write.
+ */
+export function costSummary(config: AppConfig): string {
+  const cached = costSummaries.get(config);
+  if (cached !== undefined) return cached;
+  assertValidConfig(config);
+  const outdir = mkdtempSync(join(tmpdir(), 'docs-cost-'));
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const context = { ...(require('../../cdk.json').context as Record<string, unknown>), 'aws:cdk:bundling-stacks': [] };
+    const app = new App({ outdir, context, builtinCloudFormationValidation: false });
+    buildStages(app, config);
+    app.synth();
+    const report = buildReport({ assembly: outdir, workload: join(ROOT, 'cost', 'workload.json'), pricesDir: join(ROOT, 'cost', 'prices') });
+    const summary = `\n${costSummaryMarkdown(report)}\n`;
+    costSummaries.set(config, summary);
+    return summary;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
 /** The generated blocks of the documentation, from the configuration. */
 export function generatedBlocks(config: AppConfig = exampleConfig): GeneratedBlock[] {
   const commands = deployCommands(config);
@@ -61,6 +95,8 @@ export function generatedBlocks(config: AppConfig = exampleConfig): GeneratedBlo
     { name: 'diagram', content: diagramBlock(renderDiagram(config)) },
     { name: 'bootstrap-commands', content: sh(commands.filter((l) => l.startsWith('npx cdk bootstrap '))) },
     { name: 'deploy-commands', content: `\n${byHand.join('')}` },
+    { name: 'service-linked-role-commands', content: sh(commands.filter((l) => l.startsWith('aws iam get-role '))) },
+    { name: 'cost-summary', content: costSummary(config) },
     { name: 'stage-order', content: stageIds.length === 1 ? stageIds[0] : `${stageIds.slice(0, -1).join(', ')}, then ${stageIds[stageIds.length - 1]}` },
   ];
 }

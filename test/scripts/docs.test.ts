@@ -2,7 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stageIdFor } from '../../lib/stages/environment-stage';
-import { blockRanges, generatedBlocks, ROOT, staleness, withBlocks, writeAll } from '../../scripts/docs/main';
+import { blockRanges, costSummary, generatedBlocks, ROOT, staleness, withBlocks, writeAll } from '../../scripts/docs/main';
+import { privateLinkConfig } from '../stages/privatelink-config';
 import { configWith } from '../helpers';
 
 describe('npm run docs', () => {
@@ -23,7 +24,7 @@ describe('npm run docs', () => {
     const staging = configWith((c) => {
       c.environments.splice(1, 0, { ...structuredClone(c.environments[0]), name: 'qa', apiAccount: '999999999999', apiDomain: 'api.qa.example.com' });
     });
-    expect(staleness(staging, root)).toEqual(expect.arrayContaining(['config/example.json', 'README.md (diagram)', 'docs/deploying.md (bootstrap-commands)', 'docs/architecture.md (stage-order)']));
+    expect(staleness(staging, root)).toEqual(expect.arrayContaining(['config/example.json', 'README.md (diagram)', 'docs/deploying.md (bootstrap-commands)', 'docs/architecture.md (stage-order)', 'docs/cost.md (cost-summary)']));
     writeAll(staging, root);
     expect(staleness(staging, root)).toEqual([]);
     expect(readFileSync(join(root, 'docs', 'deploying.md'), 'utf8')).toContain('`Dev`, `Qa`, ');
@@ -36,5 +37,21 @@ describe('npm run docs', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     writeFileSync(join(root, 'README.md'), readme.replace('<!-- diagram:start -->', '').replace('<!-- diagram:end -->', ''));
     expect(staleness(undefined, root)).toEqual(['<!-- diagram:start --> (no markers in README.md or docs/*.md)']);
+  });
+
+  test('the cost summary prices each environment in the mode it uses (bold), the other mode beside it', () => {
+    const row = (summary: string, stage: string) => summary.split('\n').find((l) => l.startsWith(`| ${stage} (`))!.split('|').map((c) => c.trim());
+    const dollars = (cell: string) => Number(cell.replace(/[*$,]/g, ''));
+    const tgw = row(costSummary(privateLinkConfig), stageIdFor(privateLinkConfig.environments[1]));
+    const pl = row(costSummary(privateLinkConfig), stageIdFor(privateLinkConfig.environments[0]));
+    // columns: '', environment, connectivity, transit gateway, PrivateLink, (a), (c), (d), ''
+    expect(pl[2]).toBe('PrivateLink');
+    expect(pl[4]).toMatch(/^\*\*\$[\d,.]+\*\*$/);
+    expect(pl[3]).not.toContain('**');
+    expect(tgw[2]).toBe('transit gateway');
+    expect(tgw[3]).toMatch(/^\*\*\$[\d,.]+\*\*$/);
+    // Dev's two consumers reuse the API's CIDR: only PrivateLink can serve them, and it is the cheaper path here.
+    expect(dollars(pl[4])).toBeLessThan(dollars(pl[3]));
+    expect(pl[1]).toBe(`${stageIdFor(privateLinkConfig.environments[0])} (2 consumers, 2 AZs)`);
   });
 });
