@@ -12,8 +12,8 @@ import { AppConfig } from '../../lib/config/types';
 import { buildTestApp, configWith } from '../helpers';
 import { privateLinkConfig } from '../stages/privatelink-config';
 import { AssemblyIndex, stacksOf } from './assembly-index';
-import { CALL_SOURCES } from './calls';
-import { evaluate, Evaluated, formatTable } from './simulate';
+import { CALL_SOURCES, endpointServiceCalls } from './calls';
+import { admits, evaluate, Evaluated, formatTable } from './simulate';
 
 /** Three environments of three consumer accounts each, every account distinct. */
 const threeByThree = configWith((c) => {
@@ -53,11 +53,29 @@ describe.each<[string, AppConfig]>([
   test('every kind of call is found in the templates', () => {
     // A refactoring that hides resources from a source (renamed type, moved property) fails here
     // instead of silently checking nothing.
-    for (const [source, count] of Object.entries(callsPerSource)) expect({ source, found: count > 0 }).toEqual({ source, found: true });
+    // Endpoint services exist only where an environment uses PrivateLink.
+    const privateLink = config.environments.some((e) => e.connectivity === 'privatelink');
+    for (const [source, count] of Object.entries(callsPerSource)) {
+      expect({ source, found: count > 0 }).toEqual({ source, found: source !== endpointServiceCalls.name || privateLink });
+    }
   });
 
   test('every call the design depends on is allowed, every boundary denied (table: cdk.out.access/)', () => {
     const mismatches = rows.filter((r) => r.decision !== r.call.expected);
     expect(mismatches.length === 0 ? 'none' : formatTable('mismatches', mismatches)).toBe('none');
+  });
+});
+
+describe('allowed principals (an endpoint service\'s list, checked after IAM)', () => {
+  const role = 'arn:aws:iam::555555555555:role/cdk-hnb659fds-cfn-exec-role-555555555555-eu-west-1';
+  test.each<[string[], boolean]>([
+    [['arn:aws:iam::555555555555:root'], true],
+    [[role], true],
+    [['*'], true],
+    [['arn:aws:iam::121212121212:root'], false],
+    [['arn:aws:iam::555555555555:role/another-role'], false],
+    [[], false],
+  ])('%j admits the role: %s', (allowed, expected) => {
+    expect(admits(allowed, role)).toBe(expected);
   });
 });

@@ -275,6 +275,55 @@ export const sharedParameterCalls: CallSource = (index) => {
     }));
 };
 
+/**
+ * Every VPC endpoint service (PrivateLink mode): CloudFormation in each consumer account of the
+ * service's environment creates an interface endpoint to it; any other account of the
+ * configuration, or a stranger, may not. Two checks, as AWS makes them: the caller's IAM allows
+ * `ec2:CreateVpcEndpoint` on an endpoint in its own account (bootstrap's AdministratorAccess
+ * execution policy), then the service's allowed principals must admit the caller (iam-simulate
+ * knows no resource type for the service side, so the list is checked by `admits` in simulate.ts).
+ */
+export const endpointServiceCalls: CallSource = (index) => index.resourcesOfType('AWS::EC2::VPCEndpointServicePermissions').flatMap((permissions) => {
+  const { stack } = permissions;
+  const props = permissions.resource.Properties!;
+  const serviceId = index.resolve<string>(stack, props.ServiceId);
+  const allowed = index.resolve<string[]>(stack, props.AllowedPrincipals ?? []);
+  // The consumers: stacks with an interface endpoint whose service name is a parameter reading the
+  // shared parameter this stack publishes with the service's name.
+  const serviceName = `com.amazonaws.vpce.${stack.region}.${serviceId}`;
+  const resolvesTo = (value: unknown): unknown => {
+    try {
+      return index.resolve(stack, value);
+    } catch {
+      return undefined; // another parameter, with a value known only at deploy time (a certificate ARN)
+    }
+  };
+  const published = index.resourcesOfType('AWS::SSM::Parameter').filter((r) => r.stack.path === stack.path && resolvesTo(r.resource.Properties!.Value) === serviceName).map((r) => r.resource);
+  if (published.length !== 1) throw new Error(`${stack.path}: expected one shared parameter with the endpoint service's name, found ${published.length}`);
+  const parameterArn = `arn:aws:ssm:${stack.region}:${stack.account}:parameter${index.resolve<string>(stack, published[0].Properties!.Name)}`;
+  const consumers = [...new Set(index.resourcesOfType('AWS::EC2::VPCEndpoint').filter((e) => {
+    const ref = (e.resource.Properties?.ServiceName as { Ref?: string } | undefined)?.Ref;
+    return ref !== undefined && (e.stack.template.Parameters?.[ref] as { Default?: string } | undefined)?.Default === parameterArn;
+  }).map((e) => e.stack.account))];
+  if (consumers.length === 0) throw new Error(`${stack.path}: an endpoint service and no interface endpoint reading ${parameterArn}`);
+  // Every other account of the configuration (other environments' consumers, the api, network and
+  // tools accounts) is outside the boundary.
+  const others = [...new Set(index.stacks.map((s) => s.account))].filter((a) => /^\d{12}$/.test(a) && !consumers.includes(a));
+  const administrator: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+  const create = (account: string, who: string, expected: 'allowed' | 'denied'): AccessCall => ({
+    call: `${who} (${account}) creates an interface endpoint to ${stack.path}'s endpoint service`,
+    principal: `arn:aws:iam::${account}:role/cdk-hnb659fds-cfn-exec-role-${account}-${stack.region}`,
+    action: 'ec2:CreateVpcEndpoint', resource: `arn:aws:ec2:${stack.region}:${account}:vpc-endpoint/*`, resourceAccount: account,
+    context: { 'ec2:VpceServiceName': serviceName },
+    identityPolicies: [{ name: 'AdministratorAccess', policy: administrator }], allowedPrincipals: allowed, expected,
+  });
+  return [
+    ...consumers.map((account) => create(account, 'a consumer account of this environment', 'allowed')),
+    ...others.map((account) => create(account, 'another account of the configuration', 'denied')),
+    create(STRANGER_ACCOUNT, 'an account outside the configuration', 'denied'),
+  ];
+});
+
 /** Every kind of call the design depends on. Append a source to cover a new kind. */
 export const CALL_SOURCES: readonly CallSource[] = [
   codeBuildCalls,
@@ -287,6 +336,7 @@ export const CALL_SOURCES: readonly CallSource[] = [
   zoneDelegationCalls,
   vpcFunctionCalls,
   sharedParameterCalls,
+  endpointServiceCalls,
 ];
 
 /** The whole call table of an assembly. */

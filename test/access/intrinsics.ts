@@ -89,6 +89,7 @@ const TYPES: Record<string, { nameProperty?: string; lowercase?: boolean; ref: P
   },
   'AWS::EC2::VPC': { ref: (c) => `vpc-${hexOf(c)}` },
   'AWS::EC2::TransitGateway': { ref: (c) => `tgw-${hexOf(c)}`, attributes: { Id: (c) => `tgw-${hexOf(c)}` } },
+  'AWS::EC2::VPCEndpointService': { ref: (c) => `vpce-svc-${hexOf(c)}` },
   'AWS::SSM::Parameter': { nameProperty: 'Name', ref: (c) => c.name },
   'AWS::EC2::Subnet': { ref: (c) => `subnet-${hexOf(c)}`, attributes: { SubnetId: (c) => `subnet-${hexOf(c)}` } },
   'AWS::EC2::SecurityGroup': { ref: (c) => `sg-${hexOf(c)}`, attributes: { GroupId: (c) => `sg-${hexOf(c)}` } },

@@ -23,6 +23,12 @@ export interface AccessCall {
   readonly resourcePolicy?: PolicyDocument;
   /** Request context beyond what {@link evaluate} derives from the principal. */
   readonly context?: Readonly<Record<string, string | string[]>>;
+  /**
+   * A list of principals the owning service checks besides IAM, after IAM allowed the request: a
+   * VPC endpoint service's allowed principals. AWS's rule: `*`, the principal's ARN, or its
+   * account's root ARN (`arn:aws:iam::<account>:root`, any principal of that account) admits it.
+   */
+  readonly allowedPrincipals?: readonly string[];
   readonly expected: Expectation;
 }
 
@@ -72,7 +78,16 @@ export async function evaluate(call: AccessCall): Promise<Evaluated> {
     // A dropped key would make a condition look unmet (or a deny look inapplicable).
     throw new Error(`"${call.call}": context keys ${ignored.join(', ')} do not apply to ${call.action} on ${call.resource}; fix the call in test/access/calls.ts.`);
   }
+  if (result.overallResult === 'Allowed' && call.allowedPrincipals && !admits(call.allowedPrincipals, call.principal)) {
+    return { call, decision: 'denied', detail: 'NotInAllowedPrincipals' };
+  }
   return { call, decision: result.overallResult === 'Allowed' ? 'allowed' : 'denied', detail: result.overallResult };
+}
+
+/** Whether an allow-list of principals admits `principal` (see AccessCall.allowedPrincipals). */
+export function admits(allowed: readonly string[], principal: string): boolean {
+  const account = ROLE_ARN.exec(principal)?.[1];
+  return allowed.some((a) => a === '*' || a === principal || (account !== undefined && a === `arn:aws:iam::${account}:root`));
 }
 
 /**
