@@ -1,10 +1,12 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import * as path from 'node:path';
+import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { DeployTimeFunction } from './deploy-time-function';
 import { StackEncryptionKey } from './stack-encryption-key';
 
 /** Construct id of the stack-wide provider function of `AwsCustomResource` (its fixed UUID). */
@@ -34,6 +36,11 @@ export class PrivateLinkEndpointService extends Construct {
   public readonly endpointService: ec2.VpcEndpointService;
   /** `com.amazonaws.vpce.<region>.vpce-svc-...`: what a consumer's interface endpoint names. */
   public readonly serviceName: string;
+  /**
+   * Completes once AWS has verified the private DNS name: what publishes the service to consumers
+   * must depend on it (a consumer endpoint with private DNS fails while the name is pending).
+   */
+  public readonly privateDnsVerified: CustomResource;
 
   constructor(scope: Construct, id: string, props: PrivateLinkEndpointServiceProps) {
     super(scope, id);
@@ -73,5 +80,41 @@ export class PrivateLinkEndpointService extends Construct {
         reason: 'The provider role of aws-cdk-lib\'s VpcEndpointServiceDomainName (no role can be passed); the managed policy only lets the function write its own CloudWatch logs.',
       });
     }
+    this.privateDnsVerified = this.waitForVerification(privateDns, props.privateDnsName);
+  }
+
+  /** A custom resource that completes when the name is verified (lib/runtime/private-dns-verification). */
+  private waitForVerification(privateDns: route53.VpcEndpointServiceDomainName, name: string): CustomResource {
+    const logGroup = new logs.LogGroup(this, 'VerificationLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      encryptionKey: StackEncryptionKey.of(this),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const role = new iam.Role(this, 'VerificationRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(role);
+    const serviceArn = Stack.of(this).formatArn({ service: 'ec2', resource: 'vpc-endpoint-service', resourceName: this.endpointService.vpcEndpointServiceId });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['ec2:StartVpcEndpointServicePrivateDnsVerification'], resources: [serviceArn] }));
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeVpcEndpointServiceConfigurations'], resources: ['*'] }));
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'ec2:DescribeVpcEndpointServiceConfigurations (reading the verification state) supports no resource-level permissions (Service Authorization Reference); the only write, StartVpcEndpointServicePrivateDnsVerification, is scoped to this service.',
+    });
+    const handler = new DeployTimeFunction(this, 'VerificationHandler', {
+      entry: path.join(__dirname, '..', 'runtime', 'private-dns-verification', 'src', 'lambda.ts'),
+      role,
+      logGroup,
+      // Lambda's maximum: AWS usually verifies within minutes of the TXT record; the handler answers
+      // CloudFormation itself before this, failing with the record to check when it is still pending.
+      timeout: Duration.minutes(15),
+    });
+    const verified = new CustomResource(this, 'PrivateDnsVerified', {
+      serviceToken: handler.functionArn,
+      resourceType: 'Custom::PrivateDnsVerification',
+      serviceTimeout: Duration.minutes(16),
+      properties: { ServiceId: this.endpointService.vpcEndpointServiceId, PrivateDnsName: name },
+    });
+    // After the TXT record exists and a verification has started; the role outlives the call.
+    verified.node.addDependency(privateDns, role);
+    return verified;
   }
 }

@@ -143,12 +143,14 @@ export class ApiServiceStack extends AccountStack {
         privateDnsName: environment.apiDomain,
         zone: subdomain.zone,
       });
-      new SharedParameter(this, 'EndpointServiceNameParameter', {
+      const serviceNameParameter = new SharedParameter(this, 'EndpointServiceNameParameter', {
         parameterName: sharedParameterName(config, environment, 'endpoint-service-name'),
         value: this.endpointService.serviceName,
         description: SHARED_PARAMETERS['endpoint-service-name'].description,
         readerAccounts: sharedParameterPrincipals(config, environment, 'endpoint-service-name'),
       });
+      // Published once the private DNS name is verified: a consumer endpoint needs it to be.
+      serviceNameParameter.node.addDependency(this.endpointService.privateDnsVerified);
     }
 
     // Deleting the API (and its load balancer) is a deliberate act on either deploy path

@@ -67,6 +67,31 @@ describe('privatelink mode (dev), beside transit-gateway mode (prod)', () => {
     expect(JSON.stringify(txt.Properties!.HostedZoneId)).toMatch(/ApiDns|Subdomain/);
   });
 
+  test('the service name is published only once AWS has verified the private DNS name', () => {
+    const template = api().toJSON();
+    const [[waitId, wait]] = resourcesOf(api(), 'Custom::PrivateDnsVerification');
+    const [[serviceId]] = resourcesOf(api(), 'AWS::EC2::VPCEndpointService');
+    expect(wait.Properties).toMatchObject({ ServiceId: { Ref: serviceId }, PrivateDnsName: env.apiDomain });
+    // After the TXT record and the started verification (the domain-name construct's custom resources)...
+    const domainNameResources = resourcesOf(api(), 'Custom::AWS').filter(([, r]) => /modifyVpcEndpointServiceConfiguration|startVpcEndpointServicePrivateDnsVerification/.test(JSON.stringify(r.Properties))).map(([id]) => id);
+    const [[txtId]] = resourcesOf(api(), 'AWS::Route53::RecordSet').filter(([, r]) => r.Properties!.Type === 'TXT');
+    expect(wait.DependsOn).toEqual(expect.arrayContaining([...domainNameResources, txtId]));
+    // ...and before the parameter consumers read the service name from.
+    const [[parameterId]] = resourcesOf(api(), 'AWS::SSM::Parameter').filter(([, r]) => r.Properties!.Name === sharedParameterName(privateLinkConfig, env, 'endpoint-service-name'));
+    expect(template.Resources[parameterId].DependsOn).toContain(waitId);
+    // Its handler may start a verification of this service only, and read the state (no resource-level permission exists).
+    const handlerId = (wait.Properties!.ServiceToken as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+    const roleId = (template.Resources[handlerId].Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+    const statements = resourcesOf(api(), 'AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p.Properties!.Roles) === JSON.stringify([{ Ref: roleId }]))
+      .flatMap(([, p]) => (p.Properties!.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement);
+    const ec2 = statements.filter((st) => [st.Action].flat().some((a) => a.startsWith('ec2:')));
+    expect(ec2).toHaveLength(2);
+    const start = ec2.find((st) => st.Action === 'ec2:StartVpcEndpointServicePrivateDnsVerification')!;
+    expect(start.Resource).toEqual({ 'Fn::Join': ['', [expect.stringMatching(/:vpc-endpoint-service\/$/), { Ref: serviceId }]] });
+    expect(ec2.find((st) => st.Action === 'ec2:DescribeVpcEndpointServiceConfigurations')!.Resource).toBe('*');
+  });
+
   test('the NLB admits no client CIDR and does not apply its inbound rules to PrivateLink traffic', () => {
     api().hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: 'off' });
     const [[nlbId, nlb]] = resourcesOf(api(), 'AWS::ElasticLoadBalancingV2::LoadBalancer');
