@@ -15,7 +15,6 @@ import { rewriteDirname } from '../../scripts/bench/floor';
 import { parseTimeOutput } from '../../scripts/bench/proc';
 import { formatKib, formatRatio, median, percentile, range, ratio, round } from '../../scripts/bench/stats';
 import { shellWord } from '../../scripts/bench/synth';
-import { renderTable } from '../../scripts/table';
 
 describe('stats', () => {
   test('median of odd and even counts, ignoring non-finite values', () => {
@@ -74,24 +73,6 @@ describe('parseArgs', () => {
     [['--skip-tests=1']],
   ])('rejects %j', (argv) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
-  });
-});
-
-describe('renderTable', () => {
-  test('pads columns and right-aligns numeric columns', () => {
-    const out = renderTable(['name', 'time'], [
-      ['a', '1.00 s'],
-      ['longer', '12.50 s'],
-    ]);
-    expect(out.split('\n')).toEqual(['name    time', '------  -------', 'a        1.00 s', 'longer  12.50 s']);
-  });
-
-  test('leaves mixed columns left-aligned', () => {
-    const out = renderTable(['k', 'v'], [
-      ['a', '1'],
-      ['b', '1 / 2, 0'],
-    ]);
-    expect(out.split('\n')[2]).toBe('a  1');
   });
 });
 
