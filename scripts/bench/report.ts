@@ -1,194 +1,159 @@
-/**
- * The JSON report's shape, and its rendering as the text tables printed at the end (pure).
- */
-import type { BenchOptions, Section } from './args';
-import type { HttpResult } from './http';
-import type { MachineInfo } from './machine';
-import type { ResolverResult } from './resolver';
-import type { ScaleResult } from './scale';
-import {
-  formatBytes,
-  formatInt,
-  formatKib,
-  formatMs,
-  formatRatio,
-  formatSeconds,
-} from './stats';
-import type { SynthResult } from './synth';
+/** The command line of `npm run bench` and the tables it prints (pure; unit-tested in test/bench/). */
+import { CONFIG_OPTION, UsageError, intOption, parseCommandLine } from '../cli';
 import { TableSection, renderSections } from '../table';
-import type { TestsResult } from './tests';
+import type { HttpResult } from './http';
+import type { ResolverResult } from './resolver';
+import type { TestsResult } from './run';
+import type { ScaleResult, SynthResult } from './synth';
 
-export interface SectionOutcome<T> {
-  readonly status: 'ok' | 'error' | 'skipped';
-  readonly elapsedMs?: number;
-  readonly result?: T;
-  readonly error?: string;
+export const SECTIONS = ['synth', 'tests', 'http', 'resolver', 'scale'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/** The integer options: default, minimum, maximum, usage. */
+const INTS = {
+  runs: [3, 1, 50, 'N', 'repetitions of each timed process, medians reported'],
+  duration: [10, 1, 600, 'S', 'seconds of load per HTTP server'],
+  connections: [50, 1, 1000, 'C', 'autocannon connections'],
+  warmup: [2, 0, 60, 'S', 'warm-up seconds per HTTP server, not reported; 0 = none'],
+  invocations: [1000, 1, 100_000, 'N', 'sequential resolver invocations'],
+  'import-runs': [10, 1, 100, 'N', 'fresh node processes for the cold-import timing'],
+  timeout: [600, 10, 7200, 'S', 'kill any single measured process after S seconds'],
+} as const;
+type IntOption = keyof typeof INTS;
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+${Object.entries(INTS).map(([name, [def, , , arg, text]]) => `  ${`--${name} ${arg}`.padEnd(20)}${text} (default ${def})`).join('\n')}
+  --consumers 1,5,20  consumer counts for the synth scaling section (default 1,5,20)
+  --skip-tests        skip the slow \`npm test\` section (tsc, eslint, jest: about a minute)
+  --only a,b          run only these sections: ${SECTIONS.join(', ')}
+  --out FILE          JSON report (default bench-results/latest.json)
+  --config FILE       a JSON configuration whose first environment the scaling section grows (default lib/config/environments.ts)
+  --help`;
+
+/** Throws UsageError on anything unknown or out of range. */
+export function parseOptions(args: string[]) {
+  const str = { type: 'string' } as const;
+  const options = {
+    ...(Object.fromEntries(Object.keys(INTS).map((name) => [name, str])) as Record<IntOption, typeof str>),
+    consumers: { ...str, default: '1,5,20' }, only: { ...str, default: SECTIONS.join(',') }, out: { ...str, default: 'bench-results/latest.json' },
+    'skip-tests': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false }, ...CONFIG_OPTION,
+  } as const;
+  const { values: v } = parseCommandLine({ args, options }, USAGE);
+  const ints = Object.fromEntries(Object.entries(INTS).map(([name, [def, min, max]]) => [name, intOption(name, v[name as IntOption] ?? String(def), min, max)]));
+  const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter((s, i, all) => s !== '' && all.indexOf(s) === i);
+  const consumers = [...new Set(list(v.consumers).map((c) => intOption('consumers', c, 1, 200)))].sort((a, b) => a - b);
+  const only = list(v.only);
+  const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+  if (unknown.length > 0 || only.length === 0) throw new UsageError(`--only takes a comma-separated list of ${SECTIONS.join(', ')}; unknown: ${unknown.join(', ') || '(empty)'}`);
+  if (consumers.length === 0) throw new UsageError('--consumers takes a comma-separated list of integers from 1 to 200');
+  const sections = SECTIONS.filter((s) => only.includes(s) && !(s === 'tests' && v['skip-tests']));
+  return { ...(ints as Record<IntOption, number>), consumers, sections, out: v.out, config: v.config, help: v.help };
 }
+export type Options = ReturnType<typeof parseOptions>;
+type Results = { synth: SynthResult; tests: TestsResult; http: HttpResult; resolver: ResolverResult; scale: ScaleResult };
+/** The JSON report; a section that threw has `{ error }` instead of its result, one not asked for is absent. */
+export type Report = { startedAt: string; finishedAt: string; machine: string; load: { start: number[]; end: number[] }; git: { commit: string; modified: number }; options: Options; sections: { [S in Section]?: Results[S] | { error: string } } };
 
-export interface BenchReport {
-  readonly schemaVersion: 1;
-  readonly startedAt: string;
-  readonly finishedAt: string;
-  readonly machine: MachineInfo;
-  readonly loadAverage: { readonly start: readonly number[]; readonly end: readonly number[] };
-  readonly git: { readonly commit: string; readonly modifiedFiles: number };
-  readonly options: BenchOptions;
-  readonly gnuTime: { readonly available: boolean; readonly reason?: string };
-  readonly sections: {
-    readonly synth: SectionOutcome<SynthResult>;
-    readonly tests: SectionOutcome<TestsResult>;
-    readonly http: SectionOutcome<HttpResult>;
-    readonly resolver: SectionOutcome<ResolverResult>;
-    readonly scale: SectionOutcome<ScaleResult>;
-  };
-}
+const fin = (n: number | undefined, f: (n: number) => string) => (n !== undefined && Number.isFinite(n) ? f(n) : 'n/a');
+const sec = (ms: number | undefined, digits = 2) => fin(ms, (n) => `${(n / 1000).toFixed(digits)} s`);
+const mib = (kib: number | undefined) => fin(kib, (n) => `${Math.round(n / 1024)} MiB`);
+const times = (r: number | undefined) => fin(r, (n) => `${n.toFixed(2)}x`);
+const ms = (v: number | undefined, digits = 2) => fin(v, (n) => `${n.toFixed(digits)} ms`);
+const bytes = (n: number) => `${n.toLocaleString('en-US')} B`;
+const minMax = (s: { minMs: number; maxMs: number }) => `${fin(s.minMs, (n) => (n / 1000).toFixed(2))}-${sec(s.maxMs)}`;
+const failed = (failures: readonly string[]) => failures.map((f) => `FAILED ${f}`);
 
-const TITLES: Record<Section, string> = {
-  synth: '(a) synth of the whole app',
-  tests: '(b) npm test, step by step',
-  http: '(c) HTTP throughput',
-  resolver: '(d) GraphQL resolver',
-  scale: '(e) synth time vs consumer accounts',
-};
-
-const spread = (min: number, max: number, fmt: (n: number) => string): string =>
-  Number.isFinite(min) && Number.isFinite(max) ? `${fmt(min)}-${fmt(max)}` : 'n/a';
-const runsText = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
-const sec = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(2) : 'n/a');
-const yesNo = (v: boolean | undefined) => (v === undefined ? 'n/a' : v ? 'yes' : 'NO');
-
-function synthSection(s: SynthResult): TableSection {
-  const rows = [...s.variants, ...s.moduleLoad.variants].map((v) => [
-    v.kind === 'load' ? `${v.label} (${runsText(s.moduleLoad.runs)})` : v.label,
-    formatSeconds(v.medianMs),
-    `${spread(v.minMs, v.maxMs, sec)} s`,
-    formatSeconds(v.medianCpuMs),
-    formatKib(v.medianMaxRssKib),
-    formatKib(v.medianTreePeakRssKib),
-    v.kind === 'load' ? '-' : (v.stacks ?? 'n/a'),
-    `${v.okRuns}/${v.runs.length}`,
-  ]);
-  const delta = (d: { wall: number; cpu: number }) => `${formatSeconds(d.wall)} wall / ${formatSeconds(d.cpu)} CPU`;
-  const notes = [
-    `ratio cdk.json / floor, through the CLI: ${formatRatio(s.ratioCliCdkJsonOverFloor)} wall, ${formatRatio(s.cpuRatioCliCdkJsonOverFloor)} CPU; app alone, ts-node / floor: ${formatRatio(s.ratioAppTsNodeOverFloor)} wall`,
-    `CLI overhead (cli-floor - app-floor): ${delta(s.cliOverheadMs)}; ts-node overhead, swc mode from tsconfig.json (app ts-node - app floor): ${delta(s.tsNodeOverheadMs)}`,
-    `module loading only (require lib/app, no synth): ts-node adds ${delta(s.moduleLoad.tsNodeOverheadMs)}`,
-    `aws-cdk-lib's built-in CloudFormation validation (app floor - app floor with CDK_VALIDATION=false): ${delta(s.builtinCfnValidationMs)}`,
-    `floor: esbuild bundle of bin/app.ts in ${formatMs(s.floor.buildMs, 0)}, ${formatBytes(s.floor.bundleBytes)}; cdk.json app: ${s.cdkJsonApp}`,
-    `same stacks as ${s.reference}: ${s.variants.map((v) => `${v.id} ${yesNo(v.sameStacksAsReference)}`).join(', ')}`,
-    `templates differing from ${s.reference}: ${s.variants.map((v) => `${v.id} ${v.templatesDifferingFromReference?.length ?? 'n/a'}`).join(', ')}`,
-    'CPU = user + system of the whole process tree (GNU time), less sensitive to a busy machine than wall time',
-    'peak RSS: "largest" = biggest single process (GNU time %M); "tree" = summed RSS of the process group, sampled every 200 ms',
-    ...[...s.variants, ...s.moduleLoad.variants].filter((v) => v.failure).map((v) => `FAILED ${v.id}: ${v.failure?.replace(/\n/g, ' | ')}`),
-  ];
+function synthTable(s: SynthResult): TableSection {
+  const v = Object.fromEntries(s.variants.map((x) => [x.id, x]));
+  const diff = (a: string, b: string) => `${sec(v[a]?.medianMs - v[b]?.medianMs)} wall / ${sec(v[a]?.cpuMs - v[b]?.cpuMs)} CPU`;
+  const validation = (v['app-floor']?.medianMs - v['app-floor-no-validation']?.medianMs) / v['app-floor']?.medianMs;
   return {
-    title: `${TITLES.synth} (median of ${runsText(s.runs)}, interleaved)`,
-    headers: ['variant', 'median wall', 'min-max wall', 'median CPU', 'peak RSS largest', 'peak RSS tree', 'stacks', 'ok'],
-    rows,
-    notes,
-  };
-}
-
-function testsSection(t: TestsResult): TableSection {
-  const rows = t.steps.map((s) => [s.command, formatSeconds(s.wallMs, 1), formatSeconds(s.cpuMs ?? NaN, 1), formatKib(s.maxRssKib), formatKib(s.treePeakRssKib), s.ok ? 'ok' : `FAILED (${s.exitCode})`]);
-  rows.push(['total (npm test without npm start-up)', formatSeconds(t.totalMs, 1), '', '', '', t.allOk ? 'ok' : 'FAILED']);
-  return {
-    title: `${TITLES.tests} (one run each)`,
-    headers: ['step', 'wall', 'CPU', 'peak RSS largest', 'peak RSS tree', 'result'],
-    rows,
+    title: `(a) synth of the whole app (median of ${s.runs} run(s), interleaved)`,
+    headers: ['variant', 'median wall', 'min-max wall', 'median CPU', 'peak RSS', 'stacks', 'ok'],
+    rows: s.variants.map((x) => [x.label, sec(x.medianMs), minMax(x), sec(x.cpuMs), mib(x.rssKib), x.stacks ?? 'n/a', `${x.ok}/${x.runs.length}`]),
     notes: [
-      ...(t.rssUnavailableReason ? [`peak RSS (largest) n/a: ${t.rssUnavailableReason}`] : []),
-      ...t.steps.filter((s) => s.failure).map((s) => `FAILED ${s.id}: ${s.failure?.replace(/\n/g, ' | ')}`),
+      `cdk.json / floor through the CLI: ${times(v['cli-cdk-json']?.medianMs / v['cli-floor']?.medianMs)} wall, ${times(v['cli-cdk-json']?.cpuMs / v['cli-floor']?.cpuMs)} CPU; app alone, ts-node / floor: ${times(v['app-ts-node']?.medianMs / v['app-floor']?.medianMs)} wall`,
+      `CLI overhead (cli-floor - app-floor): ${diff('cli-floor', 'app-floor')}; ts-node overhead (app-ts-node - app-floor): ${diff('app-ts-node', 'app-floor')}`,
+      `aws-cdk-lib's CloudFormation validation (app-floor - CDK_VALIDATION=false): ${diff('app-floor', 'app-floor-no-validation')}, ${fin(validation * 100, (n) => n.toFixed(0))}% of app-floor`,
+      `floor: esbuild bundle of bin/app.ts in ${s.floor.buildMs} ms, ${bytes(s.floor.bytes)}; cdk.json app: ${s.cdkJsonApp}`,
+      `same stacks (construct paths) as ${s.variants[0].id}: ${s.variants.map((x) => `${x.id} ${x.sameStacks === undefined ? 'n/a' : x.sameStacks ? 'yes' : 'NO'}`).join(', ')}`,
+      `templates differing from it: ${s.variants.map((x) => `${x.id} ${x.differingTemplates ?? 'n/a'}`).join(', ')}`,
+      ...failed(s.failures),
     ],
   };
 }
 
-function httpSection(h: HttpResult): TableSection {
+function testsTable(t: TestsResult): TableSection {
+  const total = t.steps.reduce((n, s) => n + s.wallMs, 0);
   return {
-    title: `${TITLES.http} (${h.durationSec} s x ${h.connections} connections each, after ${h.warmupSec} s warm-up; server in a child process)`,
+    title: '(b) npm test, step by step (one run each)',
+    headers: ['step', 'wall', 'CPU', 'peak RSS', 'result'],
+    rows: [...t.steps.map((s) => [s.step, sec(s.wallMs, 1), sec(s.cpuMs, 1), mib(s.rssKib), s.ok ? 'ok' : 'FAILED']), ['total (without npm start-up)', sec(total, 1), '', '', t.steps.every((s) => s.ok) ? 'ok' : 'FAILED']],
+    notes: failed(t.failures),
+  };
+}
+
+function httpTable(h: HttpResult): TableSection {
+  return {
+    title: `(c) HTTP throughput (${h.duration} s x ${h.connections} connections each, after ${h.warmup} s warm-up; server in a child process)`,
     headers: ['server', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors', 'body B', 'server CPU ms/1k req', 'server RSS'],
-    rows: h.servers.map((s) => [
-      s.label,
-      formatInt(s.requestsPerSec),
-      s.latencyMs.p50,
-      s.latencyMs.p90,
-      s.latencyMs.p99,
-      s.latencyMs.max,
-      s.errors + s.timeouts + s.non2xx,
-      s.bodyBytes,
-      Number.isFinite(s.serverCpuMsPer1kRequests) ? s.serverCpuMsPer1kRequests.toFixed(1) : 'n/a',
-      formatKib(s.serverMaxRssKib),
-    ]),
+    rows: h.servers.map((s) => [s.label, s.reqPerSec.toLocaleString('en-US'), s.p50, s.p90, s.p99, s.max, s.errors, s.bodyBytes, fin(s.cpuMsPer1k, (n) => n.toFixed(1)), mib(s.rssKib)]),
     notes: [
-      `api-service / hello world: throughput ${formatRatio(h.apiThroughputVsHello)}, p99 ${formatRatio(h.apiP99VsHello)}`,
-      `api-service / fastify + pino: throughput ${formatRatio(h.apiThroughputVsFastify)} (target >= 1.2), p99 ${formatRatio(h.apiP99VsFastify)} (target <= 1), requests per CPU second ${formatRatio(h.apiCpuEfficiencyVsFastify)}`,
+      `api-service / hello world: req/s ${times(h.apiVsHello.reqPerSec)}, p99 ${times(h.apiVsHello.p99)}`,
+      `api-service / fastify + pino: req/s ${times(h.apiVsFastify.reqPerSec)} (target >= 1.2), p99 ${times(h.apiVsFastify.p99)} (target <= 1), CPU per request ${times(h.apiVsFastify.cpuPerRequest)} (lower is better)`,
       'latency from autocannon (1 ms resolution); errors = errors + timeouts + non-2xx',
+      ...failed(h.failures),
     ],
   };
 }
 
-function resolverSection(r: ResolverResult): TableSection {
-  const c = r.connections;
-  const b = r.bundle;
-  const i = r.coldImport;
+function resolverTable(r: ResolverResult): TableSection {
+  const { connections: c, latencyMs: l, bundle: b, coldRequire: i } = r;
   return {
-    title: TITLES.resolver,
+    title: '(d) GraphQL resolver',
     headers: ['metric', 'value'],
     rows: [
-      [`TLS connections per 1,000 sequential invocations (server-side secureConnection)`, c.perThousandInvocations],
-      [`  ${formatInt(c.invocations)} invocations: server-side / client-side connections, errors`, `${c.tlsConnectionsServerSide} / ${c.tlsConnectionsClientSide}, ${c.errors}`],
-      ['  invocation latency first / p50 / p99', `${formatMs(c.latencyMs.first)} / ${formatMs(c.latencyMs.p50, 3)} / ${formatMs(c.latencyMs.p99, 3)}`],
-      ['bundle (esbuild, minified) bytes / gzip / source map', `${formatBytes(b.bytes)} / ${formatBytes(b.gzipBytes)} / ${formatBytes(b.sourceMapBytes)}`],
-      [`cold require, median of ${i.runs} fresh node processes`, formatMs(i.requireMs.median)],
-      ['  min-max', `${spread(i.requireMs.min, i.requireMs.max, (n) => n.toFixed(2))} ms`],
-      ['cold require with --enable-source-maps (the deployed NODE_OPTIONS)', formatMs(i.requireWithSourceMapsMs.median)],
-      ['whole node process (start-up + require + exit), median', formatMs(i.processMs.median, 1)],
+      ['TLS connections per 1,000 sequential invocations (server-side secureConnection)', c.perThousand.toFixed(2)],
+      [`  ${c.invocations.toLocaleString('en-US')} invocations: server-side / client-side connections, errors`, `${c.serverSide} / ${c.clientSide}, ${c.errors}`],
+      ['  invocation latency first / p50 / p99', `${ms(l.first)} / ${ms(l.p50, 3)} / ${ms(l.p99, 3)}`],
+      ['bundle (esbuild, minified) / gzip / source map', `${bytes(b.bytes)} / ${bytes(b.gzipBytes)} / ${bytes(b.mapBytes)}`],
+      [`cold require, median of ${i.runs} fresh node processes (min-max)`, `${ms(i.medianMs)} (${i.minMs.toFixed(2)}-${ms(i.maxMs)})`],
+      ['cold require with --enable-source-maps (the deployed NODE_OPTIONS)', ms(i.withSourceMapsMs)],
+      ['whole node process (start-up + require + exit), median', ms(i.processMs, 1)],
     ],
+    notes: failed(r.failures),
   };
 }
 
-function scaleSection(s: ScaleResult): TableSection {
+function scaleTable(s: ScaleResult): TableSection {
   return {
-    title: `${TITLES.scale} (floor app, ${s.environment} environment only, median of ${runsText(s.runs)})`,
+    title: `(e) synth time vs consumer accounts (floor app, ${s.environment} environment only, median of ${s.runs} run(s))`,
     headers: ['consumers', 'stacks', 'median wall', 'min-max wall', 'median CPU', 'wall per extra consumer', 'peak RSS', 'ok'],
-    rows: s.points.map((p) => [
-      p.consumers,
-      p.stacks ?? 'n/a',
-      formatSeconds(p.medianMs),
-      `${spread(p.minMs, p.maxMs, sec)} s`,
-      formatSeconds(p.medianCpuMs),
-      p.msPerExtraConsumer === undefined ? '-' : formatMs(p.msPerExtraConsumer, 0),
-      formatKib(p.medianMaxRssKib),
-      `${p.okRuns}/${p.runs.length}`,
-    ]),
-    notes: s.points.filter((p) => p.failure).map((p) => `FAILED ${p.consumers} consumers: ${p.failure?.replace(/\n/g, ' | ')}`),
+    rows: s.points.map((p) => [p.consumers, p.stacks ?? 'n/a', sec(p.medianMs), minMax(p), sec(p.cpuMs), Number.isFinite(p.perExtraMs) ? `${p.perExtraMs} ms (${p.perExtraPercent.toFixed(1)}%)` : '-', mib(p.rssKib), `${p.ok}/${p.runs.length}`]),
+    notes: failed(s.failures)
   };
 }
 
-function outcomeSection<T>(name: Section, outcome: SectionOutcome<T>, render: (r: T) => TableSection): TableSection {
-  if (outcome.status === 'ok' && outcome.result !== undefined) return render(outcome.result);
-  return {
-    title: TITLES[name],
-    headers: ['status', 'detail'],
-    rows: [[outcome.status, outcome.status === 'skipped' ? 'not requested' : (outcome.error ?? '').replace(/\n/g, ' | ')]],
-  };
+/** What could not be measured: sections that threw, failed runs, HTTP errors, failed invocations. */
+export function failures(sections: Report['sections']): string[] {
+  return Object.entries(sections).flatMap(([name, r]) => (r === undefined ? [] : 'error' in r ? [r.error] : r.failures).map((f) => `${name}: ${f}`));
 }
 
-export function renderReport(report: BenchReport): string {
-  const m = report.machine;
-  const header = [
-    `machine: ${m.cpuCount} x ${m.cpuModel}, ${Math.round(m.totalMemMiB / 1024)} GiB, ${m.os}, Node ${m.node}`,
-    `load average (1/5/15 min): start ${report.loadAverage.start.join(' / ')}, end ${report.loadAverage.end.join(' / ')}`,
-    `git: ${report.git.commit} with ${report.git.modifiedFiles} modified/untracked file(s); ${report.startedAt} -> ${report.finishedAt}`,
-    'All times are medians of repeated runs on a shared machine (other work was running): treat differences under ~10% as noise.',
+export function renderReport(report: Report): string {
+  const render: { [S in Section]: (r: Results[S]) => TableSection } = { synth: synthTable, tests: testsTable, http: httpTable, resolver: resolverTable, scale: scaleTable };
+  const tables = SECTIONS.flatMap((name) => {
+    const r = report.sections[name];
+    if (r === undefined) return [];
+    if ('error' in r) return [{ title: `(${name})`, headers: ['status', 'detail'], rows: [['ERROR', r.error]] }];
+    return [render[name](r as never)];
+  });
+  return [
+    `machine: ${report.machine}`,
+    `load average (1/5/15 min): start ${report.load.start.join(' / ')}, end ${report.load.end.join(' / ')}`,
+    `git: ${report.git.commit} with ${report.git.modified} modified/untracked file(s); ${report.startedAt} -> ${report.finishedAt}`,
+    'Medians of repeated runs on a shared machine: treat differences under ~10% as noise; compare CPU when wall times are noisy.',
+    '',
+    renderSections(tables),
   ].join('\n');
-  const s = report.sections;
-  const sections = [
-    outcomeSection('synth', s.synth, synthSection),
-    outcomeSection('tests', s.tests, testsSection),
-    outcomeSection('http', s.http, httpSection),
-    outcomeSection('resolver', s.resolver, resolverSection),
-    outcomeSection('scale', s.scale, scaleSection),
-  ];
-  return `${header}\n\n${renderSections(sections)}`;
 }

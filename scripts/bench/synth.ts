@@ -1,315 +1,131 @@
-/**
- * (a) Synth of the whole app: `cdk synth` through cdk.json (ts-node) versus the floor (the same
- * app precompiled by esbuild), through the CLI and as the bare app process, N runs each,
- * interleaved (run r executes every variant, starting at a rotating offset) so that drift in the
- * machine's load hits every variant alike.
- */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { AssemblyStack, compareAssemblies, readAssemblyStacks } from './assembly';
-import { cdkJsonApp, cliLikeContextJson } from './context';
-import { FloorBuild } from './floor';
-import { RunResult, lastLines, makeTempDir, removeTempDir, runMeasured } from './proc';
-import { median, range, ratio, round } from './stats';
+/** (a) `synth`: cdk.json (ts-node) against the floor (esbuild), via the CLI and bare; (e) `scale`: the floor with N consumers. */
+import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
+import { AppConfig } from '../../lib/config/types';
+import { formatProblem, validateConfig } from '../../lib/config/validate';
+import { readStacks } from '../assembly';
+import { ROOT, Timed, median, ratio, summarize, tempDir, timed } from './run';
 
-export const CDK_CLI = join('node_modules', 'aws-cdk', 'bin', 'cdk');
-const TS_NODE = ['-r', 'ts-node/register/transpile-only'];
+type Progress = (line: string) => void;
+/** No telemetry, no ts-node mode or validation switch leaking in from our own shell. */
+const CLEAN_ENV = { CDK_DISABLE_CLI_TELEMETRY: 'true', NODE_OPTIONS: undefined, CDK_VALIDATION: undefined, TS_NODE_SWC: undefined, TS_NODE_TRANSPILE_ONLY: undefined, TS_NODE_TYPE_CHECK: undefined, TS_NODE_COMPILER: undefined, TS_NODE_PROJECT: undefined };
 
-/** Environment shared by every synth process: no telemetry, and no ts-node mode leaking in from our own shell. */
-export const BASE_ENV: Readonly<Record<string, string | undefined>> = {
-  CDK_DISABLE_CLI_TELEMETRY: 'true',
-  TS_NODE_SWC: undefined,
-  TS_NODE_TRANSPILE_ONLY: undefined,
-  TS_NODE_TYPE_CHECK: undefined,
-  TS_NODE_COMPILER: undefined,
-  TS_NODE_PROJECT: undefined,
-  NODE_OPTIONS: undefined,
-  CDK_VALIDATION: undefined,
-};
-
-export interface VariantSpec {
-  readonly id: string;
-  readonly label: string;
-  /**
-   * `cli`: the whole `cdk synth`; `app`: the app process alone (CDK_OUTDIR + CDK_CONTEXT_JSON, no
-   * CLI); `load`: only `require` of lib/app (every construct module; no synth).
-   */
-  readonly kind: 'cli' | 'app' | 'load';
-  /** Shown in the report. */
-  readonly display: string;
-  readonly build: (outDir: string) => { command: string; args: string[]; env: Record<string, string | undefined> };
+/** Free `__dirname` identifiers (not `x.__dirname`) replaced by the source directory, so the bundle stages the same assets. */
+export function rewriteDirname(source: string, dir: string): string {
+  return source.replace(/(?<![.\w$])__dirname(?![\w$])/g, JSON.stringify(dir));
 }
 
-export interface RunRecord {
-  readonly wallMs: number;
-  /** User + system CPU of the process tree (GNU time). */
-  readonly cpuMs?: number;
-  readonly ok: boolean;
-  readonly exitCode: number | null;
-  readonly maxRssKib?: number;
-  readonly treePeakRssKib?: number;
+/** bin/app.ts bundled to `<tmp>/bin/app.js` (CJS, node20, packages external, node_modules linked back). */
+export async function buildFloor(): Promise<{ appJs: string; buildMs: number; bytes: number }> {
+  const dir = tempDir('floor');
+  const started = Date.now();
+  const result = await build({
+    entryPoints: { 'bin/app': join(ROOT, 'bin', 'app.ts') }, outdir: dir, bundle: true, packages: 'external', platform: 'node', target: 'node20', format: 'cjs', logLevel: 'silent', metafile: true,
+    plugins: [{ name: 'keep-dirname', setup: (b) => b.onLoad({ filter: /\.ts$/ }, (a) => (a.path.includes(`${sep}node_modules${sep}`) ? undefined : { contents: rewriteDirname(readFileSync(a.path, 'utf8'), dirname(a.path)), loader: 'ts' })) }],
+  });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return { appJs: join(dir, 'bin', 'app.js'), buildMs: Date.now() - started, bytes: Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0) };
 }
 
-export interface VariantResult {
-  readonly id: string;
-  readonly label: string;
-  readonly kind: VariantSpec['kind'];
-  readonly command: string;
-  readonly runs: readonly RunRecord[];
-  readonly okRuns: number;
-  readonly medianMs: number;
-  readonly minMs: number;
-  readonly maxMs: number;
-  /** Median user + system CPU time (ms): less sensitive than wall time to a busy machine. */
-  readonly medianCpuMs: number;
-  /** Median over runs of the largest single process's peak RSS (KiB). */
-  readonly medianMaxRssKib: number;
-  /** Median over runs of the sampled peak of the summed process-group RSS (KiB). */
-  readonly medianTreePeakRssKib: number;
-  /** Stack count of the first successful run. */
-  readonly stacks?: number;
-  /** Same stacks (by construct path) as the reference variant; undefined if not comparable. */
-  readonly sameStacksAsReference?: boolean;
-  /** Templates that differ from the reference variant's (path list). */
-  readonly templatesDifferingFromReference?: readonly string[];
-  /** Last lines of stderr of the first failed run. */
-  readonly failure?: string;
+/** CDK_CONTEXT_JSON as the CLI (aws-cdk 2.1148) passes it: cdk.json's context, cdk.context.json, the CLI's own keys, then `extra`. */
+export function contextJson(extra: Record<string, unknown> = {}): string {
+  const read = (file: string) => (existsSync(join(ROOT, file)) ? JSON.parse(readFileSync(join(ROOT, file), 'utf8')) : {});
+  const cli = { 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:version-reporting': true, 'aws:cdk:bundling-stacks': ['**'] };
+  return JSON.stringify({ ...read('cdk.json').context, ...read('cdk.context.json'), ...cli, ...extra });
 }
 
-export interface SynthResult {
-  readonly runs: number;
-  readonly cdkJsonApp: string;
-  readonly floor: { readonly buildMs: number; readonly bundleBytes: number };
-  readonly variants: readonly VariantResult[];
-  /** Median `cdk synth` via cdk.json divided by median `cdk synth --app <floor>`. */
-  readonly ratioCliCdkJsonOverFloor: number;
-  /** Median bare app under ts-node divided by median bare floor app. */
-  readonly ratioAppTsNodeOverFloor: number;
-  /** Median CPU `cdk synth` via cdk.json divided by median CPU `cdk synth --app <floor>`. */
-  readonly cpuRatioCliCdkJsonOverFloor: number;
-  /** cli-floor minus app-floor: what the CLI itself adds (medians, ms): wall, CPU. */
-  readonly cliOverheadMs: { readonly wall: number; readonly cpu: number };
-  /** app-ts-node minus app-floor: what ts-node adds (medians, ms): wall, CPU. */
-  readonly tsNodeOverheadMs: { readonly wall: number; readonly cpu: number };
-  /** app-floor minus app-floor-no-cfn-validation: the cost of aws-cdk-lib's built-in CloudFormation validation. */
-  readonly builtinCfnValidationMs: { readonly wall: number; readonly cpu: number };
-  /** Module loading only: isolates what ts-node's compilation costs, with less noise than whole synths. */
-  readonly moduleLoad: {
-    readonly runs: number;
-    readonly variants: readonly VariantResult[];
-    readonly tsNodeOverheadMs: { readonly wall: number; readonly cpu: number };
-  };
-  readonly reference: string;
-  readonly stackPaths?: readonly string[];
-}
-
-/** A path as one word of the `--app` command line (the CLI hands it to a shell); quoted only when needed. */
+/** A path as one word of the `--app` command line (the CLI hands it to a shell). */
 export function shellWord(path: string): string {
   return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 }
 
-export function synthVariants(repoRoot: string, floor: FloorBuild, contextJson: string): VariantSpec[] {
-  const cli = (outDir: string, extra: string[] = []) => [CDK_CLI, 'synth', '-q', '-o', outDir, ...extra];
-  const appEnv = (outDir: string, extra: Record<string, string | undefined> = {}) => ({
-    ...BASE_ENV,
-    CDK_OUTDIR: outDir,
-    CDK_CONTEXT_JSON: contextJson,
-    ...extra,
-  });
-  const variants: VariantSpec[] = [
-    {
-      id: 'cli-cdk-json',
-      label: 'cdk synth (cdk.json: ts-node)',
-      kind: 'cli',
-      display: `node ${CDK_CLI} synth -q -o <tmp>   # app: ${cdkJsonApp(repoRoot)}`,
-      build: (outDir) => ({ command: process.execPath, args: cli(outDir), env: { ...BASE_ENV } }),
-    },
-    {
-      id: 'cli-floor',
-      label: 'cdk synth --app <floor>',
-      kind: 'cli',
-      display: `node ${CDK_CLI} synth -q -o <tmp> --app "node <floor>/bin/app.js"`,
-      build: (outDir) => ({
-        command: process.execPath,
-        args: cli(outDir, ['--app', `${shellWord(process.execPath)} ${shellWord(floor.appJs)}`]),
-        env: { ...BASE_ENV },
-      }),
-    },
-    {
-      id: 'app-ts-node',
-      label: 'app alone, ts-node',
-      kind: 'app',
-      display: 'CDK_OUTDIR=<tmp> CDK_CONTEXT_JSON=<cdk.json context> node -r ts-node/register/transpile-only bin/app.ts',
-      build: (outDir) => ({ command: process.execPath, args: [...TS_NODE, join('bin', 'app.ts')], env: appEnv(outDir) }),
-    },
-    {
-      id: 'app-floor',
-      label: 'app alone, floor (esbuild JS)',
-      kind: 'app',
-      display: 'CDK_OUTDIR=<tmp> CDK_CONTEXT_JSON=<cdk.json context> node <floor>/bin/app.js',
-      build: (outDir) => ({ command: process.execPath, args: [floor.appJs], env: appEnv(outDir) }),
-    },
-  ];
-  variants.push({
-    id: 'app-floor-no-cfn-validation',
-    label: 'app alone, floor, CDK_VALIDATION=false',
-    kind: 'app',
-    display: 'CDK_VALIDATION=false CDK_OUTDIR=<tmp> ... node <floor>/bin/app.js   # attribution only',
-    build: (outDir) => ({ command: process.execPath, args: [floor.appJs], env: appEnv(outDir, { CDK_VALIDATION: 'false' }) }),
-  });
-  return variants;
+/** Construct path -> sha256 of the template, for every stack of the assembly in `dir`. */
+function digests(dir: string): Map<string, string> {
+  return new Map(readStacks(dir).map(({ artifact }) => [artifact.hierarchicalId, createHash('sha256').update(JSON.stringify(artifact.template)).digest('hex')]));
 }
 
-function summarise(
-  spec: VariantSpec,
-  records: RunRecord[],
-  failure: string | undefined,
-  stacks: AssemblyStack[] | undefined,
-  reference: AssemblyStack[] | undefined,
-): VariantResult {
-  const walls = records.map((r) => r.wallMs);
-  const { min, max } = range(walls);
-  const comparison = stacks && reference ? compareAssemblies(reference, stacks) : undefined;
-  const medianOf = (pick: (r: RunRecord) => number | undefined) => median(records.map(pick).filter((v): v is number => v !== undefined));
-  return {
-    id: spec.id,
-    label: spec.label,
-    kind: spec.kind,
-    command: spec.display,
-    runs: records.map((r) => ({ ...r, wallMs: round(r.wallMs, 1) })),
-    okRuns: records.filter((r) => r.ok).length,
-    medianMs: round(median(walls), 1),
-    minMs: round(min, 1),
-    maxMs: round(max, 1),
-    medianCpuMs: round(medianOf((r) => r.cpuMs), 0),
-    medianMaxRssKib: medianOf((r) => r.maxRssKib),
-    medianTreePeakRssKib: round(medianOf((r) => r.treePeakRssKib), 0),
-    stacks: stacks?.length,
-    sameStacksAsReference: comparison?.sameStacks,
-    templatesDifferingFromReference: comparison?.differentTemplates,
-    failure,
-  };
-}
+type Variant = { id: string; label: string; args: (out: string) => string[]; env?: Record<string, string> };
 
-export interface SynthOptions {
-  readonly repoRoot: string;
-  readonly floor: FloorBuild;
-  readonly runs: number;
-  readonly timeoutMs: number;
-  readonly scratchDir: string;
-  readonly progress: (line: string) => void;
-}
-
-interface Measured {
-  readonly records: Map<string, RunRecord[]>;
-  readonly failures: Map<string, string>;
-  readonly stacks: Map<string, AssemblyStack[]>;
-}
-
-/** Runs every variant `runs` times, interleaved with a rotating start, after one untimed warm-up run. */
-async function measureVariants(o: SynthOptions, variants: readonly VariantSpec[], runs: number, tag: string, warmUp: VariantSpec): Promise<Measured> {
-  const records = new Map<string, RunRecord[]>(variants.map((v) => [v.id, []]));
-  const failures = new Map<string, string>();
-  const stacks = new Map<string, AssemblyStack[]>();
-  const runOnce = async (spec: VariantSpec, record: boolean): Promise<RunResult> => {
-    const outDir = makeTempDir('synth-out');
-    try {
-      const { command, args, env } = spec.build(outDir);
-      const result = await runMeasured({ command, args, env, cwd: o.repoRoot, timeoutMs: o.timeoutMs, sampleTree: spec.kind !== 'load' }, o.scratchDir);
-      if (!record) return result;
-      if (result.ok && spec.kind !== 'load' && !stacks.has(spec.id) && existsSync(join(outDir, 'manifest.json'))) {
-        stacks.set(spec.id, readAssemblyStacks(outDir));
-      }
-      if (!result.ok && !failures.has(spec.id)) {
-        failures.set(spec.id, `exit ${result.exitCode ?? result.signal}${result.timedOut ? ' (timed out)' : ''}: ${lastLines(result.stderrTail || result.stdoutTail, 4)}`);
-      }
-      return result;
-    } finally {
-      removeTempDir(outDir);
-    }
-  };
-
-  // Untimed warm-up: fills the page cache (node_modules, typescript) so the first timed run is not penalised.
-  o.progress(`${tag}: warm-up run (untimed)`);
-  await runOnce(warmUp, false);
-  const width = Math.max(...variants.map((v) => v.id.length));
+/** `runs` rounds; round r runs every variant, starting at offset r, so drift in the machine's load hits all alike. */
+async function interleaved(variants: readonly Variant[], runs: number, timeoutMs: number, progress: Progress, tag: string) {
+  const results = new Map(variants.map((v) => [v.id, { runs: [] as Timed[], stacks: undefined as Map<string, string> | undefined }]));
   for (let r = 0; r < runs; r += 1) {
     for (let k = 0; k < variants.length; k += 1) {
-      const spec = variants[(k + r) % variants.length];
-      const res = await runOnce(spec, true);
-      records.get(spec.id)?.push({
-        wallMs: res.wallMs,
-        cpuMs: res.cpuMs,
-        ok: res.ok,
-        exitCode: res.exitCode,
-        maxRssKib: res.maxRssKib,
-        treePeakRssKib: res.treePeakRssKib,
-      });
-      o.progress(`${tag}: run ${r + 1}/${runs} ${spec.id.padEnd(width)} ${(res.wallMs / 1000).toFixed(2)} s${res.ok ? '' : ` FAILED (exit ${res.exitCode ?? res.signal})`}`);
+      const v = variants[(k + r) % variants.length];
+      const out = tempDir('out');
+      const res = await timed(process.execPath, v.args(out), { ...CLEAN_ENV, CDK_OUTDIR: out, ...v.env }, timeoutMs);
+      const entry = results.get(v.id)!;
+      entry.runs.push(res);
+      if (res.ok && !entry.stacks && existsSync(join(out, 'manifest.json'))) entry.stacks = digests(out);
+      rmSync(out, { recursive: true, force: true });
+      progress(`${tag}: run ${r + 1}/${runs} ${v.id} ${(res.wallMs / 1000).toFixed(2)} s${res.ok ? '' : ' FAILED'}`);
     }
   }
-  return { records, failures, stacks };
+  const measured = variants.map((v) => ({ id: v.id, label: v.label, ...results.get(v.id)! }));
+  return { measured, failures: measured.flatMap(({ label, runs }) => runs.filter((r) => r.error).slice(0, 1).map((r) => `${label}: ${r.error}`)) };
 }
 
-/** Module loading only (`require` of lib/app, which imports every construct; no synth). */
-export function loadVariants(repoRoot: string, floor: FloorBuild): VariantSpec[] {
-  const requireLib = `require(${JSON.stringify(join(repoRoot, 'lib', 'app'))})`;
-  const variants: VariantSpec[] = [
-    {
-      id: 'load-ts-node',
-      label: 'load lib/app, ts-node',
-      kind: 'load',
-      display: `node -r ts-node/register/transpile-only -e "require('./lib/app')"`,
-      build: () => ({ command: process.execPath, args: [...TS_NODE, '-e', requireLib], env: { ...BASE_ENV } }),
-    },
-    {
-      id: 'load-floor',
-      label: 'load lib/app, floor (esbuild JS)',
-      kind: 'load',
-      display: `node -e "require('<floor>/lib/app.js')"`,
-      build: () => ({ command: process.execPath, args: ['-e', `require(${JSON.stringify(floor.libAppJs)})`], env: { ...BASE_ENV } }),
-    },
+export async function benchSynth(o: { runs: number; timeoutMs: number; progress: Progress; floor: Awaited<ReturnType<typeof buildFloor>> }) {
+  const floorApp = `${shellWord(process.execPath)} ${shellWord(o.floor.appJs)}`;
+  const cli = (extra: string[]) => (out: string) => [join('node_modules', 'aws-cdk', 'bin', 'cdk'), 'synth', '-q', '-o', out, ...extra];
+  const env = { CDK_CONTEXT_JSON: contextJson() };
+  const variants: Variant[] = [
+    { id: 'cli-cdk-json', label: 'cdk synth (cdk.json: ts-node)', args: cli([]) },
+    { id: 'cli-floor', label: 'cdk synth --app <floor>', args: cli(['--app', floorApp]) },
+    { id: 'app-ts-node', label: 'app alone, ts-node', args: () => ['-r', 'ts-node/register/transpile-only', join('bin', 'app.ts')], env },
+    { id: 'app-floor', label: 'app alone, floor (esbuild JS)', args: () => [o.floor.appJs], env },
+    { id: 'app-floor-no-validation', label: 'app alone, floor, CDK_VALIDATION=false', args: () => [o.floor.appJs], env: { ...env, CDK_VALIDATION: 'false' } },
   ];
-  return variants;
-}
-
-/** Runs of the (fast, ~1 s) module-load variants: more than the synth runs, for a steadier median. */
-export const loadRunsFor = (runs: number): number => Math.max(7, runs);
-
-export async function benchSynth(o: SynthOptions): Promise<SynthResult> {
-  const variants = synthVariants(o.repoRoot, o.floor, cliLikeContextJson(o.repoRoot));
-  const synth = await measureVariants(o, variants, o.runs, 'synth', variants.find((v) => v.id === 'app-floor') ?? variants[0]);
-
-  const referenceId = ['cli-cdk-json', 'app-ts-node', 'app-floor', 'cli-floor'].find((id) => synth.stacks.has(id)) ?? 'cli-cdk-json';
-  const reference = synth.stacks.get(referenceId);
-  const results = variants.map((v) => summarise(v, synth.records.get(v.id) ?? [], synth.failures.get(v.id), synth.stacks.get(v.id), reference));
-
-  const loads = loadVariants(o.repoRoot, o.floor);
-  const loadRuns = loadRunsFor(o.runs);
-  const load = await measureVariants(o, loads, loadRuns, 'load', loads[0]);
-  const loadResults = loads.map((v) => summarise(v, load.records.get(v.id) ?? [], load.failures.get(v.id), undefined, undefined));
-
-  const all = [...results, ...loadResults];
-  const med = (id: string) => all.find((v) => v.id === id)?.medianMs ?? NaN;
-  const cpu = (id: string) => all.find((v) => v.id === id)?.medianCpuMs ?? NaN;
-  const diff = (a: string, b: string) => ({ wall: round(med(a) - med(b), 0), cpu: round(cpu(a) - cpu(b), 0) });
+  o.progress('synth: warm-up run of app-floor (untimed, fills the page cache)');
+  await interleaved([variants[3]], 1, o.timeoutMs, () => undefined, 'warm-up');
+  const { measured, failures } = await interleaved(variants, o.runs, o.timeoutMs, o.progress, 'synth');
+  const reference = measured.find((v) => v.stacks)?.stacks;
   return {
     runs: o.runs,
-    cdkJsonApp: cdkJsonApp(o.repoRoot),
-    floor: { buildMs: round(o.floor.buildMs, 0), bundleBytes: o.floor.bytes },
-    variants: results,
-    ratioCliCdkJsonOverFloor: round(ratio(med('cli-cdk-json'), med('cli-floor')), 3),
-    ratioAppTsNodeOverFloor: round(ratio(med('app-ts-node'), med('app-floor')), 3),
-    cpuRatioCliCdkJsonOverFloor: round(ratio(cpu('cli-cdk-json'), cpu('cli-floor')), 3),
-    cliOverheadMs: diff('cli-floor', 'app-floor'),
-    tsNodeOverheadMs: diff('app-ts-node', 'app-floor'),
-    builtinCfnValidationMs: diff('app-floor', 'app-floor-no-cfn-validation'),
-    moduleLoad: {
-      runs: loadRuns,
-      variants: loadResults,
-      tsNodeOverheadMs: diff('load-ts-node', 'load-floor'),
-    },
-    reference: referenceId,
-    stackPaths: reference?.map((s) => s.path),
+    cdkJsonApp: JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).app as string,
+    floor: { buildMs: o.floor.buildMs, bytes: o.floor.bytes },
+    variants: measured.map(({ id, label, runs, stacks: s }) => ({
+      ...{ id, label, ...summarize(runs), stacks: s?.size },
+      sameStacks: s && reference ? s.size === reference.size && [...s.keys()].every((p) => reference.has(p)) : undefined,
+      differingTemplates: s && reference ? [...s].filter(([p, sha]) => reference.has(p) && reference.get(p) !== sha).length : undefined,
+    })),
+    failures,
   };
 }
+export type SynthResult = Awaited<ReturnType<typeof benchSynth>>;
+
+/** The i-th (0-based) consumer's /20: consecutive blocks from 10.20.0.0, clear of the example's API VPCs. */
+export function consumerCidr(index: number): string {
+  return `10.${20 + Math.floor(index / 16)}.${(index % 16) * 16}.0/20`;
+}
+
+/** `base` reduced to its first environment, with `count` generated consumers (accounts 900000000001...). */
+export function configWithConsumers(base: AppConfig, count: number): AppConfig {
+  const consumers = Array.from({ length: count }, (_, i) => ({ name: `consumer-${String(i + 1).padStart(3, '0')}`, account: String(900_000_000_001 + i), cidr: consumerCidr(i) }));
+  return { ...base, environments: [{ ...base.environments[0], consumers }] };
+}
+
+export async function benchScale(o: { base: AppConfig; counts: readonly number[]; runs: number; timeoutMs: number; progress: Progress; floor: Awaited<ReturnType<typeof buildFloor>> }) {
+  const dir = tempDir('scale');
+  const variants = o.counts.map((n): Variant => {
+    const config = configWithConsumers(o.base, n);
+    const problems = validateConfig(config);
+    if (problems.length > 0) throw new Error(`the generated configuration for ${n} consumers is invalid: ${problems.map(formatProblem).join('; ')}`);
+    writeFileSync(join(dir, `${n}.json`), JSON.stringify(config));
+    return { id: String(n), label: `${n} consumers`, args: () => [o.floor.appJs], env: { CDK_CONTEXT_JSON: contextJson({ config: join(dir, `${n}.json`) }) } };
+  });
+  const { measured, failures } = await interleaved(variants, o.runs, o.timeoutMs, o.progress, 'scale');
+  const base = median(measured[0].runs.map((r) => r.wallMs));
+  return {
+    runs: o.runs,
+    environment: o.base.environments[0].name,
+    points: measured.map(({ id, runs, stacks }, i) => {
+      const perExtraMs = i === 0 ? NaN : (median(runs.map((r) => r.wallMs)) - base) / (Number(id) - o.counts[0]);
+      return { consumers: Number(id), stacks: stacks?.size, ...summarize(runs), perExtraMs: Math.round(perExtraMs), perExtraPercent: 100 * ratio(perExtraMs, base) };
+    }),
+    failures,
+  };
+}
+export type ScaleResult = Awaited<ReturnType<typeof benchScale>>;

@@ -1,164 +1,81 @@
 /**
- * Unit tests for the pure helpers of scripts/bench (the benchmark itself is run with `npm run bench`,
- * never from jest: it is slow and its numbers depend on the machine).
+ * The pure helpers of scripts/bench (the benchmark itself runs with `npm run bench`, never in jest:
+ * it is slow and its numbers depend on the machine).
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { exampleConfig } from '../../lib/config/environments';
 import { validateConfig } from '../../lib/config/validate';
-import { DEFAULT_OPTIONS, SECTIONS, UsageError, parseArgs } from '../../scripts/bench/args';
-import { compareAssemblies, readAssemblyStacks } from '../../scripts/bench/assembly';
-import { MAX_CONSUMERS, configWithConsumers, consumerCidr } from '../../scripts/bench/consumers-config';
-import { CLI_CONTEXT, mergeContext } from '../../scripts/bench/context';
-import { rewriteDirname } from '../../scripts/bench/floor';
-import { parseTimeOutput } from '../../scripts/bench/proc';
-import { formatKib, formatRatio, median, percentile, range, ratio, round } from '../../scripts/bench/stats';
-import { shellWord } from '../../scripts/bench/synth';
+import { USAGE, Report, failures, parseOptions, renderReport } from '../../scripts/bench/report';
+import { median, parseTime, percentile, ratio, summarize } from '../../scripts/bench/run';
+import { configWithConsumers, consumerCidr, contextJson, rewriteDirname, shellWord } from '../../scripts/bench/synth';
+import { UsageError } from '../../scripts/cli';
 
-describe('stats', () => {
-  test('median of odd and even counts, ignoring non-finite values', () => {
-    expect(median([3, 1, 2])).toBe(2);
-    expect(median([4, 1, 3, 2])).toBe(2.5);
-    expect(median([NaN, 5, Infinity])).toBe(5);
-    expect(median([])).toBeNaN();
+test('median, percentile, ratio and the summary of repeated runs', () => {
+  expect([median([3, 1, 2]), median([4, 1, 3, 2]), median([NaN, 5, undefined])]).toEqual([2, 2.5, 5]);
+  expect(median([])).toBeNaN();
+  const hundred = Array.from({ length: 100 }, (_, i) => 100 - i);
+  expect([percentile(hundred, 50), percentile(hundred, 99), percentile([7], 99)]).toEqual([50, 99, 7]);
+  expect([ratio(3, 2), ratio(1, 0), ratio(undefined, 2)]).toEqual([1.5, NaN, NaN]);
+  const runs = [{ ok: true, wallMs: 1000.4, cpuMs: 900, rssKib: 100 }, { ok: false, wallMs: 3000, error: 'exit 1' }, { ok: true, wallMs: 2000, cpuMs: 1100, rssKib: 300 }];
+  expect(summarize(runs)).toEqual({ medianMs: 2000, minMs: 1000, maxMs: 3000, cpuMs: 1000, rssKib: 200, ok: 2, runs: [1000, 3000, 2000] });
+});
+
+test('GNU time output: the last "%M %U %S" line, after an optional status line', () => {
+  expect(parseTime('123456 1.50 0.25\n')).toEqual({ rssKib: 123456, cpuMs: 1750 });
+  expect(parseTime('Command exited with non-zero status 1\n2048 0.01 0.00')).toEqual({ rssKib: 2048, cpuMs: 10 });
+  expect(parseTime('Command terminated by signal 9')).toBeUndefined();
+});
+
+describe('options', () => {
+  test('defaults, both value forms, --skip-tests and --only', () => {
+    expect(parseOptions([])).toEqual({ runs: 3, duration: 10, connections: 50, warmup: 2, invocations: 1000, 'import-runs': 10, timeout: 600, consumers: [1, 5, 20], sections: ['synth', 'tests', 'http', 'resolver', 'scale'], out: 'bench-results/latest.json', help: false });
+    const o = parseOptions(['--runs', '5', '--duration=3', '--skip-tests', '--consumers', '20,1,5,5', '--config', 'c.json']);
+    expect([o.runs, o.duration, o.consumers, o.sections, o.config]).toEqual([5, 3, [1, 5, 20], ['synth', 'http', 'resolver', 'scale'], 'c.json']);
+    expect(parseOptions(['--only', 'http,tests', '--skip-tests']).sections).toEqual(['http']);
+    expect(parseOptions(['--only=scale,synth', '--warmup', '0']).sections).toEqual(['synth', 'scale']);
   });
 
-  test('nearest-rank percentile', () => {
-    const xs = Array.from({ length: 100 }, (_, i) => i + 1);
-    expect(percentile(xs, 50)).toBe(50);
-    expect(percentile(xs, 99)).toBe(99);
-    expect(percentile(xs, 100)).toBe(100);
-    expect(percentile([7], 99)).toBe(7);
-    expect(percentile([], 50)).toBeNaN();
+  test.each([['--runs', '0'], ['--runs', 'abc'], ['--runs'], ['--timeout', '5'], ['--only', 'nope'], ['--only', ','], ['--consumers', '1,x'], ['--consumers', '201'], ['--wat'], ['--skip-tests=1']])('rejects %s %s', (...argv) => {
+    expect(() => parseOptions(argv)).toThrow(UsageError);
   });
 
-  test('range, ratio, round and formatting', () => {
-    expect(range([2, 9, 4])).toEqual({ min: 2, max: 9 });
-    expect(range([])).toEqual({ min: NaN, max: NaN });
-    expect(ratio(3, 2)).toBe(1.5);
-    expect(ratio(1, 0)).toBeNaN();
-    expect(round(1.23456, 2)).toBe(1.23);
-    expect(round(NaN)).toBeNaN();
-    expect(formatKib(512 * 1024)).toBe('512 MiB');
-    expect(formatKib(undefined)).toBe('n/a');
-    expect(formatRatio(1.234)).toBe('1.23x');
+  test('the usage text lists every option', () => {
+    for (const option of ['runs', 'duration', 'connections', 'warmup', 'invocations', 'import-runs', 'consumers', 'only', 'skip-tests', 'out', 'timeout', 'config', 'help']) expect(USAGE).toContain(`--${option}`);
   });
 });
 
-describe('parseArgs', () => {
-  test('defaults', () => {
-    expect(parseArgs([])).toEqual(DEFAULT_OPTIONS);
-    expect(parseArgs([]).sections).toEqual(SECTIONS);
-  });
-
-  test('values in both forms, --skip-tests and --only', () => {
-    const o = parseArgs(['--runs', '5', '--duration=3', '--skip-tests', '--consumers', '20,1,5,5']);
-    expect(o.runs).toBe(5);
-    expect(o.duration).toBe(3);
-    expect(o.consumers).toEqual([1, 5, 20]);
-    expect(o.sections).toEqual(['synth', 'http', 'resolver', 'scale']);
-    expect(parseArgs(['--only', 'http,tests', '--skip-tests']).sections).toEqual(['http']);
-    expect(parseArgs(['--only=scale,synth']).sections).toEqual(['synth', 'scale']);
-  });
-
-  test.each([
-    [['--runs', '0']],
-    [['--runs', 'abc']],
-    [['--runs']],
-    [['--runs', '--skip-tests']],
-    [['--only', 'nope']],
-    [['--consumers', '1,x']],
-    [['--wat']],
-    [['--skip-tests=1']],
-  ])('rejects %j', (argv) => {
-    expect(() => parseArgs(argv)).toThrow(UsageError);
-  });
+test('the report: header, ratios against fastify, failed and erroring sections; failures() says what could not be measured', () => {
+  const server = (kind: string, reqPerSec: number, p99: number, cpuMsPer1k: number) => ({ kind, label: kind, path: '/', reqPerSec, requests: reqPerSec * 3, p50: 1, p90: 2, p99, max: 9, errors: 0, bodyBytes: 11, cpuMsPer1k, rssKib: 51200 });
+  const report: Report = {
+    startedAt: 'a', finishedAt: 'b', machine: '2 x CPU', load: { start: [1.5, 1, 1], end: [2, 1, 1] }, git: { commit: 'abc1234', modified: 0 }, options: parseOptions([]),
+    sections: {
+      http: { duration: 3, warmup: 1, connections: 50, servers: [server('hello', 20000, 4, 50), server('api', 12000, 6, 80), server('fastify', 10000, 8, 100)], failures: ['api-nolog: the server exited (1)'], apiVsHello: { reqPerSec: 0.6, p99: 1.5 }, apiVsFastify: { reqPerSec: 1.2, p99: 0.75, cpuPerRequest: 0.8 } },
+      tests: { steps: [{ step: 'tsc --noEmit -p .', ok: true, wallMs: 12000, cpuMs: 15000, rssKib: 1048576 }], failures: [] },
+      scale: { error: 'generated configuration invalid' },
+    },
+  };
+  const text = renderReport(report);
+  expect(text).toContain('load average (1/5/15 min): start 1.5 / 1 / 1, end 2 / 1 / 1');
+  expect(text).toContain('git: abc1234');
+  expect(text).toContain('api-service / fastify + pino: req/s 1.20x (target >= 1.2), p99 0.75x (target <= 1), CPU per request 0.80x');
+  expect(text).toMatch(/tsc --noEmit -p \.\s+12\.0 s\s+15\.0 s\s+1024 MiB\s+ok/);
+  expect(text).toContain('FAILED api-nolog: the server exited (1)');
+  expect(text).toMatch(/ERROR\s+generated configuration invalid/);
+  expect(failures(report.sections)).toEqual(['http: api-nolog: the server exited (1)', 'scale: generated configuration invalid']);
 });
 
-describe('consumer configs for the scaling section', () => {
-  test('consecutive, disjoint /20 blocks from 10.20.0.0', () => {
-    expect(consumerCidr(0)).toBe('10.20.0.0/20');
-    expect(consumerCidr(1)).toBe('10.20.16.0/20');
-    expect(consumerCidr(15)).toBe('10.20.240.0/20');
-    expect(consumerCidr(16)).toBe('10.21.0.0/20');
-    expect(() => consumerCidr(MAX_CONSUMERS)).toThrow(RangeError);
-  });
-
-  test.each([1, 5, 20, 40])('%i consumers: one environment, valid configuration', (n) => {
+test('scale configurations: consecutive /20 blocks, valid for 1 to 40 consumers', () => {
+  expect([0, 1, 15, 16].map(consumerCidr)).toEqual(['10.20.0.0/20', '10.20.16.0/20', '10.20.240.0/20', '10.21.0.0/20']);
+  for (const n of [1, 5, 20, 40]) {
     const config = configWithConsumers(exampleConfig, n);
-    expect(config.environments).toHaveLength(1);
-    expect(config.environments[0].name).toBe(exampleConfig.environments[0].name);
-    expect(config.environments[0].consumers).toHaveLength(n);
+    expect([config.environments.length, config.environments[0].name, config.environments[0].consumers.length]).toEqual([1, exampleConfig.environments[0].name, n]);
     expect(validateConfig(config)).toEqual([]);
-    // JSON round trip: the file handed to the app through `-c config=...` must be the same config.
-    expect(JSON.parse(JSON.stringify(config))).toEqual(config);
-  });
+  }
 });
 
-describe('CDK context like the CLI passes it', () => {
-  test('cdk.json, then cdk.context.json, then the CLI keys, then extra', () => {
-    const merged = mergeContext({ a: 1, b: 1 }, { b: 2 }, { config: '/x.json' });
-    expect(merged).toMatchObject({ a: 1, b: 2, config: '/x.json', ...CLI_CONTEXT });
-    expect(merged['aws:cdk:bundling-stacks']).toEqual(['**']);
-  });
-});
-
-describe('floor build', () => {
-  test('rewriteDirname replaces free __dirname only', () => {
-    const src = "const a = path.join(__dirname, 'x'); const b = obj.__dirname; const __dirnameX = 1;";
-    expect(rewriteDirname(src, '/repo/lib/stacks')).toBe(
-      "const a = path.join(\"/repo/lib/stacks\", 'x'); const b = obj.__dirname; const __dirnameX = 1;",
-    );
-  });
-
-  test('shellWord quotes only when needed', () => {
-    expect(shellWord('/usr/bin/node')).toBe('/usr/bin/node');
-    expect(shellWord("/tmp/a b/it's")).toBe("'/tmp/a b/it'\\''s'");
-  });
-});
-
-describe('GNU time output', () => {
-  test('reads the last "%M %U %S" line, after an optional status line', () => {
-    expect(parseTimeOutput('123456 1.50 0.25\n')).toEqual({ maxRssKib: 123456, cpuMs: 1750 });
-    expect(parseTimeOutput('Command exited with non-zero status 1\n2048 0.01 0.00\n')).toEqual({ maxRssKib: 2048, cpuMs: 10 });
-    expect(parseTimeOutput('garbage')).toBeUndefined();
-  });
-});
-
-describe('assembly reading', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'bench-assembly-test-'));
-    writeFileSync(
-      join(dir, 'manifest.json'),
-      JSON.stringify({
-        version: '55.0.0',
-        artifacts: {
-          'assembly-Dev': { type: 'cdk:cloud-assembly', displayName: 'Dev', properties: { directoryName: 'assembly-Dev' } },
-          Pipeline: { type: 'aws:cloudformation:stack', environment: 'aws://111111111111/eu-west-1', displayName: 'Pipeline', properties: { templateFile: 'Pipeline.template.json' } },
-          'Pipeline.assets': { type: 'cdk:asset-manifest', properties: { file: 'Pipeline.assets.json' } },
-        },
-      }),
-    );
-    writeFileSync(join(dir, 'Pipeline.template.json'), '{"Resources": {}}');
-    mkdirSync(join(dir, 'assembly-Dev'));
-    writeFileSync(
-      join(dir, 'assembly-Dev', 'manifest.json'),
-      JSON.stringify({
-        version: '55.0.0',
-        artifacts: { DevNetwork: { type: 'aws:cloudformation:stack', environment: 'aws://444444444444/eu-west-1', displayName: 'Dev/Network', properties: { templateFile: 'DevNetwork.template.json' } } },
-      }),
-    );
-    writeFileSync(join(dir, 'assembly-Dev', 'DevNetwork.template.json'), '{ "Resources": { "Vpc": {} } }');
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  test('lists stacks of nested assemblies and compares them', () => {
-    const stacks = readAssemblyStacks(dir);
-    expect(stacks.map((s) => s.path)).toEqual(['Dev/Network', 'Pipeline']);
-    expect(compareAssemblies(stacks, stacks)).toEqual({ sameStacks: true, onlyInA: [], onlyInB: [], differentTemplates: [] });
-    const changed = [{ ...stacks[0], templateSha256: 'x' }];
-    expect(compareAssemblies(stacks, changed)).toEqual({ sameStacks: false, onlyInA: ['Pipeline'], onlyInB: [], differentTemplates: ['Dev/Network'] });
-  });
+test('the floor: CDK context as the CLI passes it, __dirname kept, --app quoting', () => {
+  const context = JSON.parse(contextJson({ config: '/x.json' }));
+  expect(context).toMatchObject({ 'aws:cdk:bundling-stacks': ['**'], 'aws:cdk:enable-path-metadata': true, config: '/x.json' });
+  expect(Object.keys(context).some((key) => key.startsWith('@aws-cdk/'))).toBe(true); // cdk.json's feature flags
+  expect(rewriteDirname('path.join(__dirname, "x"); obj.__dirname; __dirnameX', '/repo/lib')).toBe('path.join("/repo/lib", "x"); obj.__dirname; __dirnameX');
+  expect([shellWord('/usr/bin/node'), shellWord("/tmp/a b/it's")]).toEqual(['/usr/bin/node', "'/tmp/a b/it'\\''s'"]);
 });

@@ -1,0 +1,52 @@
+/**
+ * One server per process for ./http.ts (which bundles and forks it): `hello` (bare node:http), `api`
+ * (the api-service, JSON request log on stdout), `api-nolog`, `fastify` (fastify 5 + pino doing the
+ * api-service's work: same catalogue, id check, headers, one log line with the same fields).
+ * IPC: sends its port; answers 'usage' with process.resourceUsage().
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ITEM_ID_PATTERN, JSON_CONTENT_TYPE, createApiServer } from '../../lib/runtime/api-service/src/app';
+import { createDefaultCatalogue } from '../../lib/runtime/api-service/src/catalogue';
+import { createLogger } from '../../lib/runtime/api-service/src/logger';
+import { resolveRequestId } from '../../lib/runtime/api-service/src/request-id';
+
+async function listen(kind: string): Promise<number> {
+  if (kind === 'hello') {
+    const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 11 }).end('hello world'));
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+    return (server.address() as AddressInfo).port;
+  }
+  if (kind === 'api' || kind === 'api-nolog') return (await createApiServer(kind === 'api' ? {} : { logger: createLogger(() => undefined) }).listen(0, '127.0.0.1')).port;
+  if (kind !== 'fastify') throw new Error(`unknown server kind "${kind}"`);
+  const { default: Fastify } = await import('fastify'); // dev dependencies of the benchmark only
+  const { default: pino } = await import('pino');
+  const catalogue = createDefaultCatalogue();
+  const app = Fastify({
+    loggerInstance: pino({ base: undefined, timestamp: pino.stdTimeFunctions.isoTime }),
+    disableRequestLogging: true,
+    genReqId: (req) => resolveRequestId(req.headers['x-request-id']),
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    app.log.info({ requestId: request.id, method: request.method, path: request.url.split('?')[0], status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 1e3) / 1e3 }, 'request');
+    done();
+  });
+  app.get<{ Params: { id: string } }>('/v1/items/:id', (request, reply) => {
+    reply.header('x-request-id', request.id).header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
+    const item = ITEM_ID_PATTERN.test(request.params.id) ? catalogue.get(request.params.id) : undefined;
+    if (!item) return reply.code(404).type(JSON_CONTENT_TYPE).send({ error: { code: 'NOT_FOUND', message: 'not found', requestId: request.id } });
+    return reply.type(JSON_CONTENT_TYPE).send(item);
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return (app.server.address() as AddressInfo).port;
+}
+
+process.on('disconnect', () => process.exit(0));
+process.on('message', (msg) => msg === 'usage' && process.send?.(process.resourceUsage()));
+listen(process.argv[2]).then(
+  (port) => process.send?.({ port }),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);
