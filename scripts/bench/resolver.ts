@@ -26,7 +26,8 @@ export async function benchResolver(o: { invocations: number; importRuns: number
   const stack = await startLocalStack({ stateDir: join(dir, 'pki'), log: () => undefined });
   const latencies: number[] = [];
   const connections = { invocations: o.invocations, errors: 0, serverSide: NaN, clientSide: NaN };
-  const [front, client] = [stack.stats().tlsHandshakes, getAgentStats().connectionsOpened];
+  const [front, client, consoleLog] = [stack.stats().tlsHandshakes, getAgentStats().connectionsOpened, console.log];
+  console.log = () => undefined; // the handler's one JSON log line per invocation: stdout is for the table
   try {
     for (let i = 0; i < o.invocations; i += 1) {
       const t0 = process.hrtime.bigint();
@@ -37,6 +38,7 @@ export async function benchResolver(o: { invocations: number; importRuns: number
     // Read before stop(): stopping destroys the resolver's agent, which resets its counter.
     Object.assign(connections, { serverSide: stack.stats().tlsHandshakes - front, clientSide: getAgentStats().connectionsOpened - client });
   } finally {
+    console.log = consoleLog;
     await stack.stop();
   }
 
