@@ -85,11 +85,11 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-/** Medians (wall, CPU, RSS), wall min-max and ok count of repeated runs. */
+/** Medians (wall, CPU, RSS), wall min-max and ok count of repeated runs, and the runs themselves. */
 export function summarize(runs: readonly Timed[]) {
   const walls = runs.map((r) => Math.round(r.wallMs));
   const [minMs, maxMs] = walls.length ? [Math.min(...walls), Math.max(...walls)] : [NaN, NaN];
-  return { medianMs: median(walls), minMs, maxMs, cpuMs: median(runs.map((r) => r.cpuMs)), rssKib: median(runs.map((r) => r.rssKib)), ok: runs.filter((r) => r.ok).length, runs: walls };
+  return { medianMs: median(walls), minMs, maxMs, cpuMs: median(runs.map((r) => r.cpuMs)), rssKib: median(runs.map((r) => r.rssKib)), ok: runs.filter((r) => r.ok).length, runs };
 }
 
 /** a / b, NaN unless both are finite and b is not 0. */

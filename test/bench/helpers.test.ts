@@ -16,7 +16,7 @@ test('median, percentile, ratio and the summary of repeated runs', () => {
   expect([percentile(hundred, 50), percentile(hundred, 99), percentile([7], 99)]).toEqual([50, 99, 7]);
   expect([ratio(3, 2), ratio(1, 0), ratio(undefined, 2)]).toEqual([1.5, NaN, NaN]);
   const runs = [{ ok: true, wallMs: 1000.4, cpuMs: 900, rssKib: 100 }, { ok: false, wallMs: 3000, error: 'exit 1' }, { ok: true, wallMs: 2000, cpuMs: 1100, rssKib: 300 }];
-  expect(summarize(runs)).toEqual({ medianMs: 2000, minMs: 1000, maxMs: 3000, cpuMs: 1000, rssKib: 200, ok: 2, runs: [1000, 3000, 2000] });
+  expect(summarize(runs)).toEqual({ medianMs: 2000, minMs: 1000, maxMs: 3000, cpuMs: 1000, rssKib: 200, ok: 2, runs });
 });
 
 test('GNU time output: the last "%M %U %S" line, after an optional status line', () => {
