@@ -1,14 +1,15 @@
 /**
  * (c) `http`: each server of ./http-server.ts alone in a child process (an esbuild bundle, as the
  * container runs one), autocannon here: a warm-up load, then the measured one, with the server's
- * CPU from its process.resourceUsage() before and after.
+ * CPU from its process.resourceUsage() before and after. `runs` rounds, each starting at the next
+ * server (a drift in the machine's load then hits every server alike); medians are reported.
  */
 import autocannon from 'autocannon';
 import { build } from 'esbuild';
 import { ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { ROOT, ratio, tempDir, track } from './run';
+import { median, ROOT, ratio, tempDir, track } from './run';
 
 export const API_PATH = '/v1/items/item-0001';
 const SERVERS = [
@@ -18,18 +19,30 @@ const SERVERS = [
   { kind: 'fastify', label: 'fastify 5 + pino, same route and log line', path: API_PATH },
 ];
 
+/** One measured load run against one server. */
+export type ServerRun = (typeof SERVERS)[number] & { reqPerSec: number; requests: number; p50: number; p90: number; p99: number; max: number; errors: number; bodyBytes: number; cpuMsPer1k: number; rssKib: number };
+
+/** Per server (in SERVERS order), the median of its rounds; max latency is the maximum, errors and requests the sum. */
+export function summarizeRounds(runs: readonly ServerRun[]) {
+  return SERVERS.map((s) => runs.filter((r) => r.kind === s.kind)).filter((rounds) => rounds.length > 0).map((rounds) => {
+    const m = (key: 'reqPerSec' | 'p50' | 'p90' | 'p99' | 'cpuMsPer1k' | 'rssKib') => median(rounds.map((r) => r[key]));
+    return { ...rounds[0], reqPerSec: Math.round(m('reqPerSec')), p50: m('p50'), p90: m('p90'), p99: m('p99'), max: Math.max(...rounds.map((r) => r.max)), cpuMsPer1k: m('cpuMsPer1k'), rssKib: m('rssKib'), errors: rounds.reduce((n, r) => n + r.errors, 0), requests: rounds.reduce((n, r) => n + r.requests, 0), reqPerSecRounds: rounds.map((r) => r.reqPerSec) };
+  });
+}
+
 /** The child's next IPC message; an error when none comes within 15 s (e.g. the server exited). */
 async function next<T>(child: ChildProcess, what: string): Promise<T> {
   const [msg] = await once(child, 'message', { signal: AbortSignal.timeout(15_000) }).catch(() => Promise.reject(new Error(`${what}: no answer within 15 s (server exit code ${child.exitCode})`)));
   return msg as T;
 }
 
-export async function benchHttp(o: { duration: number; warmup: number; connections: number; progress: (line: string) => void }) {
+export async function benchHttp(o: { duration: number; warmup: number; connections: number; runs: number; progress: (line: string) => void }) {
   const childJs = join(tempDir('http'), 'http-server.js');
   await build({ entryPoints: [join(ROOT, 'scripts', 'bench', 'http-server.ts')], outfile: childJs, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'silent' });
-  const servers = [];
+  const servers: ServerRun[] = [];
   const failures: string[] = [];
-  for (const s of SERVERS) {
+  const order = Array.from({ length: o.runs }, (_, round) => SERVERS.map((_s, i) => SERVERS[(i + round) % SERVERS.length])).flat();
+  for (const s of order) {
     // Plain node without our ts-node hooks; stdout (the request log) to /dev/null, as cheap as a container's.
     const child = track(fork(childJs, [s.kind], { execArgv: [], detached: true, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, NODE_ENV: 'production', NODE_OPTIONS: '' } }));
     try {
@@ -55,10 +68,10 @@ export async function benchHttp(o: { duration: number; warmup: number; connectio
       if (child.exitCode === null && child.signalCode === null) await new Promise((done) => child.once('exit', done).kill());
     }
   }
-  const measured = servers; // its element type is known from here on, also inside the closure below
+  const measured = summarizeRounds(servers);
   const [hello, api, fastify] = ['hello', 'api', 'fastify'].map((kind) => measured.find((s) => s.kind === kind));
   return {
-    duration: o.duration, warmup: o.warmup, connections: o.connections, servers: measured, failures,
+    duration: o.duration, warmup: o.warmup, connections: o.connections, runs: o.runs, servers: measured, failures,
     apiVsHello: { reqPerSec: ratio(api?.reqPerSec, hello?.reqPerSec), p99: ratio(api?.p99, hello?.p99) },
     apiVsFastify: { reqPerSec: ratio(api?.reqPerSec, fastify?.reqPerSec), p99: ratio(api?.p99, fastify?.p99), cpuPerRequest: ratio(api?.cpuMsPer1k, fastify?.cpuMsPer1k) },
   };

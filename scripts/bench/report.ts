@@ -96,9 +96,9 @@ function testsTable(t: TestsResult): TableSection {
 
 function httpTable(h: HttpResult): TableSection {
   return {
-    title: `(c) HTTP throughput (${h.duration} s x ${h.connections} connections each, after ${h.warmup} s warm-up; server in a child process)`,
+    title: `(c) HTTP throughput (${h.duration} s x ${h.connections} connections each, after ${h.warmup} s warm-up; server in a child process; median of ${h.runs} rounds in rotating order)`,
     headers: ['server', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors', 'body B', 'server CPU ms/1k req', 'server RSS'],
-    rows: h.servers.map((s) => [s.label, s.reqPerSec.toLocaleString('en-US'), s.p50, s.p90, s.p99, s.max, s.errors, s.bodyBytes, fin(s.cpuMsPer1k, (n) => n.toFixed(1)), mib(s.rssKib)]),
+    rows: h.servers.map((s) => [s.label, `${s.reqPerSec.toLocaleString('en-US')}${s.reqPerSecRounds.length > 1 ? ` (${Math.min(...s.reqPerSecRounds).toLocaleString('en-US')}-${Math.max(...s.reqPerSecRounds).toLocaleString('en-US')})` : ''}`, s.p50, s.p90, s.p99, s.max, s.errors, s.bodyBytes, fin(s.cpuMsPer1k, (n) => n.toFixed(1)), mib(s.rssKib)]),
     notes: [
       `api-service / hello world: req/s ${times(h.apiVsHello.reqPerSec)}, p99 ${times(h.apiVsHello.p99)}`,
       `api-service / fastify + pino: req/s ${times(h.apiVsFastify.reqPerSec)} (target >= 1.2), p99 ${times(h.apiVsFastify.p99)} (target <= 1), CPU per request ${times(h.apiVsFastify.cpuPerRequest)} (lower is better)`,

@@ -8,6 +8,7 @@ import { USAGE, Report, failures, parseOptions, renderReport } from '../../scrip
 import { median, parseTime, percentile, ratio, summarize } from '../../scripts/bench/run';
 import { configWithConsumers, consumerCidr, contextJson, rewriteDirname, shellWord } from '../../scripts/bench/synth';
 import { UsageError } from '../../scripts/cli';
+import { summarizeRounds } from '../../scripts/bench/http';
 
 test('median, percentile, ratio and the summary of repeated runs', () => {
   expect([median([3, 1, 2]), median([4, 1, 3, 2]), median([NaN, 5, undefined])]).toEqual([2, 2.5, 5]);
@@ -44,11 +45,11 @@ describe('options', () => {
 });
 
 test('the report: header, ratios against fastify, failed and erroring sections; failures() says what could not be measured', () => {
-  const server = (kind: string, reqPerSec: number, p99: number, cpuMsPer1k: number) => ({ kind, label: kind, path: '/', reqPerSec, requests: reqPerSec * 3, p50: 1, p90: 2, p99, max: 9, errors: 0, bodyBytes: 11, cpuMsPer1k, rssKib: 51200 });
+  const server = (kind: string, reqPerSec: number, p99: number, cpuMsPer1k: number) => ({ kind, label: kind, path: '/', reqPerSec, requests: reqPerSec * 3, p50: 1, p90: 2, p99, max: 9, errors: 0, bodyBytes: 11, cpuMsPer1k, rssKib: 51200, reqPerSecRounds: [reqPerSec] });
   const report: Report = {
     startedAt: 'a', finishedAt: 'b', machine: '2 x CPU', load: { start: [1.5, 1, 1], end: [2, 1, 1] }, git: { commit: 'abc1234', modified: 0 }, options: parseOptions([]),
     sections: {
-      http: { duration: 3, warmup: 1, connections: 50, servers: [server('hello', 20000, 4, 50), server('api', 12000, 6, 80), server('fastify', 10000, 8, 100)], failures: ['api-nolog: the server exited (1)'], apiVsHello: { reqPerSec: 0.6, p99: 1.5 }, apiVsFastify: { reqPerSec: 1.2, p99: 0.75, cpuPerRequest: 0.8 } },
+      http: { duration: 3, warmup: 1, connections: 50, runs: 1, servers: [server('hello', 20000, 4, 50), server('api', 12000, 6, 80), server('fastify', 10000, 8, 100)], failures: ['api-nolog: the server exited (1)'], apiVsHello: { reqPerSec: 0.6, p99: 1.5 }, apiVsFastify: { reqPerSec: 1.2, p99: 0.75, cpuPerRequest: 0.8 } },
       tests: { steps: [{ step: 'tsc --noEmit -p .', ok: true, wallMs: 12000, cpuMs: 15000, rssKib: 1048576 }], failures: [] },
       scale: { error: 'generated configuration invalid' },
     },
@@ -79,3 +80,13 @@ test('the floor: CDK context as the CLI passes it, __dirname kept, --app quoting
   expect(rewriteDirname('path.join(__dirname, "x"); obj.__dirname; __dirnameX', '/repo/lib')).toBe('path.join("/repo/lib", "x"); obj.__dirname; __dirnameX');
   expect([shellWord('/usr/bin/node'), shellWord("/tmp/a b/it's")]).toEqual(['/usr/bin/node', "'/tmp/a b/it'\\''s'"]);
 });
+
+test('http rounds: the median per server, in the servers\' order, whatever order the rounds ran in', () => {
+  const run = (kind: string, reqPerSec: number, max: number) => ({ kind, label: kind, path: '/', reqPerSec, requests: 10, p50: 1, p90: 2, p99: reqPerSec / 1000, max, errors: kind === 'api' ? 1 : 0, bodyBytes: 11, cpuMsPer1k: reqPerSec / 100, rssKib: 1 });
+  const summary = summarizeRounds([run('api', 300, 5), run('hello', 900, 1), run('api', 100, 9), run('api', 200, 7), run('hello', 700, 3)]);
+  expect(summary.map((s) => [s.kind, s.reqPerSec, s.p99, s.cpuMsPer1k, s.max, s.errors, s.requests, s.reqPerSecRounds])).toEqual([
+    ['hello', 800, 0.8, 8, 3, 0, 20, [900, 700]],
+    ['api', 200, 0.2, 2, 9, 3, 30, [300, 100, 200]],
+  ]);
+});
+
