@@ -189,8 +189,7 @@ describe('update safety: what `cdk diff` shows for each kind of update (#12)', (
     ...SCENARIOS.map((s) => summaryRow(s, results.get(s)!)),
   ].join('\n');
 
-  test('docs/deploying.md shows this summary (WRITE_DOCS=1 npx jest test/update-safety.test.ts rewrites it)', () => {
-    console.log(`Update safety, per scenario:\n${table}`);
+  test('docs/deploying.md shows this summary (npm run docs -- --write rewrites it, through WRITE_DOCS=1)', () => {
     const file = join(__dirname, '..', 'docs', 'deploying.md');
     const text = readFileSync(file, 'utf8');
     const block = /(<!-- update-safety:start -->\n)([\s\S]*?)(<!-- update-safety:end -->)/;

@@ -9,7 +9,13 @@
  * `<!-- NAME:start -->` and `<!-- NAME:end -->` in README.md or any docs/*.md (wherever the
  * markers are; a block may appear in several places). test/scripts/docs.test.ts fails when
  * anything differs from this script's output, character for character.
+ *
+ * One block is owned by a test: the update-safety table of docs/deploying.md needs four synths and
+ * CloudFormation diffs, which test/update-safety.test.ts makes anyway. `--write` runs that suite
+ * with WRITE_DOCS=1 (it rewrites the table), so one command regenerates everything; the suite
+ * fails when the table is stale.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -192,6 +198,13 @@ export function run(argv: readonly string[], io = { out: (l: string) => console.
     if (write) {
       const changed = writeAll();
       io.out(changed.length === 0 ? 'generated files and blocks: already up to date' : `updated: ${changed.join(', ')}`);
+      io.out('update-safety table: running test/update-safety.test.ts with WRITE_DOCS=1 ...');
+      const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), 'test/update-safety.test.ts', '--silent'], { cwd: ROOT, env: { ...process.env, WRITE_DOCS: '1' }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+      if (jest.status !== 0) {
+        io.err(`error: test/update-safety.test.ts failed (exit ${jest.status}); the table may not be written:\n${jest.stderr}`);
+        return 1;
+      }
+      io.out('update-safety table: up to date');
       return 0;
     }
     const stale = staleness();
