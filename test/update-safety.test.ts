@@ -9,6 +9,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fullDiff, ResourceImpact, TemplateDiff } from '@aws-cdk/cloudformation-diff';
 import { AppConfig } from '../lib/config/types';
+import { exampleConfig } from '../lib/config/environments';
+import { stageIdFor } from '../lib/stages/environment-stage';
 import { buildTestApp, configWith, MutableConfig } from './helpers';
 
 /** Resource types whose replacement or removal loses data, traffic or identity. */
@@ -45,14 +47,18 @@ function synthesize(config: AppConfig): Templates {
 const edit = (change: (c: MutableConfig) => void) => configWith(change);
 
 // Four synths for the whole suite: the example, and three changed configurations whose changes are
-// spread over the environments so that each scenario's stacks see one kind of change only.
+// spread over the environments (the first and the last, whatever the example holds) so that each
+// scenario's stacks see one kind of change only.
+const FIRST = 0;
+const LAST = exampleConfig.environments.length - 1;
+const [first, last] = [exampleConfig.environments[FIRST], exampleConfig.environments[LAST]];
 const example = synthesize(edit(() => {}));
 const changed1 = synthesize(
   edit((c) => {
-    c.environments[0].consumers.push({ name: 'billing', account: '999999999999', cidr: '10.21.0.0/20' });
-    c.environments[1].service.image = { kind: 'ecr', repositoryName: 'team/internal-api', tag: '1.4.2' };
+    c.environments[FIRST].consumers.push({ name: 'billing', account: '999999999999', cidr: '10.21.0.0/20' });
+    c.environments[LAST].service.image = { kind: 'ecr', repositoryName: 'team/internal-api', tag: '1.4.2' };
     c.environments.push({
-      ...structuredClone(c.environments[0]),
+      ...structuredClone(c.environments[FIRST]),
       name: 'qa',
       apiAccount: '121212121212',
       apiCidr: '10.30.0.0/20',
@@ -63,8 +69,8 @@ const changed1 = synthesize(
 );
 const changed2 = synthesize(
   edit((c) => {
-    c.environments[0].service = { ...c.environments[0].service, cpu: 512, memoryMiB: 1024 };
-    c.environments[1].service = { ...c.environments[1].service, desiredCount: 4, logRetentionDays: 180 };
+    c.environments[FIRST].service = { ...c.environments[FIRST].service, cpu: 512, memoryMiB: 1024 };
+    c.environments[LAST].service = { ...c.environments[LAST].service, desiredCount: 4, logRetentionDays: 180 };
   }),
 );
 const changed3 = synthesize(edit((c) => c.availabilityZones.push('euw1-az3')));
@@ -80,12 +86,14 @@ interface Scenario {
 }
 
 const inEnv = (...prefixes: string[]) => (name: string) => prefixes.some((p) => name.startsWith(`${p}-`));
+const [firstStage, lastStage] = [stageIdFor(first), stageIdFor(last)];
+const qaStage = stageIdFor({ ...first, name: 'qa' });
 const SCENARIOS: readonly Scenario[] = [
-  { name: 'add a consumer account (dev)', before: example, after: changed1, stacks: inEnv('Dev'), apiSide: true },
-  { name: 'new image: ECR repository and tag (prod)', before: example, after: changed1, stacks: inEnv('Prod'), apiSide: true },
-  { name: 'add an environment (qa)', before: example, after: changed1, stacks: (n) => n === 'Pipeline' || inEnv('Qa')(n), apiSide: false },
-  { name: 'task CPU/memory (dev)', before: example, after: changed2, stacks: inEnv('Dev'), apiSide: true },
-  { name: 'desired count, log retention (prod)', before: example, after: changed2, stacks: inEnv('Prod'), apiSide: true },
+  { name: `add a consumer account (${first.name})`, before: example, after: changed1, stacks: inEnv(firstStage), apiSide: true },
+  { name: `new image: ECR repository and tag (${last.name})`, before: example, after: changed1, stacks: inEnv(lastStage), apiSide: true },
+  { name: 'add an environment (qa)', before: example, after: changed1, stacks: (n) => n === 'Pipeline' || inEnv(qaStage)(n), apiSide: false },
+  { name: `task CPU/memory (${first.name})`, before: example, after: changed2, stacks: inEnv(firstStage), apiSide: true },
+  { name: `desired count, log retention (${last.name})`, before: example, after: changed2, stacks: inEnv(lastStage), apiSide: true },
   { name: 'add a third AZ (all)', before: example, after: changed3, stacks: () => true, apiSide: true },
 ];
 
