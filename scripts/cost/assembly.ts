@@ -8,46 +8,27 @@ export interface CfnResource {
   readonly Properties?: Record<string, unknown>;
 }
 
-/** A synthesized CloudFormation template. */
-export interface CfnTemplate {
-  readonly Resources?: Record<string, CfnResource>;
-}
-
 /** One stack of the cloud assembly. */
 export interface StackTemplate {
   /** The CloudFormation stack name. */
   readonly stackName: string;
-  /** The artifact id in its manifest. */
-  readonly artifactId: string;
   /** The stack's account (`unknown-account` for environment-agnostic stacks). */
   readonly account: string;
   /** The stack's region (`unknown-region` for environment-agnostic stacks). */
   readonly region: string;
-  /** The Stage name (`Dev`), or {@link SHARED_ENVIRONMENT} for top-level stacks. */
-  readonly environment: string;
   /** The template, parsed. */
-  readonly template: CfnTemplate;
+  readonly template: { readonly Resources?: Record<string, CfnResource> };
 }
-
-/** Stacks grouped by environment, in manifest order. */
-export type AssemblyStacks = Record<string, StackTemplate[]>;
 
 /** Environment label of stacks that sit at the top level of the assembly (the pipeline). */
 export const SHARED_ENVIRONMENT = 'shared/tools';
 
-/** Every stack of the cloud assembly in `dir`, grouped by environment (Stage). */
-export function readAssembly(dir: string): AssemblyStacks {
-  const result: AssemblyStacks = {};
+/** Every stack of the cloud assembly in `dir`, grouped by environment (the Stage's name, else {@link SHARED_ENVIRONMENT}), in manifest order. */
+export function readAssembly(dir: string): Record<string, StackTemplate[]> {
+  const result: Record<string, StackTemplate[]> = {};
   for (const { stage, artifact } of readStacks(dir)) {
-    const environment = stage ?? SHARED_ENVIRONMENT;
-    (result[environment] ??= []).push({
-      stackName: artifact.stackName,
-      artifactId: artifact.id,
-      account: artifact.environment.account,
-      region: artifact.environment.region,
-      environment,
-      template: artifact.template,
-    });
+    const { stackName, environment: { account, region }, template } = artifact;
+    (result[stage ?? SHARED_ENVIRONMENT] ??= []).push({ stackName, account, region, template });
   }
   return result;
 }

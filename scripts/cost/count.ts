@@ -18,15 +18,6 @@ export interface FargateService {
   readonly architecture: Architecture;
 }
 
-/** Running Fargate capacity of one architecture. */
-export interface FargateTotals {
-  readonly tasks: number;
-  /** vCPUs summed over the running tasks. */
-  readonly vcpu: number;
-  /** GB summed over the running tasks. */
-  readonly memoryGB: number;
-}
-
 /** A Lambda function that AppSync invokes for each operation. */
 export interface ResolverFunction {
   readonly stackName: string;
@@ -45,62 +36,8 @@ export interface PipelineCount {
   readonly actions: number;
 }
 
-/** The billable resources of one environment. */
-export interface EnvironmentCounts {
-  readonly environment: string;
-  /** Distinct `REGION`s of the stacks. */
-  readonly regions: string[];
-  /** Distinct accounts of the stacks. */
-  readonly accounts: string[];
-  readonly stacks: string[];
-  readonly vpcs: number;
-  /** Network Load Balancers (`Type: network`). */
-  readonly nlbs: number;
-  /** Listeners with `Protocol: TLS` (they use the TLS NLCU dimensions). */
-  readonly nlbTlsListeners: number;
-  /** Application Load Balancers. */
-  readonly albs: number;
-  /** Interface VPC endpoints. */
-  readonly interfaceEndpoints: number;
-  /** Interface endpoints x AZs: the sum of their `SubnetIds` (one ENI, billed hourly, per subnet). */
-  readonly interfaceEndpointAzs: number;
-  /** Interface endpoints to an endpoint service (PrivateLink to the API), not to an AWS service; not in `interfaceEndpoints`. */
-  readonly privateLinkEndpoints: number;
-  /** Those endpoints x AZs. */
-  readonly privateLinkEndpointAzs: number;
-  /** Gateway VPC endpoints (free). */
-  readonly gatewayEndpoints: number;
-  /** Transit gateways (no hourly charge of their own). */
-  readonly transitGateways: number;
-  /** Transit gateway VPC attachments. */
-  readonly tgwAttachments: number;
-  readonly fargateServices: FargateService[];
-  readonly fargate: Record<Architecture, FargateTotals>;
-  readonly hostedZones: number;
-  readonly appSyncApis: number;
-  /** Every Lambda function, including CDK custom-resource handlers (invoked only on deploy). */
-  readonly lambdaFunctions: number;
-  /** Lambda functions on the request path (AppSync data sources). */
-  readonly resolverFunctions: ResolverFunction[];
-  readonly kmsKeys: number;
-  readonly pipelines: PipelineCount[];
-  /** CodeBuild projects by `Environment.ComputeType`. */
-  readonly codeBuildProjects: Record<string, number>;
-  readonly logGroups: number;
-  /** VPC flow logs delivered to CloudWatch Logs. */
-  readonly flowLogsToCloudWatch: number;
-  readonly alarms: number;
-  /** Metrics over all alarms (an alarm is billed per metric it evaluates). */
-  readonly alarmMetrics: number;
-  /** Custom metrics published by log metric filters (one per `MetricTransformations` entry). */
-  readonly customMetrics: number;
-  /** `AWS::SSM::Parameter` with `Tier: Advanced`. */
-  readonly advancedSsmParameters: number;
-  /** Used by the alternatives: consumer VPCs and AZs per VPC. */
-  readonly shape: { readonly consumers: number; readonly azs: number };
-  /** Things the counter could not read, for the report. */
-  readonly warnings: string[];
-}
+/** The billable resources of one environment (see {@link countEnvironment}). */
+export type EnvironmentCounts = ReturnType<typeof countEnvironment>;
 
 const DEFAULT_AZS = 2;
 
@@ -139,19 +76,58 @@ function mentions(value: unknown, id: string): boolean {
  * Counts the billable resources of ONE environment's stacks (all stacks passed belong to it).
  * Pure: reads only the templates.
  */
-export function countEnvironment(environment: string, stacks: readonly StackTemplate[]): EnvironmentCounts {
+export function countEnvironment(environment: string, stacks: readonly StackTemplate[]) {
   const warnings: string[] = [];
-  let vpcs = 0, nlbs = 0, nlbTlsListeners = 0, albs = 0, interfaceEndpoints = 0, interfaceEndpointAzs = 0, gatewayEndpoints = 0;
-  let privateLinkEndpoints = 0, privateLinkEndpointAzs = 0;
-  let transitGateways = 0, tgwAttachments = 0, hostedZones = 0, appSyncApis = 0, lambdaFunctions = 0, kmsKeys = 0;
-  let logGroups = 0, flowLogsToCloudWatch = 0, alarms = 0, alarmMetrics = 0, customMetrics = 0, advancedSsmParameters = 0;
+  // What is counted, in the order of the report's JSON.
+  const c = {
+    vpcs: 0,
+    /** Network Load Balancers (`Type: network`). */
+    nlbs: 0,
+    /** Listeners with `Protocol: TLS` (they use the TLS NLCU dimensions). */
+    nlbTlsListeners: 0,
+    /** Application Load Balancers. */
+    albs: 0,
+    /** Interface VPC endpoints. */
+    interfaceEndpoints: 0,
+    /** Interface endpoints x AZs: the sum of their `SubnetIds` (one ENI, billed hourly, per subnet). */
+    interfaceEndpointAzs: 0,
+    /** Interface endpoints to an endpoint service (PrivateLink to the API), not to an AWS service; not in `interfaceEndpoints`. */
+    privateLinkEndpoints: 0,
+    /** Those endpoints x AZs. */
+    privateLinkEndpointAzs: 0,
+    /** Gateway VPC endpoints (free). */
+    gatewayEndpoints: 0,
+    /** Transit gateways (no hourly charge of their own). */
+    transitGateways: 0,
+    /** Transit gateway VPC attachments. */
+    tgwAttachments: 0,
+    fargateServices: [] as FargateService[],
+    /** Running Fargate capacity per architecture: tasks, and vCPUs and GB summed over them. */
+    fargate: { ARM64: { tasks: 0, vcpu: 0, memoryGB: 0 }, X86_64: { tasks: 0, vcpu: 0, memoryGB: 0 } },
+    hostedZones: 0,
+    appSyncApis: 0,
+    /** Every Lambda function, including CDK custom-resource handlers (invoked only on deploy). */
+    lambdaFunctions: 0,
+    /** Lambda functions on the request path (AppSync data sources). */
+    resolverFunctions: [] as ResolverFunction[],
+    kmsKeys: 0,
+    pipelines: [] as PipelineCount[],
+    /** CodeBuild projects by `Environment.ComputeType`. */
+    codeBuildProjects: {} as Record<string, number>,
+    logGroups: 0,
+    /** VPC flow logs delivered to CloudWatch Logs. */
+    flowLogsToCloudWatch: 0,
+    alarms: 0,
+    /** Metrics over all alarms (an alarm is billed per metric it evaluates). */
+    alarmMetrics: 0,
+    /** Custom metrics published by log metric filters (one per `MetricTransformations` entry). */
+    customMetrics: 0,
+    /** `AWS::SSM::Parameter` with `Tier: Advanced`. */
+    advancedSsmParameters: 0,
+  };
   let azs = 0;
   const stackRoles: { account: string; vpcs: number; serves: boolean; hasEndpoints: boolean }[] = [];
-  const fargateServices: FargateService[] = [];
-  const resolverFunctions: ResolverFunction[] = [];
   const vpcLambdas: ResolverFunction[] = [];
-  const pipelines: PipelineCount[] = [];
-  const codeBuildProjects: Record<string, number> = {};
 
   for (const stack of stacks) {
     const resources = stack.template.Resources ?? {};
@@ -169,14 +145,14 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
           break;
         case 'AWS::ElasticLoadBalancingV2::LoadBalancer':
           if (p.Type === 'network') {
-            nlbs++;
+            c.nlbs++;
             serves = true;
           } else if (p.Type === undefined || p.Type === 'application') {
-            albs++;
+            c.albs++;
           }
           break;
         case 'AWS::ElasticLoadBalancingV2::Listener':
-          if (p.Protocol === 'TLS') nlbTlsListeners++;
+          if (p.Protocol === 'TLS') c.nlbTlsListeners++;
           break;
         case 'AWS::EC2::VPCEndpoint': {
           const subnets = listLength(p.SubnetIds);
@@ -184,26 +160,26 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
           // com.amazonaws.vpce.<region>.vpce-svc-...) is an endpoint service: PrivateLink pricing.
           const serviceName = JSON.stringify(p.ServiceName ?? null);
           if (p.VpcEndpointType === 'Interface' && !(serviceName.includes('com.amazonaws.') && !serviceName.includes('com.amazonaws.vpce.'))) {
-            privateLinkEndpoints++;
-            privateLinkEndpointAzs += subnets ?? DEFAULT_AZS;
+            c.privateLinkEndpoints++;
+            c.privateLinkEndpointAzs += subnets ?? DEFAULT_AZS;
             azs = Math.max(azs, subnets ?? 0);
           } else if (p.VpcEndpointType === 'Interface') {
-            interfaceEndpoints++;
+            c.interfaceEndpoints++;
             hasEndpoints = true;
             if (subnets === undefined) warnings.push(`${stack.stackName}/${logicalId}: SubnetIds not a literal list; assumed ${DEFAULT_AZS} AZs`);
-            interfaceEndpointAzs += subnets ?? DEFAULT_AZS;
+            c.interfaceEndpointAzs += subnets ?? DEFAULT_AZS;
             azs = Math.max(azs, subnets ?? 0);
           } else {
-            gatewayEndpoints++;
+            c.gatewayEndpoints++;
           }
           break;
         }
         case 'AWS::EC2::TransitGateway':
-          transitGateways++;
+          c.transitGateways++;
           break;
         case 'AWS::EC2::TransitGatewayVpcAttachment':
         case 'AWS::EC2::TransitGatewayAttachment':
-          tgwAttachments++;
+          c.tgwAttachments++;
           azs = Math.max(azs, listLength(p.SubnetIds) ?? 0);
           break;
         case 'AWS::ECS::Service': {
@@ -225,7 +201,7 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
           const minCapacity = scalable ? toNumber(props(scalable[1]).MinCapacity) : undefined;
           const maxCapacity = scalable ? toNumber(props(scalable[1]).MaxCapacity) : undefined;
           const platform = (td.RuntimePlatform ?? {}) as Record<string, unknown>;
-          fargateServices.push({
+          c.fargateServices.push({
             stackName: stack.stackName,
             logicalId,
             desiredCount: toNumber(p.DesiredCount) ?? minCapacity ?? 1,
@@ -238,13 +214,13 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
           break;
         }
         case 'AWS::Route53::HostedZone':
-          hostedZones++;
+          c.hostedZones++;
           break;
         case 'AWS::AppSync::GraphQLApi':
-          appSyncApis++;
+          c.appSyncApis++;
           break;
         case 'AWS::Lambda::Function': {
-          lambdaFunctions++;
+          c.lambdaFunctions++;
           const fn: ResolverFunction = {
             stackName: stack.stackName,
             logicalId,
@@ -252,16 +228,16 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
             architecture: Array.isArray(p.Architectures) && p.Architectures[0] === 'arm64' ? 'arm64' : 'x86_64',
           };
           const isDataSource = ofType('AWS::AppSync::DataSource').some(([, ds]) => mentions(props(ds).LambdaConfig, logicalId));
-          if (isDataSource) resolverFunctions.push(fn);
+          if (isDataSource) c.resolverFunctions.push(fn);
           else if (p.VpcConfig !== undefined) vpcLambdas.push(fn);
           break;
         }
         case 'AWS::KMS::Key':
-          kmsKeys++;
+          c.kmsKeys++;
           break;
         case 'AWS::CodePipeline::Pipeline': {
           const stages = Array.isArray(p.Stages) ? (p.Stages as { Actions?: unknown[] }[]) : [];
-          pipelines.push({
+          c.pipelines.push({
             stackName: stack.stackName,
             logicalId,
             type: p.PipelineType === 'V2' ? 'V2' : 'V1',
@@ -271,32 +247,33 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
         }
         case 'AWS::CodeBuild::Project': {
           const computeType = String(((p.Environment ?? {}) as Record<string, unknown>).ComputeType ?? 'BUILD_GENERAL1_SMALL');
-          codeBuildProjects[computeType] = (codeBuildProjects[computeType] ?? 0) + 1;
+          c.codeBuildProjects[computeType] = (c.codeBuildProjects[computeType] ?? 0) + 1;
           break;
         }
         case 'AWS::Logs::LogGroup':
-          logGroups++;
+          c.logGroups++;
           break;
         case 'AWS::EC2::FlowLog':
-          if (p.LogDestinationType === undefined || p.LogDestinationType === 'cloud-watch-logs') flowLogsToCloudWatch++;
+          if (p.LogDestinationType === undefined || p.LogDestinationType === 'cloud-watch-logs') c.flowLogsToCloudWatch++;
           break;
         case 'AWS::CloudWatch::Alarm': {
-          alarms++;
+          c.alarms++;
           const metrics = Array.isArray(p.Metrics) ? (p.Metrics as Record<string, unknown>[]).filter((m) => m.MetricStat !== undefined).length : 0;
-          alarmMetrics += Math.max(1, metrics);
+          c.alarmMetrics += Math.max(1, metrics);
           break;
         }
         case 'AWS::Logs::MetricFilter':
-          customMetrics += listLength(p.MetricTransformations) ?? 1;
+          c.customMetrics += listLength(p.MetricTransformations) ?? 1;
           break;
         case 'AWS::SSM::Parameter':
-          if (p.Tier === 'Advanced') advancedSsmParameters++;
+          if (p.Tier === 'Advanced') c.advancedSsmParameters++;
           break;
       }
     }
-    vpcs += stackVpcs;
+    c.vpcs += stackVpcs;
     stackRoles.push({ account: stack.account, vpcs: stackVpcs, serves, hasEndpoints });
   }
+
 
   // Consumers = VPCs outside the API's account(s). The API's stacks are those with an NLB or an
   // ECS service, else (before those exist) those with interface endpoints. In a single-account
@@ -306,15 +283,14 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
   const apiAccounts = new Set(stackRoles.filter(isApi).map((r) => r.account));
   const sum = (list: typeof stackRoles) => list.reduce((n, r) => n + r.vpcs, 0);
   let consumers = sum(stackRoles.filter((r) => !apiAccounts.has(r.account)));
-  if (consumers === 0) consumers = appSyncApis > 0 ? appSyncApis : sum(stackRoles.filter((r) => !isApi(r)));
+  if (consumers === 0) consumers = c.appSyncApis > 0 ? c.appSyncApis : sum(stackRoles.filter((r) => !isApi(r)));
 
   // A resolver whose AppSync API lives in another stack is not linked by a DataSource in its own
   // template: then every VPC Lambda of an environment with AppSync APIs is taken as a resolver.
-  if (resolverFunctions.length === 0 && appSyncApis > 0) resolverFunctions.push(...vpcLambdas);
+  if (c.resolverFunctions.length === 0 && c.appSyncApis > 0) c.resolverFunctions.push(...vpcLambdas);
 
-  const fargate = { ARM64: { tasks: 0, vcpu: 0, memoryGB: 0 }, X86_64: { tasks: 0, vcpu: 0, memoryGB: 0 } };
-  for (const service of fargateServices) {
-    const totals = fargate[service.architecture];
+  for (const service of c.fargateServices) {
+    const totals = c.fargate[service.architecture];
     totals.tasks += service.desiredCount;
     totals.vcpu += service.desiredCount * service.vcpu;
     totals.memoryGB += service.desiredCount * service.memoryGB;
@@ -322,43 +298,20 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
 
   return {
     environment,
+    /** Distinct `REGION`s of the stacks. */
     regions: [...new Set(stacks.map((s) => s.region))].sort(),
+    /** Distinct accounts of the stacks. */
     accounts: [...new Set(stacks.map((s) => s.account))].sort(),
     stacks: stacks.map((s) => s.stackName),
-    vpcs,
-    nlbs,
-    nlbTlsListeners,
-    albs,
-    interfaceEndpoints,
-    interfaceEndpointAzs,
-    privateLinkEndpoints,
-    privateLinkEndpointAzs,
-    gatewayEndpoints,
-    transitGateways,
-    tgwAttachments,
-    fargateServices,
-    fargate,
-    hostedZones,
-    appSyncApis,
-    lambdaFunctions,
-    resolverFunctions,
-    kmsKeys,
-    pipelines,
-    codeBuildProjects,
-    logGroups,
-    flowLogsToCloudWatch,
-    alarms,
-    alarmMetrics,
-    customMetrics,
-    advancedSsmParameters,
+    ...c,
+    /** Used by the alternatives: consumer VPCs and AZs per VPC. */
     shape: { consumers, azs: azs > 0 ? azs : DEFAULT_AZS },
+    /** Things the counter could not read, for the report. */
     warnings,
   };
 }
 
 /** Per environment counts of every stack in the assembly (see {@link countEnvironment}). */
 export function countBillable(stacks: Record<string, readonly StackTemplate[]>): Record<string, EnvironmentCounts> {
-  const result: Record<string, EnvironmentCounts> = {};
-  for (const [environment, list] of Object.entries(stacks)) result[environment] = countEnvironment(environment, list);
-  return result;
+  return Object.fromEntries(Object.entries(stacks).map(([environment, list]) => [environment, countEnvironment(environment, list)]));
 }
