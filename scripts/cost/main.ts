@@ -8,12 +8,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseCommandLine, UsageError } from '../cli';
-import { AssemblyNotFoundError, readAssembly, SHARED_ENVIRONMENT } from './assembly';
+import { readAssembly, SHARED_ENVIRONMENT } from './assembly';
 import { countBillable, EnvironmentCounts } from './count';
 import { renderTable } from '../table';
 import { comparisonTable, estimateTable, money, quantity } from './format';
-import { loadPrices, loadWorkload, PriceTable, Workload, workloadFor } from './inputs';
-import { Alternative, compare, Comparison, connectivityOf, Estimate, priceAlternatives, priceEnvironment, servesTraffic, trafficGB } from './price';
+import { loadPrices, loadWorkload, workloadFor } from './inputs';
+import { Alternative, compare, connectivityOf, priceAlternatives, priceEnvironment, servesTraffic, trafficGB } from './price';
 
 export interface CliOptions {
   readonly assembly: string;
@@ -57,24 +57,8 @@ export function regionOf(counts: readonly EnvironmentCounts[]): string | undefin
   return regions[0];
 }
 
-/** The machine-readable result (`--json`). */
-export interface CostReport {
-  readonly region: string;
-  readonly prices: { readonly file: string; readonly retrieved: string; readonly retrievalNote?: string; readonly sources: string[] };
-  readonly workloadFile: string;
-  readonly warnings: string[];
-  readonly environments: {
-    readonly environment: string;
-    readonly counts: EnvironmentCounts;
-    readonly workload: Workload;
-    readonly estimate: Estimate;
-    readonly alternatives?: Alternative[];
-    readonly comparison?: Comparison;
-  }[];
-  readonly total: number;
-}
-
-export function buildReport(options: CliOptions): CostReport {
+/** The machine-readable result (`--json`), which the text report and the docs' cost summary are rendered from. */
+export function buildReport(options: CliOptions) {
   const stacks = readAssembly(options.assembly);
   const counts = countBillable(stacks);
   // Stages in manifest order, the top-level (pipeline) stacks last.
@@ -82,7 +66,7 @@ export function buildReport(options: CliOptions): CostReport {
   const region = regionOf(Object.values(counts));
   if (!region && !options.prices) throw new UsageError('Could not tell the region from the stacks (environment-agnostic); pass --prices cost/prices/<region>.json.');
   const pricesFile = options.prices ?? `${options.pricesDir ?? 'cost/prices'}/${region}.json`;
-  const prices: PriceTable = loadPrices(pricesFile);
+  const prices = loadPrices(pricesFile);
   const warnings = region && prices.region !== region ? [`the stacks are in ${region} but ${pricesFile} is for ${prices.region}`] : [];
   const workloadFile = loadWorkload(options.workload);
 
@@ -104,6 +88,8 @@ export function buildReport(options: CliOptions): CostReport {
     total: rows.reduce((sum, r) => sum + r.estimate.total, 0),
   };
 }
+
+export type CostReport = ReturnType<typeof buildReport>;
 
 export function renderReport(report: CostReport): string {
   const out: string[] = [];
@@ -178,12 +164,8 @@ export function run(argv: readonly string[], io: Io = { out: (l) => console.log(
     }
     return 0;
   } catch (error) {
-    if (error instanceof AssemblyNotFoundError || error instanceof UsageError) {
-      io.err(`error: ${error.message}`);
-      return error instanceof UsageError ? 2 : 1;
-    }
     io.err(`error: ${(error as Error).message}`);
-    return 1;
+    return error instanceof UsageError ? 2 : 1;
   }
 }
 
