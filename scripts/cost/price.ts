@@ -46,17 +46,11 @@ export function apiEgressGB(workload: Workload): number {
   return workload.imagePullsPerMonth * workload.imageSizeMiB * GB_PER_MIB + workload.logGiBPerMonth.apiService;
 }
 
-/** Capacity units per hour for the average hour of the workload: the largest dimension is billed. */
-export interface CapacityUnits {
-  readonly newConnections: number;
-  readonly activeConnections: number;
-  readonly processedBytes: number;
-  /** max of the three. */
-  readonly units: number;
-}
-
-/** NLCU (or ALB LCU, with the ALB's dimensions) per hour: the max of the dimensions, from the workload's averages. */
-export function capacityUnits(workload: Workload, unit: CapacityUnit, hoursPerMonth: number): CapacityUnits {
+/**
+ * NLCU (or ALB LCU, with the ALB's dimensions) per hour for the average hour of the workload: each
+ * dimension's, and `units`, the max of them, which is billed.
+ */
+export function capacityUnits(workload: Workload, unit: CapacityUnit, hoursPerMonth: number) {
   const newConnections = workload.newTlsConnectionsPerSecond / unit.newConnectionsPerSecond;
   const activeConnections = workload.avgActiveConnections / unit.activeConnections;
   const processedBytes = trafficGB(workload).total / hoursPerMonth / unit.processedGBPerHour;
@@ -243,28 +237,15 @@ export function priceAlternatives(workload: Workload, prices: PriceTable, shape:
   return { design, alternatives };
 }
 
-/** One row of the side-by-side comparison. */
-export interface ComparisonRow {
-  readonly key: string;
-  readonly item: string;
-  /** Monthly USD: this design first, then each alternative (null where the item is absent). */
-  readonly values: (number | null)[];
-}
-
 /** Side-by-side comparison: only the items that differ between the columns, plus totals. */
-export interface Comparison {
-  readonly columns: string[];
-  readonly rows: ComparisonRow[];
-  /** Items identical in every column (omitted from `rows`). */
-  readonly unchanged: { readonly items: number; readonly monthly: number };
-  readonly totals: number[];
-}
+export type Comparison = ReturnType<typeof compare>;
 
-export function compare(design: Estimate, alternatives: readonly Alternative[], designConnectivity: ReturnType<typeof connectivityOf> = 'TGW'): Comparison {
+export function compare(design: Estimate, alternatives: readonly Alternative[], designConnectivity: ReturnType<typeof connectivityOf> = 'TGW') {
   const estimates: Estimate[] = [design, ...alternatives];
   const labels = new Map<string, string>();
   for (const estimate of estimates) for (const line of estimate.lineItems) if (!labels.has(line.key)) labels.set(line.key, line.item);
-  const rows: ComparisonRow[] = [];
+  /** Monthly USD per item: this design first, then each alternative (null where the item is absent). */
+  const rows: { key: string; item: string; values: (number | null)[] }[] = [];
   let unchangedItems = 0;
   let unchangedMonthly = 0;
   for (const [key, item] of labels) {
@@ -283,6 +264,7 @@ export function compare(design: Estimate, alternatives: readonly Alternative[], 
   return {
     columns: [`this design (${designConnectivity})`, ...alternatives.map((a) => `(${a.id}) ${a.name}`)],
     rows,
+    /** Items identical in every column (omitted from `rows`). */
     unchanged: { items: unchangedItems, monthly: unchangedMonthly },
     totals: estimates.map((e) => e.total),
   };
