@@ -7,10 +7,11 @@
  *   node -r ts-node/register/transpile-only scripts/diagram/main.ts --check    exit 1 if README's block is stale
  *
  * `--readme path` reads/writes another file; `--config FILE` draws a JSON configuration instead of the example.
+ * The block is the `diagram` block of `npm run docs`, written and checked the same way (scripts/docs/blocks.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { CONFIG_OPTION, CONFIG_USAGE, configOrExit, parseCommandLine } from '../cli';
-import { blockMatches, currentBlock, END_MARKER, replaceBlock, START_MARKER } from './readme';
+import { blockRanges, fenced, markers, withBlocks } from '../docs/blocks';
 import { renderDiagram } from './render';
 
 const USAGE = `usage: scripts/diagram/main.ts [--write | --check] [--readme README.md] [--config FILE]\n  ${CONFIG_USAGE}`;
@@ -29,25 +30,27 @@ export function run(argv: readonly string[], io = { out: (l: string) => console.
     return fail(io, (error as Error).message, 2);
   }
   if (values.write && values.check) return fail(io, `use one of --write and --check\n${USAGE}`, 2);
-  const mode = values.write ? 'write' : values.check ? 'check' : 'print';
   const readmePath = values.readme;
   const diagram = renderDiagram(configOrExit(values.config));
-  if (mode === 'print') {
+  if (!values.write && !values.check) {
     io.out(diagram.trimEnd());
     return 0;
   }
   try {
     const readme = readFileSync(readmePath, 'utf8');
-    if (mode === 'write') {
-      const updated = replaceBlock(readme, diagram);
+    const block = { name: 'diagram', content: fenced('mermaid', diagram) };
+    const ranges = blockRanges(readme, block.name, readmePath);
+    if (ranges.length === 0) {
+      const { start, end } = markers(block.name);
+      return fail(io, `${readmePath} has no ${start} ... ${end} markers; add them around the diagram, then run \`npm run diagram -- --write\`.`, 1);
+    }
+    if (values.write) {
+      const updated = withBlocks(readme, [block], readmePath);
       if (updated !== readme) writeFileSync(readmePath, updated);
       io.out(updated === readme ? `${readmePath}: diagram already up to date` : `${readmePath}: diagram updated`);
       return 0;
     }
-    if (currentBlock(readme) === undefined) {
-      return fail(io, `${readmePath} has no ${START_MARKER} ... ${END_MARKER} markers; add them around the diagram, then run \`npm run diagram -- --write\`.`, 1);
-    }
-    if (!blockMatches(readme, diagram)) {
+    if (ranges.some(([start, end]) => readme.slice(start, end) !== block.content)) {
       return fail(io, `${readmePath}: the architecture diagram is stale (it differs from lib/config/environments.ts); run \`npm run diagram -- --write\`.`, 1);
     }
     io.out(`${readmePath}: diagram up to date`);

@@ -27,9 +27,9 @@ import { AppConfig } from '../../lib/config/types';
 import { stageIdFor } from '../../lib/stages/environment-stage';
 import { assertValidConfig } from '../../lib/config/validate';
 import { parseCommandLine } from '../cli';
+import { blockRanges, fenced, GeneratedBlock, markers, withBlocks } from './blocks';
 import { buildReport, costSummaryMarkdown } from '../cost/main';
 import { deployCommands } from '../deploy/commands';
-import { diagramBlock } from '../diagram/readme';
 import { renderDiagram } from '../diagram/render';
 
 /** Where the repository is, so the script works from any directory. */
@@ -38,12 +38,6 @@ export const ROOT = join(__dirname, '..', '..');
 /** A generated file: its path from the repository root and its whole content. */
 export interface GeneratedFile {
   readonly path: string;
-  readonly content: string;
-}
-
-/** A generated block: the exact text between its markers. */
-export interface GeneratedBlock {
-  readonly name: string;
   readonly content: string;
 }
 
@@ -90,7 +84,7 @@ export function costSummary(config: AppConfig): string {
 /** The generated blocks of the documentation, from the configuration. */
 export function generatedBlocks(config: AppConfig = exampleConfig): GeneratedBlock[] {
   const commands = deployCommands(config);
-  const sh = (lines: readonly string[]) => `\n\`\`\`sh\n${lines.join('\n')}\n\`\`\`\n`;
+  const sh = (lines: readonly string[]) => fenced('sh', lines.join('\n'));
   const stageIds = config.environments.map((e) => `\`${stageIdFor(e)}\``);
   const byHand = config.environments.map((env) => {
     const stage = stageIdFor(env);
@@ -98,7 +92,7 @@ export function generatedBlocks(config: AppConfig = exampleConfig): GeneratedBlo
     return `For \`${env.name}\`:${sh(lines)}`;
   });
   return [
-    { name: 'diagram', content: diagramBlock(renderDiagram(config)) },
+    { name: 'diagram', content: fenced('mermaid', renderDiagram(config)) },
     { name: 'bootstrap-commands', content: sh(commands.filter((l) => l.startsWith('npx cdk bootstrap '))) },
     { name: 'deploy-commands', content: `\n${byHand.join('')}` },
     { name: 'service-linked-role-commands', content: sh(commands.filter((l) => l.startsWith('aws iam get-role '))) },
@@ -111,33 +105,6 @@ export function generatedBlocks(config: AppConfig = exampleConfig): GeneratedBlo
 export function documentationFiles(root = ROOT): string[] {
   const docs = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => join('docs', f));
   return ['README.md', ...docs];
-}
-
-const markers = (name: string) => ({ start: `<!-- ${name}:start -->`, end: `<!-- ${name}:end -->` });
-
-/** Each occurrence of block `name` in `text` as [start, end) offsets of its content; throws on unpaired markers. */
-export function blockRanges(text: string, name: string, file: string): [number, number][] {
-  const { start, end } = markers(name);
-  const ranges: [number, number][] = [];
-  let from = 0;
-  for (;;) {
-    const s = text.indexOf(start, from);
-    const e = text.indexOf(end, from);
-    if (s === -1 && e === -1) return ranges;
-    const nextStart = s === -1 ? -1 : text.indexOf(start, s + start.length);
-    if (s === -1 || e === -1 || e < s || (nextStart !== -1 && nextStart < e)) throw new Error(`${file}: unpaired ${start} / ${end} markers`);
-    ranges.push([s + start.length, e]);
-    from = e + end.length;
-  }
-}
-
-/** `text` with every occurrence of each block replaced by its generated content. */
-export function withBlocks(text: string, blocks: readonly GeneratedBlock[], file: string): string {
-  let result = text;
-  for (const block of blocks) {
-    for (const [s, e] of blockRanges(result, block.name, file).reverse()) result = result.slice(0, s) + block.content + result.slice(e);
-  }
-  return result;
 }
 
 /** What is stale: files whose content differs, documents with a differing block, blocks with no markers anywhere. */
