@@ -12,11 +12,16 @@
  *
  * The stack runs in this process on free ports with a temporary state directory; hop logging is off.
  */
-import { spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as http from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { text } from 'node:stream/consumers';
+import { promisify } from 'node:util';
+import type autocannon from 'autocannon';
+import { percentile } from '../bench/run';
 import { CONFIG_OPTION, configOrExit, intOption, parseCommandLine, UsageError } from '../cli';
 import { LocalStack, LocalStackStats, startLocalStack } from './stack';
 
@@ -24,21 +29,10 @@ const QUERIES = {
   item: '{ item(id: "item-0001") { id name priceCents } }',
   page: '{ items(limit: 20) { items { id name priceCents } nextCursor } }',
 } as const;
-type QueryName = keyof typeof QUERIES;
-
-interface Options {
-  sequential: number;
-  duration: number;
-  connections: number;
-  query: QueryName;
-  json: boolean;
-  /** The first environment's apiDomain of --config; default: the example's. */
-  apiName?: string;
-}
 
 const USAGE = 'usage: scripts/local/measure.ts [--sequential 1000] [--duration 10] [--connections 10] [--query item|page] [--json] [--config FILE]';
 
-function parseOptions(argv: readonly string[]): Options {
+function parseOptions(argv: readonly string[]) {
   const { values } = parseCommandLine(
     {
       args: [...argv],
@@ -58,35 +52,19 @@ function parseOptions(argv: readonly string[]): Options {
     sequential: intOption('sequential', values.sequential, 1, 1_000_000),
     duration: intOption('duration', values.duration, 0, 3600),
     connections: intOption('connections', values.connections, 1, 1000),
-    query: values.query,
+    query: values.query as keyof typeof QUERIES,
     json: values.json,
+    /** The first environment's apiDomain of --config; default: the example's. */
     apiName: values.config === undefined ? undefined : configOrExit(values.config).environments[0].apiDomain,
   };
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length) - 1;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))];
-}
-
 const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits;
 
-function post(agent: http.Agent, url: URL, body: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+async function post(agent: http.Agent, url: URL, body: string): Promise<string> {
+  const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+  const [res] = (await once(req.end(body), 'response')) as [http.IncomingMessage];
+  return text(res);
 }
 
 function diff(after: LocalStackStats, before: LocalStackStats): Record<keyof LocalStackStats, number> {
@@ -103,56 +81,37 @@ async function sequential(stack: LocalStack, n: number, body: string) {
   const started = process.hrtime.bigint();
   for (let i = 0; i < n; i += 1) {
     const t0 = process.hrtime.bigint();
-    const text = await post(agent, url, body);
+    const answer = await post(agent, url, body);
     latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    const parsed = JSON.parse(text) as { errors?: unknown };
-    if (parsed.errors !== undefined) throw new Error(`query failed: ${text}`);
+    const parsed = JSON.parse(answer) as { errors?: unknown };
+    if (parsed.errors !== undefined) throw new Error(`query failed: ${answer}`);
   }
   const totalMs = Number(process.hrtime.bigint() - started) / 1e6;
   agent.destroy();
-  const sorted = [...latencies].sort((a, b) => a - b);
   return {
     queries: n,
     totalMs: round(totalMs, 0),
     perSecond: round((n / totalMs) * 1000, 0),
     latencyMs: {
-      p50: round(percentile(sorted, 50)),
-      p90: round(percentile(sorted, 90)),
-      p99: round(percentile(sorted, 99)),
-      max: round(sorted[sorted.length - 1]),
+      p50: round(percentile(latencies, 50)),
+      p90: round(percentile(latencies, 90)),
+      p99: round(percentile(latencies, 99)),
+      max: round(percentile(latencies, 100)),
       first: round(latencies[0]),
     },
     delta: diff(stack.stats(), before),
   };
 }
 
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p90: number; p99: number; average: number; max: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  duration: number;
-}
-
-function autocannon(url: string, body: string, connections: number, duration: number): Promise<AutocannonResult> {
-  const bin = require.resolve('autocannon/autocannon.js');
-  const args = [bin, '-n', '-j', '-c', String(connections), '-d', String(duration), '-m', 'POST'];
-  args.push('-H', 'content-type=application/json', '-b', body, url);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`autocannon exited with ${code}`));
-      try {
-        resolve(JSON.parse(out) as AutocannonResult);
-      } catch {
-        reject(new Error(`unexpected autocannon output: ${out.slice(0, 200)}`));
-      }
-    });
-  });
+/** autocannon's CLI in a child process, its JSON result parsed (the same result as its JS API's). */
+async function runAutocannon(url: string, body: string, connections: number, duration: number): Promise<Awaited<ReturnType<typeof autocannon>>> {
+  const args = [require.resolve('autocannon/autocannon.js'), '-n', '-j', '-c', String(connections), '-d', String(duration), '-m', 'POST'];
+  const { stdout } = await promisify(execFile)(process.execPath, [...args, '-H', 'content-type=application/json', '-b', body, url]);
+  try {
+    return JSON.parse(stdout);
+  } catch {
+    throw new Error(`unexpected autocannon output: ${stdout.slice(0, 200)}`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -163,10 +122,10 @@ async function main(): Promise<void> {
   try {
     const seq = await sequential(stack, options.sequential, body);
 
-    let load: Record<string, unknown> | undefined;
+    let load;
     if (options.duration > 0) {
       const before = stack.stats();
-      const r = await autocannon(stack.graphqlUrl, body, options.connections, options.duration);
+      const r = await runAutocannon(stack.graphqlUrl, body, options.connections, options.duration);
       const delta = diff(stack.stats(), before);
       load = {
         connections: options.connections,
@@ -209,12 +168,11 @@ async function main(): Promise<void> {
           `${s.queriesPerSecond} queries/s; TLS handshakes by the resolver: ${s.tlsHandshakes}`,
       );
       if (load) {
-        const l = load as { latencyMs: Record<string, number> } & Record<string, unknown>;
         console.log(
-          `autocannon (${l.connections} connections, ${l.durationS} s): ${l.requestsPerSecond} req/s average, ` +
-            `${l.requestsTotal} requests; latency p50 ${l.latencyMs.p50} ms, p90 ${l.latencyMs.p90} ms, ` +
-            `p99 ${l.latencyMs.p99} ms, max ${l.latencyMs.max} ms; errors ${l.errors}, timeouts ${l.timeouts}, ` +
-            `non-2xx ${l.non2xx}, resolver errors ${l.resolverErrors}; TLS handshakes ${l.tlsHandshakes}`,
+          `autocannon (${load.connections} connections, ${load.durationS} s): ${load.requestsPerSecond} req/s average, ` +
+            `${load.requestsTotal} requests; latency p50 ${load.latencyMs.p50} ms, p90 ${load.latencyMs.p90} ms, ` +
+            `p99 ${load.latencyMs.p99} ms, max ${load.latencyMs.max} ms; errors ${load.errors}, timeouts ${load.timeouts}, ` +
+            `non-2xx ${load.non2xx}, resolver errors ${load.resolverErrors}; TLS handshakes ${load.tlsHandshakes}`,
         );
       }
       console.log(`totals: ${JSON.stringify(report.totals)}`);
