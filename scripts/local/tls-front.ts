@@ -5,11 +5,12 @@
  * the first line and the `x-request-id` header of chunks that start with an HTTP request line
  * (best effort, logging only).
  */
+import { once } from 'node:events';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 
 /** The NLB's TCP idle timeout (fixed at 350 s for TLS listeners). */
-export const NLB_IDLE_TIMEOUT_MS = 350_000;
+const NLB_IDLE_TIMEOUT_MS = 350_000;
 
 export interface TlsFrontOptions {
   readonly key: string;
@@ -18,45 +19,27 @@ export interface TlsFrontOptions {
   readonly port: number;
   readonly targetHost: string;
   readonly targetPort: number;
-  readonly idleTimeoutMs?: number;
   /** One line; `requestId` (sniffed from x-request-id) lets the hop log group it with its request. */
   readonly log: (line: string, requestId?: string) => void;
 }
 
-export interface TlsFrontStats {
-  /** Completed TLS handshakes (`secureConnection`). */
-  readonly handshakes: number;
-  /** Handshakes that failed (`tlsClientError`), e.g. the client rejected the certificate. */
-  readonly handshakeFailures: number;
-  /** Client connections currently open. */
-  readonly openConnections: number;
-  /** Chunks that started with an HTTP request line (≈ requests forwarded). */
-  readonly requestsSeen: number;
-}
-
-export interface TlsFront {
-  readonly server: tls.Server;
-  readonly port: number;
-  stats(): TlsFrontStats;
-  /** Stops accepting and destroys every connection (both sides). */
-  close(): Promise<void>;
-}
+export type TlsFront = Awaited<ReturnType<typeof startTlsFront>>;
 
 const REQUEST_LINE = /^([A-Z]{3,10}) (\S{1,2048}) HTTP\/1\.[01]\r\n/;
 const REQUEST_ID_HEADER = /\r\nx-request-id: *([^\r\n]{1,128})/i;
 
-export async function startTlsFront(options: TlsFrontOptions): Promise<TlsFront> {
+export async function startTlsFront(options: TlsFrontOptions) {
   const { log, targetHost, targetPort } = options;
-  const idleTimeoutMs = options.idleTimeoutMs ?? NLB_IDLE_TIMEOUT_MS;
   const sockets = new Set<net.Socket>();
   let handshakes = 0;
   let handshakeFailures = 0;
-  let requestsSeen = 0;
+  let openConnections = 0;
 
   const server = tls.createServer({ key: options.key, cert: options.cert, minVersion: 'TLSv1.2' });
 
   server.on('secureConnection', (client: tls.TLSSocket) => {
     handshakes += 1;
+    openConnections += 1;
     const conn = `conn#${handshakes}`;
     const target = `${targetHost}:${targetPort}`;
     log(
@@ -79,6 +62,7 @@ export async function startTlsFront(options: TlsFrontOptions): Promise<TlsFront>
     };
     client.on('close', () => {
       sockets.delete(client);
+      openConnections -= 1;
       closeBoth();
     });
     upstream.on('close', () => {
@@ -90,14 +74,12 @@ export async function startTlsFront(options: TlsFrontOptions): Promise<TlsFront>
       // Like an NLB without a healthy target: the client's connection is reset.
       closeBoth(`target ${target} error ${err.code ?? err.message}`),
     );
-    client.setTimeout(idleTimeoutMs, () => closeBoth(`idle for ${idleTimeoutMs} ms (NLB idle timeout)`));
+    client.setTimeout(NLB_IDLE_TIMEOUT_MS, () => closeBoth(`idle for ${NLB_IDLE_TIMEOUT_MS} ms (NLB idle timeout)`));
 
     client.on('data', (chunk: Buffer) => {
       const head = chunk.subarray(0, 4096).toString('latin1');
       const line = REQUEST_LINE.exec(head);
-      if (!line) return;
-      requestsSeen += 1;
-      log(`${conn} ${line[1]} ${line[2]} -> tcp ${target}`, REQUEST_ID_HEADER.exec(head)?.[1]);
+      if (line) log(`${conn} ${line[1]} ${line[2]} -> tcp ${target}`, REQUEST_ID_HEADER.exec(head)?.[1]);
     });
     client.pipe(upstream);
     upstream.pipe(client);
@@ -112,28 +94,23 @@ export async function startTlsFront(options: TlsFrontOptions): Promise<TlsFront>
     socket.destroy();
   });
 
-  const address = await new Promise<net.AddressInfo>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve(server.address() as net.AddressInfo);
-    });
-  });
+  await once(server.listen(options.port, options.host), 'listening');
 
   return {
-    server,
-    port: address.port,
-    stats: () => ({ handshakes, handshakeFailures, openConnections: countClients(sockets), requestsSeen }),
+    port: (server.address() as net.AddressInfo).port,
+    stats: () => ({
+      /** Completed TLS handshakes (`secureConnection`). */
+      handshakes,
+      /** Handshakes that failed (`tlsClientError`), e.g. the client rejected the certificate. */
+      handshakeFailures,
+      /** Client connections currently open. */
+      openConnections,
+    }),
+    /** Stops accepting and destroys every connection (both sides). */
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       }),
   };
-}
-
-function countClients(sockets: ReadonlySet<net.Socket>): number {
-  let n = 0;
-  for (const s of sockets) if (s instanceof tls.TLSSocket) n += 1;
-  return n;
 }
