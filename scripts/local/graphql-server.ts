@@ -22,23 +22,13 @@
  *   environment per concurrent invocation (here all invocations share one process and one agent).
  */
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { AppSyncIdentityIAM } from 'aws-lambda';
-import {
-  FragmentDefinitionNode,
-  GraphQLError,
-  GraphQLFormattedError,
-  GraphQLResolveInfo,
-  Kind,
-  SelectionSetNode,
-  ValidationRule,
-  buildSchema,
-  print,
-  specifiedRules,
-} from 'graphql';
+import { GraphQLError, GraphQLResolveInfo, Kind, SelectionSetNode, ValidationContext, ValidationRule, buildSchema, print, specifiedRules } from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/http';
 import { MAX_GRAPHQL_BODY_BYTES, QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../../lib/runtime/graphql-resolver/graphql-limits';
 import { ResolverEvent, handler as lambdaHandler } from '../../lib/runtime/graphql-resolver/src/handler';
@@ -56,22 +46,7 @@ export interface GraphqlServerOptions {
   readonly hopLog: HopLog;
 }
 
-export interface GraphqlServerStats {
-  /** HTTP requests answered on /graphql. */
-  readonly requests: number;
-  /** Lambda handler invocations. */
-  readonly invocations: number;
-  /** Invocations that threw. */
-  readonly invocationErrors: number;
-}
-
-export interface GraphqlServer {
-  readonly server: http.Server;
-  readonly port: number;
-  stats(): GraphqlServerStats;
-  /** Stops accepting, closes idle connections, gives in-flight requests `graceMs`, then destroys the rest. */
-  close(graceMs?: number): Promise<void>;
-}
+export type GraphqlServer = Awaited<ReturnType<typeof startGraphqlServer>>;
 
 type RequestInfo = {
   readonly requestId: string;
@@ -83,37 +58,6 @@ type RequestInfo = {
 
 /** graphql-http needs a type alias (not an interface) for its context type. */
 type GraphqlContext = { readonly request: RequestInfo };
-
-/** A resolver error serialised like AppSync: errorType at the top level (and in extensions). */
-export class AppSyncStyleError extends GraphQLError {
-  constructor(
-    readonly errorType: string,
-    from: GraphQLError,
-  ) {
-    super(from.message, {
-      nodes: from.nodes,
-      source: from.source,
-      positions: from.positions,
-      path: from.path,
-      originalError: from.originalError,
-      extensions: { ...from.extensions, errorType },
-    });
-  }
-
-  override toJSON(): GraphQLFormattedError & { errorType: string; data: null; errorInfo: null } {
-    return { ...super.toJSON(), errorType: this.errorType, data: null, errorInfo: null };
-  }
-}
-
-/** What crosses the Lambda boundary when the handler throws. */
-class LambdaFunctionError extends Error {
-  readonly extensions: { errorType: string };
-  constructor(errorType: string, errorMessage: string) {
-    super(errorMessage);
-    this.name = errorType;
-    this.extensions = { errorType };
-  }
-}
 
 /** AppSync's `info.selectionSetList`: field paths joined by '/', aliases used where given. */
 export function selectionSetList(info: GraphQLResolveInfo): string[] {
@@ -136,46 +80,44 @@ export function selectionSetList(info: GraphQLResolveInfo): string[] {
 }
 
 /**
- * Walks an operation's selections with fragments expanded (each fragment once per path, so a
- * cycle, which graphql-js reports separately, cannot loop) and folds them with `visit`.
+ * The depth of a selection set and the number of its top-level fields other than introspection,
+ * with fragments expanded (each fragment once per path, so a cycle, which graphql-js reports
+ * separately, cannot loop).
  */
-function foldSelections(
-  set: SelectionSetNode | undefined,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-  field: (selections: SelectionSetNode | undefined, name: string, recurse: (s: SelectionSetNode | undefined) => number) => number,
-  combine: (values: number[]) => number,
-  seen: ReadonlySet<string> = new Set(),
-): number {
-  const values = (set?.selections ?? []).map((selection) => {
-    const recurse = (s: SelectionSetNode | undefined): number => foldSelections(s, fragments, field, combine, seen);
-    if (selection.kind === Kind.FIELD) return field(selection.selectionSet, selection.name.value, recurse);
-    if (selection.kind === Kind.INLINE_FRAGMENT) return recurse(selection.selectionSet);
-    const name = selection.name.value;
-    if (seen.has(name)) return 0;
-    return foldSelections(fragments.get(name)?.selectionSet, fragments, field, combine, new Set([...seen, name]));
-  });
-  return combine(values);
+function measure(set: SelectionSetNode | undefined, context: ValidationContext, seen: ReadonlySet<string> = new Set()): { depth: number; fields: number } {
+  let depth = 0;
+  let fields = 0;
+  for (const selection of set?.selections ?? []) {
+    if (selection.kind === Kind.FIELD) {
+      depth = Math.max(depth, 1 + measure(selection.selectionSet, context, seen).depth);
+      if (!selection.name.value.startsWith('__')) fields += 1;
+      continue;
+    }
+    if (selection.kind === Kind.FRAGMENT_SPREAD && seen.has(selection.name.value)) continue;
+    const inner =
+      selection.kind === Kind.INLINE_FRAGMENT
+        ? measure(selection.selectionSet, context, seen)
+        : measure(context.getFragment(selection.name.value)?.selectionSet, context, new Set([...seen, selection.name.value]));
+    depth = Math.max(depth, inner.depth);
+    fields += inner.fields;
+  }
+  return { depth, fields };
 }
 
-/** AppSync's queryDepthLimit and resolverCountLimit, as graphql-js validation rules. */
-export function requestLimitRules(depthLimit: number, resolverLimit: number): ValidationRule[] {
-  return [
-    (context) => ({
-      OperationDefinition(operation) {
-        const fragments = new Map<string, FragmentDefinitionNode>();
-        for (const d of context.getDocument().definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-        const depth = foldSelections(operation.selectionSet, fragments, (sub, _name, recurse) => 1 + recurse(sub), (v) => Math.max(0, ...v));
-        if (depth > depthLimit) {
-          context.reportError(new GraphQLError(`Query depth ${depth} exceeds the limit of ${depthLimit}.`, { nodes: operation }));
-        }
-        // Every Query field except introspection is a Lambda resolver: count them (aliases included).
-        const resolvers = foldSelections(operation.selectionSet, fragments, (_sub, name) => (name.startsWith('__') ? 0 : 1), (v) => v.reduce((a, b) => a + b, 0));
-        if (operation.operation === 'query' && resolvers > resolverLimit) {
-          context.reportError(new GraphQLError(`Query invokes ${resolvers} resolvers; the limit is ${resolverLimit}.`, { nodes: operation }));
-        }
-      },
-    }),
-  ];
+/** AppSync's queryDepthLimit and resolverCountLimit, as a graphql-js validation rule. */
+function requestLimits(depthLimit: number, resolverLimit: number): ValidationRule {
+  return (context) => ({
+    OperationDefinition(operation) {
+      // Every Query field except introspection is a Lambda resolver: count them (aliases included).
+      const { depth, fields: resolvers } = measure(operation.selectionSet, context);
+      if (depth > depthLimit) {
+        context.reportError(new GraphQLError(`Query depth ${depth} exceeds the limit of ${depthLimit}.`, { nodes: operation }));
+      }
+      if (operation.operation === 'query' && resolvers > resolverLimit) {
+        context.reportError(new GraphQLError(`Query invokes ${resolvers} resolvers; the limit is ${resolverLimit}.`, { nodes: operation }));
+      }
+    },
+  });
 }
 
 function buildEvent(args: Record<string, unknown>, request: RequestInfo, info: GraphQLResolveInfo): ResolverEvent {
@@ -260,7 +202,7 @@ function tooLarge(req: http.IncomingMessage, res: http.ServerResponse): boolean 
   return false;
 }
 
-export async function startGraphqlServer(options: GraphqlServerOptions): Promise<GraphqlServer> {
+export async function startGraphqlServer(options: GraphqlServerOptions) {
   const { hopLog } = options;
   const schema = buildSchema(readFileSync(SCHEMA_FILE, 'utf8'));
   const queryType = schema.getQueryType();
@@ -288,10 +230,11 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
         return payload;
       } catch (err) {
         invocationErrors += 1;
+        // What crosses the Lambda boundary when the handler throws: its name and message only.
         const errorType = err instanceof Error ? err.name : 'Lambda:Unhandled';
         const errorMessage = err instanceof Error ? err.message : String(err);
         hopLog.line('resolver', `${label} -> ${errorType}: ${errorMessage}${describeFailure(err)} ${ms(started)}`, request.requestId);
-        throw new LambdaFunctionError(errorType, errorMessage);
+        throw new GraphQLError(errorMessage, { extensions: { errorType } });
       }
     };
 
@@ -301,7 +244,7 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
   const handle = createHandler<GraphqlContext>({
     schema,
     rootValue,
-    validationRules: [...specifiedRules, ...requestLimitRules(QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT)],
+    validationRules: [...specifiedRules, requestLimits(QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT)],
     context: (req) => {
       const request = requestInfo.get(req.raw);
       if (!request) throw new Error('request info missing');
@@ -309,10 +252,12 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
     },
     onOperation: (_req, args, result) => {
       (args.contextValue as GraphqlContext).request.errors = result.errors?.length ?? 0;
-    },
-    formatError: (err) => {
-      const errorType = err instanceof GraphQLError ? err.extensions?.errorType : undefined;
-      return err instanceof GraphQLError && typeof errorType === 'string' ? new AppSyncStyleError(errorType, err) : err;
+      // Resolver errors as AppSync serialises them: errorType, data and errorInfo at the top level.
+      const errors = result.errors?.map((e) =>
+        typeof e.extensions.errorType === 'string' ? { ...e.toJSON(), errorType: e.extensions.errorType, data: null, errorInfo: null } : e,
+      );
+      // graphql-http serialises the errors as they are; plain objects are what AppSync's look like.
+      return errors ? { ...result, errors: errors as GraphQLError[] } : result;
     },
   });
 
@@ -355,21 +300,16 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
     void handle(req, res);
   });
 
-  const address = await new Promise<AddressInfo>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve(server.address() as AddressInfo);
-    });
-  });
+  await once(server.listen(options.port, options.host), 'listening');
 
   return {
-    server,
-    port: address.port,
+    port: (server.address() as AddressInfo).port,
+    /** HTTP requests answered on /graphql, Lambda handler invocations, and those that threw. */
     stats: () => ({ requests, invocations, invocationErrors }),
-    close: (graceMs = 1_000) =>
+    /** Stops accepting, closes idle connections, gives in-flight requests a second, then destroys the rest. */
+    close: () =>
       new Promise<void>((resolve) => {
-        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        const timer = setTimeout(() => server.closeAllConnections(), 1_000);
         server.close(() => {
           clearTimeout(timer);
           resolve();
