@@ -19,7 +19,7 @@ import { createLogger } from '../../lib/runtime/api-service/src/logger';
 import { exampleConfig } from '../../lib/config/environments';
 import { getAgentStats, getConfig, resetApiClient } from '../../lib/runtime/graphql-resolver/src/api-client';
 import { GRAPHQL_PATH, GraphqlServer, startGraphqlServer } from './graphql-server';
-import { Hop, HopLog } from './hop-log';
+import { HopLog } from './hop-log';
 import { createLocalPki } from './pki';
 import { TlsFront, startTlsFront } from './tls-front';
 
@@ -30,7 +30,6 @@ export const DEFAULT_STATE_DIR = join(REPO_ROOT, '.local');
 /** The API name of the example config's first environment (`api.dev.example.com`). */
 export const DEFAULT_API_NAME = exampleConfig.environments[0].apiDomain;
 
-export type { Hop };
 export type PortRole = 'graphql' | 'tls-front' | 'api';
 
 export interface LocalStackOptions {
@@ -46,47 +45,10 @@ export interface LocalStackOptions {
   readonly stateDir?: string;
   /** Receives one line per hop per request (`<hop> <message>`, see ./hop-log.ts). Default: console.log. */
   readonly log?: (line: string) => void;
-  /** Resolver per-request deadline (API_TIMEOUT_MS); the handler's default (5 s) if unset. */
-  readonly apiTimeoutMs?: number;
 }
 
-export interface LocalStackStats {
-  readonly graphqlRequests: number;
-  readonly resolverInvocations: number;
-  readonly resolverErrors: number;
-  /** TLS connections the resolver's agent opened (since start). */
-  readonly resolverConnectionsOpened: number;
-  /** Completed TLS handshakes at the front (`secureConnection`). */
-  readonly tlsHandshakes: number;
-  readonly tlsHandshakeFailures: number;
-  readonly tlsOpenConnections: number;
-  /** Requests answered by the api-service. */
-  readonly apiRequests: number;
-}
-
-export interface LocalStack {
-  readonly host: string;
-  /** e.g. http://127.0.0.1:4000/graphql */
-  readonly graphqlUrl: string;
-  /** The api-service itself, plain HTTP (what the NLB targets), e.g. http://127.0.0.1:8080 */
-  readonly apiUrl: string;
-  /** What the resolver is configured with (API_BASE_URL), e.g. https://api.dev.example.com */
-  readonly apiBaseUrl: string;
-  readonly apiName: string;
-  readonly certificateName: string;
-  readonly graphqlPort: number;
-  readonly tlsFrontPort: number;
-  readonly apiPort: number;
-  /** The CA to trust (API_CA_FILE). */
-  readonly caFile: string;
-  /** A ready-to-paste query. */
-  readonly curlCommand: string;
-  /** A ready-to-paste request through the TLS front with verification on (curl --resolve). */
-  readonly curlTlsFrontCommand: string;
-  stats(): LocalStackStats;
-  /** Closes every server and connection and destroys the resolver's agent. Idempotent. */
-  stop(): Promise<void>;
-}
+export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
+export type LocalStackStats = ReturnType<LocalStack['stats']>;
 
 /** A port could not be bound; `role` says which server. */
 export class PortUnavailableError extends Error {
@@ -119,12 +81,6 @@ async function bind<T>(role: PortRole, port: number, start: () => Promise<T>): P
   }
 }
 
-function checkPort(name: string, value: number | undefined): number {
-  const port = value ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`${name} must be an integer 0..65535, got ${value}`);
-  return port;
-}
-
 /** Formats the api-service's JSON log lines as one concise hop line. */
 function apiServiceSink(hopLog: HopLog, countRequest: () => void): (json: string) => void {
   return (json) => {
@@ -148,7 +104,7 @@ function apiServiceSink(hopLog: HopLog, countRequest: () => void): (json: string
   };
 }
 
-export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+export async function startLocalStack(options: LocalStackOptions = {}) {
   if (running) {
     throw new Error('a local stack is already running in this process (the resolver client is process-wide state)');
   }
@@ -160,9 +116,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   ]) {
     if (!DNS_NAME.test(name)) throw new Error(`${what} must be a DNS name, got "${name}"`);
   }
-  const graphqlPort = checkPort('graphqlPort', options.graphqlPort);
-  const tlsFrontPort = checkPort('tlsFrontPort', options.tlsFrontPort);
-  const apiPort = checkPort('apiPort', options.apiPort);
+  // Node itself refuses a port outside 0..65535.
+  const { graphqlPort = 0, tlsFrontPort = 0, apiPort = 0 } = options;
   const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
   const hopLog = new HopLog(options.log ?? ((line: string) => console.log(line)));
 
@@ -224,7 +179,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     process.env.API_CA_FILE = pki.caFile;
     process.env.API_CONNECT_HOST = LOCAL_HOST;
     process.env.API_CONNECT_PORT = String(front.port);
-    if (options.apiTimeoutMs !== undefined) process.env.API_TIMEOUT_MS = String(options.apiTimeoutMs);
     resetApiClient();
     getConfig(); // fail now, not at the first query, if the configuration is invalid
 
@@ -237,18 +191,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const frontPort = front.port;
     const query = '{"query":"{ item(id: \\"item-0001\\") { id name priceCents } }"}';
     let stopping: Promise<void> | undefined;
-    const stack: LocalStack = {
+    return {
       host: LOCAL_HOST,
+      /** e.g. http://127.0.0.1:4000/graphql */
       graphqlUrl,
+      /** The api-service itself, plain HTTP (what the NLB targets), e.g. http://127.0.0.1:8080 */
       apiUrl: `http://${LOCAL_HOST}:${apiAddress.port}`,
+      /** What the resolver is configured with (API_BASE_URL), e.g. https://api.dev.example.com */
       apiBaseUrl: `https://${apiName}`,
       apiName,
       certificateName,
       graphqlPort: graphql.port,
       tlsFrontPort: frontPort,
       apiPort: apiAddress.port,
+      /** The CA to trust (API_CA_FILE). */
       caFile: pki.caFile,
+      /** A ready-to-paste query. */
       curlCommand: `curl -s ${graphqlUrl} -H 'content-type: application/json' -d '${query}'`,
+      /** A ready-to-paste request through the TLS front with verification on (curl --resolve). */
       curlTlsFrontCommand:
         `curl -s --cacert ${pki.caFile} --resolve ${apiName}:${frontPort}:${LOCAL_HOST} ` +
         `https://${apiName}:${frontPort}/v1/items/item-0001`,
@@ -259,19 +219,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           graphqlRequests: g?.requests ?? 0,
           resolverInvocations: g?.invocations ?? 0,
           resolverErrors: g?.invocationErrors ?? 0,
+          /** TLS connections the resolver's agent opened (since start). */
           resolverConnectionsOpened: resolverConnectionsAtStop ?? getAgentStats().connectionsOpened,
+          /** Completed TLS handshakes at the front (`secureConnection`). */
           tlsHandshakes: f?.handshakes ?? 0,
           tlsHandshakeFailures: f?.handshakeFailures ?? 0,
           tlsOpenConnections: f?.openConnections ?? 0,
+          /** Requests answered by the api-service. */
           apiRequests,
         };
       },
+      /** Closes every server and connection and destroys the resolver's agent. Idempotent. */
       stop: () => {
         stopping ??= shutdown();
         return stopping;
       },
     };
-    return stack;
   } catch (err) {
     await shutdown().catch(() => undefined);
     throw err;
