@@ -21,37 +21,19 @@ import { relative } from 'node:path';
 import { CONFIG_OPTION, CONFIG_USAGE, configOrExit, parseCommandLine } from '../cli';
 import { DEFAULT_API_NAME, LocalStack, PortRole, PortUnavailableError, startLocalStack } from './stack';
 
-export interface CliOptions {
-  readonly graphqlPort: number;
-  readonly tlsFrontPort: number;
-  readonly apiPort: number;
-  readonly apiName: string;
-  readonly certificateName?: string;
-  readonly quiet: boolean;
-  readonly help: boolean;
-}
-
-export const DEFAULT_PORTS = { graphql: 4000, tlsFront: 8443, api: 8080 } as const;
-
-const PORT_FLAGS: Record<PortRole, { flag: string; env: string }> = {
-  graphql: { flag: '--graphql-port', env: 'LOCAL_GRAPHQL_PORT' },
-  'tls-front': { flag: '--tls-port', env: 'LOCAL_TLS_PORT' },
-  api: { flag: '--api-port', env: 'LOCAL_API_PORT' },
-};
+/** Each server's port: its option, environment variable and default. */
+const PORTS = {
+  graphql: { option: 'graphql-port', env: 'LOCAL_GRAPHQL_PORT', fallback: 4000 },
+  'tls-front': { option: 'tls-port', env: 'LOCAL_TLS_PORT', fallback: 8443 },
+  api: { option: 'api-port', env: 'LOCAL_API_PORT', fallback: 8080 },
+} as const satisfies Record<PortRole, { option: string; env: string; fallback: number }>;
 
 const USAGE = `usage: npm start -- [--graphql-port N] [--tls-port N] [--api-port N] [--api-name NAME] [--cert-name NAME] [--quiet] [--config FILE]
   ports: env LOCAL_GRAPHQL_PORT / LOCAL_TLS_PORT / LOCAL_API_PORT (defaults 4000 / 8443 / 8080; 0 = any free port)
   API name: env LOCAL_API_NAME (default: the first environment's apiDomain, ${DEFAULT_API_NAME} in the example)
   ${CONFIG_USAGE}`;
 
-function port(name: string, raw: string | undefined, fallback: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const value = /^[0-9]{1,5}$/.test(raw) ? Number(raw) : NaN;
-  if (!(value >= 0 && value <= 65_535)) throw new Error(`${name} must be a port number 0..65535, got "${raw}"`);
-  return value;
-}
-
-export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliOptions {
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env) {
   const { values } = parseCommandLine(
     {
       args: [...argv],
@@ -68,15 +50,22 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     },
     USAGE,
   );
-  const pick = (flag: 'graphql-port' | 'tls-port' | 'api-port', envName: string): [string, string | undefined] =>
-    values[flag] !== undefined ? [`--${flag}`, values[flag]] : [envName, env[envName]];
+  // The option, else the environment variable, else the default.
+  const port = (role: PortRole): number => {
+    const { option, env: name, fallback } = PORTS[role];
+    const [source, raw] = values[option] !== undefined ? [`--${option}`, values[option]] : [name, env[name]];
+    if (raw === undefined || raw === '') return fallback;
+    const value = /^[0-9]{1,5}$/.test(raw) ? Number(raw) : NaN;
+    if (!(value >= 0 && value <= 65_535)) throw new Error(`${source} must be a port number 0..65535, got "${raw}"`);
+    return value;
+  };
   // The API name the certificate and the resolver use: --api-name, LOCAL_API_NAME, or the first
   // environment's apiDomain of --config (default: the example's).
   const apiName = values['api-name'] ?? (env.LOCAL_API_NAME || (values.config === undefined ? DEFAULT_API_NAME : configOrExit(values.config).environments[0].apiDomain));
   return {
-    graphqlPort: port(...pick('graphql-port', 'LOCAL_GRAPHQL_PORT'), DEFAULT_PORTS.graphql),
-    tlsFrontPort: port(...pick('tls-port', 'LOCAL_TLS_PORT'), DEFAULT_PORTS.tlsFront),
-    apiPort: port(...pick('api-port', 'LOCAL_API_PORT'), DEFAULT_PORTS.api),
+    graphqlPort: port('graphql'),
+    tlsFrontPort: port('tls-front'),
+    apiPort: port('api'),
     apiName,
     certificateName: values['cert-name'],
     quiet: values.quiet,
@@ -84,10 +73,10 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   };
 }
 
+/** Local time, `HH:MM:SS.mmm`. */
 function timestamp(): string {
   const d = new Date();
-  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+  return `${d.toTimeString().slice(0, 8)}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
 function banner(stack: LocalStack): string {
@@ -115,7 +104,7 @@ function banner(stack: LocalStack): string {
 }
 
 async function main(): Promise<void> {
-  let options: CliOptions;
+  let options: ReturnType<typeof parseArgs>;
   try {
     options = parseArgs(process.argv.slice(2));
   } catch (err) {
@@ -130,18 +119,11 @@ async function main(): Promise<void> {
 
   let stack: LocalStack;
   try {
-    stack = await startLocalStack({
-      graphqlPort: options.graphqlPort,
-      tlsFrontPort: options.tlsFrontPort,
-      apiPort: options.apiPort,
-      apiName: options.apiName,
-      certificateName: options.certificateName,
-      log: options.quiet ? () => undefined : (line) => console.log(`${timestamp()} ${line}`),
-    });
+    stack = await startLocalStack({ ...options, log: options.quiet ? () => undefined : (line) => console.log(`${timestamp()} ${line}`) });
   } catch (err) {
     if (err instanceof PortUnavailableError) {
-      const { flag, env } = PORT_FLAGS[err.role];
-      console.error(`error: ${err.message}.\n       Use ${flag} N or ${env}=N (0 = any free port).`);
+      const { option, env } = PORTS[err.role];
+      console.error(`error: ${err.message}.\n       Use --${option} N or ${env}=N (0 = any free port).`);
     } else {
       console.error(`error: could not start the local stack: ${(err as Error).message}`);
     }
