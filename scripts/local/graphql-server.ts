@@ -28,7 +28,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { AppSyncIdentityIAM } from 'aws-lambda';
-import { GraphQLError, GraphQLResolveInfo, Kind, SelectionSetNode, ValidationContext, ValidationRule, buildSchema, print, specifiedRules } from 'graphql';
+import { GraphQLError, GraphQLResolveInfo, Kind, SelectionSetNode, ValidationContext, ValidationRule, buildSchema, print } from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/http';
 import { MAX_GRAPHQL_BODY_BYTES, QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../../lib/runtime/graphql-resolver/graphql-limits';
 import { ResolverEvent, handler as lambdaHandler } from '../../lib/runtime/graphql-resolver/src/handler';
@@ -244,7 +244,8 @@ export async function startGraphqlServer(options: GraphqlServerOptions) {
   const handle = createHandler<GraphqlContext>({
     schema,
     rootValue,
-    validationRules: [...specifiedRules, requestLimits(QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT)],
+    // Added to graphql-js's specifiedRules, which graphql-http always runs.
+    validationRules: [requestLimits(QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT)],
     context: (req) => {
       const request = requestInfo.get(req.raw);
       if (!request) throw new Error('request info missing');

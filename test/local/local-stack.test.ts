@@ -187,6 +187,7 @@ describe('local stack: GraphQL -> Lambda handler -> TLS front -> api-service', (
     );
     expect(strict.status).toBe(400);
     expect(strict.body.data).toBeUndefined();
+    expect(strict.body.errors).toHaveLength(1); // each validation rule runs once
     expect(strict.body.errors?.[0].message).toContain('Cannot query field "nope" on type "Item".');
     // With `accept: application/json` (curl's and fetch's default is */*), graphql-http keeps the
     // legacy behaviour of the GraphQL-over-HTTP spec: 200 with the same errors and no data.
