@@ -45,17 +45,6 @@ function props(resource: CfnResource): Record<string, unknown> {
   return resource.Properties ?? {};
 }
 
-/** Logical id of `{ Ref: id }` or `{ 'Fn::GetAtt': [id, attr] }`, else undefined. */
-function referencedId(value: unknown): string | undefined {
-  if (value && typeof value === 'object') {
-    const ref = (value as Record<string, unknown>).Ref;
-    if (typeof ref === 'string') return ref;
-    const getAtt = (value as Record<string, unknown>)['Fn::GetAtt'];
-    if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
-  }
-  return undefined;
-}
-
 function toNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
   if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
@@ -130,8 +119,7 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
   const vpcLambdas: ResolverFunction[] = [];
 
   for (const stack of stacks) {
-    const resources = stack.template.Resources ?? {};
-    const entries = Object.entries(resources);
+    const entries = Object.entries(stack.template.Resources ?? {});
     const ofType = (type: string) => entries.filter(([, r]) => r.Type === type);
     let serves = false; // an NLB or an ECS service: the API side
     let hasEndpoints = false; // interface endpoints: the API side when nothing serves yet
@@ -184,9 +172,8 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
           break;
         case 'AWS::ECS::Service': {
           serves = true;
-          const taskDefId = referencedId(p.TaskDefinition);
-          const taskDef = taskDefId ? resources[taskDefId] : undefined;
-          if (!taskDef || taskDef.Type !== 'AWS::ECS::TaskDefinition') {
+          const [taskDefId, taskDef] = ofType('AWS::ECS::TaskDefinition').find(([id]) => mentions(p.TaskDefinition, id)) ?? [];
+          if (!taskDef) {
             warnings.push(`${stack.stackName}/${logicalId}: task definition not in the same template; service not priced`);
             break;
           }

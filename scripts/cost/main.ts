@@ -15,26 +15,9 @@ import { comparisonTable, estimateTable, money, quantity } from './format';
 import { loadPrices, loadWorkload, workloadFor } from './inputs';
 import { Alternative, compare, connectivityOf, priceAlternatives, priceEnvironment, servesTraffic, trafficGB } from './price';
 
-export interface CliOptions {
-  readonly assembly: string;
-  /**
-   * Where the price tables are when `prices` is not given.
-   * @default 'cost/prices'
-   */
-  readonly pricesDir?: string;
-  readonly workload: string;
-  readonly prices?: string;
-  readonly json?: string;
-}
-
-export interface Io {
-  readonly out: (line: string) => void;
-  readonly err: (line: string) => void;
-}
-
 const USAGE = 'usage: scripts/cost/main.ts [--assembly cdk.out] [--workload cost/workload.json] [--prices cost/prices/<region>.json] [--json out.json]';
 
-export function parseArgs(argv: readonly string[]): CliOptions {
+export function parseArgs(argv: readonly string[]) {
   const { values } = parseCommandLine(
     {
       args: [...argv],
@@ -58,13 +41,14 @@ export function regionOf(counts: readonly EnvironmentCounts[]): string | undefin
 }
 
 /** The machine-readable result (`--json`), which the text report and the docs' cost summary are rendered from. */
-export function buildReport(options: CliOptions) {
+export function buildReport(options: { assembly: string; workload: string; prices?: string; pricesDir?: string }) {
   const stacks = readAssembly(options.assembly);
   const counts = countBillable(stacks);
   // Stages in manifest order, the top-level (pipeline) stacks last.
   const environments = Object.keys(counts).sort((a, b) => Number(a === SHARED_ENVIRONMENT) - Number(b === SHARED_ENVIRONMENT));
   const region = regionOf(Object.values(counts));
   if (!region && !options.prices) throw new UsageError('Could not tell the region from the stacks (environment-agnostic); pass --prices cost/prices/<region>.json.');
+  // Without --prices, the table of the stacks' region (in `pricesDir`: scripts/docs passes an absolute one).
   const pricesFile = options.prices ?? `${options.pricesDir ?? 'cost/prices'}/${region}.json`;
   const prices = loadPrices(pricesFile);
   const warnings = region && prices.region !== region ? [`the stacks are in ${region} but ${pricesFile} is for ${prices.region}`] : [];
@@ -153,7 +137,7 @@ export function costSummaryMarkdown(report: CostReport): string {
 }
 
 /** Runs the CLI; returns the exit code. */
-export function run(argv: readonly string[], io: Io = { out: (l) => console.log(l), err: (l) => console.error(l) }): number {
+export function run(argv: readonly string[], io = { out: (l: string) => console.log(l), err: (l: string) => console.error(l) }): number {
   try {
     const options = parseArgs(argv);
     const report = buildReport(options);
