@@ -67,12 +67,13 @@ async function post(agent: http.Agent, url: URL, body: string): Promise<string> 
   return text(res);
 }
 
-function diff(after: LocalStackStats, before: LocalStackStats): Record<keyof LocalStackStats, number> {
-  const out = {} as Record<keyof LocalStackStats, number>;
-  for (const k of Object.keys(after) as Array<keyof LocalStackStats>) out[k] = after[k] - before[k];
-  return out;
+/** How much each of the stack's counters grew since `before`. */
+function since(stack: LocalStack, before: LocalStackStats): LocalStackStats {
+  const after = stack.stats();
+  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - before[k as keyof LocalStackStats]])) as LocalStackStats;
 }
 
+/** N queries one after the other over one keep-alive connection: latency, and the TLS handshakes they caused. */
 async function sequential(stack: LocalStack, n: number, body: string) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const url = new URL(stack.graphqlUrl);
@@ -88,10 +89,11 @@ async function sequential(stack: LocalStack, n: number, body: string) {
   }
   const totalMs = Number(process.hrtime.bigint() - started) / 1e6;
   agent.destroy();
+  const delta = since(stack, before);
   return {
     queries: n,
     totalMs: round(totalMs, 0),
-    perSecond: round((n / totalMs) * 1000, 0),
+    queriesPerSecond: round((n / totalMs) * 1000, 0),
     latencyMs: {
       p50: round(percentile(latencies, 50)),
       p90: round(percentile(latencies, 90)),
@@ -99,19 +101,39 @@ async function sequential(stack: LocalStack, n: number, body: string) {
       max: round(percentile(latencies, 100)),
       first: round(latencies[0]),
     },
-    delta: diff(stack.stats(), before),
+    tlsHandshakes: delta.tlsHandshakes,
+    resolverConnectionsOpened: delta.resolverConnectionsOpened,
+    apiRequests: delta.apiRequests,
   };
 }
 
-/** autocannon's CLI in a child process, its JSON result parsed (the same result as its JS API's). */
-async function runAutocannon(url: string, body: string, connections: number, duration: number): Promise<Awaited<ReturnType<typeof autocannon>>> {
+/**
+ * autocannon's CLI in a child process (its JSON result is the same as its JS API's) with
+ * `connections` for `duration` seconds, and the resolver errors and TLS handshakes meanwhile.
+ */
+async function load(stack: LocalStack, body: string, connections: number, duration: number) {
+  const before = stack.stats();
   const args = [require.resolve('autocannon/autocannon.js'), '-n', '-j', '-c', String(connections), '-d', String(duration), '-m', 'POST'];
-  const { stdout } = await promisify(execFile)(process.execPath, [...args, '-H', 'content-type=application/json', '-b', body, url]);
+  const { stdout } = await promisify(execFile)(process.execPath, [...args, '-H', 'content-type=application/json', '-b', body, stack.graphqlUrl]);
+  let r: Awaited<ReturnType<typeof autocannon>>;
   try {
-    return JSON.parse(stdout);
+    r = JSON.parse(stdout);
   } catch {
     throw new Error(`unexpected autocannon output: ${stdout.slice(0, 200)}`);
   }
+  const delta = since(stack, before);
+  return {
+    connections,
+    durationS: duration,
+    requestsTotal: r.requests.total,
+    requestsPerSecond: round(r.requests.average, 0),
+    latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, average: r.latency.average, max: r.latency.max },
+    errors: r.errors,
+    timeouts: r.timeouts,
+    non2xx: r.non2xx,
+    resolverErrors: delta.resolverErrors,
+    tlsHandshakes: delta.tlsHandshakes,
+  };
 }
 
 async function main(): Promise<void> {
@@ -120,46 +142,17 @@ async function main(): Promise<void> {
   const stateDir = mkdtempSync(join(tmpdir(), 'local-measure-'));
   const stack = await startLocalStack({ stateDir, apiName: options.apiName, log: () => undefined });
   try {
-    const seq = await sequential(stack, options.sequential, body);
-
-    let load;
-    if (options.duration > 0) {
-      const before = stack.stats();
-      const r = await runAutocannon(stack.graphqlUrl, body, options.connections, options.duration);
-      const delta = diff(stack.stats(), before);
-      load = {
-        connections: options.connections,
-        durationS: options.duration,
-        requestsTotal: r.requests.total,
-        requestsPerSecond: round(r.requests.average, 0),
-        latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, average: r.latency.average, max: r.latency.max },
-        errors: r.errors,
-        timeouts: r.timeouts,
-        non2xx: r.non2xx,
-        resolverErrors: delta.resolverErrors,
-        tlsHandshakes: delta.tlsHandshakes,
-      };
-    }
-
     const report = {
       machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model },
       query: QUERIES[options.query],
-      sequential: {
-        queries: seq.queries,
-        totalMs: seq.totalMs,
-        queriesPerSecond: seq.perSecond,
-        latencyMs: seq.latencyMs,
-        tlsHandshakes: seq.delta.tlsHandshakes,
-        resolverConnectionsOpened: seq.delta.resolverConnectionsOpened,
-        apiRequests: seq.delta.apiRequests,
-      },
-      load,
+      sequential: await sequential(stack, options.sequential, body),
+      load: options.duration > 0 ? await load(stack, body, options.connections, options.duration) : undefined,
       totals: stack.stats(),
     };
     if (options.json) {
       console.log(JSON.stringify(report, null, 2));
     } else {
-      const s = report.sequential;
+      const { sequential: s, load: l } = report;
       console.log(`machine: node ${report.machine.node}, ${report.machine.cpus} cpus (${report.machine.cpu})`);
       console.log(`query:   ${report.query}`);
       console.log(
@@ -167,12 +160,12 @@ async function main(): Promise<void> {
           `p90 ${s.latencyMs.p90} ms, p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms, first ${s.latencyMs.first} ms; ` +
           `${s.queriesPerSecond} queries/s; TLS handshakes by the resolver: ${s.tlsHandshakes}`,
       );
-      if (load) {
+      if (l) {
         console.log(
-          `autocannon (${load.connections} connections, ${load.durationS} s): ${load.requestsPerSecond} req/s average, ` +
-            `${load.requestsTotal} requests; latency p50 ${load.latencyMs.p50} ms, p90 ${load.latencyMs.p90} ms, ` +
-            `p99 ${load.latencyMs.p99} ms, max ${load.latencyMs.max} ms; errors ${load.errors}, timeouts ${load.timeouts}, ` +
-            `non-2xx ${load.non2xx}, resolver errors ${load.resolverErrors}; TLS handshakes ${load.tlsHandshakes}`,
+          `autocannon (${l.connections} connections, ${l.durationS} s): ${l.requestsPerSecond} req/s average, ` +
+            `${l.requestsTotal} requests; latency p50 ${l.latencyMs.p50} ms, p90 ${l.latencyMs.p90} ms, ` +
+            `p99 ${l.latencyMs.p99} ms, max ${l.latencyMs.max} ms; errors ${l.errors}, timeouts ${l.timeouts}, ` +
+            `non-2xx ${l.non2xx}, resolver errors ${l.resolverErrors}; TLS handshakes ${l.tlsHandshakes}`,
         );
       }
       console.log(`totals: ${JSON.stringify(report.totals)}`);
