@@ -10,59 +10,49 @@
  * The block is the `diagram` block of `npm run docs`, written and checked the same way (scripts/docs/blocks.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { CONFIG_OPTION, CONFIG_USAGE, configOrExit, parseCommandLine } from '../cli';
+import { CONFIG_OPTION, CONFIG_USAGE, configOrExit, parseCommandLine, UsageError } from '../cli';
 import { blockRanges, fenced, markers, withBlocks } from '../docs/blocks';
 import { renderDiagram } from './render';
 
 const USAGE = `usage: scripts/diagram/main.ts [--write | --check] [--readme README.md] [--config FILE]\n  ${CONFIG_USAGE}`;
 
 export function run(argv: readonly string[], io = { out: (l: string) => console.log(l), err: (l: string) => console.error(l) }): number {
-  let values;
   try {
-    ({ values } = parseCommandLine(
+    const { values } = parseCommandLine(
       {
         args: [...argv],
         options: { write: { type: 'boolean', default: false }, check: { type: 'boolean', default: false }, readme: { type: 'string', default: 'README.md' }, ...CONFIG_OPTION },
       },
       USAGE,
-    ));
-  } catch (error) {
-    return fail(io, (error as Error).message, 2);
-  }
-  if (values.write && values.check) return fail(io, `use one of --write and --check\n${USAGE}`, 2);
-  const readmePath = values.readme;
-  const diagram = renderDiagram(configOrExit(values.config));
-  if (!values.write && !values.check) {
-    io.out(diagram.trimEnd());
-    return 0;
-  }
-  try {
+    );
+    if (values.write && values.check) throw new UsageError(`use one of --write and --check\n${USAGE}`);
+    const diagram = renderDiagram(configOrExit(values.config));
+    if (!values.write && !values.check) {
+      io.out(diagram.trimEnd());
+      return 0;
+    }
+    const readmePath = values.readme;
     const readme = readFileSync(readmePath, 'utf8');
     const block = { name: 'diagram', content: fenced('mermaid', diagram) };
     const ranges = blockRanges(readme, block.name, readmePath);
     if (ranges.length === 0) {
       const { start, end } = markers(block.name);
-      return fail(io, `${readmePath} has no ${start} ... ${end} markers; add them around the diagram, then run \`npm run diagram -- --write\`.`, 1);
+      throw new Error(`${readmePath} has no ${start} ... ${end} markers; add them around the diagram, then run \`npm run diagram -- --write\`.`);
     }
     if (values.write) {
       const updated = withBlocks(readme, [block], readmePath);
       if (updated !== readme) writeFileSync(readmePath, updated);
       io.out(updated === readme ? `${readmePath}: diagram already up to date` : `${readmePath}: diagram updated`);
-      return 0;
+    } else if (ranges.some(([start, end]) => readme.slice(start, end) !== block.content)) {
+      throw new Error(`${readmePath}: the architecture diagram is stale (it differs from lib/config/environments.ts); run \`npm run diagram -- --write\`.`);
+    } else {
+      io.out(`${readmePath}: diagram up to date`);
     }
-    if (ranges.some(([start, end]) => readme.slice(start, end) !== block.content)) {
-      return fail(io, `${readmePath}: the architecture diagram is stale (it differs from lib/config/environments.ts); run \`npm run diagram -- --write\`.`, 1);
-    }
-    io.out(`${readmePath}: diagram up to date`);
     return 0;
   } catch (error) {
-    return fail(io, (error as Error).message, 1);
+    io.err(`error: ${(error as Error).message}`);
+    return error instanceof UsageError ? 2 : 1;
   }
-}
-
-function fail(io: { err: (l: string) => void }, message: string, code: number): number {
-  io.err(`error: ${message}`);
-  return code;
 }
 
 if (require.main === module) process.exit(run(process.argv.slice(2)));
