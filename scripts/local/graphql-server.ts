@@ -238,8 +238,7 @@ export async function startGraphqlServer(options: GraphqlServerOptions) {
       }
     };
 
-  const rootValue: Record<string, unknown> = {};
-  for (const fieldName of Object.keys(queryType.getFields())) rootValue[fieldName] = lambdaResolver(fieldName);
+  const rootValue = Object.fromEntries(Object.keys(queryType.getFields()).map((fieldName) => [fieldName, lambdaResolver(fieldName)]));
 
   const handle = createHandler<GraphqlContext>({
     schema,
@@ -279,14 +278,10 @@ export async function startGraphqlServer(options: GraphqlServerOptions) {
       hopLog.line('graphql', `${req.method} ${path} 413 ${ms(started)}`);
       return;
     }
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    headers['x-amzn-requestid'] = requestId;
+    const headers = Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)]);
     const info: RequestInfo = {
       requestId,
-      headers,
+      headers: { ...Object.fromEntries(headers), 'x-amzn-requestid': requestId },
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
       fields: [],
       errors: 0,

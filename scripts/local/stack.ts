@@ -24,9 +24,8 @@ import { createLocalPki } from './pki';
 import { TlsFront, startTlsFront } from './tls-front';
 
 export const LOCAL_HOST = '127.0.0.1';
-export const REPO_ROOT = join(__dirname, '..', '..');
 /** Generated CA / certificate / key go here (ignored by git). */
-export const DEFAULT_STATE_DIR = join(REPO_ROOT, '.local');
+export const DEFAULT_STATE_DIR = join(__dirname, '..', '..', '.local');
 /** The API name of the example config's first environment (`api.dev.example.com`). */
 export const DEFAULT_API_NAME = exampleConfig.environments[0].apiDomain;
 
@@ -110,10 +109,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   }
   const apiName = options.apiName ?? DEFAULT_API_NAME;
   const certificateName = options.certificateName ?? apiName;
-  for (const [what, name] of [
-    ['apiName', apiName],
-    ['certificateName', certificateName],
-  ]) {
+  for (const [what, name] of Object.entries({ apiName, certificateName })) {
     if (!DNS_NAME.test(name)) throw new Error(`${what} must be a DNS name, got "${name}"`);
   }
   // Node itself refuses a port outside 0..65535.
