@@ -40,10 +40,7 @@ export function parseCommandLine<T extends ParseArgsConfig>(config: T, usage: st
 
 /** A command-line mistake: the script prints it with the usage and exits 2. */
 export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
+  override readonly name = 'UsageError';
 }
 
 /** An integer option's value, or a UsageError naming the option and the range. */
