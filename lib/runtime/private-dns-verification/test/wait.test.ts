@@ -47,6 +47,13 @@ function fake(states: (PrivateDnsState | Error)[], budgetMs = 15 * 60_000) {
 const pending: PrivateDnsState = { state: 'pendingVerification', txtName: '_abc.api.dev.example.com', txtValue: 'vpce:xyz' };
 
 describe('private DNS verification wait', () => {
+  let logged: string[];
+  beforeEach(() => {
+    logged = [];
+    jest.spyOn(console, 'log').mockImplementation((line: string) => void logged.push(line));
+  });
+  afterEach(() => jest.restoreAllMocks());
+
   test('answers SUCCESS as soon as the name is verified (after polling while pending)', async () => {
     const f = fake([pending, pending, { state: 'verified' }]);
     expect((await handleWaitEvent(event('Create'), f.deps)).status).toBe('SUCCESS');
@@ -72,6 +79,8 @@ describe('private DNS verification wait', () => {
     expect(budget - f.elapsed()).toBeGreaterThanOrEqual(ANSWER_MARGIN_MS);
     expect(f.responses).toHaveLength(1);
     expect(f.responses[0].Status).toBe('FAILED');
+    // One JSON line for the operator, with the same outcome CloudFormation got.
+    expect(logged.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ msg: 'private dns verification', serviceId: SERVICE, status: 'FAILED', reason: outcome.reason })]);
   });
 
   test('an EC2 error fails the resource with the message, and CloudFormation is still answered', async () => {
