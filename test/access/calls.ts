@@ -15,6 +15,10 @@ export type CallSource = (index: AssemblyIndex) => AccessCall[];
 export const STRANGER_ACCOUNT = '999999999999';
 
 const arnAccount = (arn: string) => arn.split(':')[4];
+/** CloudFormation's execution role in an account bootstrapped with the default qualifier. */
+const cfnExecutionRole = (account: string, region: string) => `arn:aws:iam::${account}:role/cdk-hnb659fds-cfn-exec-role-${account}-${region}`;
+/** The execution policy docs/deploying.md bootstraps every account with. */
+const ADMINISTRATOR_ACCESS = { name: 'AdministratorAccess', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } as PolicyDocument };
 const logStream = (region: string, account: string, group: string, stream: string) => `arn:aws:logs:${region}:${account}:log-group:${group}:log-stream:${stream}`;
 
 /** Every CodeBuild project: its build log, and the pipeline artifacts it reads and writes. */
@@ -269,9 +273,7 @@ export const sharedParameterCalls: CallSource = (index) => {
       // A RAM share grants read to its principals: modelled as the resource policy it acts as.
       const principals = shared.get(arn) ?? [];
       const share: PolicyDocument = { Version: '2012-10-17', Statement: principals.length ? [{ Effect: 'Allow', Principal: { AWS: principals.map((a) => `arn:aws:iam::${a}:root`) }, Action: ['ssm:GetParameter', 'ssm:GetParameters'], Resource: arn }] : [] };
-      const execution = `arn:aws:iam::${stack.account}:role/cdk-hnb659fds-cfn-exec-role-${stack.account}-${stack.region}`;
-      const administrator: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
-      return { call: `${stack.path} reads ${arn.split(':parameter')[1]}`, principal: execution, action: 'ssm:GetParameters', resource: arn, resourceAccount: arnAccount(arn), identityPolicies: [{ name: 'AdministratorAccess', policy: administrator }], resourcePolicy: share, expected: 'allowed' as const };
+      return { call: `${stack.path} reads ${arn.split(':parameter')[1]}`, principal: cfnExecutionRole(stack.account, stack.region), action: 'ssm:GetParameters', resource: arn, resourceAccount: arnAccount(arn), identityPolicies: [ADMINISTRATOR_ACCESS], resourcePolicy: share, expected: 'allowed' as const };
     }));
 };
 
@@ -309,13 +311,12 @@ export const endpointServiceCalls: CallSource = (index) => index.resourcesOfType
   // Every other account of the configuration (other environments' consumers, the api, network and
   // tools accounts) is outside the boundary.
   const others = [...new Set(index.stacks.map((s) => s.account))].filter((a) => /^\d{12}$/.test(a) && !consumers.includes(a));
-  const administrator: PolicyDocument = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
   const create = (account: string, who: string, expected: 'allowed' | 'denied'): AccessCall => ({
     call: `${who} (${account}) creates an interface endpoint to ${stack.path}'s endpoint service`,
-    principal: `arn:aws:iam::${account}:role/cdk-hnb659fds-cfn-exec-role-${account}-${stack.region}`,
+    principal: cfnExecutionRole(account, stack.region),
     action: 'ec2:CreateVpcEndpoint', resource: `arn:aws:ec2:${stack.region}:${account}:vpc-endpoint/*`, resourceAccount: account,
     context: { 'ec2:VpceServiceName': serviceName },
-    identityPolicies: [{ name: 'AdministratorAccess', policy: administrator }], allowedPrincipals: allowed, expected,
+    identityPolicies: [ADMINISTRATOR_ACCESS], allowedPrincipals: allowed, expected,
   });
   return [
     ...consumers.map((account) => create(account, 'a consumer account of this environment', 'allowed')),
