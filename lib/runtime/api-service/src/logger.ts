@@ -33,13 +33,13 @@ export interface BatchedSink {
 /**
  * Lines logged in one turn of the event loop leave in one write, on setImmediate, rather than one
  * write per line: under load that is one `write(2)` for many requests (#14: the per-line write and
- * JSON building cost about 18% of the api-service's throughput). A buffer over `maxBytes` is written
- * at once. stdout is synchronous for files and pipes on Linux (the awslogs driver reads a pipe),
+ * JSON building cost about 18% of the api-service's throughput). A buffer of `maxChars` characters
+ * or more is written at once. stdout is synchronous for files and pipes on Linux (the awslogs driver reads a pipe),
  * so a flushed line is written when `write` returns; `flushOnExit` writes what is still buffered
  * on process 'exit' (process.exit() after a drain or a fatal error included). Only a SIGKILL can
  * lose the lines of the last turn, as with any buffered logger.
  */
-export function createBatchedSink(write: (chunk: string) => void, maxBytes = 64 * 1024, flushOnExit = false): BatchedSink {
+export function createBatchedSink(write: (chunk: string) => void, maxChars = 64 * 1024, flushOnExit = false): BatchedSink {
   let buffer = '';
   let scheduled = false;
   const flush = (): void => {
@@ -52,7 +52,7 @@ export function createBatchedSink(write: (chunk: string) => void, maxBytes = 64 
   if (flushOnExit) process.on('exit', flush);
   const sink: LogSink = (line) => {
     buffer += `${line}\n`;
-    if (buffer.length >= maxBytes) flush();
+    if (buffer.length >= maxChars) flush();
     else if (!scheduled) {
       scheduled = true;
       setImmediate(flush);

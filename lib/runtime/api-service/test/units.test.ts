@@ -135,7 +135,7 @@ describe('batched sink', () => {
     expect(writes).toEqual(['a\nb\n', 'c\n']);
   });
 
-  test('a buffer reaching maxBytes is written at once; flush() writes the rest synchronously', () => {
+  test('a buffer reaching maxChars is written at once; flush() writes the rest synchronously', () => {
     const writes: string[] = [];
     const { sink, flush } = createBatchedSink((c) => writes.push(c), 8);
     sink('1234');
