@@ -53,7 +53,14 @@ function testAppProps(options: TestBuildOptions) {
   return {
     // A temporary directory: no cdk.out churn, and suites can run in parallel.
     outdir: mkdtempSync(join(tmpdir(), 'cdk-test-')),
-    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': options.bundling ? ['**'] : [...(options.bundlingStacks ?? [])] },
+    context: {
+      ...CDK_JSON_CONTEXT,
+      'aws:cdk:bundling-stacks': options.bundling ? ['**'] : [...(options.bundlingStacks ?? [])],
+      // No creation stack trace on every CloudFormation element: it goes to the assembly's
+      // metadata only (no template changes), and capturing it through jest's source maps was
+      // about 5% of the suite's CPU time (CPU profile, 3.9 of 96 s).
+      'aws:cdk:disable-creation-stack-traces': true,
+    },
     builtinCloudFormationValidation: options.cloudFormationValidation ?? false,
   };
 }
