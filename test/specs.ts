@@ -10,18 +10,21 @@ import { join, relative } from 'node:path';
  * A group runs its specs in one registry, each under a describe block named after its file;
  * two groups keep both of jest's workers busy.
  *
- * A suite stays a standalone `*.test.ts` when it builds a PrivateLink environment (aws-cdk-lib's
- * VpcEndpointServiceDomainName keeps a process-wide registry of endpoint services and refuses a
- * second app with the same construct path), when it is run on its own by a script
- * (update-safety, by `npm run docs -- --write`), or when it builds no CDK app at all.
+ * At most one spec per group may build a PrivateLink environment: aws-cdk-lib's
+ * VpcEndpointServiceDomainName keeps a registry of endpoint services for the whole module
+ * registry and refuses a second app with the same construct path ("another
+ * VpcEndpointServiceDomainName ... is already associated with it"). A suite stays a standalone
+ * `*.test.ts` when a script runs it on its own (update-safety, by `npm run docs -- --write`), when
+ * it would be a third PrivateLink builder (docs), or when it builds no CDK app at all.
  *
  * One spec alone: `npx jest --testMatch '**\/dns-stacks.spec.ts'`.
  */
 export const SPEC_GROUPS = {
   /** The whole app: every environment, the pipeline, cdk-nag. */
-  apps: ['app.spec.ts', 'pipeline/pipeline-stack.spec.ts', 'scripts/deploy-commands.spec.ts', 'monitoring.spec.ts'],
-  /** Stages, stacks, constructs and configuration. */
+  apps: ['app.spec.ts', 'pipeline/pipeline-stack.spec.ts', 'scripts/deploy-commands.spec.ts', 'monitoring.spec.ts', 'stages/privatelink.spec.ts'],
+  /** Stages, stacks, constructs and configuration, and the access simulation. */
   stacks: [
+    'access/access.spec.ts',
     'stages/environment-stage.spec.ts',
     'stacks/api-service-stack.spec.ts',
     'stacks/consumer-app-stack.spec.ts',

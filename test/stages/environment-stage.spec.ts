@@ -95,7 +95,7 @@ describe('EnvironmentStage', () => {
         ? environmentVpcs(e).map((vpc): [string, number, EnvironmentVpc | undefined] => [`${e.name}/${vpc.kind === 'api' ? 'api' : vpc.name}`, i, vpc])
         : [[e.name, i, undefined]],
     );
-  // Keys of another connectivity mode are covered by that mode's tests (test/stages/privatelink.test.ts).
+  // Keys of another connectivity mode are covered by that mode's tests (test/stages/privatelink.spec.ts).
   describe.each((Object.keys(SHARED_PARAMETERS) as SharedParameterKey[]).filter((k) => instances(k).length > 0))('shared parameter %s', (key) => {
     test.each(instances(key))('in %s: written by its owner, shared with and read by exactly its readers', (_name, index, vpc) => {
       const env = exampleConfig.environments[index];
