@@ -7,12 +7,9 @@
  * What is mimicked (and what is not):
  * - The Lambda boundary: the handler's result is JSON round-tripped; a thrown error only carries
  *   `errorType` (= error.name) and `errorMessage` (= error.message) across, like the Lambda runtime.
- * - Error shape: AppSync puts `errorType` (and `data`, `errorInfo`) at the top level of each error.
- *   graphql-js serialises errors as `{ message, locations, path, extensions }`; here resolver errors
- *   are serialised as `{ message, locations, path, extensions: { errorType }, errorType, data: null,
- *   errorInfo: null }`, i.e. AppSync's top-level fields plus the spec-compliant `extensions`.
- *   AppSync's `locations[].sourceName: null` is not reproduced. Validation/parse errors keep
- *   graphql-http's format (400 with `accept: application/graphql-response+json`, 200 otherwise).
+ * - Error shape: a resolver error carries AppSync's top-level `errorType`, `data` and `errorInfo` as
+ *   well as the spec's `extensions.errorType` (./README.md, "Errors"); validation and parse errors
+ *   keep graphql-http's format (400 with `accept: application/graphql-response+json`, 200 otherwise).
  * - The event: `identity` is a fixed IAM-like identity (no SigV4 is checked locally), `request.headers`
  *   are the incoming headers plus `x-amzn-requestid`, which is also sent back as a response header.
  * - Limits: the API's queryDepthLimit and resolverCountLimit (lib/runtime/graphql-resolver/
@@ -28,7 +25,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { AppSyncIdentityIAM } from 'aws-lambda';
-import { GraphQLError, GraphQLResolveInfo, Kind, SelectionSetNode, ValidationContext, ValidationRule, buildSchema, print } from 'graphql';
+import { GraphQLError, GraphQLResolveInfo, Kind, SelectionSetNode, ValidationRule, buildSchema, print } from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/http';
 import { MAX_GRAPHQL_BODY_BYTES, QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../../lib/runtime/graphql-resolver/graphql-limits';
 import { ResolverEvent, handler as lambdaHandler } from '../../lib/runtime/graphql-resolver/src/handler';
@@ -39,12 +36,6 @@ export const GRAPHQL_PATH = '/graphql';
 
 /** Account of the first consumer of the example config's first environment (storefront, dev). */
 const LOCAL_CALLER_ACCOUNT = '555555555555';
-
-export interface GraphqlServerOptions {
-  readonly host: string;
-  readonly port: number;
-  readonly hopLog: HopLog;
-}
 
 export type GraphqlServer = Awaited<ReturnType<typeof startGraphqlServer>>;
 
@@ -59,69 +50,54 @@ type RequestInfo = {
 /** graphql-http needs a type alias (not an interface) for its context type. */
 type GraphqlContext = { readonly request: RequestInfo };
 
-/** AppSync's `info.selectionSetList`: field paths joined by '/', aliases used where given. */
-export function selectionSetList(info: GraphQLResolveInfo): string[] {
-  const out: string[] = [];
-  const walk = (set: SelectionSetNode | undefined, prefix: string): void => {
-    for (const selection of set?.selections ?? []) {
-      if (selection.kind === Kind.FIELD) {
-        const name = selection.alias?.value ?? selection.name.value;
-        out.push(prefix + name);
-        walk(selection.selectionSet, `${prefix}${name}/`);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        walk(selection.selectionSet, prefix);
-      } else {
-        walk(info.fragments[selection.name.value]?.selectionSet, prefix);
-      }
-    }
-  };
-  for (const node of info.fieldNodes) walk(node.selectionSet, '');
-  return [...new Set(out)];
-}
+type Fragments = (name: string) => { readonly selectionSet: SelectionSetNode } | null | undefined;
 
 /**
- * The depth of a selection set and the number of its top-level fields other than introspection,
- * with fragments expanded (each fragment once per path, so a cycle, which graphql-js reports
- * separately, cannot loop).
+ * What a selection set asks for, with fragments expanded (each fragment once per path, so a cycle,
+ * which graphql-js reports separately, cannot loop): AppSync's `selectionSetList` (field paths
+ * joined by '/', aliases used where given), its depth, and its fields other than introspection.
  */
-function measure(set: SelectionSetNode | undefined, context: ValidationContext, seen: ReadonlySet<string> = new Set()): { depth: number; fields: number } {
-  let depth = 0;
-  let fields = 0;
+function walk(set: SelectionSetNode | undefined, fragment: Fragments, prefix = '', seen: ReadonlySet<string> = new Set()) {
+  const result = { paths: [] as string[], depth: 0, fields: 0 };
   for (const selection of set?.selections ?? []) {
     if (selection.kind === Kind.FIELD) {
-      depth = Math.max(depth, 1 + measure(selection.selectionSet, context, seen).depth);
-      if (!selection.name.value.startsWith('__')) fields += 1;
+      const name = selection.alias?.value ?? selection.name.value;
+      const inner = walk(selection.selectionSet, fragment, `${prefix}${name}/`, seen);
+      result.paths.push(prefix + name, ...inner.paths);
+      result.depth = Math.max(result.depth, 1 + inner.depth);
+      if (!selection.name.value.startsWith('__')) result.fields += 1;
       continue;
     }
     if (selection.kind === Kind.FRAGMENT_SPREAD && seen.has(selection.name.value)) continue;
     const inner =
       selection.kind === Kind.INLINE_FRAGMENT
-        ? measure(selection.selectionSet, context, seen)
-        : measure(context.getFragment(selection.name.value)?.selectionSet, context, new Set([...seen, selection.name.value]));
-    depth = Math.max(depth, inner.depth);
-    fields += inner.fields;
+        ? walk(selection.selectionSet, fragment, prefix, seen)
+        : walk(fragment(selection.name.value)?.selectionSet, fragment, prefix, new Set([...seen, selection.name.value]));
+    result.paths.push(...inner.paths);
+    result.depth = Math.max(result.depth, inner.depth);
+    result.fields += inner.fields;
   }
-  return { depth, fields };
+  return result;
 }
 
 /** AppSync's queryDepthLimit and resolverCountLimit, as a graphql-js validation rule. */
-function requestLimits(depthLimit: number, resolverLimit: number): ValidationRule {
-  return (context) => ({
-    OperationDefinition(operation) {
-      // Every Query field except introspection is a Lambda resolver: count them (aliases included).
-      const { depth, fields: resolvers } = measure(operation.selectionSet, context);
-      if (depth > depthLimit) {
-        context.reportError(new GraphQLError(`Query depth ${depth} exceeds the limit of ${depthLimit}.`, { nodes: operation }));
-      }
-      if (operation.operation === 'query' && resolvers > resolverLimit) {
-        context.reportError(new GraphQLError(`Query invokes ${resolvers} resolvers; the limit is ${resolverLimit}.`, { nodes: operation }));
-      }
-    },
-  });
-}
+const requestLimits: ValidationRule = (context) => ({
+  OperationDefinition(operation) {
+    // Every Query field except introspection is a Lambda resolver: count them (aliases included).
+    const { depth, fields: resolvers } = walk(operation.selectionSet, (name) => context.getFragment(name));
+    if (depth > QUERY_DEPTH_LIMIT) {
+      context.reportError(new GraphQLError(`Query depth ${depth} exceeds the limit of ${QUERY_DEPTH_LIMIT}.`, { nodes: operation }));
+    }
+    if (operation.operation === 'query' && resolvers > RESOLVER_COUNT_LIMIT) {
+      const message = `Query invokes ${resolvers} resolvers; the limit is ${RESOLVER_COUNT_LIMIT}.`;
+      context.reportError(new GraphQLError(message, { nodes: operation }));
+    }
+  },
+});
 
 function buildEvent(args: Record<string, unknown>, request: RequestInfo, info: GraphQLResolveInfo): ResolverEvent {
   const selectionSet = info.fieldNodes[0]?.selectionSet;
+  const paths = info.fieldNodes.flatMap((node) => walk(node.selectionSet, (name) => info.fragments[name]).paths);
   // With plain IAM auth AppSync sends null for the Cognito fields (the type says string).
   const identity = {
     accountId: LOCAL_CALLER_ACCOUNT,
@@ -145,29 +121,22 @@ function buildEvent(args: Record<string, unknown>, request: RequestInfo, info: G
       fieldName: info.fieldName,
       parentTypeName: info.parentType.name,
       variables: { ...info.variableValues },
-      selectionSetList: selectionSetList(info),
+      selectionSetList: [...new Set(paths)],
       selectionSetGraphQL: selectionSet ? print(selectionSet) : '',
     },
   };
 }
 
+/** The api-client's error details (code, phase, HTTP status) and the cause, for the hop log. */
 function describeFailure(err: unknown): string {
-  const e = err as { details?: Record<string, unknown>; cause?: { message?: unknown } } | undefined;
-  const parts: string[] = [];
-  const code = e?.details?.code;
-  const phase = e?.details?.phase;
-  const status = e?.details?.statusCode;
-  if (typeof code === 'string') parts.push(code);
-  if (typeof phase === 'string') parts.push(`during ${phase}`);
-  if (typeof status === 'number') parts.push(`HTTP ${status}`);
-  if (typeof e?.cause?.message === 'string') parts.push(`cause: ${e.cause.message}`);
-  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+  const { details: d = {}, cause } = (err ?? {}) as { details?: Record<string, unknown>; cause?: { message?: unknown } };
+  const parts = [d.code, d.phase && `during ${d.phase}`, d.statusCode && `HTTP ${d.statusCode}`];
+  if (cause?.message) parts.push(`cause: ${cause.message}`);
+  return parts.some(Boolean) ? ` (${parts.filter(Boolean).join(', ')})` : '';
 }
 
 function compactArgs(args: Record<string, unknown>): string {
-  const text = Object.entries(args)
-    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
-    .join(', ');
+  const text = Object.entries(args).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ');
   return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
 
@@ -184,8 +153,7 @@ function tooLarge(req: http.IncomingMessage, res: http.ServerResponse): boolean 
     const body = JSON.stringify({ errors: [{ message: `Request body exceeds ${MAX_GRAPHQL_BODY_BYTES} bytes.` }] });
     res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' }).end(body);
   };
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_GRAPHQL_BODY_BYTES) {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_GRAPHQL_BODY_BYTES) {
     refuse();
     return true;
   }
@@ -202,7 +170,7 @@ function tooLarge(req: http.IncomingMessage, res: http.ServerResponse): boolean 
   return false;
 }
 
-export async function startGraphqlServer(options: GraphqlServerOptions) {
+export async function startGraphqlServer(options: { readonly host: string; readonly port: number; readonly hopLog: HopLog }) {
   const { hopLog } = options;
   const schema = buildSchema(readFileSync(SCHEMA_FILE, 'utf8'));
   const queryType = schema.getQueryType();
@@ -216,8 +184,7 @@ export async function startGraphqlServer(options: GraphqlServerOptions) {
   /** A Query field backed by the direct Lambda resolver (graphql-js calls rootValue functions). */
   const lambdaResolver =
     (fieldName: string) =>
-    async (args: Record<string, unknown>, context: GraphqlContext, info: GraphQLResolveInfo): Promise<unknown> => {
-      const { request } = context;
+    async (args: Record<string, unknown>, { request }: GraphqlContext, info: GraphQLResolveInfo): Promise<unknown> => {
       const started = process.hrtime.bigint();
       const event = buildEvent(args, request, info);
       const label = `${info.parentType.name}.${fieldName}(${compactArgs(event.arguments as Record<string, unknown>)})`;
@@ -244,7 +211,7 @@ export async function startGraphqlServer(options: GraphqlServerOptions) {
     schema,
     rootValue,
     // Added to graphql-js's specifiedRules, which graphql-http always runs.
-    validationRules: [requestLimits(QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT)],
+    validationRules: [requestLimits],
     context: (req) => {
       const request = requestInfo.get(req.raw);
       if (!request) throw new Error('request info missing');
@@ -263,8 +230,7 @@ export async function startGraphqlServer(options: GraphqlServerOptions) {
 
   const server = http.createServer((req, res) => {
     const started = process.hrtime.bigint();
-    const url = req.url ?? '/';
-    const path = url.split('?')[0];
+    const path = (req.url ?? '/').split('?')[0];
     const requestId = randomUUID();
     res.setHeader('x-amzn-requestid', requestId);
     if (path !== GRAPHQL_PATH) {
@@ -303,14 +269,10 @@ export async function startGraphqlServer(options: GraphqlServerOptions) {
     /** HTTP requests answered on /graphql, Lambda handler invocations, and those that threw. */
     stats: () => ({ requests, invocations, invocationErrors }),
     /** Stops accepting, closes idle connections, gives in-flight requests a second, then destroys the rest. */
-    close: () =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(() => server.closeAllConnections(), 1_000);
-        server.close(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-        server.closeIdleConnections();
-      }),
+    close: async () => {
+      const timer = setTimeout(() => server.closeAllConnections(), 1_000);
+      await new Promise((resolve) => server.close(resolve)); // closes idle connections at once (Node >= 19)
+      clearTimeout(timer);
+    },
   };
 }

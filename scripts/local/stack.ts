@@ -51,17 +51,13 @@ export type LocalStackStats = ReturnType<LocalStack['stats']>;
 
 /** A port could not be bound; `role` says which server. */
 export class PortUnavailableError extends Error {
-  constructor(
-    readonly role: PortRole,
-    readonly port: number,
-    readonly code: string,
-  ) {
+  override readonly name = 'PortUnavailableError';
+  constructor(readonly role: PortRole, readonly port: number, readonly code: string) {
     super(
       code === 'EADDRINUSE'
         ? `port ${port} (${role}) on ${LOCAL_HOST} is already in use — stop whatever listens there or choose another port`
         : `cannot listen on ${LOCAL_HOST}:${port} (${role}): ${code}`,
     );
-    this.name = 'PortUnavailableError';
   }
 }
 
@@ -104,9 +100,7 @@ function apiServiceSink(hopLog: HopLog, countRequest: () => void): (json: string
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}) {
-  if (running) {
-    throw new Error('a local stack is already running in this process (the resolver client is process-wide state)');
-  }
+  if (running) throw new Error('a local stack is already running in this process (the resolver client is process-wide state)');
   const apiName = options.apiName ?? DEFAULT_API_NAME;
   const certificateName = options.certificateName ?? apiName;
   for (const [what, name] of Object.entries({ apiName, certificateName })) {
@@ -118,12 +112,10 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   const hopLog = new HopLog(options.log ?? ((line: string) => console.log(line)));
 
   running = true;
-  const savedEnv = new Map(RESOLVER_ENV.map((k) => [k, process.env[k]]));
+  const savedEnv = Object.fromEntries(RESOLVER_ENV.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
   const restoreEnv = (): void => {
-    for (const [k, v] of savedEnv) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    for (const k of RESOLVER_ENV) delete process.env[k];
+    Object.assign(process.env, savedEnv);
   };
 
   let apiRequests = 0;
@@ -149,24 +141,14 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
 
   try {
     // 1. the api-service (same code as the container), plain HTTP on loopback
-    const apiServer = createApiServer({
-      logger: createLogger(apiServiceSink(hopLog, () => (apiRequests += 1))),
-    });
-    api = apiServer;
+    const apiServer = (api = createApiServer({ logger: createLogger(apiServiceSink(hopLog, () => (apiRequests += 1))) }));
     const apiAddress = await bind('api', apiPort, () => apiServer.listen(apiPort, LOCAL_HOST));
 
     // 2. throw-away PKI and the TLS front
     const pki = await createLocalPki(stateDir, certificateName);
+    const log = (line: string, requestId?: string) => hopLog.line('tls-front', line, requestId);
     front = await bind('tls-front', tlsFrontPort, () =>
-      startTlsFront({
-        key: pki.leaf.key,
-        cert: pki.leaf.cert,
-        host: LOCAL_HOST,
-        port: tlsFrontPort,
-        targetHost: LOCAL_HOST,
-        targetPort: apiAddress.port,
-        log: (line, requestId) => hopLog.line('tls-front', line, requestId),
-      }),
+      startTlsFront({ ...pki.leaf, host: LOCAL_HOST, port: tlsFrontPort, targetPort: apiAddress.port, log }),
     );
 
     // 3. the resolver, configured exactly like in AWS except for where it connects to
@@ -179,9 +161,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     getConfig(); // fail now, not at the first query, if the configuration is invalid
 
     // 4. the GraphQL endpoint
-    graphql = await bind('graphql', graphqlPort, () =>
-      startGraphqlServer({ host: LOCAL_HOST, port: graphqlPort, hopLog }),
-    );
+    graphql = await bind('graphql', graphqlPort, () => startGraphqlServer({ host: LOCAL_HOST, port: graphqlPort, hopLog }));
 
     const graphqlUrl = `http://${LOCAL_HOST}:${graphql.port}${GRAPHQL_PATH}`;
     const frontPort = front.port;
@@ -226,10 +206,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
         };
       },
       /** Closes every server and connection and destroys the resolver's agent. Idempotent. */
-      stop: () => {
-        stopping ??= shutdown();
-        return stopping;
-      },
+      stop: () => (stopping ??= shutdown()),
     };
   } catch (err) {
     await shutdown().catch(() => undefined);

@@ -1,7 +1,7 @@
 /**
  * Local stand-in for the NLB's TLS listener: terminates TLS with the local leaf certificate and
- * pipes the plain bytes over TCP to the api-service port (TLS termination, then TCP to the target,
- * like the NLB). It never parses or changes the forwarded bytes; for the hop log it only peeks at
+ * pipes the plain bytes over TCP to the api-service port on the same host (TLS termination, then TCP
+ * to the target, like the NLB). It never parses or changes the forwarded bytes; for the hop log it only peeks at
  * the first line and the `x-request-id` header of chunks that start with an HTTP request line
  * (best effort, logging only).
  */
@@ -15,9 +15,9 @@ const NLB_IDLE_TIMEOUT_MS = 350_000;
 export interface TlsFrontOptions {
   readonly key: string;
   readonly cert: string;
+  /** Where to listen; the target listens on the same host. */
   readonly host: string;
   readonly port: number;
-  readonly targetHost: string;
   readonly targetPort: number;
   /** One line; `requestId` (sniffed from x-request-id) lets the hop log group it with its request. */
   readonly log: (line: string, requestId?: string) => void;
@@ -29,17 +29,15 @@ const REQUEST_LINE = /^([A-Z]{3,10}) (\S{1,2048}) HTTP\/1\.[01]\r\n/;
 const REQUEST_ID_HEADER = /\r\nx-request-id: *([^\r\n]{1,128})/i;
 
 export async function startTlsFront(options: TlsFrontOptions) {
-  const { log, targetHost, targetPort } = options;
-  const sockets = new Set<net.Socket>();
+  const { log, host: targetHost, targetPort } = options;
+  const clients = new Set<tls.TLSSocket>(); // closing one closes its target connection too
   let handshakes = 0;
   let handshakeFailures = 0;
-  let openConnections = 0;
 
   const server = tls.createServer({ key: options.key, cert: options.cert, minVersion: 'TLSv1.2' });
 
   server.on('secureConnection', (client: tls.TLSSocket) => {
     handshakes += 1;
-    openConnections += 1;
     const conn = `conn#${handshakes}`;
     const target = `${targetHost}:${targetPort}`;
     log(
@@ -47,8 +45,7 @@ export async function startTlsFront(options: TlsFrontOptions) {
         `${client.remoteAddress}:${client.remotePort} -> tcp ${target}`,
     );
     const upstream = net.connect({ host: targetHost, port: targetPort });
-    sockets.add(client);
-    sockets.add(upstream);
+    clients.add(client);
     client.setNoDelay(true);
     upstream.setNoDelay(true);
 
@@ -60,15 +57,8 @@ export async function startTlsFront(options: TlsFrontOptions) {
       client.destroy();
       upstream.destroy();
     };
-    client.on('close', () => {
-      sockets.delete(client);
-      openConnections -= 1;
-      closeBoth();
-    });
-    upstream.on('close', () => {
-      sockets.delete(upstream);
-      closeBoth();
-    });
+    client.on('close', () => (clients.delete(client), closeBoth()));
+    upstream.on('close', () => closeBoth());
     client.on('error', (err: NodeJS.ErrnoException) => closeBoth(`client error ${err.code ?? err.message}`));
     upstream.on('error', (err: NodeJS.ErrnoException) =>
       // Like an NLB without a healthy target: the client's connection is reset.
@@ -104,13 +94,13 @@ export async function startTlsFront(options: TlsFrontOptions) {
       /** Handshakes that failed (`tlsClientError`), e.g. the client rejected the certificate. */
       handshakeFailures,
       /** Client connections currently open. */
-      openConnections,
+      openConnections: clients.size,
     }),
     /** Stops accepting and destroys every connection (both sides). */
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
+    close: async () => {
+      const closed = new Promise((resolve) => server.close(resolve));
+      for (const client of clients) client.destroy();
+      await closed;
+    },
   };
 }
