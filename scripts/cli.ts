@@ -14,10 +14,24 @@ export const CONFIG_OPTION = { config: { type: 'string' } } as const;
 /** One line for a script's usage text. */
 export const CONFIG_USAGE = '--config FILE   a JSON configuration (as for `npx cdk synth -c config=FILE`); default: lib/config/environments.ts';
 
+/** Where a script writes its lines: stdout and stderr, or a test's arrays. */
+export const STDIO = { out: (line: string) => console.log(line), err: (line: string) => console.error(line) };
+
 /**
- * The configuration for a script, or exit 1 printing the configuration mistake without a stack
- * trace (as bin/app.ts does).
+ * A script's body run for its exit code: what it returns, else 0. A configuration mistake is printed
+ * as it is, without a stack trace (as bin/app.ts does), exit 1; anything else thrown as
+ * `error: <message>`, exit 2 for a UsageError, else 1.
  */
+export function runScript(io: typeof STDIO, body: () => number | void): number {
+  try {
+    return body() ?? 0;
+  } catch (error) {
+    io.err(error instanceof ConfigError ? error.message : `error: ${(error as Error).message}`);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}
+
+/** The configuration for a script, or exit 1 printing the configuration mistake (as {@link runScript} does). */
 export function configOrExit(path: string | undefined): AppConfig {
   try {
     return loadConfig(path);

@@ -7,7 +7,7 @@
  * Reads the cloud assembly that `npx cdk synth` writes; see cost/README.md for the model.
  */
 import { writeFileSync } from 'node:fs';
-import { parseCommandLine, UsageError } from '../cli';
+import { parseCommandLine, runScript, STDIO, UsageError } from '../cli';
 import { readAssembly, SHARED_ENVIRONMENT } from './assembly';
 import { countBillable, EnvironmentCounts } from './count';
 import { renderTable } from '../table';
@@ -137,20 +137,15 @@ export function costSummaryMarkdown(report: CostReport): string {
 }
 
 /** Runs the CLI; returns the exit code. */
-export function run(argv: readonly string[], io = { out: (l: string) => console.log(l), err: (l: string) => console.error(l) }): number {
-  try {
+export function run(argv: readonly string[], io = STDIO): number {
+  return runScript(io, () => {
     const options = parseArgs(argv);
     const report = buildReport(options);
     io.out(renderReport(report));
-    if (options.json) {
-      writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
-      io.out(`\nwrote ${options.json}`);
-    }
-    return 0;
-  } catch (error) {
-    io.err(`error: ${(error as Error).message}`);
-    return error instanceof UsageError ? 2 : 1;
-  }
+    if (!options.json) return;
+    writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
+    io.out(`\nwrote ${options.json}`);
+  });
 }
 
 if (require.main === module) process.exit(run(process.argv.slice(2)));

@@ -8,7 +8,8 @@ import { createsTransitGateway } from '../../lib/config/connectivity';
 import { partitionOf } from '../../lib/config/names';
 import { AppConfig } from '../../lib/config/types';
 import { stageIdFor } from '../../lib/stages/environment-stage';
-import { CONFIG_OPTION, CONFIG_USAGE, configOrExit, parseCommandLine } from '../cli';
+import { loadConfig } from '../../lib/config/load';
+import { CONFIG_OPTION, CONFIG_USAGE, parseCommandLine, runScript, STDIO } from '../cli';
 
 /** The execution policy given to CloudFormation in every account (explicit, never implied). */
 export function executionPolicy(config: AppConfig): string {
@@ -75,12 +76,8 @@ export function deployCommands(config: AppConfig): string[] {
 }
 
 if (require.main === module) {
-  let config: string | undefined;
-  try {
-    ({ values: { config } } = parseCommandLine({ options: CONFIG_OPTION }, `usage: npm run -s deploy-commands [-- --config FILE]\n  ${CONFIG_USAGE}`));
-  } catch (error) {
-    console.error(`error: ${(error as Error).message}`);
-    process.exit(2);
-  }
-  console.log(deployCommands(configOrExit(config)).join('\n'));
+  process.exitCode = runScript(STDIO, () => {
+    const { values } = parseCommandLine({ options: CONFIG_OPTION }, `usage: npm run -s deploy-commands [-- --config FILE]\n  ${CONFIG_USAGE}`);
+    console.log(deployCommands(loadConfig(values.config)).join('\n'));
+  });
 }

@@ -33,11 +33,17 @@ export function blockRanges(text: string, name: string, file: string): [number, 
   }
 }
 
-/** `text` with every occurrence of each block replaced by its generated content. */
-export function withBlocks(text: string, blocks: readonly GeneratedBlock[], file: string): string {
-  let result = text;
+/**
+ * `text` with every occurrence of each block replaced by its generated content, the names of the
+ * blocks it has markers for (`found`), and of those whose content differed (`stale`).
+ */
+export function withBlocks(text: string, blocks: readonly GeneratedBlock[], file: string) {
+  const result = { text, found: [] as string[], stale: [] as string[] };
   for (const block of blocks) {
-    for (const [s, e] of blockRanges(result, block.name, file).reverse()) result = result.slice(0, s) + block.content + result.slice(e);
+    const ranges = blockRanges(result.text, block.name, file);
+    if (ranges.length > 0) result.found.push(block.name);
+    if (ranges.some(([s, e]) => result.text.slice(s, e) !== block.content)) result.stale.push(block.name);
+    for (const [s, e] of ranges.reverse()) result.text = result.text.slice(0, s) + block.content + result.text.slice(e);
   }
   return result;
 }

@@ -16,7 +16,7 @@
  * fails when the table is stale.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -26,8 +26,8 @@ import { configJsonSchema } from '../../lib/config/schema';
 import { AppConfig } from '../../lib/config/types';
 import { stageIdFor } from '../../lib/stages/environment-stage';
 import { assertValidConfig } from '../../lib/config/validate';
-import { parseCommandLine } from '../cli';
-import { blockRanges, fenced, GeneratedBlock, markers, withBlocks } from './blocks';
+import { parseCommandLine, runScript, STDIO } from '../cli';
+import { fenced, GeneratedBlock, markers, withBlocks } from './blocks';
 import { buildReport, costSummaryMarkdown } from '../cost/main';
 import { deployCommands } from '../deploy/commands';
 import { renderDiagram } from '../diagram/render';
@@ -101,90 +101,59 @@ export function generatedBlocks(config: AppConfig = exampleConfig): GeneratedBlo
   ];
 }
 
-/** README.md and docs/*.md: where blocks may live. */
-export function documentationFiles(root = ROOT): string[] {
+/**
+ * Every generated file and block against the repository at `root`; with `write`, what differs is
+ * rewritten. `stale`: files that differ, `document (block)` for each differing block, and blocks
+ * with no markers anywhere; `changed`: the files that differ.
+ */
+function sync(config: AppConfig, root: string, write: boolean) {
+  const stale: string[] = [];
+  const changed: string[] = [];
+  const update = (path: string, content: string): void => {
+    changed.push(path);
+    if (write) writeFileSync(join(root, path), content);
+  };
+  for (const { path, content } of generatedFiles(config)) {
+    if (existsSync(join(root, path)) && readFileSync(join(root, path), 'utf8') === content) continue;
+    stale.push(path);
+    update(path, content);
+  }
+  const blocks = generatedBlocks(config);
+  const found = new Set<string>();
+  // README.md and docs/*.md: where blocks may live.
   const docs = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => join('docs', f));
-  return ['README.md', ...docs];
+  for (const file of ['README.md', ...docs]) {
+    const text = readFileSync(join(root, file), 'utf8');
+    const updated = withBlocks(text, blocks, file);
+    updated.found.forEach((name) => found.add(name));
+    stale.push(...updated.stale.map((name) => `${file} (${name})`));
+    if (updated.text !== text) update(file, updated.text);
+  }
+  for (const block of blocks) if (!found.has(block.name)) stale.push(`${markers(block.name).start} (no markers in README.md or docs/*.md)`);
+  return { stale, changed };
 }
 
 /** What is stale: files whose content differs, documents with a differing block, blocks with no markers anywhere. */
-export function staleness(config: AppConfig = exampleConfig, root = ROOT): string[] {
-  const stale = generatedFiles(config).filter((f) => readOr(join(root, f.path)) !== f.content).map((f) => f.path);
-  const blocks = generatedBlocks(config);
-  const found = new Set<string>();
-  for (const file of documentationFiles(root)) {
-    const text = readFileSync(join(root, file), 'utf8');
-    for (const block of blocks) {
-      const ranges = blockRanges(text, block.name, file);
-      if (ranges.length > 0) found.add(block.name);
-      if (ranges.some(([s, e]) => text.slice(s, e) !== block.content)) stale.push(`${file} (${block.name})`);
-    }
-  }
-  for (const block of blocks) if (!found.has(block.name)) stale.push(`${markers(block.name).start} (no markers in README.md or docs/*.md)`);
-  return stale;
-}
-
-function readOr(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
+export const staleness = (config: AppConfig = exampleConfig, root = ROOT): string[] => sync(config, root, false).stale;
 
 /** Regenerates every file and block; returns what changed. */
-export function writeAll(config: AppConfig = exampleConfig, root = ROOT): string[] {
-  const changed: string[] = [];
-  for (const file of generatedFiles(config)) {
-    if (readOr(join(root, file.path)) !== file.content) {
-      writeFileSync(join(root, file.path), file.content);
-      changed.push(file.path);
-    }
-  }
-  const blocks = generatedBlocks(config);
-  for (const file of documentationFiles(root)) {
-    const text = readFileSync(join(root, file), 'utf8');
-    const updated = withBlocks(text, blocks, file);
-    if (updated !== text) {
-      writeFileSync(join(root, file), updated);
-      changed.push(file);
-    }
-  }
-  return changed;
-}
+export const writeAll = (config: AppConfig = exampleConfig, root = ROOT): string[] => sync(config, root, true).changed;
 
-export function run(argv: readonly string[], io = { out: (l: string) => console.log(l), err: (l: string) => console.error(l) }): number {
-  let write: boolean;
-  try {
-    ({ values: { write } } = parseCommandLine({ args: [...argv], options: { write: { type: 'boolean', default: false } } }, 'usage: npm run docs [-- --write]'));
-  } catch (error) {
-    io.err(`error: ${(error as Error).message}`);
-    return 2;
-  }
-  try {
-    if (write) {
-      const changed = writeAll();
-      io.out(changed.length === 0 ? 'generated files and blocks: already up to date' : `updated: ${changed.join(', ')}`);
-      io.out('update-safety table: running test/update-safety.test.ts with WRITE_DOCS=1 ...');
-      const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), 'test/update-safety.test.ts', '--silent'], { cwd: ROOT, env: { ...process.env, WRITE_DOCS: '1' }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-      if (jest.status !== 0) {
-        io.err(`error: test/update-safety.test.ts failed (exit ${jest.status}); the table may not be written:\n${jest.stderr}`);
-        return 1;
-      }
-      io.out('update-safety table: up to date');
-      return 0;
+export function run(argv: readonly string[], io = STDIO): number {
+  return runScript(io, () => {
+    const { values } = parseCommandLine({ args: [...argv], options: { write: { type: 'boolean', default: false } } }, 'usage: npm run docs [-- --write]');
+    if (!values.write) {
+      const stale = staleness();
+      if (stale.length > 0) throw new Error(`stale: ${stale.join(', ')}; run \`npm run docs -- --write\`.`);
+      return io.out('generated files and blocks: up to date');
     }
-    const stale = staleness();
-    if (stale.length > 0) {
-      io.err(`error: stale: ${stale.join(', ')}; run \`npm run docs -- --write\`.`);
-      return 1;
-    }
-    io.out('generated files and blocks: up to date');
-    return 0;
-  } catch (error) {
-    io.err(`error: ${(error as Error).message}`);
-    return 1;
-  }
+    const changed = writeAll();
+    io.out(changed.length === 0 ? 'generated files and blocks: already up to date' : `updated: ${changed.join(', ')}`);
+    io.out('update-safety table: running test/update-safety.test.ts with WRITE_DOCS=1 ...');
+    const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), 'test/update-safety.test.ts', '--silent'], { cwd: ROOT, env: { ...process.env, WRITE_DOCS: '1' }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (jest.status !== 0) throw new Error(`test/update-safety.test.ts failed (exit ${jest.status}); the table may not be written:\n${jest.stderr}`);
+    io.out('update-safety table: up to date');
+  });
 }
 
 if (require.main === module) process.exit(run(process.argv.slice(2)));

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCommandLine } from '../cli';
+import { parseCommandLine, runScript, STDIO } from '../cli';
 import { renderTable } from '../table';
 
 interface PluginReport {
@@ -15,34 +15,22 @@ interface PluginReport {
   readonly suppressedViolations?: readonly unknown[];
 }
 
-/** The summary table of a validation report. */
-export function summaryTable(plugins: readonly PluginReport[]): string {
-  return renderTable(
-    ['plugin', 'conclusion', 'acknowledged', 'unacknowledged findings'],
-    plugins.map((p) => [p.pluginName, p.conclusion, p.suppressedViolations?.length ?? 0, p.violations.length]),
-  );
-}
-
 /** Prints the summary; 0 when every plugin succeeded, 1 otherwise or without a report. */
-export function run(outdir: string, io: { out: (line: string) => void; err: (line: string) => void } = { out: console.log, err: console.error }): number {
+export function run(outdir: string, io = STDIO): number {
   const reportFile = join(outdir, 'validation-report.json');
   if (!existsSync(reportFile)) {
     io.err(`${reportFile} not found: run \`npx cdk synth -c compliance=full -o ${outdir}\` first.`);
     return 1;
   }
-  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { pluginReports: PluginReport[] };
-  io.out(summaryTable(report.pluginReports));
-  return report.pluginReports.every((p) => p.conclusion === 'success') ? 0 : 1;
+  const { pluginReports } = JSON.parse(readFileSync(reportFile, 'utf8')) as { pluginReports: PluginReport[] };
+  const rows = pluginReports.map((p) => [p.pluginName, p.conclusion, p.suppressedViolations?.length ?? 0, p.violations.length]);
+  io.out(renderTable(['plugin', 'conclusion', 'acknowledged', 'unacknowledged findings'], rows));
+  return pluginReports.every((p) => p.conclusion === 'success') ? 0 : 1;
 }
 
 if (require.main === module) {
-  let outdir: string;
-  try {
+  process.exitCode = runScript(STDIO, () => {
     const { positionals } = parseCommandLine({ allowPositionals: true, options: {} }, 'usage: scripts/validate/summary.ts [cdk.out.validate]');
-    outdir = positionals[0] ?? 'cdk.out.validate';
-  } catch (error) {
-    console.error(`error: ${(error as Error).message}`);
-    process.exit(2);
-  }
-  process.exit(run(outdir));
+    return run(positionals[0] ?? 'cdk.out.validate');
+  });
 }

@@ -15,7 +15,7 @@ describe('npm run docs', () => {
   test('a block is replaced wherever its markers are, every occurrence, and nothing else', () => {
     const blocks = [{ name: 'stage-order', content: '`Dev`, then `Prod`' }];
     const text = 'a <!-- stage-order:start -->old<!-- stage-order:end --> b <!-- stage-order:start --><!-- stage-order:end --> c';
-    expect(withBlocks(text, blocks, 'x.md')).toBe('a <!-- stage-order:start -->`Dev`, then `Prod`<!-- stage-order:end --> b <!-- stage-order:start -->`Dev`, then `Prod`<!-- stage-order:end --> c');
+    expect(withBlocks(text, blocks, 'x.md').text).toBe('a <!-- stage-order:start -->`Dev`, then `Prod`<!-- stage-order:end --> b <!-- stage-order:start -->`Dev`, then `Prod`<!-- stage-order:end --> c');
     expect(() => blockRanges('<!-- stage-order:start --> no end', 'stage-order', 'x.md')).toThrow('x.md: unpaired <!-- stage-order:start --> / <!-- stage-order:end --> markers');
   });
 
