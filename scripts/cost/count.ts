@@ -1,8 +1,5 @@
 import { CfnResource, StackTemplate } from './assembly';
 
-/** Fargate CPU architecture, as in `RuntimePlatform.CpuArchitecture`. */
-export type Architecture = 'ARM64' | 'X86_64';
-
 /** One ECS service on Fargate. */
 export interface FargateService {
   readonly stackName: string;
@@ -15,7 +12,8 @@ export interface FargateService {
   readonly vcpu: number;
   /** GB per task (`Memory` / 1024). */
   readonly memoryGB: number;
-  readonly architecture: Architecture;
+  /** `RuntimePlatform.CpuArchitecture`. */
+  readonly architecture: 'ARM64' | 'X86_64';
 }
 
 /** A Lambda function that AppSync invokes for each operation. */
@@ -40,6 +38,15 @@ export interface PipelineCount {
 export type EnvironmentCounts = ReturnType<typeof countEnvironment>;
 
 const DEFAULT_AZS = 2;
+
+/** Resource types counted one by one, and their counter. */
+const TALLIES = {
+  'AWS::EC2::TransitGateway': 'transitGateways',
+  'AWS::Route53::HostedZone': 'hostedZones',
+  'AWS::AppSync::GraphQLApi': 'appSyncApis',
+  'AWS::KMS::Key': 'kmsKeys',
+  'AWS::Logs::LogGroup': 'logGroups',
+} as const;
 
 function props(resource: CfnResource): Record<string, unknown> {
   return resource.Properties ?? {};
@@ -143,28 +150,26 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
           if (p.Protocol === 'TLS') c.nlbTlsListeners++;
           break;
         case 'AWS::EC2::VPCEndpoint': {
+          if (p.VpcEndpointType !== 'Interface') {
+            c.gatewayEndpoints++;
+            break;
+          }
           const subnets = listLength(p.SubnetIds);
+          azs = Math.max(azs, subnets ?? 0);
           // An AWS service is named com.amazonaws.<region>.<service>; anything else (a parameter,
           // com.amazonaws.vpce.<region>.vpce-svc-...) is an endpoint service: PrivateLink pricing.
           const serviceName = JSON.stringify(p.ServiceName ?? null);
-          if (p.VpcEndpointType === 'Interface' && !(serviceName.includes('com.amazonaws.') && !serviceName.includes('com.amazonaws.vpce.'))) {
+          if (!serviceName.includes('com.amazonaws.') || serviceName.includes('com.amazonaws.vpce.')) {
             c.privateLinkEndpoints++;
             c.privateLinkEndpointAzs += subnets ?? DEFAULT_AZS;
-            azs = Math.max(azs, subnets ?? 0);
-          } else if (p.VpcEndpointType === 'Interface') {
-            c.interfaceEndpoints++;
-            hasEndpoints = true;
-            if (subnets === undefined) warnings.push(`${stack.stackName}/${logicalId}: SubnetIds not a literal list; assumed ${DEFAULT_AZS} AZs`);
-            c.interfaceEndpointAzs += subnets ?? DEFAULT_AZS;
-            azs = Math.max(azs, subnets ?? 0);
-          } else {
-            c.gatewayEndpoints++;
+            break;
           }
+          c.interfaceEndpoints++;
+          hasEndpoints = true;
+          if (subnets === undefined) warnings.push(`${stack.stackName}/${logicalId}: SubnetIds not a literal list; assumed ${DEFAULT_AZS} AZs`);
+          c.interfaceEndpointAzs += subnets ?? DEFAULT_AZS;
           break;
         }
-        case 'AWS::EC2::TransitGateway':
-          c.transitGateways++;
-          break;
         case 'AWS::EC2::TransitGatewayVpcAttachment':
         case 'AWS::EC2::TransitGatewayAttachment':
           c.tgwAttachments++;
@@ -200,12 +205,6 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
           });
           break;
         }
-        case 'AWS::Route53::HostedZone':
-          c.hostedZones++;
-          break;
-        case 'AWS::AppSync::GraphQLApi':
-          c.appSyncApis++;
-          break;
         case 'AWS::Lambda::Function': {
           c.lambdaFunctions++;
           const fn: ResolverFunction = {
@@ -219,9 +218,6 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
           else if (p.VpcConfig !== undefined) vpcLambdas.push(fn);
           break;
         }
-        case 'AWS::KMS::Key':
-          c.kmsKeys++;
-          break;
         case 'AWS::CodePipeline::Pipeline': {
           const stages = Array.isArray(p.Stages) ? (p.Stages as { Actions?: unknown[] }[]) : [];
           c.pipelines.push({
@@ -237,9 +233,6 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
           c.codeBuildProjects[computeType] = (c.codeBuildProjects[computeType] ?? 0) + 1;
           break;
         }
-        case 'AWS::Logs::LogGroup':
-          c.logGroups++;
-          break;
         case 'AWS::EC2::FlowLog':
           if (p.LogDestinationType === undefined || p.LogDestinationType === 'cloud-watch-logs') c.flowLogsToCloudWatch++;
           break;
@@ -255,6 +248,8 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
         case 'AWS::SSM::Parameter':
           if (p.Tier === 'Advanced') c.advancedSsmParameters++;
           break;
+        default:
+          if (resource.Type in TALLIES) c[TALLIES[resource.Type as keyof typeof TALLIES]]++;
       }
     }
     c.vpcs += stackVpcs;
