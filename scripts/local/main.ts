@@ -3,22 +3,14 @@
  *
  *   GraphQL :4000 -> real Lambda handler -> TLS front :8443 (NLB stand-in) -> api-service :8080
  *
- *   node -r ts-node/register/transpile-only scripts/local/main.ts [options]
- *
- *   --graphql-port N   (env LOCAL_GRAPHQL_PORT, default 4000)
- *   --tls-port N       (env LOCAL_TLS_PORT,     default 8443)
- *   --api-port N       (env LOCAL_API_PORT,     default 8080)      0 = any free port
- *   --api-name NAME    (env LOCAL_API_NAME,     default api.dev.example.com, from lib/config/environments.ts)
- *   --cert-name NAME   certificate name for the TLS front (default: the API name; another name
- *                      shows host name verification failing)
- *   --quiet            no per-request hop lines
- *   --config FILE      a JSON configuration; its first environment's apiDomain is the default API name
- *
+ * Options: USAGE below (`npm start -- --help`); `--cert-name NAME` puts another name in the TLS
+ * front's certificate, to see host name verification fail; `--quiet`: no per-request hop lines.
  * Stops cleanly on Ctrl-C / SIGTERM (exit 0): servers closed, the resolver's agent destroyed,
  * ports released.
  */
 import { relative } from 'node:path';
-import { CONFIG_OPTION, CONFIG_USAGE, configOrExit, parseCommandLine } from '../cli';
+import { loadConfig } from '../../lib/config/load';
+import { CONFIG_OPTION, CONFIG_USAGE, parseCommandLine, runScript, STDIO, UsageError } from '../cli';
 import { DEFAULT_API_NAME, LocalStack, PortRole, PortUnavailableError, startLocalStack } from './stack';
 
 /** Each server's port: its option, environment variable and default. */
@@ -56,12 +48,12 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     const [source, raw] = values[option] !== undefined ? [`--${option}`, values[option]] : [name, env[name]];
     if (raw === undefined || raw === '') return fallback;
     const value = /^[0-9]{1,5}$/.test(raw) ? Number(raw) : NaN;
-    if (!(value >= 0 && value <= 65_535)) throw new Error(`${source} must be a port number 0..65535, got "${raw}"`);
+    if (!(value >= 0 && value <= 65_535)) throw new UsageError(`${source} must be a port number 0..65535, got "${raw}"`);
     return value;
   };
   // The API name the certificate and the resolver use: --api-name, LOCAL_API_NAME, or the first
   // environment's apiDomain of --config (default: the example's).
-  const apiName = values['api-name'] ?? (env.LOCAL_API_NAME || (values.config === undefined ? DEFAULT_API_NAME : configOrExit(values.config).environments[0].apiDomain));
+  const apiName = values['api-name'] ?? (env.LOCAL_API_NAME || (values.config === undefined ? DEFAULT_API_NAME : loadConfig(values.config).environments[0].apiDomain));
   return {
     graphqlPort: port('graphql'),
     tlsFrontPort: port('tls-front'),
@@ -104,34 +96,26 @@ function banner(stack: LocalStack): string {
 }
 
 async function main(): Promise<void> {
-  let options: ReturnType<typeof parseArgs>;
-  try {
+  let options: ReturnType<typeof parseArgs> | undefined;
+  process.exitCode = runScript(STDIO, () => {
     options = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    console.error(`error: ${(err as Error).message}`);
-    process.exitCode = 2;
-    return;
-  }
-  if (options.help) {
-    console.log(USAGE);
-    return;
-  }
+  });
+  if (options?.help) console.log(USAGE);
+  if (!options || options.help) return;
 
   let stack: LocalStack;
   try {
     stack = await startLocalStack({ ...options, log: options.quiet ? () => undefined : (line) => console.log(`${timestamp()} ${line}`) });
   } catch (err) {
-    if (err instanceof PortUnavailableError) {
-      const { option, env } = PORTS[err.role];
-      console.error(`error: ${err.message}.\n       Use --${option} N or ${env}=N (0 = any free port).`);
-    } else {
-      console.error(`error: could not start the local stack: ${(err as Error).message}`);
-    }
+    const port = err instanceof PortUnavailableError ? PORTS[err.role] : undefined;
+    const hint = port ? `.\n       Use --${port.option} N or ${port.env}=N (0 = any free port).` : '';
+    console.error(`error: ${port ? '' : 'could not start the local stack: '}${(err as Error).message}${hint}`);
     process.exitCode = 1;
     return;
   }
   console.log(banner(stack));
 
+  const signals = ['SIGINT', 'SIGTERM'] as const;
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -141,10 +125,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`${timestamp()} stack       ${signal}: stopping`);
     // Safety net only: everything is closed below, so the process normally exits on its own.
-    setTimeout(() => {
-      console.error('still running 5 s after stop; forcing exit');
-      process.exit(1);
-    }, 5_000).unref();
+    setTimeout(() => (console.error('still running 5 s after stop; forcing exit'), process.exit(1)), 5_000).unref();
     stack.stop().then(
       () => {
         const s = stack.stats();
@@ -153,18 +134,12 @@ async function main(): Promise<void> {
             `invocations, ${s.tlsHandshakes} TLS handshakes, ${s.apiRequests} api-service requests; ` +
             `ports ${stack.graphqlPort}, ${stack.tlsFrontPort}, ${stack.apiPort} released`,
         );
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        process.exitCode = 0;
+        for (const sig of signals) process.off(sig, onSignal);
       },
-      (err: unknown) => {
-        console.error(`error while stopping: ${(err as Error).message}`);
-        process.exit(1);
-      },
+      (err: Error) => (console.error(`error while stopping: ${err.message}`), process.exit(1)),
     );
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const sig of signals) process.on(sig, onSignal);
 }
 
 if (require.main === module) void main();

@@ -7,10 +7,7 @@
  *   2. autocannon (separate process, so the load generator does not share the stack's event
  *      loop): throughput and latency with C connections for D seconds.
  *
- *   node -r ts-node/register/transpile-only scripts/local/measure.ts \
- *     [--sequential 1000] [--duration 10] [--connections 10] [--query item|page] [--json] [--config FILE]
- *
- * The stack runs in this process on free ports with a temporary state directory; hop logging is off.
+ * Options: USAGE below. The stack runs in this process on free ports with a temporary state directory; hop logging is off.
  */
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
@@ -84,8 +81,7 @@ async function sequential(stack: LocalStack, n: number, body: string) {
     const t0 = process.hrtime.bigint();
     const answer = await post(agent, url, body);
     latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    const parsed = JSON.parse(answer) as { errors?: unknown };
-    if (parsed.errors !== undefined) throw new Error(`query failed: ${answer}`);
+    if ((JSON.parse(answer) as { errors?: unknown }).errors !== undefined) throw new Error(`query failed: ${answer}`);
   }
   const totalMs = Number(process.hrtime.bigint() - started) / 1e6;
   agent.destroy();

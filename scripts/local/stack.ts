@@ -1,13 +1,7 @@
 /**
- * The whole data path on one machine, no AWS:
- *
- *   client --HTTP--> GraphQL endpoint (graphql-http, AppSync's schema file)
- *                      --invoke--> the real Lambda handler (graphql-resolver/src/handler.ts)
- *                        --HTTPS, keep-alive, CA + host name verified--> TLS front (NLB TLS listener stand-in)
- *                          --plain TCP--> api-service (lib/runtime/api-service, in-process)
- *
- * Everything listens on 127.0.0.1 only. `startLocalStack()` is used by `npm start`
- * (scripts/local/main.ts), by test/local and by scripts/local/measure.ts.
+ * The whole data path on one machine, no AWS (drawn in ./README.md): GraphQL endpoint -> the real
+ * Lambda handler -> TLS front -> api-service, on 127.0.0.1 only. `startLocalStack()` is used by
+ * `npm start` (scripts/local/main.ts), by test/local, scripts/local/measure.ts and scripts/bench.
  *
  * One stack per process at a time: like in a Lambda execution environment, the resolver's
  * configuration and keep-alive agent are module-level state, configured here through the same
