@@ -4,13 +4,26 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 
-/** One stack of the assembly and the Stage it belongs to. */
-export interface AssemblyStack {
-  /** The Stage's construct path (`Dev`); undefined for a stack at the top level (the pipeline). */
-  readonly stage?: string;
-  readonly artifact: CloudFormationStackArtifact;
+/** The parts of a CloudFormation template the cost model reads. */
+export interface CfnResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+}
+
+/** One stack of the cloud assembly. */
+export interface StackTemplate {
+  /** The construct path (`Dev/Api`). */
+  readonly path: string;
+  /** The CloudFormation stack name. */
+  readonly stackName: string;
+  /** The stack's account (`unknown-account` for environment-agnostic stacks). */
+  readonly account: string;
+  /** The stack's region (`unknown-region` for environment-agnostic stacks). */
+  readonly region: string;
+  /** The template, parsed. */
+  readonly template: { readonly Resources?: Record<string, CfnResource> };
 }
 
 /** Thrown when there is no cloud assembly to read. */
@@ -21,15 +34,20 @@ export class AssemblyNotFoundError extends Error {
   }
 }
 
-/** Every stack of the cloud assembly in `dir`, in manifest order, top level first. */
-export function readStacks(dir: string): AssemblyStack[] {
+/** Environment label of stacks that sit at the top level of the assembly (the pipeline). */
+export const SHARED_ENVIRONMENT = 'shared/tools';
+
+/** Every stack of the cloud assembly in `dir`, grouped by environment (the Stage's name, else {@link SHARED_ENVIRONMENT}), in manifest order. */
+export function readAssembly(dir: string): Record<string, StackTemplate[]> {
   if (!existsSync(join(dir, 'manifest.json'))) throw new AssemblyNotFoundError(dir);
-  const stacks: AssemblyStack[] = [];
-  const visit = (assembly: CloudAssembly, stage?: string): void => {
-    stacks.push(...assembly.stacks.map((artifact) => ({ stage, artifact })));
+  const result: Record<string, StackTemplate[]> = {};
+  const visit = (assembly: CloudAssembly, stage = SHARED_ENVIRONMENT): void => {
+    for (const { hierarchicalId: path, stackName, environment: { account, region }, template } of assembly.stacks) {
+      (result[stage] ??= []).push({ path, stackName, account, region, template });
+    }
     for (const nested of assembly.nestedAssemblies) visit(nested.nestedAssembly, nested.displayName);
   };
   // An assembly written by a newer CLI is still readable for what the scripts need.
   visit(new CloudAssembly(dir, { topoSort: false, skipVersionCheck: true }));
-  return stacks;
+  return result;
 }

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'no
 import { dirname, join, sep } from 'node:path';
 import { AppConfig } from '../../lib/config/types';
 import { formatProblem, validateConfig } from '../../lib/config/validate';
-import { readStacks } from '../assembly';
+import { readAssembly } from '../assembly';
 import { ROOT, Timed, median, ratio, summarize, tempDir, timed } from './run';
 
 type Progress = (line: string) => void;
@@ -43,7 +43,7 @@ export function shellWord(path: string): string {
 
 /** Construct path -> sha256 of the template, for every stack of the assembly in `dir`. */
 function digests(dir: string): Map<string, string> {
-  return new Map(readStacks(dir).map(({ artifact }) => [artifact.hierarchicalId, createHash('sha256').update(JSON.stringify(artifact.template)).digest('hex')]));
+  return new Map(Object.values(readAssembly(dir)).flat().map((s) => [s.path, createHash('sha256').update(JSON.stringify(s.template)).digest('hex')]));
 }
 
 type Variant = { id: string; label: string; args: (out: string) => string[]; env?: Record<string, string> };

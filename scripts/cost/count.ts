@@ -1,4 +1,4 @@
-import { CfnResource, StackTemplate } from './assembly';
+import { CfnResource, StackTemplate } from '../assembly';
 
 /** One ECS service on Fargate. */
 export interface FargateService {

@@ -8,7 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseCommandLine, runScript, STDIO, UsageError } from '../cli';
-import { readAssembly, SHARED_ENVIRONMENT } from './assembly';
+import { readAssembly, SHARED_ENVIRONMENT } from '../assembly';
 import { countBillable, EnvironmentCounts } from './count';
 import { renderTable } from '../table';
 import { comparisonTable, estimateTable, money, quantity } from './format';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { AssemblyNotFoundError, readAssembly, SHARED_ENVIRONMENT } from '../../scripts/cost/assembly';
+import { AssemblyNotFoundError, readAssembly, SHARED_ENVIRONMENT } from '../../scripts/assembly';
 import { countBillable, EnvironmentCounts } from '../../scripts/cost/count';
 import { loadPrices, loadWorkload, validatePrices, Workload, workloadFor } from '../../scripts/cost/inputs';
 import { run } from '../../scripts/cost/main';
