@@ -106,31 +106,26 @@ function checked<T extends z.ZodType>(schema: T, value: unknown, what: string): 
   throw new Error(`Invalid ${what}:\n  - ${result.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('\n  - ')}`);
 }
 
-function readJsonFile(file: string, what: string): unknown {
+/** The JSON file `file` once it matches `schema`; `what` names it in errors (`Price table`). */
+function load<T extends z.ZodType>(schema: T, file: string, what: string): z.infer<T> {
   if (!existsSync(file)) throw new Error(`${what} ${file} not found.`);
+  let value: unknown;
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new Error(`${what} ${file} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
+  return checked(schema, value, `${what.toLowerCase()} ${file}`);
 }
 
 /** Checks a parsed price table; throws listing every problem. */
-export function validatePrices(value: unknown, file = 'price table'): PriceTable {
-  return checked(priceTable, value, `price table ${file}`);
-}
+export const validatePrices = (value: unknown): PriceTable => checked(priceTable, value, 'price table');
+export const loadPrices = (file: string): PriceTable => load(priceTable, file, 'Price table');
+export const loadWorkload = (file: string): WorkloadFile => load(workloadFile, file, 'Workload');
 
 /** The workload of one environment: the file's fields, overridden by `environments[environment]`. */
 export function workloadFor(file: WorkloadFile, environment: string): Workload {
   const { environments, ...base } = file;
   const { logGiBPerMonth, ...rest } = environments?.[environment] ?? {};
   return { ...base, ...rest, logGiBPerMonth: { ...base.logGiBPerMonth, ...logGiBPerMonth } };
-}
-
-export function loadPrices(file: string): PriceTable {
-  return validatePrices(readJsonFile(file, 'Price table'), file);
-}
-
-export function loadWorkload(file: string): WorkloadFile {
-  return checked(workloadFile, readJsonFile(file, 'Workload'), `workload ${file}`);
 }

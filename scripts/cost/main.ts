@@ -11,26 +11,19 @@ import { parseCommandLine, runScript, STDIO, UsageError } from '../cli';
 import { readAssembly, SHARED_ENVIRONMENT } from '../assembly';
 import { countBillable, EnvironmentCounts } from './count';
 import { renderTable } from '../table';
-import { comparisonTable, estimateTable, money, quantity } from './format';
 import { loadPrices, loadWorkload, workloadFor } from './inputs';
-import { Alternative, compare, connectivityOf, priceAlternatives, priceEnvironment, servesTraffic, trafficGB } from './price';
+import { Alternative, compare, Comparison, connectivityOf, Estimate, priceAlternatives, priceEnvironment, servesTraffic, trafficGB } from './price';
 
 const USAGE = 'usage: scripts/cost/main.ts [--assembly cdk.out] [--workload cost/workload.json] [--prices cost/prices/<region>.json] [--json out.json]';
 
-export function parseArgs(argv: readonly string[]) {
-  const { values } = parseCommandLine(
-    {
-      args: [...argv],
-      options: {
-        assembly: { type: 'string', default: 'cdk.out' },
-        workload: { type: 'string', default: 'cost/workload.json' },
-        prices: { type: 'string' },
-        json: { type: 'string' },
-      },
-    },
-    USAGE,
-  );
-  return values;
+function parseArgs(argv: readonly string[]) {
+  const options = {
+    assembly: { type: 'string', default: 'cdk.out' },
+    workload: { type: 'string', default: 'cost/workload.json' },
+    prices: { type: 'string' },
+    json: { type: 'string' },
+  } as const;
+  return parseCommandLine({ args: [...argv], options }, USAGE).values;
 }
 
 /** The one region of the stacks (environment-agnostic stacks ignored). */
@@ -74,6 +67,36 @@ export function buildReport(options: { assembly: string; workload: string; price
 }
 
 export type CostReport = ReturnType<typeof buildReport>;
+
+const USD = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+
+/** `$1,234.56`, `-$1,234.56`. */
+const money = (value: number): string => USD.format(value);
+
+/** Up to 3 decimals, thousands separated. */
+const quantity = (value: number): string => value.toLocaleString('en-US', { maximumFractionDigits: 3 });
+
+/** `$0.0000133334`: enough digits to show the table's price as written. */
+function unitPrice(value: number): string {
+  const text = Number(value.toPrecision(6)).toString();
+  const decimals = text.includes('.') ? text.split('.')[1].length : 0;
+  return `$${decimals < 2 ? value.toFixed(2) : text}`;
+}
+
+/** The line items of an estimate and its total. */
+function estimateTable(estimate: Estimate): string {
+  const rows = estimate.lineItems.map((l) => [l.item, quantity(l.quantity), l.unit, unitPrice(l.unitPrice), money(l.monthly)]);
+  rows.push(['total', '', '', '', money(estimate.total)]);
+  return renderTable(['item', 'quantity', 'unit', 'unit price', 'monthly'], rows);
+}
+
+/** The differing items of this design and the alternatives side by side, then the totals. */
+function comparisonTable(comparison: Comparison): string {
+  const rows = comparison.rows.map((r) => [r.item, ...r.values.map((v) => (v === null ? '-' : money(v)))]);
+  rows.push([`unchanged items (${comparison.unchanged.items})`, ...comparison.columns.map(() => money(comparison.unchanged.monthly))]);
+  rows.push(['total', ...comparison.totals.map(money)]);
+  return renderTable(['monthly', ...comparison.columns], rows);
+}
 
 export function renderReport(report: CostReport): string {
   const out: string[] = [];

@@ -245,27 +245,20 @@ export function compare(design: Estimate, alternatives: readonly Alternative[], 
   const labels = new Map<string, string>();
   for (const estimate of estimates) for (const line of estimate.lineItems) if (!labels.has(line.key)) labels.set(line.key, line.item);
   /** Monthly USD per item: this design first, then each alternative (null where the item is absent). */
-  const rows: { key: string; item: string; values: (number | null)[] }[] = [];
-  let unchangedItems = 0;
-  let unchangedMonthly = 0;
-  for (const [key, item] of labels) {
+  const all = [...labels].map(([key, item]) => {
     const values = estimates.map((e) => {
       const lines = e.lineItems.filter((l) => l.key === key);
       return lines.length === 0 ? null : lines.reduce((sum, l) => sum + l.monthly, 0);
     });
-    const first = values[0];
-    if (first !== null && values.every((v) => v !== null && Math.abs(v - first) < 1e-9)) {
-      unchangedItems++;
-      unchangedMonthly += first;
-    } else {
-      rows.push({ key, item, values });
-    }
-  }
+    return { key, item, values };
+  });
+  const same = ({ values: [first, ...rest] }: (typeof all)[number]) => first !== null && rest.every((v) => v !== null && Math.abs(v - first) < 1e-9);
+  const unchanged = all.filter(same);
   return {
     columns: [`this design (${designConnectivity})`, ...alternatives.map((a) => `(${a.id}) ${a.name}`)],
-    rows,
+    rows: all.filter((row) => !same(row)),
     /** Items identical in every column (omitted from `rows`). */
-    unchanged: { items: unchangedItems, monthly: unchangedMonthly },
+    unchanged: { items: unchanged.length, monthly: unchanged.reduce((sum, row) => sum + row.values[0]!, 0) },
     totals: estimates.map((e) => e.total),
   };
 }
