@@ -48,18 +48,13 @@ const TALLIES = {
   'AWS::Logs::LogGroup': 'logGroups',
 } as const;
 
-function props(resource: CfnResource): Record<string, unknown> {
-  return resource.Properties ?? {};
-}
+const props = (resource: CfnResource): Record<string, unknown> => resource.Properties ?? {};
+const listLength = (value: unknown): number | undefined => (Array.isArray(value) ? value.length : undefined);
 
 function toNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
   if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
   return undefined;
-}
-
-function listLength(value: unknown): number | undefined {
-  return Array.isArray(value) ? value.length : undefined;
 }
 
 /** Whether `value`'s JSON mentions logical id `id` as a Ref or GetAtt target. */
@@ -81,7 +76,6 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
     nlbs: 0,
     /** Listeners with `Protocol: TLS` (they use the TLS NLCU dimensions). */
     nlbTlsListeners: 0,
-    /** Application Load Balancers. */
     albs: 0,
     /** Interface VPC endpoints. */
     interfaceEndpoints: 0,
@@ -95,7 +89,6 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
     gatewayEndpoints: 0,
     /** Transit gateways (no hourly charge of their own). */
     transitGateways: 0,
-    /** Transit gateway VPC attachments. */
     tgwAttachments: 0,
     fargateServices: [] as FargateService[],
     /** Running Fargate capacity per architecture: tasks, and vCPUs and GB summed over them. */

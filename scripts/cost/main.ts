@@ -108,7 +108,7 @@ export function renderReport(report: CostReport): string {
     const gb = trafficGB(first);
     out.push(
       `Workload ${report.workloadFile}: ${quantity(first.requestsPerMonth)} requests/month, ${first.avgRequestKiB} KiB in + ${first.avgResponseKiB} KiB out ` +
-        `(${quantity(gb.total)} GB), ${first.newTlsConnectionsPerSecond} new TLS conn/s, ${first.avgActiveConnections} active conns`,
+        `(${quantity(gb)} GB), ${first.newTlsConnectionsPerSecond} new TLS conn/s, ${first.avgActiveConnections} active conns`,
     );
   }
   for (const env of report.environments) {

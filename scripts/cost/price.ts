@@ -35,10 +35,8 @@ const GB_PER_MIB = 1 / 1024;
 const MILLION = 1e6;
 
 /** Request + response volume of the workload, GB per month. */
-export function trafficGB(workload: Workload): { request: number; response: number; total: number } {
-  const request = workload.requestsPerMonth * workload.avgRequestKiB * GB_PER_KIB;
-  const response = workload.requestsPerMonth * workload.avgResponseKiB * GB_PER_KIB;
-  return { request, response, total: request + response };
+export function trafficGB(workload: Workload): number {
+  return workload.requestsPerMonth * (workload.avgRequestKiB + workload.avgResponseKiB) * GB_PER_KIB;
 }
 
 /** GB per month the API's tasks send out of their VPC: image pulls plus container logs. */
@@ -53,7 +51,7 @@ export function apiEgressGB(workload: Workload): number {
 export function capacityUnits(workload: Workload, unit: CapacityUnit, hoursPerMonth: number) {
   const newConnections = workload.newTlsConnectionsPerSecond / unit.newConnectionsPerSecond;
   const activeConnections = workload.avgActiveConnections / unit.activeConnections;
-  const processedBytes = trafficGB(workload).total / hoursPerMonth / unit.processedGBPerHour;
+  const processedBytes = trafficGB(workload) / hoursPerMonth / unit.processedGBPerHour;
   return { newConnections, activeConnections, processedBytes, units: Math.max(newConnections, activeConnections, processedBytes) };
 }
 
@@ -99,11 +97,11 @@ export function priceEnvironment(counts: EnvironmentCounts, workload: Workload, 
   }
   if (counts.privateLinkEndpointAzs > 0) {
     add('privatelink.hours', `PrivateLink endpoints: ${counts.privateLinkEndpoints} x AZs = ${counts.privateLinkEndpointAzs}`, counts.privateLinkEndpointAzs * H, 'privateLinkEndpointAzHour');
-    add('privatelink.data', 'PrivateLink endpoint data (request + response)', traffic.total, 'privateLinkEndpointGB');
+    add('privatelink.data', 'PrivateLink endpoint data (request + response)', traffic, 'privateLinkEndpointGB');
   }
   if (counts.tgwAttachments > 0) {
     add('tgw.attachments', `Transit gateway attachments x${counts.tgwAttachments}`, counts.tgwAttachments * H, 'tgwAttachmentHour');
-    if (counts.tgwAttachments >= 2) add('tgw.data', 'Transit gateway data (request + response, once)', traffic.total, 'tgwGB');
+    if (counts.tgwAttachments >= 2) add('tgw.data', 'Transit gateway data (request + response, once)', traffic, 'tgwGB');
   }
   for (const [arch, vcpuKey, gbKey] of [['ARM64', 'fargateVcpuHourArm', 'fargateGBHourArm'], ['X86_64', 'fargateVcpuHourX86', 'fargateGBHourX86']] as const) {
     const totals = counts.fargate[arch];
@@ -201,10 +199,10 @@ export function priceAlternatives(workload: Workload, prices: PriceTable, shape:
       add('waf.rules', `WAF rules x${workload.wafRules}`, workload.wafRules, 'wafRuleMonth');
       add('waf.requests', 'WAF requests', workload.requestsPerMonth / MILLION, 'wafMillionRequests');
       add('nat.hours', `NAT gateways: ${azs} AZs x ${1 + consumers} accounts`, azs * (1 + consumers) * H, 'natGatewayHour');
-      add('nat.data.consumer', 'NAT data, consumers (request + response)', traffic.total, 'natGatewayGB');
+      add('nat.data.consumer', 'NAT data, consumers (request + response)', traffic, 'natGatewayGB');
       if (fargateTasks > 0) add('nat.data.api', 'NAT data, api (image pulls + container logs)', apiEgressGB(workload), 'natGatewayGB');
       add('ipv4.addresses', `Public IPv4: ${azs * (1 + consumers)} NAT + ${azs} ALB`, (azs * (1 + consumers) + azs) * H, 'publicIpv4Hour');
-      add('ipv4.transfer', 'Public-IP data, in-region (out + in, both sides)', traffic.total * 2, 'publicIpTransferGB');
+      add('ipv4.transfer', 'Public-IP data, in-region (out + in, both sides)', traffic * 2, 'publicIpTransferGB');
     }),
     // (b) The other connectivity mode on the same NLB: PrivateLink (an interface endpoint per
     // consumer per AZ) for a transit-gateway design, a transit gateway (an attachment per VPC) for
@@ -212,16 +210,16 @@ export function priceAlternatives(workload: Workload, prices: PriceTable, shape:
     connectivityOf(shape) === 'TGW'
       ? build('b', 'PrivateLink', PATH, (add) => {
         add('privatelink.hours', `PrivateLink endpoints: ${consumers} consumers x ${azs} AZs`, consumers * azs * H, 'privateLinkEndpointAzHour');
-        add('privatelink.data', 'PrivateLink endpoint data (request + response)', traffic.total, 'privateLinkEndpointGB');
+        add('privatelink.data', 'PrivateLink endpoint data (request + response)', traffic, 'privateLinkEndpointGB');
       })
       : build('b', 'transit gateway', PATH, (add) => {
         add('tgw.attachments', `Transit gateway attachments x${consumers + 1}`, (consumers + 1) * H, 'tgwAttachmentHour');
-        add('tgw.data', 'Transit gateway data (request + response, once)', traffic.total, 'tgwGB');
+        add('tgw.data', 'Transit gateway data (request + response, once)', traffic, 'tgwGB');
       }),
     // (c) VPC Lattice: one service targeting the tasks (no NLB), a service network associated with each consumer VPC.
     build('c', 'VPC Lattice', [...NLB, ...PATH], (add) => {
       add('lattice.service', 'VPC Lattice service', H, 'latticeServiceHour');
-      add('lattice.data', 'VPC Lattice data (request + response)', traffic.total, 'latticeGB');
+      add('lattice.data', 'VPC Lattice data (request + response)', traffic, 'latticeGB');
       const perHour = workload.requestsPerMonth / H;
       const billable = Math.max(0, perHour - prices.dimensions.latticeFreeRequestsPerServiceHour.value) * H;
       add('lattice.requests', 'VPC Lattice requests (after free hourly allowance)', billable / MILLION, 'latticeMillionRequests');
@@ -231,7 +229,7 @@ export function priceAlternatives(workload: Workload, prices: PriceTable, shape:
     build('d', 'private API Gateway', PATH, (add) => {
       add('apigw.requests', 'API Gateway REST requests', workload.requestsPerMonth / MILLION, 'apiGatewayRestMillionRequests');
       add('apigw.endpoint.hours', `execute-api endpoints: ${consumers} consumers x ${azs} AZs`, consumers * azs * H, 'interfaceEndpointAzHour');
-      add('apigw.endpoint.data', 'execute-api endpoint data (request + response)', traffic.total, 'interfaceEndpointGB');
+      add('apigw.endpoint.data', 'execute-api endpoint data (request + response)', traffic, 'interfaceEndpointGB');
     }),
   ];
   return { design, alternatives };

@@ -149,14 +149,12 @@ function ms(since: bigint): string {
  * pass it (graphql-http buffers the whole body as a string otherwise). Returns true when refused.
  */
 function tooLarge(req: http.IncomingMessage, res: http.ServerResponse): boolean {
-  const refuse = (): void => {
+  const refuse = (): true => {
     const body = JSON.stringify({ errors: [{ message: `Request body exceeds ${MAX_GRAPHQL_BODY_BYTES} bytes.` }] });
     res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' }).end(body);
-  };
-  if (Number(req.headers['content-length'] ?? 0) > MAX_GRAPHQL_BODY_BYTES) {
-    refuse();
     return true;
-  }
+  };
+  if (Number(req.headers['content-length'] ?? 0) > MAX_GRAPHQL_BODY_BYTES) return refuse();
   let received = 0;
   const count = (chunk: Buffer): void => {
     received += chunk.length;
@@ -176,9 +174,8 @@ export async function startGraphqlServer(options: { readonly host: string; reado
   const queryType = schema.getQueryType();
   if (!queryType) throw new Error(`${SCHEMA_FILE} has no Query type`);
 
-  let requests = 0;
-  let invocations = 0;
-  let invocationErrors = 0;
+  /** HTTP requests answered on /graphql, Lambda handler invocations, and those that threw. */
+  const counts = { graphqlRequests: 0, resolverInvocations: 0, resolverErrors: 0 };
   const requestInfo = new WeakMap<http.IncomingMessage, RequestInfo>();
 
   /** A Query field backed by the direct Lambda resolver (graphql-js calls rootValue functions). */
@@ -189,14 +186,14 @@ export async function startGraphqlServer(options: { readonly host: string; reado
       const event = buildEvent(args, request, info);
       const label = `${info.parentType.name}.${fieldName}(${compactArgs(event.arguments as Record<string, unknown>)})`;
       request.fields.push(fieldName);
-      invocations += 1;
+      counts.resolverInvocations += 1;
       try {
         const result = await lambdaHandler(event);
         const payload: unknown = JSON.parse(JSON.stringify(result)); // the Lambda response boundary
         hopLog.line('resolver', `${label} -> ok ${ms(started)}`, request.requestId);
         return payload;
       } catch (err) {
-        invocationErrors += 1;
+        counts.resolverErrors += 1;
         // What crosses the Lambda boundary when the handler throws: its name and message only.
         const errorType = err instanceof Error ? err.name : 'Lambda:Unhandled';
         const errorMessage = err instanceof Error ? err.message : String(err);
@@ -212,11 +209,7 @@ export async function startGraphqlServer(options: { readonly host: string; reado
     rootValue,
     // Added to graphql-js's specifiedRules, which graphql-http always runs.
     validationRules: [requestLimits],
-    context: (req) => {
-      const request = requestInfo.get(req.raw);
-      if (!request) throw new Error('request info missing');
-      return { request };
-    },
+    context: (req) => ({ request: requestInfo.get(req.raw)! }), // set by the server below before graphql-http runs
     onOperation: (_req, args, result) => {
       (args.contextValue as GraphqlContext).request.errors = result.errors?.length ?? 0;
       // Resolver errors as AppSync serialises them: errorType, data and errorInfo at the top level.
@@ -239,7 +232,7 @@ export async function startGraphqlServer(options: { readonly host: string; reado
       hopLog.line('graphql', `${req.method} ${path.slice(0, 100)} 404 ${ms(started)}`);
       return;
     }
-    requests += 1;
+    counts.graphqlRequests += 1;
     if (tooLarge(req, res)) {
       hopLog.line('graphql', `${req.method} ${path} 413 ${ms(started)}`);
       return;
@@ -266,8 +259,7 @@ export async function startGraphqlServer(options: { readonly host: string; reado
 
   return {
     port: (server.address() as AddressInfo).port,
-    /** HTTP requests answered on /graphql, Lambda handler invocations, and those that threw. */
-    stats: () => ({ requests, invocations, invocationErrors }),
+    stats: () => ({ ...counts }),
     /** Stops accepting, closes idle connections, gives in-flight requests a second, then destroys the rest. */
     close: async () => {
       const timer = setTimeout(() => server.closeAllConnections(), 1_000);

@@ -31,14 +31,14 @@ const REQUEST_ID_HEADER = /\r\nx-request-id: *([^\r\n]{1,128})/i;
 export async function startTlsFront(options: TlsFrontOptions) {
   const { log, host: targetHost, targetPort } = options;
   const clients = new Set<tls.TLSSocket>(); // closing one closes its target connection too
-  let handshakes = 0;
-  let handshakeFailures = 0;
+  /** Completed TLS handshakes (`secureConnection`), and failed ones (`tlsClientError`, e.g. the client rejected the certificate). */
+  const counts = { tlsHandshakes: 0, tlsHandshakeFailures: 0 };
 
   const server = tls.createServer({ key: options.key, cert: options.cert, minVersion: 'TLSv1.2' });
 
   server.on('secureConnection', (client: tls.TLSSocket) => {
-    handshakes += 1;
-    const conn = `conn#${handshakes}`;
+    counts.tlsHandshakes += 1;
+    const conn = `conn#${counts.tlsHandshakes}`;
     const target = `${targetHost}:${targetPort}`;
     log(
       `${conn} TLS handshake ok (${client.getProtocol() ?? '?'}, SNI ${client.servername || '-'}) from ` +
@@ -76,7 +76,7 @@ export async function startTlsFront(options: TlsFrontOptions) {
   });
 
   server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: tls.TLSSocket) => {
-    handshakeFailures += 1;
+    counts.tlsHandshakeFailures += 1;
     const from = socket.remoteAddress ? ` from ${socket.remoteAddress}:${socket.remotePort}` : '';
     const hint =
       err.code === 'ECONNRESET' ? ' (the client closed the connection during the handshake, e.g. it rejected the certificate)' : '';
@@ -88,14 +88,8 @@ export async function startTlsFront(options: TlsFrontOptions) {
 
   return {
     port: (server.address() as net.AddressInfo).port,
-    stats: () => ({
-      /** Completed TLS handshakes (`secureConnection`). */
-      handshakes,
-      /** Handshakes that failed (`tlsClientError`), e.g. the client rejected the certificate. */
-      handshakeFailures,
-      /** Client connections currently open. */
-      openConnections: clients.size,
-    }),
+    /** The counts, and the client connections open now. */
+    stats: () => ({ ...counts, tlsOpenConnections: clients.size }),
     /** Stops accepting and destroys every connection (both sides). */
     close: async () => {
       const closed = new Promise((resolve) => server.close(resolve));
