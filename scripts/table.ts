@@ -41,10 +41,5 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
 
 /** Renders several titled tables separated by blank lines. */
 export function renderSections(sections: readonly TableSection[]): string {
-  return sections
-    .map((s) => {
-      const notes = (s.notes ?? []).map((n) => `  ${n}`);
-      return [s.title, renderTable(s.headers, s.rows), ...notes].join('\n');
-    })
-    .join('\n\n');
+  return sections.map((s) => [s.title, renderTable(s.headers, s.rows), ...(s.notes ?? []).map((n) => `  ${n}`)].join('\n')).join('\n\n');
 }

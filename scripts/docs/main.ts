@@ -35,17 +35,12 @@ import { renderDiagram } from '../diagram/render';
 /** Where the repository is, so the script works from any directory. */
 export const ROOT = join(__dirname, '..', '..');
 
-/** A generated file: its path from the repository root and its whole content. */
-export interface GeneratedFile {
-  readonly path: string;
-  readonly content: string;
-}
-
 /**
- * The generated files: the JSON Schema editors use, and the example configuration as JSON (the
- * same values as lib/config/environments.ts, so a JSON user starts from what the tests check).
+ * The generated files, each with its path from the repository root and its whole content: the JSON
+ * Schema editors use, and the example configuration as JSON (the same values as
+ * lib/config/environments.ts, so a JSON user starts from what the tests check).
  */
-export function generatedFiles(config: AppConfig = exampleConfig): GeneratedFile[] {
+function generatedFiles(config: AppConfig): { readonly path: string; readonly content: string }[] {
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   return [
     { path: 'config/config.schema.json', content: json(configJsonSchema()) },

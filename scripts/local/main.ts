@@ -103,16 +103,14 @@ async function main(): Promise<void> {
   if (options?.help) console.log(USAGE);
   if (!options || options.help) return;
 
-  let stack: LocalStack;
-  try {
-    stack = await startLocalStack({ ...options, log: options.quiet ? () => undefined : (line) => console.log(`${timestamp()} ${line}`) });
-  } catch (err) {
+  const log = options.quiet ? () => undefined : (line: string) => console.log(`${timestamp()} ${line}`);
+  const stack = await startLocalStack({ ...options, log }).catch((err: Error) => {
     const port = err instanceof PortUnavailableError ? PORTS[err.role] : undefined;
     const hint = port ? `.\n       Use --${port.option} N or ${port.env}=N (0 = any free port).` : '';
-    console.error(`error: ${port ? '' : 'could not start the local stack: '}${(err as Error).message}${hint}`);
+    console.error(`error: ${port ? '' : 'could not start the local stack: '}${err.message}${hint}`);
     process.exitCode = 1;
-    return;
-  }
+  });
+  if (!stack) return;
   console.log(banner(stack));
 
   const signals = ['SIGINT', 'SIGTERM'] as const;

@@ -60,15 +60,11 @@ const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9
 
 let running = false;
 
-async function bind<T>(role: PortRole, port: number, start: () => Promise<T>): Promise<T> {
-  try {
-    return await start();
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES') throw new PortUnavailableError(role, port, code);
-    throw err;
-  }
-}
+/** `start()`, with a port that cannot be bound reported as a PortUnavailableError. */
+const bind = <T>(role: PortRole, port: number, start: () => Promise<T>): Promise<T> =>
+  start().catch((err: NodeJS.ErrnoException) => {
+    throw err.code === 'EADDRINUSE' || err.code === 'EACCES' ? new PortUnavailableError(role, port, err.code) : err;
+  });
 
 /** Formats the api-service's JSON log lines as one concise hop line. */
 function apiServiceSink(hopLog: HopLog, countRequest: () => void): (json: string) => void {
