@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseCommandLine, runScript, STDIO, UsageError } from '../cli';
 import { readAssembly, SHARED_ENVIRONMENT } from '../assembly';
-import { countBillable, EnvironmentCounts } from './count';
+import { countBillable } from './count';
 import { renderTable } from '../table';
 import { loadPrices, loadWorkload, workloadFor } from './inputs';
 import { Alternative, compare, Comparison, connectivityOf, Estimate, priceAlternatives, priceEnvironment, servesTraffic, trafficGB } from './price';
@@ -26,20 +26,16 @@ function parseArgs(argv: readonly string[]) {
   return parseCommandLine({ args: [...argv], options }, USAGE).values;
 }
 
-/** The one region of the stacks (environment-agnostic stacks ignored). */
-export function regionOf(counts: readonly EnvironmentCounts[]): string | undefined {
-  const regions = [...new Set(counts.flatMap((c) => c.regions))].filter((r) => r !== 'unknown-region');
-  if (regions.length > 1) throw new UsageError(`The stacks span several regions (${regions.join(', ')}); pass --prices for one of them.`);
-  return regions[0];
-}
-
 /** The machine-readable result (`--json`), which the text report and the docs' cost summary are rendered from. */
 export function buildReport(options: { assembly: string; workload: string; prices?: string; pricesDir?: string }) {
   const stacks = readAssembly(options.assembly);
   const counts = countBillable(stacks);
   // Stages in manifest order, the top-level (pipeline) stacks last.
   const environments = Object.keys(counts).sort((a, b) => Number(a === SHARED_ENVIRONMENT) - Number(b === SHARED_ENVIRONMENT));
-  const region = regionOf(Object.values(counts));
+  // The one region of the stacks (environment-agnostic stacks ignored).
+  const regions = [...new Set(Object.values(counts).flatMap((c) => c.regions))].filter((r) => r !== 'unknown-region');
+  if (regions.length > 1) throw new UsageError(`The stacks span several regions (${regions.join(', ')}); pass --prices for one of them.`);
+  const region = regions.at(0);
   if (!region && !options.prices) throw new UsageError('Could not tell the region from the stacks (environment-agnostic); pass --prices cost/prices/<region>.json.');
   // Without --prices, the table of the stacks' region (in `pricesDir`: scripts/docs passes an absolute one).
   const pricesFile = options.prices ?? `${options.pricesDir ?? 'cost/prices'}/${region}.json`;

@@ -25,18 +25,14 @@ export const SERVICE_LINKED_ROLES: readonly [string, string][] = [
 /** `# comment` and command lines for bootstrapping and deploying every account. */
 export function deployCommands(config: AppConfig): string[] {
   const lines: string[] = [];
-  const region = config.region;
-  const bootstrap = (account: string, profile: string, trust: boolean) =>
-    `npx cdk bootstrap aws://${account}/${region} --profile ${profile}` +
-    (trust ? ` --trust ${config.accounts.tools}` : '') +
-    ` --cloudformation-execution-policies ${executionPolicy(config)}`;
-
   lines.push('# 1. Bootstrap every account once (the target accounts trust the tools account for the pipeline)');
   const seen = new Set<string>();
   const target = (account: string, profile: string) => {
     if (seen.has(account)) return;
     seen.add(account);
-    lines.push(bootstrap(account, profile, account !== config.accounts.tools));
+    const trust = account === config.accounts.tools ? '' : ` --trust ${config.accounts.tools}`;
+    const policy = ` --cloudformation-execution-policies ${executionPolicy(config)}`;
+    lines.push(`npx cdk bootstrap aws://${account}/${config.region} --profile ${profile}${trust}${policy}`);
   };
   target(config.accounts.tools, 'tools');
   target(config.accounts.network, 'network');

@@ -140,9 +140,7 @@ function compactArgs(args: Record<string, unknown>): string {
   return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
 
-function ms(since: bigint): string {
-  return `${(Number(process.hrtime.bigint() - since) / 1e6).toFixed(1)}ms`;
-}
+const ms = (since: bigint): string => `${(Number(process.hrtime.bigint() - since) / 1e6).toFixed(1)}ms`;
 
 /**
  * Refuses a body over MAX_GRAPHQL_BODY_BYTES: at once from Content-Length, or when streamed bytes

@@ -13,14 +13,11 @@
  * request id (TLS handshakes, connection events) and lines of requests that did not come through
  * the GraphQL endpoint are written at once.
  */
-export type Hop = 'graphql' | 'resolver' | 'tls-front' | 'api-service' | 'stack';
-
-const PATH_ORDER: Record<Hop, number> = { graphql: 0, resolver: 1, 'tls-front': 2, 'api-service': 3, stack: 4 };
+const PATH_ORDER = ['graphql', 'resolver', 'tls-front', 'api-service'] as const;
+type Hop = (typeof PATH_ORDER)[number];
 
 /** The first 8 characters of a request id: enough to correlate the lines of one request. */
-export function shortId(id: string): string {
-  return id.slice(0, 8);
-}
+const shortId = (id: string): string => id.slice(0, 8);
 
 export class HopLog {
   private readonly pending = new Map<string, Array<{ hop: Hop; text: string }>>();
@@ -45,8 +42,8 @@ export class HopLog {
     const held = this.pending.get(requestId) ?? [];
     this.pending.delete(requestId);
     this.emit('graphql', `${text} rid=${shortId(requestId)}`);
-    const sorted = held.map((h, i) => ({ ...h, i })).sort((a, b) => PATH_ORDER[a.hop] - PATH_ORDER[b.hop] || a.i - b.i);
-    for (const h of sorted) this.emit(h.hop, h.text);
+    // A stable sort: lines of one hop keep their order.
+    for (const h of held.sort((a, b) => PATH_ORDER.indexOf(a.hop) - PATH_ORDER.indexOf(b.hop))) this.emit(h.hop, h.text);
   }
 
   private emit(hop: Hop, text: string): void {

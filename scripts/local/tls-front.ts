@@ -60,10 +60,8 @@ export async function startTlsFront(options: TlsFrontOptions) {
     client.on('close', () => (clients.delete(client), closeBoth()));
     upstream.on('close', () => closeBoth());
     client.on('error', (err: NodeJS.ErrnoException) => closeBoth(`client error ${err.code ?? err.message}`));
-    upstream.on('error', (err: NodeJS.ErrnoException) =>
-      // Like an NLB without a healthy target: the client's connection is reset.
-      closeBoth(`target ${target} error ${err.code ?? err.message}`),
-    );
+    // Like an NLB without a healthy target: the client's connection is reset.
+    upstream.on('error', (err: NodeJS.ErrnoException) => closeBoth(`target ${target} error ${err.code ?? err.message}`));
     client.setTimeout(NLB_IDLE_TIMEOUT_MS, () => closeBoth(`idle for ${NLB_IDLE_TIMEOUT_MS} ms (NLB idle timeout)`));
 
     client.on('data', (chunk: Buffer) => {
