@@ -185,7 +185,6 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
           const scalable = ofType('AWS::ApplicationAutoScaling::ScalableTarget').find(([, t]) => mentions(props(t).ResourceId, logicalId));
           const minCapacity = scalable ? toNumber(props(scalable[1]).MinCapacity) : undefined;
           const maxCapacity = scalable ? toNumber(props(scalable[1]).MaxCapacity) : undefined;
-          const platform = (td.RuntimePlatform ?? {}) as Record<string, unknown>;
           c.fargateServices.push({
             stackName: stack.stackName,
             logicalId,
@@ -194,7 +193,7 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
             maxCapacity,
             vcpu: cpu / 1024,
             memoryGB: memory / 1024,
-            architecture: platform.CpuArchitecture === 'ARM64' ? 'ARM64' : 'X86_64',
+            architecture: (td.RuntimePlatform as { CpuArchitecture?: unknown } | undefined)?.CpuArchitecture === 'ARM64' ? 'ARM64' : 'X86_64',
           });
           break;
         }
@@ -206,8 +205,7 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
             memoryMB: toNumber(p.MemorySize) ?? 128,
             architecture: Array.isArray(p.Architectures) && p.Architectures[0] === 'arm64' ? 'arm64' : 'x86_64',
           };
-          const isDataSource = ofType('AWS::AppSync::DataSource').some(([, ds]) => mentions(props(ds).LambdaConfig, logicalId));
-          if (isDataSource) c.resolverFunctions.push(fn);
+          if (ofType('AWS::AppSync::DataSource').some(([, ds]) => mentions(props(ds).LambdaConfig, logicalId))) c.resolverFunctions.push(fn);
           else if (p.VpcConfig !== undefined) vpcLambdas.push(fn);
           break;
         }
@@ -248,7 +246,6 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
     c.vpcs += stackVpcs;
     stackRoles.push({ account: stack.account, vpcs: stackVpcs, serves, hasEndpoints });
   }
-
 
   // Consumers = VPCs outside the API's account(s). The API's stacks are those with an NLB or an
   // ECS service, else (before those exist) those with interface endpoints. In a single-account
