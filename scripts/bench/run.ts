@@ -95,7 +95,7 @@ export function summarize(runs: readonly Timed[]) {
 /** a / b, NaN unless both are finite and b is not 0. */
 export const ratio = (a = NaN, b = NaN): number => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? a / b : NaN);
 
-/** (b) `npm test`'s three steps (`npm run build && npm run lint && jest`), one run each, without npm's own start-up. */
+/** (b) `npm test`'s three steps one at a time (it runs build and lint side by side, then jest), without npm's start-up. */
 export async function benchTests(timeoutMs: number, progress: (line: string) => void) {
   const steps = [];
   for (const [bin, ...args] of [['tsc', '--noEmit', '-p', '.'], ['eslint', '--max-warnings', '0', '.'], ['jest']]) {
