@@ -16,8 +16,7 @@ import { join, relative } from 'node:path';
  * VpcEndpointServiceDomainName ... is already associated with it"). A suite stays a standalone
  * `*.test.ts` when a script runs it on its own (update-safety, by `npm run docs -- --write`), when
  * it would be a third PrivateLink builder (docs), or when it builds no CDK app at all.
- *
- * One spec alone: `npx jest --testMatch '**\/dns-stacks.spec.ts'`.
+ * To run one spec alone, see "Test files" in the README.
  */
 export const SPEC_GROUPS = {
   /** The whole app: every environment, the pipeline, cdk-nag. */
@@ -42,7 +41,7 @@ export const SPEC_GROUPS = {
 function specsOnDisk(dir = __dirname): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === '__snapshots__' ? [] : specsOnDisk(path);
+    if (entry.isDirectory()) return specsOnDisk(path);
     return entry.name.endsWith('.spec.ts') ? [relative(__dirname, path)] : [];
   });
 }
