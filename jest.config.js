@@ -9,9 +9,11 @@ module.exports = {
   modulePathIgnorePatterns: ['<rootDir>/cdk.out', '<rootDir>/cdk.out.validate', '/node_modules/', '/dist/'],
   // Synth-heavy suites share two cores; more workers only add memory.
   maxWorkers: 2,
-  // A worker that built CDK apps holds hundreds of MB; jest recycles it after such a file, so the
-  // peak stays bounded. A worker with a large heap also needs more than jest's default 500 ms to
-  // exit on a busy machine: without a longer grace jest kills it and reports "A worker process has
+  // Jest recycles a worker whose heap in use after a test file exceeds this. It measures heapUsed,
+  // not RSS: after a CDK file the heap in use may be low while the RSS stays at several hundred MB,
+  // so a worker's RSS can grow with the next file (full runs: worker peaks 820-980 MB; the
+  // heaviest file, cdk-apps, in a fresh worker: 626 MB). A worker with a large heap also needs
+  // more than jest's default 500 ms to exit on a busy machine: without a longer grace jest kills it and reports "A worker process has
   // failed to exit gracefully" although no handle is open (an idle worker holding 300 arrays of
   // 100k objects reproduces it; no timer or socket outlives a suite, checked with async_hooks).
   workerIdleMemoryLimit: '400MB',
