@@ -134,6 +134,10 @@ async function load(stack: LocalStack, body: string, connections: number, durati
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  // The resolver runs in this process and logs each request with console.log (CloudWatch's
+  // stdout in Lambda); here those lines would interleave with the report, and break --json.
+  const print = console.log.bind(console);
+  console.log = () => undefined;
   const body = JSON.stringify({ query: QUERIES[options.query] });
   const stateDir = mkdtempSync(join(tmpdir(), 'local-measure-'));
   const stack = await startLocalStack({ stateDir, apiName: options.apiName, log: () => undefined });
@@ -146,25 +150,25 @@ async function main(): Promise<void> {
       totals: stack.stats(),
     };
     if (options.json) {
-      console.log(JSON.stringify(report, null, 2));
+      print(JSON.stringify(report, null, 2));
     } else {
       const { sequential: s, load: l } = report;
-      console.log(`machine: node ${report.machine.node}, ${report.machine.cpus} cpus (${report.machine.cpu})`);
-      console.log(`query:   ${report.query}`);
-      console.log(
+      print(`machine: node ${report.machine.node}, ${report.machine.cpus} cpus (${report.machine.cpu})`);
+      print(`query:   ${report.query}`);
+      print(
         `sequential (${s.queries} queries, 1 keep-alive client connection): p50 ${s.latencyMs.p50} ms, ` +
           `p90 ${s.latencyMs.p90} ms, p99 ${s.latencyMs.p99} ms, max ${s.latencyMs.max} ms, first ${s.latencyMs.first} ms; ` +
           `${s.queriesPerSecond} queries/s; TLS handshakes by the resolver: ${s.tlsHandshakes}`,
       );
       if (l) {
-        console.log(
+        print(
           `autocannon (${l.connections} connections, ${l.durationS} s): ${l.requestsPerSecond} req/s average, ` +
             `${l.requestsTotal} requests; latency p50 ${l.latencyMs.p50} ms, p90 ${l.latencyMs.p90} ms, ` +
             `p99 ${l.latencyMs.p99} ms, max ${l.latencyMs.max} ms; errors ${l.errors}, timeouts ${l.timeouts}, ` +
             `non-2xx ${l.non2xx}, resolver errors ${l.resolverErrors}; TLS handshakes ${l.tlsHandshakes}`,
         );
       }
-      console.log(`totals: ${JSON.stringify(report.totals)}`);
+      print(`totals: ${JSON.stringify(report.totals)}`);
     }
   } finally {
     await stack.stop();

@@ -1,0 +1,18 @@
+/**
+ * `npm run measure:local`'s entry point, run as the README runs it: the --json report is the only
+ * thing on stdout (the in-process resolver's per-request log lines used to interleave with it).
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const ROOT = join(__dirname, '..', '..');
+
+test('measure:local --json prints one JSON report: N sequential queries over one TLS connection', async () => {
+  const args = ['-r', 'ts-node/register/transpile-only', 'scripts/local/measure.ts', '--sequential', '5', '--duration', '0', '--json'];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: ROOT });
+  const report = JSON.parse(stdout) as { sequential: { queries: number; tlsHandshakes: number }; load?: unknown; totals: Record<string, number> };
+  expect(report.sequential).toMatchObject({ queries: 5, tlsHandshakes: 1 });
+  expect(report.load).toBeUndefined();
+  expect(report.totals.resolverErrors).toBe(0);
+});
