@@ -9,6 +9,19 @@ import { AppConfig, EnvironmentConfig } from '../lib/config/types';
 import { assertValidConfig } from '../lib/config/validate';
 import { EnvironmentStage } from '../lib/stages/environment-stage';
 
+/** Freezes `value` and everything it holds, and returns it. */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+// Specs in a group share one module registry, so one exampleConfig: none may change it (a test
+// bends a copy, configWith), and neither may the code under test. Frozen, a write throws.
+deepFreeze(exampleConfig);
+
 /** A deep, mutable copy of the example configuration for a test to bend. */
 export type MutableConfig = { -readonly [K in keyof AppConfig]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 

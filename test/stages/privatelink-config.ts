@@ -1,11 +1,12 @@
 import { AppConfig } from '../../lib/config/types';
-import { configWith } from '../helpers';
+import { configWith, deepFreeze } from '../helpers';
 
 /**
  * The example configuration with `dev` in privatelink mode and two consumers whose VPCs reuse the
  * API's CIDR (allowed: nothing is routed between them); `prod` stays on its transit gateway.
+ * Frozen, like the example: several specs of a group share it.
  */
-export const privateLinkConfig: AppConfig = configWith((c) => {
+export const privateLinkConfig: AppConfig = deepFreeze(configWith((c) => {
   const dev = c.environments[0];
   dev.connectivity = 'privatelink';
   delete dev.transitGateway;
@@ -13,4 +14,4 @@ export const privateLinkConfig: AppConfig = configWith((c) => {
     { name: 'storefront', account: '555555555555', cidr: dev.apiCidr },
     { name: 'billing', account: '121212121212', cidr: dev.apiCidr },
   ];
-});
+}));
