@@ -71,15 +71,17 @@ function specsOnDisk(dir: string): string[] {
 
 const FOCUSED = /\b(?:fit|fdescribe|(?:test|it|describe)\.only)\(/;
 
-/** Declares the specs of one group in the calling test file, after checks that none is lost. */
+/** Every spec listed in a group. */
+export const LISTED_SPECS: readonly string[] = Object.values(SPEC_GROUPS).flatMap((g) => Object.keys(g));
+
+/** Every `*.spec.ts` on disk under jest's roots (test/ and lib/). */
+export function specsOnDiskUnderRoots(): string[] {
+  return [...specsOnDisk(__dirname), ...specsOnDisk(join(__dirname, '..', 'lib'))];
+}
+/** Whether a listed spec has a focused test (`.only`, `fit`, `fdescribe`). */
+export const isFocused = (spec: string): boolean => FOCUSED.test(readFileSync(join(__dirname, spec), 'utf8'));
+
+/** Declares the specs of one group in the calling test file (specs.test.ts checks none is lost). */
 export function runSpecGroup(group: keyof typeof SPEC_GROUPS): void {
-  const listed = Object.values(SPEC_GROUPS).flatMap((g) => Object.keys(g));
-  test('every *.spec.ts is in exactly one group (else it never runs)', () => {
-    expect([...listed].sort()).toEqual([...specsOnDisk(__dirname), ...specsOnDisk(join(__dirname, '..', 'lib'))].sort());
-    expect(new Set(listed).size).toBe(listed.length);
-  });
-  test('no spec is focused (a .only would skip every other spec of its group, and jest would pass)', () => {
-    expect(listed.filter((spec) => FOCUSED.test(readFileSync(join(__dirname, spec), 'utf8')))).toEqual([]);
-  });
   for (const [spec, load] of Object.entries(SPEC_GROUPS[group])) describe(spec, () => void load());
 }
