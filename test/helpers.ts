@@ -97,6 +97,23 @@ export function buildTestStages(config: AppConfig = exampleConfig, options: Test
   return { app, stages: buildStages(app, config) };
 }
 
+/** Builds kept for the module registry's life: see {@link exampleTestApp}. */
+const shared: { app?: BuiltApp; stages?: { app: App; stages: EnvironmentStage[] } } = {};
+
+/**
+ * The example app as {@link buildTestApp} builds it with no options, built once per module
+ * registry: the specs of a group (specs.ts) that only read it share one build. A spec must not
+ * add to it (a test that plants a construct builds its own app).
+ */
+export function exampleTestApp(): BuiltApp {
+  return (shared.app ??= buildTestApp());
+}
+
+/** The example's stages as {@link buildTestStages} builds them with no options, shared as {@link exampleTestApp} is. */
+export function exampleTestStages(): { app: App; stages: EnvironmentStage[] } {
+  return (shared.stages ??= buildTestStages());
+}
+
 /** The example config reduced to its first environment: for variant builds of one stage. */
 export function firstEnvironmentOnly(config: MutableConfig): void {
   config.environments = config.environments.slice(0, 1);

@@ -32,11 +32,9 @@ import { join, relative, sep } from 'node:path';
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 export const SPEC_GROUPS = {
-  /** The whole app (every environment, the pipeline, cdk-nag), and the PrivateLink stage. */
+  /** The whole app with all `cdk synth` runs (cdk-nag, CloudFormation validation), and the PrivateLink app. */
   apps: {
     'app.spec.ts': () => require('./app.spec'),
-    'pipeline/pipeline-stack.spec.ts': () => require('./pipeline/pipeline-stack.spec'),
-    'scripts/deploy-commands.spec.ts': () => require('./scripts/deploy-commands.spec'),
     'stages/privatelink.spec.ts': () => require('./stages/privatelink.spec'),
   },
   /** Stages, stacks, constructs and configuration. */
@@ -52,10 +50,16 @@ export const SPEC_GROUPS = {
     'config/partition.spec.ts': () => require('./config/partition.spec'),
     'config/validate.spec.ts': () => require('./config/validate.spec'),
   },
-  /** The access simulation (three configurations, one of them PrivateLink) and monitoring. */
+  /**
+   * The access simulation (three configurations, one of them PrivateLink), monitoring, and the
+   * specs that read the example app, which share one build of it with the simulation
+   * (helpers.ts, exampleTestApp).
+   */
   access: {
     'access/access.spec.ts': () => require('./access/access.spec'),
     'monitoring.spec.ts': () => require('./monitoring.spec'),
+    'pipeline/pipeline-stack.spec.ts': () => require('./pipeline/pipeline-stack.spec'),
+    'scripts/deploy-commands.spec.ts': () => require('./scripts/deploy-commands.spec'),
   },
 } as const;
 /* eslint-enable @typescript-eslint/no-require-imports */

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exampleConfig } from '../../lib/config/environments';
 import { AppConfig } from '../../lib/config/types';
-import { buildTestApp, configWith } from '../helpers';
+import { buildTestApp, configWith, exampleTestApp } from '../helpers';
 import { privateLinkConfig } from '../stages/privatelink-config';
 import { AssemblyIndex, stacksOf } from './assembly-index';
 import { CALL_SOURCES, endpointServiceCalls } from './calls';
@@ -41,7 +41,8 @@ describe.each<[string, AppConfig]>([
   let rows: Evaluated[];
   let callsPerSource: Record<string, number>;
   beforeAll(async () => {
-    const { app } = buildTestApp(config, { bundling: false });
+    // The example's build is shared with the other specs of this group that read it.
+    const { app } = config === exampleConfig ? exampleTestApp() : buildTestApp(config);
     const index = new AssemblyIndex(stacksOf(app));
     const calls = CALL_SOURCES.map((source) => source(index));
     callsPerSource = Object.fromEntries(CALL_SOURCES.map((source, i) => [source.name, calls[i].length]));

@@ -4,9 +4,9 @@ import { Stack } from 'aws-cdk-lib';
 import { NODE_MAJOR, SYNTH_COMMANDS } from '../../lib/pipeline/pipeline-stack';
 import { exampleConfig } from '../../lib/config/environments';
 import { stageIdFor } from '../../lib/stages/environment-stage';
-import { buildTestApp, resourcesOf, templateOf } from '../helpers';
+import { exampleTestApp, resourcesOf, templateOf } from '../helpers';
 
-const { app, pipeline, stages: environmentStages } = buildTestApp();
+const { app, pipeline, stages: environmentStages } = exampleTestApp();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const packageJson = require('../../package.json') as { engines: { node: string } };
 // eslint-disable-next-line @typescript-eslint/no-require-imports

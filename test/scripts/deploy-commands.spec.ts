@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { exampleConfig } from '../../lib/config/environments';
 import { deployCommands, SERVICE_LINKED_ROLES } from '../../scripts/deploy/commands';
-import { buildTestApp } from '../helpers';
+import { exampleTestApp } from '../helpers';
 import { privateLinkConfig } from '../stages/privatelink-config';
 
 const commands = deployCommands(exampleConfig).filter((l) => l.startsWith('npx '));
 const awsCommands = deployCommands(exampleConfig).filter((l) => l.startsWith('aws '));
-const { app } = buildTestApp();
+const { app } = exampleTestApp();
 const stacks = app.node.findAll().filter((c): c is Stack => c instanceof Stack);
 /** The account behind each profile name the commands use. */
 const profileAccounts = new Map<string, string>([

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
-import { buildTestStages, configWith, exampleEnvironment, firstEnvironmentOnly, resourcesOf, stageNamed, templateOf } from '../helpers';
+import { buildTestStages, configWith, exampleTestStages, exampleEnvironment, firstEnvironmentOnly, resourcesOf, stageNamed, templateOf } from '../helpers';
 
-const { app, stages } = buildTestStages();
+const { app, stages } = exampleTestStages();
 const dev = stageNamed(stages, 'dev');
 const service = templateOf(dev.apiService);
 

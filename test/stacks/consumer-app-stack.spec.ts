@@ -4,9 +4,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_RESOLVER_CONCURRENCY, GraphqlConsumer } from '../../lib/constructs/graphql-consumer';
 import { QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../../lib/runtime/graphql-resolver/graphql-limits';
-import { buildTestStages, configWith, firstEnvironmentOnly, resourcesOf, stageNamed, templateOf } from '../helpers';
+import { buildTestStages, configWith, exampleTestStages, firstEnvironmentOnly, resourcesOf, stageNamed, templateOf } from '../helpers';
 
-const { stages } = buildTestStages();
+const { stages } = exampleTestStages();
 const dev = stageNamed(stages, 'dev');
 const consumerApp = dev.consumerApps.get('storefront')!;
 const t = templateOf(consumerApp);

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { buildTestStages, exampleEnvironment, resourcesOf, stageNamed, templateOf } from '../helpers';
+import { exampleEnvironment, exampleTestStages, resourcesOf, stageNamed, templateOf } from '../helpers';
 
-const { stages } = buildTestStages();
+const { stages } = exampleTestStages();
 const dev = stageNamed(stages, 'dev');
 const prod = stageNamed(stages, 'prod');
 

@@ -5,10 +5,10 @@ import { exampleConfig } from '../../lib/config/environments';
 import { validateConfig } from '../../lib/config/validate';
 import { EnvironmentVpc, environmentVpcs, SHARED_PARAMETERS, SharedParameterKey, sharedParameterArn, sharedParameterName } from '../../lib/config/shared-parameters';
 import { EnvironmentStage, stageIdFor } from '../../lib/stages/environment-stage';
-import { buildTestApp, buildTestStages, configWith, exampleEnvironment, firstEnvironmentOnly, resourcesOf, stageNamed, templateOf } from '../helpers';
+import { buildTestApp, buildTestStages, configWith, exampleEnvironment, exampleTestStages, firstEnvironmentOnly, resourcesOf, stageNamed, templateOf } from '../helpers';
 import { gatewayRouting } from '../transit-routes';
 
-const { stages } = buildTestStages();
+const { stages } = exampleTestStages();
 const dev = stageNamed(stages, 'dev');
 const prod = stageNamed(stages, 'prod');
 const prodEnv = exampleEnvironment('prod');
