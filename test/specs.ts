@@ -13,8 +13,13 @@ import { join, relative, sep } from 'node:path';
  * What a group costs is memory: every app its specs build stays alive until the group's file
  * ends (specs build at load time, and aws-cdk-lib's CfnReference keeps a process-wide table of
  * referenced constructs), so a group holds the sum of its specs' apps. Peak RSS of a worker
- * running one group alone (2026-11-30): apps 626 MB (its whole-app CloudFormation validation is
- * most of it), stacks 311 MB, access 361 MB. Measure a group's peak before growing it.
+ * running one group alone (2026-11-30, after the move of two specs from apps to access): apps
+ * 599 MB (its whole-app CloudFormation validation is most of it), stacks 304 MB, access 392 MB.
+ * Measure a group's peak before growing it.
+ *
+ * A spec that only reads the example app or its stages takes them from `exampleTestApp()` or
+ * `exampleTestStages()` (helpers.ts), built once per registry: put it in the group that already
+ * builds them (access, stacks), and build anything it changes on its own.
  *
  * Other rules:
  * - At most one spec per group may build a PrivateLink environment: aws-cdk-lib's
