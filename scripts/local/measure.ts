@@ -179,6 +179,6 @@ async function main(): Promise<void> {
 if (require.main === module) {
   main().catch((err: unknown) => {
     console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
-    process.exitCode = 1;
+    process.exitCode = err instanceof UsageError ? 2 : 1; // as runScript (scripts/cli.ts)
   });
 }
