@@ -100,18 +100,26 @@ export function buildTestStages(config: AppConfig = exampleConfig, options: Test
 /** Builds kept for the module registry's life: see {@link exampleTestApp}. */
 const shared: { app?: BuiltApp; stages?: { app: App; stages: EnvironmentStage[] } } = {};
 
-/**
- * The example app as {@link buildTestApp} builds it with no options, built once per module
- * registry: the specs of a group (specs.ts) that only read it share one build. A spec must not
- * add to it (a test that plants a construct builds its own app).
- */
-export function exampleTestApp(): BuiltApp {
-  return (shared.app ??= buildTestApp());
+/** `built`, synthesized (every later synth returns that assembly) and locked: adding a construct to it throws. */
+function synthesizedAndLocked<T extends { app: App }>(built: T): T {
+  built.app.synth();
+  built.app.node.lock();
+  return built;
 }
 
-/** The example's stages as {@link buildTestStages} builds them with no options, shared as {@link exampleTestApp} is. */
+/**
+ * The example app as {@link buildTestApp} builds it with no options, built once per module
+ * registry: the specs of a group (specs.ts) that only read it share one build. It comes
+ * synthesized and locked, so that no spec can change what the others read: a test that plants a
+ * construct builds its own app.
+ */
+export function exampleTestApp(): BuiltApp {
+  return (shared.app ??= synthesizedAndLocked(buildTestApp()));
+}
+
+/** The example's stages as {@link buildTestStages} builds them with no options, shared and locked as {@link exampleTestApp} is. */
 export function exampleTestStages(): { app: App; stages: EnvironmentStage[] } {
-  return (shared.stages ??= buildTestStages());
+  return (shared.stages ??= synthesizedAndLocked(buildTestStages()));
 }
 
 /** The example config reduced to its first environment: for variant builds of one stage. */
