@@ -3,8 +3,8 @@
  * clients come from the Node.js Lambda runtime (kept out of the bundle).
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { GetFunctionConfigurationCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { respondToCloudFormation } from '../../custom-resource/respond';
 import { GateDependencies, handleGateEvent } from './healthcheck-gate';
 
@@ -28,9 +28,13 @@ const aws: GateDependencies = {
       return payload || `the check failed (${result.FunctionError})`;
     }
   },
+  async functionState(functionArn) {
+    const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionArn }));
+    return { state: config.State, lastUpdateStatus: config.LastUpdateStatus, stateReason: config.StateReason ?? config.LastUpdateStatusReason, timeoutSeconds: config.Timeout };
+  },
   respond: respondToCloudFormation,
 };
 
-export const handler = async (event: CloudFormationCustomResourceEvent): Promise<void> => {
-  await handleGateEvent(event, aws);
+export const handler = async (event: CloudFormationCustomResourceEvent, context: Context): Promise<void> => {
+  await handleGateEvent(event, aws, { remainingTimeMs: () => context.getRemainingTimeInMillis() });
 };
