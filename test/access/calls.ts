@@ -224,8 +224,10 @@ export const zoneDelegationCalls: CallSource = (index) => {
 };
 
 /**
- * Every VPC Lambda's role manages network interfaces in its own VPC only: allowed there, denied
- * in any other VPC of the account.
+ * Every VPC Lambda's role places network interfaces in its own VPC only: creating one is allowed
+ * there and denied in any other VPC. Deleting an interface and moving its addresses are allowed
+ * on every resource of the function's account and region, the form Lambda checks for itself at
+ * CreateFunction (an ec2:Vpc condition there fails that check), and denied anywhere else.
  */
 export const vpcFunctionCalls: CallSource = (index) => index.resourcesOfType('AWS::Lambda::Function')
   .filter((f) => f.resource.Properties?.VpcConfig !== undefined)
@@ -239,20 +241,30 @@ export const vpcFunctionCalls: CallSource = (index) => index.resourcesOfType('AW
     const [sgRef] = props.VpcConfig.SecurityGroupIds as { 'Fn::GetAtt': [string, string] }[];
     const securityGroup = index.resolve<string>(stack, sgRef);
     const vpcId = index.resolve<string>(stack, stack.template.Resources![sgRef['Fn::GetAtt'][0]].Properties!.VpcId);
-    const ec2 = (resource: string) => `arn:aws:ec2:${stack.region}:${stack.account}:${resource}`;
+    const ec2 = (resource: string, region = stack.region) => `arn:aws:ec2:${region}:${stack.account}:${resource}`;
     const base = { principal: role, resourceAccount: stack.account, identityPolicies };
-    const inVpc = (vpc: string, subnetId: string, expected: 'allowed' | 'denied', where: string): AccessCall[] => [
-      { ...base, call: `${name} creates an ENI ${where}`, action: 'ec2:CreateNetworkInterface', resource: ec2(`subnet/${subnetId}`), context: { 'ec2:Vpc': ec2(`vpc/${vpc}`), 'ec2:SubnetID': subnetId }, expected },
-      ...['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'].map((action) => ({
-        ...base, call: `${name} manages an ENI ${where}`, action, resource: ec2('network-interface/eni-0123456789abcdef0'), context: { 'ec2:Vpc': ec2(`vpc/${vpc}`), 'ec2:Subnet': ec2(`subnet/${subnetId}`) }, expected,
-      })),
-    ];
+    const create = (vpc: string, subnetId: string, expected: 'allowed' | 'denied', where: string): AccessCall => (
+      { ...base, call: `${name} creates an ENI ${where}`, action: 'ec2:CreateNetworkInterface', resource: ec2(`subnet/${subnetId}`), context: { 'ec2:Vpc': ec2(`vpc/${vpc}`), 'ec2:SubnetID': subnetId }, expected }
+    );
+    const manage = (vpc: string, subnetId: string, region: string, expected: 'allowed' | 'denied', where: string): AccessCall[] =>
+      ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'].map((action) => ({
+        ...base, call: `${name} manages an ENI ${where}`, action, resource: ec2('network-interface/eni-0123456789abcdef0', region), context: { 'ec2:Vpc': ec2(`vpc/${vpc}`, region), 'ec2:Subnet': ec2(`subnet/${subnetId}`, region) }, expected,
+      }));
+    const otherRegion = stack.region === 'us-east-1' ? 'us-west-2' : 'us-east-1';
     return [
-      ...inVpc(vpcId, subnet, 'allowed', 'in its VPC'),
+      create(vpcId, subnet, 'allowed', 'in its VPC'),
       { ...base, call: `${name} creates an ENI in its VPC`, action: 'ec2:CreateNetworkInterface', resource: ec2(`security-group/${securityGroup}`), context: { 'ec2:Vpc': ec2(`vpc/${vpcId}`) }, expected: 'allowed' },
       { ...base, call: `${name} creates an ENI in its VPC`, action: 'ec2:CreateNetworkInterface', resource: ec2('network-interface/*'), expected: 'allowed' },
       ...['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'].map((action) => ({ ...base, call: `${name} describes ENIs and subnets`, action, resource: '*', expected: 'allowed' as const })),
-      ...inVpc('vpc-0ther0000000000', 'subnet-0ther000000000', 'denied', 'in another VPC'),
+      ...manage(vpcId, subnet, stack.region, 'allowed', 'in its VPC'),
+      // Lambda's own check at CreateFunction: no interface id and no ec2:Vpc key to match yet.
+      ...['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'].map((action) => ({
+        ...base, call: `Lambda's CreateFunction check: ${name} may manage its ENIs`, action, resource: ec2('network-interface/*'), expected: 'allowed' as const,
+      })),
+      ...manage('vpc-0ther0000000000', 'subnet-0ther000000000', stack.region, 'allowed', 'in another VPC of its account and region'),
+      create('vpc-0ther0000000000', 'subnet-0ther000000000', 'denied', 'in another VPC'),
+      ...manage('vpc-0ther0000000000', 'subnet-0ther000000000', otherRegion, 'denied', `in ${otherRegion}`),
+      { ...base, call: `${name} creates an ENI in ${otherRegion}`, action: 'ec2:CreateNetworkInterface', resource: ec2('network-interface/*', otherRegion), expected: 'denied' },
     ];
   });
 

@@ -139,7 +139,7 @@ describe('ConsumerApp (consumer account)', () => {
     expect(statements).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } }),
-        expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: { Ref: expect.stringMatching(/^GraphqlHealthCheckCurrentVersion/) } }),
+        expect.objectContaining({ Action: ['lambda:GetFunctionConfiguration', 'lambda:InvokeFunction'], Resource: { Ref: expect.stringMatching(/^GraphqlHealthCheckCurrentVersion/) } }),
       ]),
     );
     t.resourceCountIs('Custom::Trigger', 0);
