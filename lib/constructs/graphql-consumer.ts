@@ -27,8 +27,11 @@ function apiKeyExpiration(scope: Construct, expires: Date | undefined): Expirati
 export interface GraphqlConsumerProps {
   /** The consumer VPC (isolated). */
   readonly vpc: ec2.IVpc;
-  /** Subnets for the Lambda functions (the workload subnets). */
-  readonly subnets: ec2.SubnetSelection;
+  /**
+   * Subnets for the Lambda functions (the workload subnets).
+   * @default - the VPC's isolated subnets
+   */
+  readonly subnets?: ec2.SubnetSelection;
   /**
    * The only destination the functions may reach (443): the API VPC's CIDR over a transit gateway,
    * or the security group of the interface endpoint to the API (PrivateLink).

@@ -15,8 +15,11 @@ export interface IsolatedVpcFunctionProps {
   readonly entry: string;
   /** The VPC (isolated: no route to the internet). */
   readonly vpc: ec2.IVpc;
-  /** Its subnets; never public ones. */
-  readonly subnets: ec2.SubnetSelection;
+  /**
+   * Its subnets; never public ones.
+   * @default - the VPC's isolated subnets
+   */
+  readonly subnets?: ec2.SubnetSelection;
   /**
    * The function's security group; share one between functions that reach the same destinations.
    * @default - a new group that allows no egress (open what the function needs through `connections`)
@@ -75,7 +78,7 @@ export class IsolatedVpcFunction extends nodejs.NodejsFunction {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       logGroup,
       vpc: props.vpc,
-      vpcSubnets: props.subnets,
+      vpcSubnets: props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
       ...(props.securityGroup ? { securityGroups: [props.securityGroup] } : { allowAllOutbound: false }),
       allowPublicSubnet: false,
       // Lambda records the invocation's segments itself: the functions use no X-Ray SDK, so nothing

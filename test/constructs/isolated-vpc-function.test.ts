@@ -13,7 +13,7 @@ const ENTRY = join(__dirname, '..', '..', 'lib', 'runtime', 'graphql-resolver', 
 function build() {
   const stack = bareStack(['eu-west-1a', 'eu-west-1b'], ACCOUNT);
   const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-12345678', availabilityZones: ['eu-west-1a', 'eu-west-1b'], isolatedSubnetIds: ['subnet-0000000a', 'subnet-0000000b'] });
-  const fn = new IsolatedVpcFunction(stack, 'Check', { entry: ENTRY, vpc, subnets: { subnets: vpc.isolatedSubnets }, logRetention: logs.RetentionDays.ONE_MONTH });
+  const fn = new IsolatedVpcFunction(stack, 'Check', { entry: ENTRY, vpc, logRetention: logs.RetentionDays.ONE_MONTH });
   return { stack, vpc, fn, template: Template.fromStack(stack) };
 }
 
@@ -62,6 +62,10 @@ describe('IsolatedVpcFunction', () => {
     expect(Object.keys(template.findResources('AWS::IAM::Role'))).toEqual([expect.stringMatching(/^CheckRole[0-9A-F]{8}$/)]);
     expect(Object.keys(template.findResources('AWS::Logs::LogGroup'))).toEqual([expect.stringMatching(/^CheckLogs[0-9A-F]{8}$/)]);
     template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, Timeout: 10, MemorySize: 256 });
+  });
+
+  test('by default it runs in the VPC\'s isolated subnets', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: Match.objectLike({ SubnetIds: ['subnet-0000000a', 'subnet-0000000b'] }) });
   });
 
   test('fails in an environment-agnostic stack, naming the fix: its acknowledgements need literal ARNs', () => {
