@@ -12,7 +12,7 @@ export interface ConsumerMonitoringProps {
   readonly graphql: GraphqlConsumer;
   /**
    * Namespace of the health check's result metrics; it must differ per environment and consumer,
-   * since a metric filter cannot add a constant dimension (#14).
+   * since a metric filter cannot add a constant dimension.
    */
   readonly metricNamespace: string;
   /** Prefix of the alarm and dashboard names, e.g. `internal-api-dev-storefront`; unique per environment and consumer. */

@@ -62,7 +62,7 @@ export class ConsumerAppStack extends AccountStack {
       // What the check depends on: a change to any of these re-runs it on the next deploy.
       healthCheckInputs: {
         // Every API-side change (image, task, NLB, security group, route, certificate) changes
-        // the revision (#12): as computed by this synth (visible in `cdk diff`, re-runs the check
+        // the revision: as computed by this synth (visible in `cdk diff`, re-runs the check
         // when the pipeline deploys) and as published by the API account (re-runs it when the
         // consumer is deployed after an API deployed from another synth).
         apiRevision: props.apiRevision,
@@ -83,7 +83,7 @@ export class ConsumerAppStack extends AccountStack {
     new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn, description: 'Subscribe the consumer team\'s on-call to this topic.' });
     this.monitoring = new ConsumerMonitoring(this, 'Monitoring', {
       graphql: this.graphql,
-      // Per environment and consumer: two environments in one account must not share a metric (#14).
+      // Per environment and consumer: two environments in one account must not share a metric.
       metricNamespace: `${config.projectName}/${environment.name}/${consumer.name}`,
       name: `${config.projectName}-${environment.name}-${consumer.name}`,
       alarmTopic,
