@@ -58,8 +58,12 @@ export class DelegatedSubdomain extends Construct {
       delegationRole: iam.Role.fromRoleArn(this, 'DelegationRole', props.delegationRoleArn, { mutable: false }),
       ttl: props.delegationTtl ?? Duration.hours(1),
       // Deleting this stack must not silently take the API's name off the internet's resolvers;
-      // removing the NS record is a deliberate step (see docs/deploying.md, DNS teardown).
-      removalPolicy: RemovalPolicy.RETAIN,
+      // removing the NS record is a deliberate step (see docs/deploying.md, DNS teardown). Except
+      // on the create that made it (RetainExceptOnCreate): when the first deploy rolls back, the
+      // subzone and its name servers are released, and a retained record would point the name at
+      // servers anyone can claim (a dangling delegation); deleting the record runs the provider's
+      // DELETE of exactly this NS set.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     if (props.providerRoleName) {
       // CDK's provider (one per stack) exposes no role name: set it on the L1.
