@@ -110,7 +110,7 @@ export class PipelineStack extends AccountStack {
   /**
    * CDK grants the source action `codestar-connections:UseConnection` only, and IAM matches the
    * action's prefix against the resource's: a connection created since 2024 has a
-   * `arn:aws:codeconnections:` ARN and needs `codeconnections:UseConnection` (#11.2).
+   * `arn:aws:codeconnections:` ARN and needs `codeconnections:UseConnection`.
    */
   private grantConnectionUse(connectionArn: string): void {
     const service = connectionArn.split(':')[2];
@@ -132,7 +132,7 @@ export class PipelineStack extends AccountStack {
         if (!project.logsConfig) {
           project.logsConfig = { cloudWatchLogs: { status: 'ENABLED', groupName: buildLogs.logGroupName } };
           // The escape hatch bypasses CDK's grant: without it CodeBuild refuses to start the
-          // build (its role may only write /aws/codebuild/<project>) and prod never deploys (#11.1).
+          // build (its role may only write /aws/codebuild/<project>) and prod never deploys.
           buildLogs.grantWrite(construct);
         }
         pinNodeInBuildSpec(project);
