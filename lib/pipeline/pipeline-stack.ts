@@ -18,11 +18,15 @@ import { EnvironmentStage, stageIdFor } from '../stages/environment-stage';
 export const SYNTH_COMMANDS = ['npm ci', 'npm test', 'npm run validate', 'npx cdk synth'];
 
 /**
- * The Node.js major every CodeBuild project runs, the one the project tests with (package.json
- * `engines`): the build image's default (Node 18 on standard:7.0) is older than aws-cdk-lib allows.
+ * The Node.js major every CodeBuild project runs: 24, the active LTS (Node.js 20 reached end of
+ * life on 2026-04-30 and the CDK's support for it ended on 2026-10-30). CI runs the suite on it too
+ * (`.ci/run`). The build image's default Node is older than aws-cdk-lib allows, so it is pinned.
+ * aws/codebuild/standard:7.0 (Ubuntu 22.04) carries it: Node.js 24 is in that image's Dockerfile
+ * and, since aws/aws-codebuild-docker-images#810, in its runtimes.yml, and CodeBuild's "Runtime
+ * versions" page lists `nodejs: 24`. An image without it fails the install phase with an unknown
+ * runtime version rather than building on another Node.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-export const NODE_MAJOR = Number((require('../../package.json').engines.node as string).match(/(\d+)/)![1]);
+export const NODE_MAJOR = 24;
 
 /** The buildspec fragment that pins {@link NODE_MAJOR}. */
 const PIN_NODE = { 'runtime-versions': { nodejs: NODE_MAJOR } };
@@ -106,7 +110,7 @@ export class PipelineStack extends AccountStack {
   /**
    * CDK grants the source action `codestar-connections:UseConnection` only, and IAM matches the
    * action's prefix against the resource's: a connection created since 2024 has a
-   * `arn:aws:codeconnections:` ARN and needs `codeconnections:UseConnection` (#11.2).
+   * `arn:aws:codeconnections:` ARN and needs `codeconnections:UseConnection`.
    */
   private grantConnectionUse(connectionArn: string): void {
     const service = connectionArn.split(':')[2];
@@ -128,7 +132,7 @@ export class PipelineStack extends AccountStack {
         if (!project.logsConfig) {
           project.logsConfig = { cloudWatchLogs: { status: 'ENABLED', groupName: buildLogs.logGroupName } };
           // The escape hatch bypasses CDK's grant: without it CodeBuild refuses to start the
-          // build (its role may only write /aws/codebuild/<project>) and prod never deploys (#11.1).
+          // build (its role may only write /aws/codebuild/<project>) and prod never deploys.
           buildLogs.grantWrite(construct);
         }
         pinNodeInBuildSpec(project);

@@ -88,7 +88,7 @@ export function generatedBlocks(config: AppConfig = exampleConfig): GeneratedBlo
   });
   return [
     { name: 'diagram', content: fenced('mermaid', renderDiagram(config)) },
-    { name: 'bootstrap-commands', content: sh(commands.filter((l) => l.startsWith('npx cdk bootstrap '))) },
+    { name: 'bootstrap-commands', content: sh(commands.filter((l) => l.startsWith('npx cdk bootstrap ') || l.includes('--bootstrap-template >'))) },
     { name: 'deploy-commands', content: `\n${byHand.join('')}` },
     { name: 'service-linked-role-commands', content: sh(commands.filter((l) => l.startsWith('aws iam get-role '))) },
     { name: 'cost-summary', content: costSummary(config) },

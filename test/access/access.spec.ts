@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exampleConfig } from '../../lib/config/environments';
 import { AppConfig } from '../../lib/config/types';
+import { bootstrapTemplate } from '../../scripts/deploy/bootstrap-template';
 import { buildTestApp, configWith, exampleTestApp } from '../helpers';
 import { privateLinkConfig } from '../stages/privatelink-config';
 import { AssemblyIndex, stacksOf } from './assembly-index';
@@ -43,7 +44,8 @@ describe.each<[string, AppConfig]>([
   beforeAll(async () => {
     // The example's build is shared with the other specs of this group that read it.
     const { app } = config === exampleConfig ? exampleTestApp() : buildTestApp(config);
-    const index = new AssemblyIndex(stacksOf(app));
+    // Every account bootstrapped as docs/deploying.md says: with the template deploy-commands writes.
+    const index = new AssemblyIndex(stacksOf(app), bootstrapTemplate(config));
     const calls = CALL_SOURCES.map((source) => source(index));
     callsPerSource = Object.fromEntries(CALL_SOURCES.map((source, i) => [source.name, calls[i].length]));
     rows = await Promise.all(calls.flat().map(evaluate));

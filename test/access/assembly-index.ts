@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { cliBootstrapTemplate } from '../../scripts/deploy/bootstrap-template';
 import { CfnResource, StackTemplate, TemplateResolver } from './intrinsics';
 
 /** An IAM policy document, resolved (no intrinsics left). */
@@ -45,7 +46,12 @@ export class AssemblyIndex {
   public readonly resolver: TemplateResolver;
   private readonly roleByArn = new Map<string, Located>();
 
-  constructor(public readonly stacks: readonly StackTemplate[]) {
+  /**
+   * @param bootstrapTemplate the bootstrap template every account of the assembly is bootstrapped
+   * with (its deploy role resolves the stacks' SSM parameter types); `cdk bootstrap`'s own when
+   * omitted, as for an account bootstrapped without `--template`.
+   */
+  constructor(public readonly stacks: readonly StackTemplate[], public readonly bootstrapTemplate: string = cliBootstrapTemplate()) {
     this.resolver = new TemplateResolver(stacks);
     for (const found of this.resourcesOfType('AWS::IAM::Role')) {
       this.roleByArn.set(this.resolver.resolve(found.stack, { 'Fn::GetAtt': [found.logicalId, 'Arn'] }), found);

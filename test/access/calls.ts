@@ -6,6 +6,7 @@
  * appended to {@link CALL_SOURCES}.
  */
 import { AssemblyIndex, PolicyDocument } from './assembly-index';
+import { deployRoleArn, deployRolePolicies } from './deploy-role';
 import { AccessCall } from './simulate';
 
 /** Finds the calls of one kind in the assembly. */
@@ -269,8 +270,12 @@ export const vpcFunctionCalls: CallSource = (index) => index.resourcesOfType('AW
   });
 
 /**
- * Each stack that reads another account's shared parameter (an SSM parameter type with the
- * parameter's ARN): CloudFormation's execution role reads it through the RAM share.
+ * Each stack that reads a shared parameter (an SSM parameter type with the parameter's ARN):
+ * CloudFormation resolves it during CreateChangeSet with the caller's credentials, the bootstrap
+ * deploy role that the stack's pipeline deploy action (and `cdk deploy`) assumes, with the policy
+ * the bootstrap template gives it; another account's parameter is read through its RAM share. The
+ * caller is taken from the pipeline action that creates the stack's change set, so a pipeline
+ * that deploys with another role is checked with that role.
  */
 export const sharedParameterCalls: CallSource = (index) => {
   const shared = new Map<string, string[]>();
@@ -278,14 +283,33 @@ export const sharedParameterCalls: CallSource = (index) => {
     const props = index.resolve<{ ResourceArns: string[]; Principals: string[] }>(share.stack, { ResourceArns: share.resource.Properties!.ResourceArns, Principals: share.resource.Properties!.Principals });
     for (const arn of props.ResourceArns) shared.set(arn, [...(shared.get(arn) ?? []), ...props.Principals]);
   }
+  type DeployAction = { ActionTypeId: { Category: string; Provider: string }; Configuration?: { StackName?: string; ActionMode?: string }; RoleArn?: unknown };
+  const changeSetCallers = new Map<string, string>();
+  for (const pipeline of index.resourcesOfType('AWS::CodePipeline::Pipeline')) {
+    for (const action of (pipeline.resource.Properties!.Stages as { Actions: DeployAction[] }[]).flatMap((s) => s.Actions)) {
+      if (action.ActionTypeId.Provider !== 'CloudFormation' || action.Configuration?.ActionMode !== 'CHANGE_SET_REPLACE') continue;
+      changeSetCallers.set(action.Configuration.StackName!, index.resolve<string>(pipeline.stack, action.RoleArn));
+    }
+  }
   return index.stacks.flatMap((stack) => Object.values((stack.template.Parameters ?? {}) as Record<string, { Type: string; Default?: string }>)
-    .filter((p) => p.Type.startsWith('AWS::SSM::Parameter::Value') && p.Default?.startsWith('arn:') && arnAccount(p.Default) !== stack.account)
+    .filter((p) => p.Type.startsWith('AWS::SSM::Parameter::Value') && p.Default?.startsWith('arn:'))
     .map((p) => {
       const arn = p.Default!;
+      const caller = changeSetCallers.get(stack.stackName);
+      if (caller === undefined) throw new Error(`${stack.path}: no pipeline action creates a change set for ${stack.stackName}`);
+      if (caller !== deployRoleArn(stack.account, stack.region)) throw new Error(`${stack.path}: the change set is created by ${caller}, not the bootstrap deploy role; model its policy here`);
       // A RAM share grants read to its principals: modelled as the resource policy it acts as.
+      // A parameter of the stack's own account needs no share (single-account sandboxes).
       const principals = shared.get(arn) ?? [];
       const share: PolicyDocument = { Version: '2012-10-17', Statement: principals.length ? [{ Effect: 'Allow', Principal: { AWS: principals.map((a) => `arn:aws:iam::${a}:root`) }, Action: ['ssm:GetParameter', 'ssm:GetParameters'], Resource: arn }] : [] };
-      return { call: `${stack.path} reads ${arn.split(':parameter')[1]}`, principal: cfnExecutionRole(stack.account, stack.region), action: 'ssm:GetParameters', resource: arn, resourceAccount: arnAccount(arn), identityPolicies: [ADMINISTRATOR_ACCESS], resourcePolicy: share, expected: 'allowed' as const };
+      const foreign = arnAccount(arn) !== stack.account;
+      return {
+        call: `${stack.path}'s change set resolves ${arn.split(':parameter')[1]}${foreign ? ' (RAM-shared)' : ''}`,
+        principal: caller, action: 'ssm:GetParameters', resource: arn, resourceAccount: arnAccount(arn),
+        identityPolicies: deployRolePolicies(index.bootstrapTemplate, stack.account, stack.region),
+        ...(foreign ? { resourcePolicy: share } : {}),
+        expected: 'allowed' as const,
+      };
     }));
 };
 

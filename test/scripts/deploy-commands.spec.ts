@@ -29,6 +29,8 @@ describe('deploy commands (docs/deploying.md)', () => {
     expect(bootstraps).toHaveLength(profileAccounts.size);
     for (const line of bootstraps) {
       expect(line).toMatch(/--cloudformation-execution-policies arn:aws:iam::aws:policy\/\w+/);
+      // The deploy role must read the shared parameters: the CLI's own template does not let it.
+      expect(line).toContain(' --template cdk.out.bootstrap/template.yaml');
       if (!line.includes(`aws://${exampleConfig.accounts.tools}/`)) expect(line).toContain(`--trust ${exampleConfig.accounts.tools}`);
     }
   });
@@ -76,9 +78,11 @@ describe('deploy commands (docs/deploying.md)', () => {
     for (const line of [...commands, ...awsCommands]) expect(page).toContain(line);
   });
 
-  test('the narrower execution-policy guidance names the reads CloudFormation makes with the execution role', () => {
+  test('the narrower execution-policy guidance names the read CloudFormation makes with the execution role, and grants it no parameter reads', () => {
     const page = readFileSync(join(__dirname, '..', '..', 'docs', 'deploying.md'), 'utf8');
-    const guidance = page.slice(page.indexOf('customer-managed policy'), page.indexOf('```sh', page.indexOf('customer-managed policy')));
+    // The execution-policy paragraph; the next one is about the deploy role.
+    const guidance = page.slice(page.indexOf('customer-managed policy'), page.indexOf('\n\n', page.indexOf('customer-managed policy')));
+    const bootstrap = page.slice(page.indexOf('## 1. Bootstrap'), page.indexOf('<!-- bootstrap-commands:start -->'));
     const assembly = app.synth();
     const templates = [...assembly.stacks, ...assembly.nestedAssemblies.flatMap((a) => a.nestedAssembly.stacks)].map((s) => ({ account: s.environment.account, template: s.template }));
     // Weak cross-stack references are resolved by CloudFormation with the stack's role.
@@ -88,7 +92,9 @@ describe('deploy commands (docs/deploying.md)', () => {
     const foreign = templates.flatMap(({ account, template }) => Object.values((template.Parameters ?? {}) as Record<string, { Type: string; Default?: string }>)
       .filter((p) => p.Type.startsWith('AWS::SSM::Parameter::Value') && p.Default?.startsWith('arn:') && p.Default.split(':')[4] !== account));
     expect(foreign.length).toBeGreaterThan(0);
-    expect(guidance).toContain('`ssm:GetParameters`');
+    // Resolved at CreateChangeSet by the deploy role (the bootstrap template's statement), not here.
+    expect(guidance).not.toContain('ssm:GetParameters');
+    expect(bootstrap).toMatch(/`ReadSharedParameters`\) on its \*\*deploy role\*\*/);
   });
 
   test('npm run -s deploy-commands -- --config FILE prints the commands for that file\'s accounts', () => {
@@ -103,6 +109,12 @@ describe('deploy commands (docs/deploying.md)', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain('npx cdk bootstrap aws://999999999999/eu-west-1 --profile dev-storefront --trust 111111111111');
     expect(result.stdout).not.toContain('aws://555555555555/');
+    // The file travels with the repository (cdk.json), and every cdk command names it.
+    expect(result.stdout).toContain(`"context": { "config": "${file}"`);
+    const cdkLines = result.stdout.split('\n').filter((l) => l.startsWith('npx cdk '));
+    expect(cdkLines.length).toBeGreaterThan(0);
+    for (const line of cdkLines) expect(line).toMatch(new RegExp(` -c config=${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    expect(result.stdout).toContain(`npm run -s deploy-commands -- --config ${file} --bootstrap-template > cdk.out.bootstrap/template.yaml`);
   });
 });
 
