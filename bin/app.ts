@@ -3,7 +3,7 @@
 import 'source-map-support/register';
 import { buildApp } from '../lib/app';
 import { loadConfig } from '../lib/config/load';
-import { ConfigError } from '../lib/config/validate';
+import { ConfigError } from '../lib/config/errors';
 
 /**
  * `-c config=path/to/config.json` swaps in a JSON configuration (see config/example.json and

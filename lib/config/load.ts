@@ -5,7 +5,8 @@ import { exampleConfig } from './environments';
 import { appConfigSchema, configJsonSchema } from './schema';
 import { closest } from './suggest';
 import { AppConfig } from './types';
-import { ConfigError, ConfigProblem, ConfigValidationError, validateConfig } from './validate';
+import { ConfigError, ConfigProblem, ConfigValidationError } from './errors';
+import { validateConfig } from './validate';
 
 /**
  * The one way every entry point gets its configuration (bin/app.ts, deploy-commands, diagram,
@@ -162,7 +163,8 @@ function shapeProblems(issue: z.core.$ZodIssue, data: unknown): ConfigProblem[] 
         fix: value === undefined ? `add this key (${issue.expected}).` : `expected ${issue.expected}, got ${typeName(value)}.`,
       }];
     case 'invalid_value':
-      return [{ field, value, fix: `use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.` }];
+      // A schema may give its own fix (schema.ts: connectivity); zod's default message is not one.
+      return [{ field, value, fix: issue.message.startsWith('Invalid') ? `use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.` : issue.message }];
     case 'invalid_union': {
       const options = (issue as { options?: unknown[] }).options;
       return [{ field, value, fix: options ? `use one of ${options.map((v) => JSON.stringify(v)).join(', ')}.` : `${issue.message}.` }];

@@ -29,7 +29,8 @@ export const transitGatewaySchema = z
   .describe('How this environment gets its transit gateway: required in transit-gateway mode, absent in privatelink mode.');
 
 export const connectivitySchema = z
-  .enum(['transit-gateway', 'privatelink'])
+  // The custom message is the fix the shape check reports for any other value.
+  .enum(['transit-gateway', 'privatelink'], { error: 'use "transit-gateway" (the default) or "privatelink".' })
   .describe(
     'How the consumers reach the API. "transit-gateway": their VPCs are attached to the environment\'s transit gateway and route to the API VPC ' +
       '(CIDRs must not overlap); pays off when the attachments exist anyway. "privatelink": the API\'s NLB is a VPC endpoint service and each consumer VPC ' +
