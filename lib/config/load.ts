@@ -6,7 +6,7 @@ import { appConfigSchema, configJsonSchema } from './schema';
 import { closest } from './suggest';
 import { AppConfig } from './types';
 import { ConfigError, ConfigProblem, ConfigValidationError } from './errors';
-import { validateConfig } from './validate';
+import { assertValidConfig, validateConfig } from './validate';
 
 /**
  * The one way every entry point gets its configuration (bin/app.ts, deploy-commands, diagram,
@@ -15,7 +15,7 @@ import { validateConfig } from './validate';
  * Throws a {@link ConfigError} (message only, no stack needed) for any configuration mistake.
  */
 export function loadConfig(path?: string): AppConfig {
-  if (path === undefined || path === '') return checked(exampleConfig);
+  if (path === undefined || path === '') return assertValidConfig(exampleConfig);
   return parseConfig(readConfigText(path), path);
 }
 
@@ -42,16 +42,10 @@ export function parseConfig(text: string, source: string): AppConfig {
   if (parsed.success) {
     const config: Partial<typeof parsed.data> = { ...parsed.data };
     delete config.$schema; // for editors only
-    return checked(config as AppConfig);
+    return assertValidConfig(config as AppConfig);
   }
   const shape = parsed.error.issues.flatMap((issue) => shapeProblems(issue, data));
   throw new ConfigValidationError([...shape, ...semanticProblemsDespite(parsed.error.issues, shape, data)]);
-}
-
-function checked(config: AppConfig): AppConfig {
-  const problems = validateConfig(config);
-  if (problems.length > 0) throw new ConfigValidationError(problems);
-  return config;
 }
 
 /**
