@@ -3,6 +3,8 @@ import { partitionOfRegion } from '../regions';
 import { AppConfig, EnvironmentConfig } from '../types';
 
 const ECR_REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+/** A repository URI: its registry host is made of name characters too, so the name pattern alone accepts it. */
+const ECR_REPOSITORY_URI = /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 /** CloudWatch Logs accepts only these retention periods. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -42,7 +44,7 @@ function checkService(env: EnvironmentConfig, sat: string, region: string, parti
     report(`${sat}.logRetentionDays`, s.logRetentionDays, `CloudWatch Logs accepts only ${LOG_RETENTION_DAYS.join(', ')} days.`);
   }
   if (s.image.kind === 'ecr') {
-    if (!ECR_REPOSITORY.test(s.image.repositoryName)) {
+    if (!ECR_REPOSITORY.test(s.image.repositoryName) || ECR_REPOSITORY_URI.test(s.image.repositoryName)) {
       report(`${sat}.image.repositoryName`, s.image.repositoryName, 'use the ECR repository name (not its URI), lowercase, e.g. "team/internal-api".');
     }
     if (!IMAGE_TAG.test(s.image.tag) || s.image.tag === 'latest') {
