@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from '../lib/app';
 import { loadConfig } from '../lib/config/load';
-import { ConfigError } from '../lib/config/validate';
+import { ConfigError } from '../lib/config/errors';
 import { committedConfigPath } from '../lib/pipeline/committed-config';
 
 /**

@@ -1,5 +1,4 @@
 import { App, AppProps } from 'aws-cdk-lib';
-import { assertValidConfig } from './config/validate';
 import { AppConfig } from './config/types';
 import { EnvironmentStage, stageIdFor } from './stages/environment-stage';
 import { addComplianceChecks, ComplianceLevel } from './compliance/compliance';
@@ -13,11 +12,11 @@ export interface BuiltApp {
 }
 
 /**
- * Validates the configuration (every problem at once, before any construct exists), then builds
- * one Stage per environment and registers the compliance checks once, on the App.
+ * Builds one Stage per environment and the pipeline, and registers the compliance checks once, on
+ * the App. The configuration must already be valid: `loadConfig` (lib/config/load.ts) returns only
+ * a validated one, reporting every problem at once before any construct exists.
  */
 export function buildApp(config: AppConfig, appProps?: AppProps, compliance: ComplianceLevel = 'standard'): BuiltApp {
-  assertValidConfig(config);
   const app = new App({
     ...appProps,
     postCliContext: {

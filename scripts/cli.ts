@@ -6,7 +6,7 @@
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { loadConfig } from '../lib/config/load';
 import { AppConfig } from '../lib/config/types';
-import { ConfigError } from '../lib/config/validate';
+import { ConfigError } from '../lib/config/errors';
 
 /** The option's declaration for `node:util` parseArgs. */
 export const CONFIG_OPTION = { config: { type: 'string' } } as const;

@@ -84,6 +84,7 @@ function testAppProps(options: TestBuildOptions) {
  * that looks only at an environment's stacks is cheaper with {@link buildTestStages}.
  */
 export function buildTestApp(config: AppConfig = exampleConfig, options: TestBuildOptions = {}): BuiltApp {
+  assertValidConfig(config);
   return buildApp(config, testAppProps(options));
 }
 

@@ -1,7 +1,7 @@
 import { blockSize, formatCidr, parseCidr } from './cidr';
 
 /**
- * The per-AZ address plan of every VPC (#12). Each AZ owns a slot given by its position in
+ * The per-AZ address plan of every VPC. Each AZ owns a slot given by its position in
  * `availabilityZones`: workload subnets are counted up from the start of the VPC's block, transit
  * subnets down from its end. An AZ's CIDRs therefore depend only on its position, the VPC CIDR and
  * the masks: appending an AZ never moves an existing subnet (a plan computed from the AZ count

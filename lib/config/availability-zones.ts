@@ -1,5 +1,5 @@
 /**
- * Availability zones in config (#12). AZ names (`eu-west-1a`) map to different physical zones in
+ * Availability zones in config. AZ names (`eu-west-1a`) map to different physical zones in
  * each account, so a cross-account design names zones by AZ id (`euw1-az1`), the same zone in
  * every account. Names are still accepted (a single-account sandbox, or a deployment made before
  * ids were supported, whose subnets would otherwise be replaced).

@@ -5,7 +5,8 @@ import { exampleConfig } from './environments';
 import { appConfigSchema, configJsonSchema } from './schema';
 import { closest } from './suggest';
 import { AppConfig } from './types';
-import { ConfigError, ConfigProblem, ConfigValidationError, validateConfig } from './validate';
+import { ConfigError, ConfigProblem, ConfigValidationError } from './errors';
+import { assertValidConfig, validateConfig } from './validate';
 
 /**
  * The one way every entry point gets its configuration (bin/app.ts, deploy-commands, diagram,
@@ -14,7 +15,7 @@ import { ConfigError, ConfigProblem, ConfigValidationError, validateConfig } fro
  * Throws a {@link ConfigError} (message only, no stack needed) for any configuration mistake.
  */
 export function loadConfig(path?: string): AppConfig {
-  if (path === undefined || path === '') return checked(exampleConfig);
+  if (path === undefined || path === '') return assertValidConfig(exampleConfig);
   return parseConfig(readConfigText(path), path);
 }
 
@@ -41,16 +42,10 @@ export function parseConfig(text: string, source: string): AppConfig {
   if (parsed.success) {
     const config: Partial<typeof parsed.data> = { ...parsed.data };
     delete config.$schema; // for editors only
-    return checked(config as AppConfig);
+    return assertValidConfig(config as AppConfig);
   }
   const shape = parsed.error.issues.flatMap((issue) => shapeProblems(issue, data));
   throw new ConfigValidationError([...shape, ...semanticProblemsDespite(parsed.error.issues, shape, data)]);
-}
-
-function checked(config: AppConfig): AppConfig {
-  const problems = validateConfig(config);
-  if (problems.length > 0) throw new ConfigValidationError(problems);
-  return config;
 }
 
 /**
@@ -162,7 +157,8 @@ function shapeProblems(issue: z.core.$ZodIssue, data: unknown): ConfigProblem[] 
         fix: value === undefined ? `add this key (${issue.expected}).` : `expected ${issue.expected}, got ${typeName(value)}.`,
       }];
     case 'invalid_value':
-      return [{ field, value, fix: `use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.` }];
+      // A schema may give its own fix (schema.ts: connectivity); zod's default message is not one.
+      return [{ field, value, fix: issue.message.startsWith('Invalid') ? `use one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.` : issue.message }];
     case 'invalid_union': {
       const options = (issue as { options?: unknown[] }).options;
       return [{ field, value, fix: options ? `use one of ${options.map((v) => JSON.stringify(v)).join(', ')}.` : `${issue.message}.` }];

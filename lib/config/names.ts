@@ -1,5 +1,5 @@
 import { AppConfig, EnvironmentConfig } from './types';
-import { partitionOfRegion } from './validate';
+import { partitionOfRegion } from './regions';
 
 /**
  * The ARN partition of the configured region, from aws-cdk-lib's region list (`aws` for every

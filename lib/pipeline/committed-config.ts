@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ConfigError } from '../config/validate';
+import { ConfigError } from '../config/errors';
 
 /**
  * The JSON configuration to build: the `config` key that cdk.json commits, which the pipeline's synth

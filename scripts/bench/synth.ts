@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { AppConfig } from '../../lib/config/types';
-import { formatProblem, validateConfig } from '../../lib/config/validate';
+import { formatProblem } from '../../lib/config/errors';
+import { validateConfig } from '../../lib/config/validate';
 import { readAssembly } from '../assembly';
 import { ROOT, Timed, median, ratio, summarize, tempDir, timed } from './run';
 

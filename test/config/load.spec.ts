@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exampleConfig } from '../../lib/config/environments';
 import { loadConfig, parseConfig } from '../../lib/config/load';
-import { ConfigError, ConfigValidationError } from '../../lib/config/validate';
+import { ConfigError, ConfigValidationError } from '../../lib/config/errors';
 
 const ROOT = join(__dirname, '..', '..');
 const EXAMPLE_JSON = readFileSync(join(ROOT, 'config', 'example.json'), 'utf8');

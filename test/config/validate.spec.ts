@@ -1,5 +1,6 @@
 import { exampleConfig } from '../../lib/config/environments';
-import { assertValidConfig, ConfigValidationError, validateConfig } from '../../lib/config/validate';
+import { ConfigValidationError } from '../../lib/config/errors';
+import { assertValidConfig, validateConfig } from '../../lib/config/validate';
 import { configWith, MutableConfig } from '../helpers';
 import { privateLinkConfig } from '../stages/privatelink-config';
 
@@ -94,12 +95,6 @@ describe('validateConfig', () => {
       expect(problemsAfter((c) => delete c.environments[0].transitGateway)).toEqual([
         expect.objectContaining({ field: 'environments[dev].transitGateway', fix: expect.stringMatching(/transit-gateway mode needs one/) }),
       ]);
-    });
-
-    test('fails on an unknown mode', () => {
-      expect(problemsAfter((c) => (c.environments[0].connectivity = 'vpn'))).toContainEqual(
-        expect.objectContaining({ field: 'environments[dev].connectivity', value: 'vpn', fix: expect.stringMatching(/"transit-gateway" \(the default\) or "privatelink"/) }),
-      );
     });
   });
 

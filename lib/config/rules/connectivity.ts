@@ -1,0 +1,40 @@
+import { connectivityOf } from '../connectivity';
+import { environmentField, ReportProblem } from '../errors';
+import { AppConfig, EnvironmentConfig } from '../types';
+
+const TGW_ID = /^tgw-([0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/** Each environment's `connectivity` and `transitGateway`: a gateway exactly in transit-gateway mode, and a usable one. */
+export function connectivityRules(config: AppConfig, report: ReportProblem): void {
+  config.environments.forEach((env, index) => {
+    const at = environmentField(env, index);
+    const gateway = env.transitGateway;
+    if (connectivityOf(env) === 'privatelink') {
+      if (gateway !== undefined) {
+        report(`${at}.transitGateway`, gateway, 'privatelink mode has no transit gateway: remove transitGateway, or set connectivity to "transit-gateway".');
+      }
+    } else if (gateway === undefined) {
+      report(`${at}.transitGateway`, undefined, 'transit-gateway mode needs one: add transitGateway: { mode: "create" } (or { mode: "import", transitGatewayId }), or set connectivity to "privatelink".');
+    } else if (gateway.mode === 'import') {
+      if (!TGW_ID.test(gateway.transitGatewayId)) {
+        report(`${at}.transitGateway.transitGatewayId`, gateway.transitGatewayId, 'use the id of an existing transit gateway: "tgw-" followed by 8 or 17 hex digits.');
+      }
+    } else if (gateway.amazonSideAsn !== undefined) {
+      const asn = gateway.amazonSideAsn;
+      const privateAsn = (asn >= 64512 && asn <= 65534) || (asn >= 4200000000 && asn <= 4294967294);
+      if (!Number.isInteger(asn) || !privateAsn) {
+        report(`${at}.transitGateway.amazonSideAsn`, asn, 'use a private ASN: 64512-65534 or 4200000000-4294967294 (or omit it for 64512).');
+      }
+    }
+  });
+}
+
+/**
+ * Which transit gateway the environment's VPCs are routed through, as a key equal for VPCs that
+ * share one (an imported gateway may serve several environments); undefined when nothing is
+ * routed between its VPCs (privatelink mode, or a gateway missing, which the rules above report).
+ */
+export function gatewayKeyOf(env: EnvironmentConfig, index: number): string | undefined {
+  if (connectivityOf(env) !== 'transit-gateway' || env.transitGateway === undefined) return undefined;
+  return env.transitGateway.mode === 'create' ? `create:${env.name}:${index}` : `import:${env.transitGateway.transitGatewayId}`;
+}
