@@ -7,19 +7,25 @@ import { StackEncryptionKey } from './stack-encryption-key';
 
 /**
  * Turns on termination protection of its own stack once everything else in the stack exists, from
- * inside the template, so it behaves the same whether the CLI or CDK Pipelines deploys the stack.
+ * inside the template, for the deploy path that ignores `Stack.terminationProtection`: CDK
+ * Pipelines' CloudFormation actions have no such setting (aws-cdk#17871). Protection comes on only
+ * after a successful create; the delete handler does nothing, so turning protection off by hand is
+ * all a deliberate teardown needs.
  *
- * Why not `Stack.terminationProtection`: CDK Pipelines' CloudFormation actions ignore it
- * (aws-cdk#17871), and on the CLI path it is set when the stack is created, so a first deploy
- * that fails (e.g. on a missing ECS service-linked role) leaves a ROLLBACK_COMPLETE stack that
- * neither `cdk deploy` nor `cdk destroy` can remove until protection is turned off by hand. Here
- * protection comes on only after a successful create; the delete handler does nothing, so
- * turning protection off by hand is all a deliberate teardown needs.
+ * The stack must also set `terminationProtection: true`: the CLI compares the manifest's value
+ * with the deployed stack on every deploy and applies the manifest's on a mismatch, and this
+ * resource runs again only when its properties change, so a manifest saying `false` would leave
+ * the stack unprotected after the next `cdk deploy`. The price on the CLI path: a failed first
+ * create leaves a protected ROLLBACK_COMPLETE stack that `cdk deploy` cannot delete until
+ * protection is turned off by hand.
  */
 export class TerminationProtection extends Construct {
   /** Protects the stack of `scope`; call it last, after every other construct of the stack. */
   public static of(scope: IConstruct): TerminationProtection {
     const stack = Stack.of(scope);
+    if (!stack.terminationProtection) {
+      throw new Error(`${stack.node.path}: terminationProtection is false; set terminationProtection: true on the stack, or the next \`cdk deploy\` turns off what this resource turned on.`);
+    }
     const everythingElse = [...stack.node.children];
     const protection = new TerminationProtection(stack, 'TerminationProtection');
     // After everything else: a failed create never ran it, so the stack stays removable.

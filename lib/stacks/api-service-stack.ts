@@ -67,7 +67,12 @@ export class ApiServiceStack extends AccountStack {
   public readonly revision: string;
 
   constructor(scope: Construct, id: string, props: ApiServiceStackProps) {
-    super(scope, id, props);
+    // The manifest must say what the stack really is: the CLI compares it with the deployed stack on
+    // every deploy and calls UpdateTerminationProtection with the manifest's value on a mismatch
+    // (aws-cdk's deploy-stack, updateTerminationProtection), so `false` here would switch off what
+    // the custom resource below turned on. CDK Pipelines' change-set actions never touch it
+    // (aws-cdk#17871), so the custom resource stays for the pipeline's path.
+    super(scope, id, { ...props, terminationProtection: true });
     const { config, environment, network, subdomain } = props;
     const service = environment.service;
     const privateLink = connectivityOf(environment) === 'privatelink';
