@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeLogBucket, acknowledgeLogTargetBucket, LOG_BUCKET_PROPS } from './log-bucket';
-import { StackEncryptionKey } from './stack-encryption-key';
+import { RetainedLogGroup } from './retained-log-group';
 
 /** The TLS listener's port: the only port the load balancer opens. */
 export const TLS_PORT = 443;
@@ -112,11 +112,7 @@ export class InternalNlbService extends Construct {
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention,
-      encryptionKey: StackEncryptionKey.of(this),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const logGroup = new RetainedLogGroup(this, 'Logs', { retention: props.logRetention });
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       cpu: props.cpu,
       memoryLimitMiB: props.memoryLimitMiB,

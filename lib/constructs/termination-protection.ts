@@ -1,9 +1,8 @@
-import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
-import { StackEncryptionKey } from './stack-encryption-key';
+import { RetainedLogGroup } from './retained-log-group';
 
 /**
  * Turns on termination protection of its own stack once everything else in the stack exists, from
@@ -38,11 +37,7 @@ export class TerminationProtection extends Construct {
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      encryptionKey: StackEncryptionKey.of(this),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const logGroup = new RetainedLogGroup(this, 'Logs');
     // Its own role: write its log, change this one stack's protection; no managed policy.
     const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
