@@ -12,6 +12,7 @@ import { connectivityOf } from '../config/connectivity';
 import { SHARED_PARAMETERS, sharedParameterName, sharedParameterPrincipals } from '../config/shared-parameters';
 import { EnvironmentConfig, ServiceConfig } from '../config/types';
 import { createAlarmTopic } from '../constructs/alarm-topic';
+import { ApiClients } from '../constructs/api-clients';
 import { ApiMonitoring } from '../constructs/api-monitoring';
 import { InternalNlbService } from '../constructs/internal-nlb-service';
 import { PrivateLinkEndpointService } from '../constructs/private-link-endpoint-service';
@@ -25,14 +26,6 @@ import { DeploymentRevision } from './deployment-revision';
 
 /** Where the API's container code lives (built as a Docker asset by default). */
 export const API_SERVICE_DIR = path.join(__dirname, '..', 'runtime', 'api-service');
-
-/** The API network's S3 prefix list; the API VPC is always built with the S3 gateway endpoint. */
-function requireS3PrefixList(network: PrivateNetwork): string {
-  if (!network.s3PrefixListId) {
-    throw new Error(`${network.node.path}: the API network needs ecrLayerS3Endpoint: Fargate pulls image layers from S3.`);
-  }
-  return network.s3PrefixListId;
-}
 
 /** Properties of {@link ApiServiceStack}. */
 export interface ApiServiceStackProps extends AccountStackProps {
@@ -78,13 +71,9 @@ export class ApiServiceStack extends AccountStack {
     const privateLink = connectivityOf(environment) === 'privatelink';
 
     this.api = new InternalNlbService(this, 'Api', {
-      vpc: network.vpc,
-      subnets: network.workloadSubnets,
-      vpcCidr: network.cidr,
-      s3PrefixListId: requireS3PrefixList(network),
+      network,
       certificate: subdomain.certificate,
-      clientCidrs: privateLink ? [] : environment.consumers.map((c) => c.cidr),
-      privateLinkClients: privateLink,
+      clients: privateLink ? ApiClients.privateLink() : ApiClients.fromCidrs(environment.consumers.map((c) => c.cidr)),
       image: this.containerImage(service),
       containerPort: CONTAINER_PORT,
       healthCheckPath: HEALTH_CHECK_PATH,
