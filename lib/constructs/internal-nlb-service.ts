@@ -111,6 +111,10 @@ export class InternalNlbService extends Construct implements ec2.IConnectable {
   public readonly service: ecs.FargateService;
   /** The load balancer's security group connections. */
   public readonly connections: ec2.Connections;
+  /** The certificate on the TLS listener (for its expiry alarm). */
+  public readonly certificate: acm.ICertificate;
+  /** Tasks in normal operation (the healthy-hosts floor of ApiMonitoring). */
+  public readonly desiredCount: number;
   /** The container log group (one JSON line per request), for metrics (ApiMonitoring). */
   public readonly logGroup: logs.ILogGroup;
 
@@ -252,6 +256,8 @@ export class InternalNlbService extends Construct implements ec2.IConnectable {
     });
 
     this.logGroup = logGroup;
+    this.certificate = props.certificate;
+    this.desiredCount = desiredCount;
   }
 
   private accessLogBucket(): s3.Bucket {

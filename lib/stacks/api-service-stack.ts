@@ -14,6 +14,7 @@ import { EnvironmentConfig, ServiceConfig } from '../config/types';
 import { createAlarmTopic } from '../constructs/alarm-topic';
 import { ApiClients } from '../constructs/api-clients';
 import { ApiMonitoring } from '../constructs/api-monitoring';
+import { MetricFactory } from '../constructs/metric-factory';
 import { InternalNlbService } from '../constructs/internal-nlb-service';
 import { PrivateLinkEndpointService } from '../constructs/private-link-endpoint-service';
 import { PrivateNetwork } from '../constructs/private-network';
@@ -88,10 +89,8 @@ export class ApiServiceStack extends AccountStack {
     });
     this.monitoring = new ApiMonitoring(this, 'Monitoring', {
       service: this.api,
-      certificate: subdomain.certificate,
-      desiredCount: service.desiredCount,
-      // Per environment: two environments in one account must not share a metric (#14).
-      metricNamespace: `${config.projectName}/${environment.name}`,
+      // Per environment: two environments in one account must not share a metric.
+      metricFactory: new MetricFactory({ namespace: `${config.projectName}/${environment.name}` }),
       name: `${config.projectName}-${environment.name}-api`,
       alarmTopic: this.alarmTopic(service),
     });
