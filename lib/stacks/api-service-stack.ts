@@ -9,7 +9,6 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { connectivityOf } from '../config/connectivity';
-import { SHARED_PARAMETERS, sharedParameterName, sharedParameterPrincipals } from '../config/shared-parameters';
 import { EnvironmentConfig, ServiceConfig } from '../config/types';
 import { createAlarmTopic } from '../constructs/alarm-topic';
 import { ApiClients } from '../constructs/api-clients';
@@ -103,29 +102,29 @@ export class ApiServiceStack extends AccountStack {
 
     this.endpointUrl = `https://${environment.apiDomain}`;
     const endpoint = new SharedParameter(this, 'EndpointParameter', {
-      parameterName: sharedParameterName(config, environment, 'api-endpoint'),
+      config,
+      environment,
+      key: 'api-endpoint',
       value: this.endpointUrl,
-      description: SHARED_PARAMETERS['api-endpoint'].description,
-      readerAccounts: sharedParameterPrincipals(config, environment, 'api-endpoint'),
     });
     // Published once the name answers and the service exists, so a reader never sees a dead URL.
     endpoint.node.addDependency(alias, this.api.service);
     const revision = new DeploymentRevision([...(props.upstreamStacks ?? []), this]);
     this.revision = revision.value;
     const revisionParameter = new SharedParameter(this, 'RevisionParameter', {
-      parameterName: sharedParameterName(config, environment, 'api-revision'),
+      config,
+      environment,
+      key: 'api-revision',
       value: revision.value,
-      description: SHARED_PARAMETERS['api-revision'].description,
-      readerAccounts: sharedParameterPrincipals(config, environment, 'api-revision'),
     });
     revision.exclude(revisionParameter);
     // Written last: a consumer that sees the new revision sees the service that produced it.
     revisionParameter.node.addDependency(alias, this.api.service);
     new SharedParameter(this, 'CertificateParameter', {
-      parameterName: sharedParameterName(config, environment, 'api-certificate-arn'),
+      config,
+      environment,
+      key: 'api-certificate-arn',
       value: subdomain.certificate.certificateArn,
-      description: SHARED_PARAMETERS['api-certificate-arn'].description,
-      readerAccounts: sharedParameterPrincipals(config, environment, 'api-certificate-arn'),
     });
 
     if (privateLink) {
@@ -137,10 +136,10 @@ export class ApiServiceStack extends AccountStack {
         zone: subdomain.zone,
       });
       const serviceNameParameter = new SharedParameter(this, 'EndpointServiceNameParameter', {
-        parameterName: sharedParameterName(config, environment, 'endpoint-service-name'),
+        config,
+        environment,
+        key: 'endpoint-service-name',
         value: this.endpointService.serviceName,
-        description: SHARED_PARAMETERS['endpoint-service-name'].description,
-        readerAccounts: sharedParameterPrincipals(config, environment, 'endpoint-service-name'),
       });
       // Published once the private DNS name is verified: a consumer endpoint needs it to be.
       serviceNameParameter.node.addDependency(this.endpointService.privateDnsVerified);
