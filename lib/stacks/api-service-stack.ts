@@ -23,6 +23,7 @@ import { DelegatedSubdomain } from '../constructs/delegated-subdomain';
 import { CONTAINER_PORT, DRAIN_TIMEOUT_MS, HEALTH_CHECK_PATH } from '../runtime/api-service/src/settings';
 import { AccountStack, AccountStackProps } from './account-stack';
 import { DeploymentRevision } from './deployment-revision';
+import { DeploymentRevisionSynthesizer } from './deployment-revision-synthesizer';
 
 /** Where the API's container code lives (built as a Docker asset by default). */
 export const API_SERVICE_DIR = path.join(__dirname, '..', 'runtime', 'api-service');
@@ -65,7 +66,8 @@ export class ApiServiceStack extends AccountStack {
     // (aws-cdk's deploy-stack, updateTerminationProtection), so `false` here would switch off what
     // the custom resource below turned on. CDK Pipelines' change-set actions never touch it
     // (aws-cdk#17871), so the custom resource stays for the pipeline's path.
-    super(scope, id, { ...props, terminationProtection: true });
+    const synthesizer = new DeploymentRevisionSynthesizer();
+    super(scope, id, { ...props, terminationProtection: true, synthesizer });
     const { config, environment, network, subdomain } = props;
     const service = environment.service;
     const privateLink = connectivityOf(environment) === 'privatelink';
@@ -110,6 +112,7 @@ export class ApiServiceStack extends AccountStack {
     // Published once the name answers and the service exists, so a reader never sees a dead URL.
     endpoint.node.addDependency(alias, this.api.service);
     const revision = new DeploymentRevision([...(props.upstreamStacks ?? []), this]);
+    synthesizer.carry(revision);
     this.revision = revision.value;
     const revisionParameter = new SharedParameter(this, 'RevisionParameter', {
       config,
@@ -117,7 +120,6 @@ export class ApiServiceStack extends AccountStack {
       key: 'api-revision',
       value: revision.value,
     });
-    revision.exclude(revisionParameter);
     // Written last: a consumer that sees the new revision sees the service that produced it.
     revisionParameter.node.addDependency(alias, this.api.service);
     new SharedParameter(this, 'CertificateParameter', {
