@@ -10,6 +10,12 @@ export interface RetainedLogGroupProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly retention?: logs.RetentionDays;
+  /**
+   * The log group's name, where a service writes to a name of its own choosing (AppSync:
+   * `/aws/appsync/apis/<api id>`).
+   * @default - a name CloudFormation generates
+   */
+  readonly logGroupName?: string;
 }
 
 /**
@@ -21,6 +27,7 @@ export interface RetainedLogGroupProps {
 export class RetainedLogGroup extends logs.LogGroup {
   constructor(scope: Construct, id: string, props?: RetainedLogGroupProps) {
     super(scope, id, {
+      logGroupName: props?.logGroupName,
       retention: props?.retention ?? logs.RetentionDays.ONE_MONTH,
       encryptionKey: StackEncryptionKey.of(scope),
       removalPolicy: RemovalPolicy.RETAIN,

@@ -19,9 +19,9 @@ describe('RetainedLogGroup', () => {
     expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
   });
 
-  test('takes the retention it is given', () => {
-    const template = build((stack) => new RetainedLogGroup(stack, 'Logs', { retention: logs.RetentionDays.SIX_MONTHS }));
-    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: logs.RetentionDays.SIX_MONTHS });
+  test('takes the retention and the name it is given', () => {
+    const template = build((stack) => new RetainedLogGroup(stack, 'Logs', { retention: logs.RetentionDays.SIX_MONTHS, logGroupName: '/aws/appsync/apis/x' }));
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: logs.RetentionDays.SIX_MONTHS, LogGroupName: '/aws/appsync/apis/x' });
   });
 
   test('keeps the logical id a LogGroup of the same id had, so switching to it replaces no log group', () => {
