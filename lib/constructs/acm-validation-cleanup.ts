@@ -1,11 +1,11 @@
 import * as path from 'node:path';
-import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CustomResource, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { DeployTimeFunction } from './deploy-time-function';
-import { StackEncryptionKey } from './stack-encryption-key';
+import { RetainedLogGroup } from './retained-log-group';
 
 /** Properties of {@link AcmValidationCleanup}. */
 export interface AcmValidationCleanupProps {
@@ -30,11 +30,7 @@ export class AcmValidationCleanup extends Construct {
 
   constructor(scope: Construct, id: string, props: AcmValidationCleanupProps) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      encryptionKey: StackEncryptionKey.of(this),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const logGroup = new RetainedLogGroup(this, 'Logs', { retention: props.logRetention });
     const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
     role.addToPolicy(new iam.PolicyStatement({ actions: ['route53:ListResourceRecordSets'], resources: [props.zone.hostedZoneArn] }));

@@ -1,39 +1,64 @@
 import { Duration } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { addAlarmActions, validateMetricNamespace } from './monitoring-common';
+import { API_MONITORING_DEFAULTS } from './api-monitoring-defaults';
+import { MetricFactory } from './metric-factory';
+import { addAlarmActions } from './monitoring-common';
 import { InternalNlbService } from './internal-nlb-service';
+
+/** Alarm thresholds of {@link ApiMonitoring}. */
+export interface ApiMonitoringThresholds {
+  /**
+   * Unhealthy targets tolerated.
+   * @default API_MONITORING_DEFAULTS.unhealthyHosts
+   */
+  readonly unhealthyHosts?: number;
+  /**
+   * Alarm when fewer targets than this are healthy.
+   * @default - the service's desired count
+   */
+  readonly healthyHosts?: number;
+  /**
+   * TCP resets by targets per period tolerated.
+   * @default API_MONITORING_DEFAULTS.targetResets
+   */
+  readonly targetResets?: number;
+  /**
+   * 5xx answers per period tolerated.
+   * @default API_MONITORING_DEFAULTS.serverErrors
+   */
+  readonly serverErrors?: number;
+  /**
+   * Alarm when the certificate expires in fewer days than this.
+   * @default API_MONITORING_DEFAULTS.certificateExpiryDays
+   */
+  readonly certificateExpiryDays?: number;
+}
 
 /** Properties of {@link ApiMonitoring}. */
 export interface ApiMonitoringProps {
-  /** The service to watch. */
+  /** The service to watch (its load balancer, target group, tasks, request log and certificate). */
   readonly service: InternalNlbService;
-  /** The API's certificate (days to expiry). */
-  readonly certificate: acm.ICertificate;
-  /** Tasks in normal operation (the healthy-hosts alarm's floor). */
-  readonly desiredCount: number;
-  /**
-   * Namespace of the metrics taken from the service's logs. It must differ per environment: a
-   * metric filter cannot add a constant dimension, so the namespace is what keeps Dev's 5xx out of
-   * Prod's alarm when both run in one account (#14).
-   */
-  readonly metricNamespace: string;
   /** Prefix of the alarm and dashboard names, e.g. `internal-api-dev-api`; unique per environment. */
   readonly name: string;
+  /**
+   * Period and namespace of the metrics. The namespace must differ per environment (see
+   * {@link MetricFactoryProps.namespace}).
+   * @default - one-minute metrics in the namespace `name`
+   */
+  readonly metricFactory?: MetricFactory;
+  /**
+   * Alarm thresholds.
+   * @default - API_MONITORING_DEFAULTS, and the service's desired count as the healthy-hosts floor
+   */
+  readonly thresholds?: ApiMonitoringThresholds;
   /**
    * Topic notified when an alarm changes state.
    * @default - alarms without actions
    */
   readonly alarmTopic?: sns.ITopic;
-  /**
-   * Alarm when the certificate expires in fewer days than this (ACM renews DNS-validated
-   * certificates 60 days ahead; still under this means renewal is stuck).
-   * @default 30
-   */
-  readonly certificateExpiryDays?: number;
 }
 
 /**
@@ -49,21 +74,14 @@ export class ApiMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiMonitoringProps) {
     super(scope, id);
-    validateMetricNamespace(this, props.metricNamespace);
     const { service } = props;
-    const period = Duration.minutes(1);
+    const metrics = props.metricFactory ?? new MetricFactory({ namespace: props.name });
+    const period = metrics.period;
+    const thresholds = { ...API_MONITORING_DEFAULTS, healthyHosts: service.desiredCount, ...props.thresholds };
     // One JSON line per request (lib/runtime/api-service): { msg: "request", status, durationMs }.
     const requestLine = logs.FilterPattern.stringValue('$.msg', '=', 'request');
     const fromLogs = (metricName: string, filterPattern: logs.IFilterPattern, metricValue: string, unit: cloudwatch.Unit, defaultValue?: number) =>
-      new logs.MetricFilter(this, metricName, {
-        logGroup: service.logGroup,
-        filterPattern,
-        metricNamespace: props.metricNamespace,
-        metricName,
-        metricValue,
-        unit,
-        defaultValue,
-      }).metric({ period });
+      metrics.fromLogs(this, service.logGroup, { metricName, filterPattern, metricValue, unit, defaultValue });
     const serverErrors = fromLogs('ServerErrors', logs.FilterPattern.all(requestLine, logs.FilterPattern.numberValue('$.status', '>=', 500)), '1', cloudwatch.Unit.COUNT, 0);
     const latency = fromLogs('Latency', requestLine, '$.durationMs', cloudwatch.Unit.MILLISECONDS);
 
@@ -71,37 +89,38 @@ export class ApiMonitoring extends Construct {
     const tg = service.targetGroup.metrics;
     const alarm = (alarmId: string, metric: cloudwatch.Metric, options: Omit<cloudwatch.CreateAlarmOptions, 'alarmName'>) =>
       metric.createAlarm(this, alarmId, { alarmName: `${props.name}-${alarmId}`, ...options });
-    const expiryDays = props.certificateExpiryDays ?? 30;
+    const expiryDays = thresholds.certificateExpiryDays;
+    const certificate = service.certificate;
     this.alarms = [
       alarm('UnhealthyHosts', tg.unHealthyHostCount({ period, statistic: 'Maximum' }), {
         alarmDescription: 'A target fails the /healthz check.',
-        threshold: 0,
+        threshold: thresholds.unhealthyHosts,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 2,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       alarm('TooFewHealthyHosts', tg.healthyHostCount({ period, statistic: 'Minimum' }), {
-        alarmDescription: `Fewer healthy targets than the desired count (${props.desiredCount}).`,
-        threshold: props.desiredCount,
+        alarmDescription: `Fewer healthy targets than the desired count (${thresholds.healthyHosts}).`,
+        threshold: thresholds.healthyHosts,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         evaluationPeriods: 3,
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       }),
       alarm('TargetResets', lb.tcpTargetResetCount({ period, statistic: 'Sum' }), {
         alarmDescription: 'Targets reset TCP connections (crashing or overloaded tasks).',
-        threshold: 10,
+        threshold: thresholds.targetResets,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 3,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       alarm('Target5xx', serverErrors.with({ statistic: 'Sum' }), {
         alarmDescription: 'The API answers with 5xx (an NLB has no HTTP metrics; counted from the request log lines).',
-        threshold: 5,
+        threshold: thresholds.serverErrors,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 3,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
-      alarm('CertificateExpiry', props.certificate.metricDaysToExpiry({ period: Duration.days(1), statistic: 'Minimum' }), {
+      alarm('CertificateExpiry', certificate.metricDaysToExpiry({ period: Duration.days(1), statistic: 'Minimum' }), {
         alarmDescription: `The API certificate expires in fewer than ${expiryDays} days: ACM renewal (DNS validation in the API zone) is stuck.`,
         threshold: expiryDays,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -137,7 +156,7 @@ export class ApiMonitoring extends Construct {
         ],
         [
           graph('Service: latency (ms, from the request log)', [latency.with({ statistic: 'p50' }), latency.with({ statistic: 'p99' })]),
-          new cloudwatch.SingleValueWidget({ title: 'Certificate: days to expiry', metrics: [props.certificate.metricDaysToExpiry()], width: 8 }),
+          new cloudwatch.SingleValueWidget({ title: 'Certificate: days to expiry', metrics: [certificate.metricDaysToExpiry()], width: 8 }),
           new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...this.alarms], width: 8 }),
         ],
       ],

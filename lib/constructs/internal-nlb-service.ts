@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -6,67 +6,88 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { ApiClients } from './api-clients';
+import { INTERNAL_NLB_SERVICE_DEFAULTS as D } from './internal-nlb-service-defaults';
 import { acknowledgeLogBucket, acknowledgeLogTargetBucket, LOG_BUCKET_PROPS } from './log-bucket';
-import { StackEncryptionKey } from './stack-encryption-key';
+import { PrivateNetwork } from './private-network';
+import { RetainedLogGroup } from './retained-log-group';
 
 /** The TLS listener's port: the only port the load balancer opens. */
 export const TLS_PORT = 443;
 
 /** Properties of {@link InternalNlbService}. */
 export interface InternalNlbServiceProps {
-  /** The VPC (isolated: no route to the internet). */
-  readonly vpc: ec2.IVpc;
-  /** Where the load balancer and the tasks go; must hold exactly one subnet per AZ. */
-  readonly subnets: ec2.SubnetSelection;
+  /** The isolated network (no route to the internet) with its S3 gateway endpoint, for the NLB and the tasks. */
+  readonly network: PrivateNetwork;
+  /**
+   * Where the load balancer and the tasks go; must hold exactly one subnet per AZ.
+   * @default - the network's workload subnets
+   */
+  readonly subnets?: ec2.SubnetSelection;
   /** The certificate for the API name, on the TLS listener. */
   readonly certificate: acm.ICertificate;
-  /** CIDRs allowed to connect to the load balancer on 443 (the consumer VPCs); at least one, unless `privateLinkClients`. */
-  readonly clientCidrs: readonly string[];
-  /**
-   * Clients arrive through a VPC endpoint service on this load balancer (PrivateLink), not over
-   * routed CIDRs: the security group admits no client CIDR, and its inbound rules are not applied
-   * to PrivateLink traffic. With enforcement on, the rules would see each client's own private IP
-   * (AWS: "the source of the traffic is the private IP address of the client, not the endpoint
-   * interface"), and consumer CIDRs may overlap the API's and each other's in this mode, so a CIDR
-   * rule could not tell a consumer from a host next to the load balancer. Who may connect is decided
-   * by the endpoint service's allowed principals and each consumer's endpoint security group.
-   * @default false
-   */
-  readonly privateLinkClients?: boolean;
-  /** CIDR of `vpc`, literal, for the tasks' HTTPS egress to the VPC endpoints. */
-  readonly vpcCidr: string;
-  /** The region's S3 prefix list (ECR image layers through the S3 gateway endpoint). */
-  readonly s3PrefixListId: string;
+  /** Who connects to the load balancer: `ApiClients.fromCidrs(consumer CIDRs)` or `ApiClients.privateLink()`. */
+  readonly clients: ApiClients;
   /** The container image. */
   readonly image: ecs.ContainerImage;
-  /** The port the container listens on (plain HTTP; the NLB terminates TLS). */
-  readonly containerPort: number;
-  /** HTTP path of the target health check. */
-  readonly healthCheckPath: string;
-  /** Tasks in normal operation; at least 2. */
-  readonly desiredCount: number;
-  /** Autoscaling floor. */
-  readonly minCapacity: number;
-  /** Autoscaling ceiling. */
-  readonly maxCapacity: number;
-  /** Fargate CPU units. */
-  readonly cpu: number;
-  /** Fargate memory (MiB). */
-  readonly memoryLimitMiB: number;
-  /** CPU architecture of the tasks. */
-  readonly cpuArchitecture: ecs.CpuArchitecture;
-  /** How long the app needs after SIGTERM to finish in-flight requests and exit. */
-  readonly appDrainTime: Duration;
-  /** Log retention of the container logs. */
-  readonly logRetention: logs.RetentionDays;
+  /**
+   * The port the container listens on (plain HTTP; the NLB terminates TLS).
+   * @default INTERNAL_NLB_SERVICE_DEFAULTS.containerPort (the api-service's CONTAINER_PORT)
+   */
+  readonly containerPort?: number;
+  /**
+   * HTTP path of the target health check.
+   * @default INTERNAL_NLB_SERVICE_DEFAULTS.healthCheckPath (the api-service's HEALTH_CHECK_PATH)
+   */
+  readonly healthCheckPath?: string;
+  /**
+   * Tasks in normal operation; at least 2.
+   * @default INTERNAL_NLB_SERVICE_DEFAULTS.desiredCount
+   */
+  readonly desiredCount?: number;
+  /**
+   * Autoscaling floor.
+   * @default - desiredCount
+   */
+  readonly minCapacity?: number;
+  /**
+   * Autoscaling ceiling.
+   * @default - desiredCount times INTERNAL_NLB_SERVICE_DEFAULTS.maxCapacityFactor
+   */
+  readonly maxCapacity?: number;
+  /**
+   * Fargate CPU units.
+   * @default INTERNAL_NLB_SERVICE_DEFAULTS.cpu
+   */
+  readonly cpu?: number;
+  /**
+   * Fargate memory (MiB).
+   * @default INTERNAL_NLB_SERVICE_DEFAULTS.memoryLimitMiB
+   */
+  readonly memoryLimitMiB?: number;
+  /**
+   * CPU architecture of the tasks.
+   * @default INTERNAL_NLB_SERVICE_DEFAULTS.cpuArchitecture (X86_64)
+   */
+  readonly cpuArchitecture?: ecs.CpuArchitecture;
+  /**
+   * How long the app needs after SIGTERM to finish in-flight requests and exit.
+   * @default INTERNAL_NLB_SERVICE_DEFAULTS.appDrainTime (the api-service's DRAIN_TIMEOUT_MS)
+   */
+  readonly appDrainTime?: Duration;
+  /**
+   * Log retention of the container logs.
+   * @default INTERNAL_NLB_SERVICE_DEFAULTS.logRetention
+   */
+  readonly logRetention?: logs.RetentionDays;
   /**
    * TLS policy of the listener. Never `SslPolicy.RECOMMENDED`: despite its name that is the 2016 policy.
-   * @default elbv2.SslPolicy.TLS13_RES (TLS 1.3, and TLS 1.2 with forward-secret AEAD ciphers only)
+   * @default INTERNAL_NLB_SERVICE_DEFAULTS.sslPolicy (TLS13_RES: TLS 1.3, and TLS 1.2 with forward-secret AEAD ciphers only)
    */
   readonly sslPolicy?: elbv2.SslPolicy;
   /**
    * Target CPU utilisation for autoscaling.
-   * @default 60
+   * @default INTERNAL_NLB_SERVICE_DEFAULTS.targetCpuUtilizationPercent
    */
   readonly targetCpuUtilizationPercent?: number;
 }
@@ -79,7 +100,7 @@ export interface InternalNlbServiceProps {
  * listener, makes the target group TLS, sets no health check and still adds no task SG rule
  * (aws-cdk#1490).
  */
-export class InternalNlbService extends Construct {
+export class InternalNlbService extends Construct implements ec2.IConnectable {
   /** The internal NLB (for the alias record). */
   public readonly loadBalancer: elbv2.NetworkLoadBalancer;
   /** The one listener: TLS on 443. */
@@ -90,47 +111,56 @@ export class InternalNlbService extends Construct {
   public readonly service: ecs.FargateService;
   /** The load balancer's security group connections. */
   public readonly connections: ec2.Connections;
+  /** The certificate on the TLS listener (for its expiry alarm). */
+  public readonly certificate: acm.ICertificate;
+  /** Tasks in normal operation (the healthy-hosts floor of ApiMonitoring). */
+  public readonly desiredCount: number;
   /** The container log group (one JSON line per request), for metrics (ApiMonitoring). */
   public readonly logGroup: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: InternalNlbServiceProps) {
     super(scope, id);
-    if (props.clientCidrs.length === 0 && !props.privateLinkClients) {
-      throw new Error(`${this.node.path}: clientCidrs is empty; list the consumer VPC CIDRs that may call the API.`);
+    const { network, clients } = props;
+    const vpc = network.vpc;
+    const s3PrefixListId = requireS3PrefixList(this, network);
+    const containerPort = props.containerPort ?? D.containerPort;
+    const desiredCount = props.desiredCount ?? D.desiredCount;
+    const minCapacity = props.minCapacity ?? desiredCount;
+    const maxCapacity = props.maxCapacity ?? desiredCount * D.maxCapacityFactor;
+    const memoryLimitMiB = props.memoryLimitMiB ?? D.memoryLimitMiB;
+    const appDrainTime = props.appDrainTime ?? D.appDrainTime;
+    if (minCapacity > desiredCount || desiredCount > maxCapacity) {
+      throw new Error(`${this.node.path}: minCapacity ${minCapacity} <= desiredCount ${desiredCount} <= maxCapacity ${maxCapacity} does not hold; raise maxCapacity or lower minCapacity.`);
     }
-    const subnets = props.vpc.selectSubnets(props.subnets);
+    const subnets = vpc.selectSubnets(props.subnets ?? network.workloadSubnets);
     assertOneSubnetPerAz(this, subnets.subnets);
 
-    // The container gets SIGKILL after stopTimeout: leave the app's drain 10 s of margin.
-    const stopTimeout = Duration.seconds(props.appDrainTime.toSeconds() + 10);
+    // The container gets SIGKILL after stopTimeout: leave the app's drain a margin.
+    const stopTimeout = Duration.seconds(appDrainTime.toSeconds() + D.stopMargin.toSeconds());
     if (stopTimeout.toSeconds() > 120) {
-      throw new Error(`${this.node.path}: appDrainTime ${props.appDrainTime.toSeconds()} s leaves no room under Fargate's 120 s stop timeout; shorten the drain.`);
+      throw new Error(`${this.node.path}: appDrainTime ${appDrainTime.toSeconds()} s leaves no room under Fargate's 120 s stop timeout; shorten the drain.`);
     }
 
     const cluster = new ecs.Cluster(this, 'Cluster', {
-      vpc: props.vpc,
+      vpc,
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention,
-      encryptionKey: StackEncryptionKey.of(this),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const logGroup = new RetainedLogGroup(this, 'Logs', { retention: props.logRetention ?? D.logRetention });
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
-      cpu: props.cpu,
-      memoryLimitMiB: props.memoryLimitMiB,
-      runtimePlatform: { cpuArchitecture: props.cpuArchitecture, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+      cpu: props.cpu ?? D.cpu,
+      memoryLimitMiB,
+      runtimePlatform: { cpuArchitecture: props.cpuArchitecture ?? D.cpuArchitecture, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
     const container = taskDefinition.addContainer('api', {
       image: props.image,
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'api' }),
-      portMappings: [{ containerPort: props.containerPort, protocol: ecs.Protocol.TCP }],
+      portMappings: [{ containerPort, protocol: ecs.Protocol.TCP }],
       stopTimeout,
       readonlyRootFilesystem: true,
       // The image's unprivileged `node` user, by uid so it holds for any image (and for the guard rule).
       user: '1000',
-      memoryLimitMiB: props.memoryLimitMiB,
+      memoryLimitMiB,
     });
     // The execution role pulls the image (ECR through the VPC endpoints) and writes logs; CDK
     // grants it exactly that. ecr:GetAuthorizationToken has no resource-level permissions.
@@ -140,29 +170,29 @@ export class InternalNlbService extends Construct {
     });
 
     const loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
-      vpc: props.vpc,
-      description: props.privateLinkClients ? 'Internal API NLB: consumers through PrivateLink only' : 'Internal API NLB: TLS 443 from consumer VPCs only',
+      vpc,
+      description: clients.privateLink ? 'Internal API NLB: consumers through PrivateLink only' : 'Internal API NLB: TLS 443 from consumer VPCs only',
       allowAllOutbound: false,
     });
-    for (const cidr of props.clientCidrs) {
+    for (const cidr of clients.cidrs) {
       loadBalancerSecurityGroup.addIngressRule(ec2.Peer.ipv4(cidr), ec2.Port.tcp(TLS_PORT), `TLS from consumer ${cidr}`);
     }
     const taskSecurityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
-      vpc: props.vpc,
+      vpc,
       description: 'Internal API tasks: container port from the NLB only',
       allowAllOutbound: false,
     });
     // The fix the naive pattern lacks: the tasks admit the load balancer (traffic and health checks).
-    loadBalancerSecurityGroup.connections.allowTo(taskSecurityGroup, ec2.Port.tcp(props.containerPort), 'NLB to the API container');
+    loadBalancerSecurityGroup.connections.allowTo(taskSecurityGroup, ec2.Port.tcp(containerPort), 'NLB to the API container');
     // Image pulls and logs go to the interface endpoints in this VPC, layers to S3 through the
     // gateway endpoint: nothing else, so a task cannot open connections into the consumer VPCs.
-    taskSecurityGroup.addEgressRule(ec2.Peer.ipv4(props.vpcCidr), ec2.Port.tcp(443), 'HTTPS to the VPC interface endpoints');
-    taskSecurityGroup.addEgressRule(ec2.Peer.prefixList(props.s3PrefixListId), ec2.Port.tcp(443), 'HTTPS to S3 (ECR layers) via the gateway endpoint');
+    taskSecurityGroup.addEgressRule(ec2.Peer.ipv4(network.cidr), ec2.Port.tcp(443), 'HTTPS to the VPC interface endpoints');
+    taskSecurityGroup.addEgressRule(ec2.Peer.prefixList(s3PrefixListId), ec2.Port.tcp(443), 'HTTPS to S3 (ECR layers) via the gateway endpoint');
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster,
       taskDefinition,
-      desiredCount: props.desiredCount,
+      desiredCount,
       assignPublicIp: false,
       vpcSubnets: { subnets: subnets.subnets },
       securityGroups: [taskSecurityGroup],
@@ -170,19 +200,19 @@ export class InternalNlbService extends Construct {
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       availabilityZoneRebalancing: ecs.AvailabilityZoneRebalancing.ENABLED,
-      healthCheckGracePeriod: Duration.seconds(60),
+      healthCheckGracePeriod: D.healthCheckGracePeriod,
     });
-    const scaling = this.service.autoScaleTaskCount({ minCapacity: props.minCapacity, maxCapacity: props.maxCapacity });
-    scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: props.targetCpuUtilizationPercent ?? 60 });
+    const scaling = this.service.autoScaleTaskCount({ minCapacity, maxCapacity });
+    scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: props.targetCpuUtilizationPercent ?? D.targetCpuUtilizationPercent });
 
     const accessLogs = this.accessLogBucket();
     this.loadBalancer = new elbv2.NetworkLoadBalancer(this, 'LoadBalancer', {
-      vpc: props.vpc,
+      vpc,
       internetFacing: false,
       vpcSubnets: { subnets: subnets.subnets },
       crossZoneEnabled: true,
       securityGroups: [loadBalancerSecurityGroup],
-      enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: props.privateLinkClients ? false : undefined,
+      enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: clients.privateLink ? false : undefined,
       // Not ELB deletion protection: if the stack's first create fails (say the circuit breaker
       // rolls back), CloudFormation must delete this NLB, and a protected one leaves the stack in
       // ROLLBACK_FAILED. The ApiService stack has termination protection instead.
@@ -201,19 +231,19 @@ export class InternalNlbService extends Construct {
       port: TLS_PORT,
       protocol: elbv2.Protocol.TLS,
       certificates: [elbv2.ListenerCertificate.fromCertificateManager(props.certificate)],
-      sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.TLS13_RES,
+      sslPolicy: props.sslPolicy ?? D.sslPolicy,
     });
     Validations.of(this.listener).acknowledge({
       id: 'cdk-validator-cfnguard::elbv2_acm_certificate_required_check',
       reason: 'The listener has the ACM certificate of the ApiDns stack; its ARN arrives as a cross-stack reference (Fn::GetStackOutput) that the rule cannot evaluate. Unit tests assert it.',
     });
     this.targetGroup = this.listener.addTargets('Api', {
-      port: props.containerPort,
+      port: containerPort,
       protocol: elbv2.Protocol.TCP,
-      targets: [this.service.loadBalancerTarget({ containerName: container.containerName, containerPort: props.containerPort })],
+      targets: [this.service.loadBalancerTarget({ containerName: container.containerName, containerPort })],
       healthCheck: {
         protocol: elbv2.Protocol.HTTP,
-        path: props.healthCheckPath,
+        path: props.healthCheckPath ?? D.healthCheckPath,
         healthyHttpCodes: '200',
         interval: Duration.seconds(10),
         timeout: Duration.seconds(5),
@@ -226,6 +256,8 @@ export class InternalNlbService extends Construct {
     });
 
     this.logGroup = logGroup;
+    this.certificate = props.certificate;
+    this.desiredCount = desiredCount;
   }
 
   private accessLogBucket(): s3.Bucket {
@@ -242,6 +274,14 @@ export class InternalNlbService extends Construct {
     acknowledgeLogBucket(accessLogs);
     return accessLogs;
   }
+}
+
+/** The network's S3 prefix list: Fargate pulls image layers from S3 through the gateway endpoint. */
+function requireS3PrefixList(scope: Construct, network: PrivateNetwork): string {
+  if (!network.s3PrefixListId) {
+    throw new Error(`${scope.node.path}: the network ${network.node.path} has no S3 gateway endpoint; build it with ecrLayerS3Endpoint: true (Fargate pulls image layers from S3).`);
+  }
+  return network.s3PrefixListId;
 }
 
 /** Throws when a selection holds two subnets of one AZ (an NLB accepts one subnet per AZ). */

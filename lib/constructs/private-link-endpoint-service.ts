@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { DeployTimeFunction } from './deploy-time-function';
+import { RetainedLogGroup } from './retained-log-group';
 import { StackEncryptionKey } from './stack-encryption-key';
 
 /** Construct id of the stack-wide provider function of `AwsCustomResource` (its fixed UUID). */
@@ -85,11 +86,7 @@ export class PrivateLinkEndpointService extends Construct {
 
   /** A custom resource that completes when the name is verified (lib/runtime/private-dns-verification). */
   private waitForVerification(privateDns: route53.VpcEndpointServiceDomainName, name: string): CustomResource {
-    const logGroup = new logs.LogGroup(this, 'VerificationLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      encryptionKey: StackEncryptionKey.of(this),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const logGroup = new RetainedLogGroup(this, 'VerificationLogs');
     const role = new iam.Role(this, 'VerificationRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
     const serviceArn = Stack.of(this).formatArn({ service: 'ec2', resource: 'vpc-endpoint-service', resourceName: this.endpointService.vpcEndpointServiceId });

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,7 +8,7 @@ import { addressPlan } from '../config/address-plan';
 import { isAzId } from '../config/availability-zones';
 import { cidrToId } from '../config/cidr';
 import { PerAzSlotAddresses } from './per-az-slot-addresses';
-import { StackEncryptionKey } from './stack-encryption-key';
+import { RetainedLogGroup } from './retained-log-group';
 
 /** Interface endpoints this construct knows how to add, by what runs in the VPC. */
 export type InterfaceEndpointName = 'ecr.api' | 'ecr.dkr' | 'logs';
@@ -98,11 +98,7 @@ export class PrivateNetwork extends Construct {
     }
     this.cidr = props.cidr;
 
-    const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
-      retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
-      encryptionKey: StackEncryptionKey.of(this),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const flowLogGroup = new RetainedLogGroup(this, 'FlowLogs', { retention: props.flowLogRetention });
 
     const plan = addressPlan(props.cidr, props.availabilityZones.length, props.workloadSubnetMask, props.transitSubnetMask);
     if (!plan) {
@@ -219,11 +215,7 @@ export class PrivateNetwork extends Construct {
    */
   private lookUpS3PrefixList(): string {
     const region = Stack.of(this).region;
-    const logGroup = new logs.LogGroup(this, 'S3PrefixListLogs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      encryptionKey: StackEncryptionKey.of(this),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const logGroup = new RetainedLogGroup(this, 'S3PrefixListLogs');
     // Its own role: write to its own log group, read prefix lists; no managed policy.
     const role = new iam.Role(this, 'S3PrefixListRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);

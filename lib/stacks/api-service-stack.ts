@@ -9,10 +9,11 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { connectivityOf } from '../config/connectivity';
-import { SHARED_PARAMETERS, sharedParameterName, sharedParameterPrincipals } from '../config/shared-parameters';
 import { EnvironmentConfig, ServiceConfig } from '../config/types';
 import { createAlarmTopic } from '../constructs/alarm-topic';
+import { ApiClients } from '../constructs/api-clients';
 import { ApiMonitoring } from '../constructs/api-monitoring';
+import { MetricFactory } from '../constructs/metric-factory';
 import { InternalNlbService } from '../constructs/internal-nlb-service';
 import { PrivateLinkEndpointService } from '../constructs/private-link-endpoint-service';
 import { PrivateNetwork } from '../constructs/private-network';
@@ -22,17 +23,10 @@ import { DelegatedSubdomain } from '../constructs/delegated-subdomain';
 import { CONTAINER_PORT, DRAIN_TIMEOUT_MS, HEALTH_CHECK_PATH } from '../runtime/api-service/src/settings';
 import { AccountStack, AccountStackProps } from './account-stack';
 import { DeploymentRevision } from './deployment-revision';
+import { DeploymentRevisionSynthesizer } from './deployment-revision-synthesizer';
 
 /** Where the API's container code lives (built as a Docker asset by default). */
 export const API_SERVICE_DIR = path.join(__dirname, '..', 'runtime', 'api-service');
-
-/** The API network's S3 prefix list; the API VPC is always built with the S3 gateway endpoint. */
-function requireS3PrefixList(network: PrivateNetwork): string {
-  if (!network.s3PrefixListId) {
-    throw new Error(`${network.node.path}: the API network needs ecrLayerS3Endpoint: Fargate pulls image layers from S3.`);
-  }
-  return network.s3PrefixListId;
-}
 
 /** Properties of {@link ApiServiceStack}. */
 export interface ApiServiceStackProps extends AccountStackProps {
@@ -67,19 +61,21 @@ export class ApiServiceStack extends AccountStack {
   public readonly revision: string;
 
   constructor(scope: Construct, id: string, props: ApiServiceStackProps) {
-    super(scope, id, props);
+    // The manifest must say what the stack really is: the CLI compares it with the deployed stack on
+    // every deploy and calls UpdateTerminationProtection with the manifest's value on a mismatch
+    // (aws-cdk's deploy-stack, updateTerminationProtection), so `false` here would switch off what
+    // the custom resource below turned on. CDK Pipelines' change-set actions never touch it
+    // (aws-cdk#17871), so the custom resource stays for the pipeline's path.
+    const synthesizer = new DeploymentRevisionSynthesizer();
+    super(scope, id, { ...props, terminationProtection: true, synthesizer });
     const { config, environment, network, subdomain } = props;
     const service = environment.service;
     const privateLink = connectivityOf(environment) === 'privatelink';
 
     this.api = new InternalNlbService(this, 'Api', {
-      vpc: network.vpc,
-      subnets: network.workloadSubnets,
-      vpcCidr: network.cidr,
-      s3PrefixListId: requireS3PrefixList(network),
+      network,
       certificate: subdomain.certificate,
-      clientCidrs: privateLink ? [] : environment.consumers.map((c) => c.cidr),
-      privateLinkClients: privateLink,
+      clients: privateLink ? ApiClients.privateLink() : ApiClients.fromCidrs(environment.consumers.map((c) => c.cidr)),
       image: this.containerImage(service),
       containerPort: CONTAINER_PORT,
       healthCheckPath: HEALTH_CHECK_PATH,
@@ -94,10 +90,8 @@ export class ApiServiceStack extends AccountStack {
     });
     this.monitoring = new ApiMonitoring(this, 'Monitoring', {
       service: this.api,
-      certificate: subdomain.certificate,
-      desiredCount: service.desiredCount,
-      // Per environment: two environments in one account must not share a metric (#14).
-      metricNamespace: `${config.projectName}/${environment.name}`,
+      // Per environment: two environments in one account must not share a metric.
+      metricFactory: new MetricFactory({ namespace: `${config.projectName}/${environment.name}` }),
       name: `${config.projectName}-${environment.name}-api`,
       alarmTopic: this.alarmTopic(service),
     });
@@ -110,29 +104,29 @@ export class ApiServiceStack extends AccountStack {
 
     this.endpointUrl = `https://${environment.apiDomain}`;
     const endpoint = new SharedParameter(this, 'EndpointParameter', {
-      parameterName: sharedParameterName(config, environment, 'api-endpoint'),
+      config,
+      environment,
+      key: 'api-endpoint',
       value: this.endpointUrl,
-      description: SHARED_PARAMETERS['api-endpoint'].description,
-      readerAccounts: sharedParameterPrincipals(config, environment, 'api-endpoint'),
     });
     // Published once the name answers and the service exists, so a reader never sees a dead URL.
     endpoint.node.addDependency(alias, this.api.service);
     const revision = new DeploymentRevision([...(props.upstreamStacks ?? []), this]);
+    synthesizer.carry(revision);
     this.revision = revision.value;
     const revisionParameter = new SharedParameter(this, 'RevisionParameter', {
-      parameterName: sharedParameterName(config, environment, 'api-revision'),
+      config,
+      environment,
+      key: 'api-revision',
       value: revision.value,
-      description: SHARED_PARAMETERS['api-revision'].description,
-      readerAccounts: sharedParameterPrincipals(config, environment, 'api-revision'),
     });
-    revision.exclude(revisionParameter);
     // Written last: a consumer that sees the new revision sees the service that produced it.
     revisionParameter.node.addDependency(alias, this.api.service);
     new SharedParameter(this, 'CertificateParameter', {
-      parameterName: sharedParameterName(config, environment, 'api-certificate-arn'),
+      config,
+      environment,
+      key: 'api-certificate-arn',
       value: subdomain.certificate.certificateArn,
-      description: SHARED_PARAMETERS['api-certificate-arn'].description,
-      readerAccounts: sharedParameterPrincipals(config, environment, 'api-certificate-arn'),
     });
 
     if (privateLink) {
@@ -144,10 +138,10 @@ export class ApiServiceStack extends AccountStack {
         zone: subdomain.zone,
       });
       const serviceNameParameter = new SharedParameter(this, 'EndpointServiceNameParameter', {
-        parameterName: sharedParameterName(config, environment, 'endpoint-service-name'),
+        config,
+        environment,
+        key: 'endpoint-service-name',
         value: this.endpointService.serviceName,
-        description: SHARED_PARAMETERS['endpoint-service-name'].description,
-        readerAccounts: sharedParameterPrincipals(config, environment, 'endpoint-service-name'),
       });
       // Published once the private DNS name is verified: a consumer endpoint needs it to be.
       serviceNameParameter.node.addDependency(this.endpointService.privateDnsVerified);

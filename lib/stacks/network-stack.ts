@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { createsTransitGateway } from '../config/connectivity';
-import { EnvironmentVpc, SHARED_PARAMETERS, sharedParameterName, sharedParameterPrincipals } from '../config/shared-parameters';
+import { EnvironmentVpc } from '../config/shared-parameters';
 import { EnvironmentConfig } from '../config/types';
 import { InterfaceEndpointName, PrivateNetwork } from '../constructs/private-network';
 import { SharedParameter } from '../constructs/shared-parameter';
@@ -54,10 +54,11 @@ export class NetworkStack extends AccountStack {
     // attachment's id. An imported gateway's route tables belong to whoever owns it.
     if (createsTransitGateway(environment)) {
       new SharedParameter(this, 'TransitAttachmentIdParameter', {
-        parameterName: sharedParameterName(config, environment, 'transit-attachment-id', props.vpc),
+        config,
+        environment,
+        key: 'transit-attachment-id',
+        vpc: props.vpc,
         value: this.network.transitAttachment!.ref,
-        description: SHARED_PARAMETERS['transit-attachment-id'].description,
-        readerAccounts: sharedParameterPrincipals(config, environment, 'transit-attachment-id', props.vpc),
       });
     }
   }

@@ -1,8 +1,7 @@
 import { Construct } from 'constructs';
 import { transitGatewayOf } from '../config/connectivity';
-import { sharedParameterArn } from '../config/shared-parameters';
 import { AppConfig, EnvironmentConfig } from '../config/types';
-import { readSharedParameter } from '../constructs/shared-parameter';
+import { SharedParameter } from '../constructs/shared-parameter';
 
 /**
  * The environment's transit gateway id as seen from a spoke stack: from config in `import` mode,
@@ -13,5 +12,5 @@ export function transitGatewayIdFor(scope: Construct, config: AppConfig, environ
   const mode = transitGatewayOf(environment);
   if (!mode) return undefined;
   if (mode.mode === 'import') return mode.transitGatewayId;
-  return readSharedParameter(scope, 'TransitGatewayId', sharedParameterArn(config, environment, 'transit-gateway-id'));
+  return SharedParameter.read(scope, 'TransitGatewayId', { config, environment, key: 'transit-gateway-id' });
 }

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ram from 'aws-cdk-lib/aws-ram';
 import { Construct } from 'constructs';
 import { transitGatewayOf } from '../config/connectivity';
-import { SHARED_PARAMETERS, sharedParameterName, sharedParameterPrincipals } from '../config/shared-parameters';
+import { sharedParameterPrincipals } from '../config/shared-parameters';
 import { EnvironmentConfig } from '../config/types';
 import { SharedParameter } from '../constructs/shared-parameter';
 import { AccountStack, AccountStackProps } from './account-stack';
@@ -63,10 +63,10 @@ export class TransitHubStack extends AccountStack {
     }
 
     new SharedParameter(this, 'TransitGatewayIdParameter', {
-      parameterName: sharedParameterName(config, environment, 'transit-gateway-id'),
+      config,
+      environment,
+      key: 'transit-gateway-id',
       value: this.transitGateway.ref,
-      description: SHARED_PARAMETERS['transit-gateway-id'].description,
-      readerAccounts: principals,
     });
   }
 }

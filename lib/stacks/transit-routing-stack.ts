@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import { sharedParameterArn } from '../config/shared-parameters';
+import { EnvironmentVpc } from '../config/shared-parameters';
 import { EnvironmentConfig } from '../config/types';
 import { IsolatedTransitRouting } from '../constructs/isolated-transit-routing';
-import { readSharedParameter } from '../constructs/shared-parameter';
+import { SharedParameter } from '../constructs/shared-parameter';
 import { AccountStack, AccountStackProps } from './account-stack';
 
 /** Properties of {@link TransitRoutingStack}. */
@@ -26,14 +26,14 @@ export class TransitRoutingStack extends AccountStack {
   constructor(scope: Construct, id: string, props: TransitRoutingStackProps) {
     super(scope, id, props);
     const { config, environment } = props;
-    const attachmentOf = (readerId: string, arn: string) => readSharedParameter(this, readerId, arn);
+    const attachmentOf = (readerId: string, vpc: EnvironmentVpc) => SharedParameter.read(this, readerId, { config, environment, key: 'transit-attachment-id', vpc });
     this.routing = new IsolatedTransitRouting(this, 'Routing', {
       transitGatewayId: props.transitGatewayId,
-      apiAttachmentId: attachmentOf('ApiAttachmentId', sharedParameterArn(config, environment, 'transit-attachment-id', { kind: 'api' })),
+      apiAttachmentId: attachmentOf('ApiAttachmentId', { kind: 'api' }),
       consumerAttachmentIds: new Map(
         environment.consumers.map((c) => [
           c.name,
-          attachmentOf(`ConsumerAttachmentId-${c.name}`, sharedParameterArn(config, environment, 'transit-attachment-id', { kind: 'consumer', name: c.name })),
+          attachmentOf(`ConsumerAttachmentId-${c.name}`, { kind: 'consumer', name: c.name }),
         ]),
       ),
     });

@@ -4,6 +4,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { ApiClients } from '../../lib/constructs/api-clients';
 import { InternalNlbService, InternalNlbServiceProps } from '../../lib/constructs/internal-nlb-service';
 import { PrivateNetwork } from '../../lib/constructs/private-network';
 import { bareStack } from '../helpers';
@@ -20,14 +21,12 @@ function build(overrides: (network: PrivateNetwork, stack: Stack) => Partial<Int
     transitSubnetMask: 28,
     transitGatewayId: 'tgw-0123456789abcdef0',
     peerCidrs: ['10.20.0.0/20'],
+    ecrLayerS3Endpoint: true,
   });
   new InternalNlbService(stack, 'Api', {
-    vpc: network.vpc,
-    subnets: network.workloadSubnets,
-    vpcCidr: network.cidr,
-    s3PrefixListId: 'pl-6da54004',
+    network,
     certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:444444444444:certificate/abc'),
-    clientCidrs: ['10.20.0.0/20', '10.21.0.0/20'],
+    clients: ApiClients.fromCidrs(['10.20.0.0/20', '10.21.0.0/20']),
     image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/api:1.0.0'),
     containerPort: 8080,
     healthCheckPath: '/healthz',
@@ -141,7 +140,7 @@ describe('InternalNlbService', () => {
       .map(({ GroupId: _groupId, ...rule }) => rule);
     expect([...inline, ...standalone]).toEqual([
       { CidrIp: '10.10.0.0/20', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'HTTPS to the VPC interface endpoints' },
-      { DestinationPrefixListId: 'pl-6da54004', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'HTTPS to S3 (ECR layers) via the gateway endpoint' },
+      { DestinationPrefixListId: { 'Fn::GetAtt': [expect.stringMatching(/^NetworkS3PrefixList/), 'PrefixLists.0.PrefixListId'] }, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'HTTPS to S3 (ECR layers) via the gateway endpoint' },
     ]);
   });
 
@@ -195,6 +194,6 @@ describe('InternalNlbService', () => {
   });
 
   test('fails when no client CIDR is given', () => {
-    expect(() => build(() => ({ clientCidrs: [] }))).toThrow(/clientCidrs is empty/);
+    expect(() => build(() => ({ clients: ApiClients.fromCidrs([]) }))).toThrow(/ApiClients.fromCidrs\(\[\]\): no client CIDR/);
   });
 });

@@ -14,9 +14,9 @@ describe('ApiService (api account)', () => {
   });
 
   test('turns on its own termination protection from the template, last, so the pipeline and the CLI behave alike', () => {
-    // CDK Pipelines ignores Stack.terminationProtection (aws-cdk#17871), and set at create time it
-    // would block cleaning up a failed first deploy: neither path uses it.
-    expect(dev.apiService.terminationProtection).toBeFalsy();
+    // CDK Pipelines ignores Stack.terminationProtection (aws-cdk#17871), so the template turns it on;
+    // the manifest says it too, or every CLI deploy would turn it off again.
+    expect(dev.apiService.terminationProtection).toBe(true);
     const resources = service.toJSON().Resources as Record<string, { Type: string; Properties?: { Create?: unknown }; DependsOn?: string[] }>;
     const [[id, protection]] = Object.entries(resources).filter(([, r]) => r.Type === 'Custom::AWS' && JSON.stringify(r.Properties?.Create).includes('updateTerminationProtection'));
     const call = JSON.parse(JSON.stringify(protection.Properties!.Create).replace(/\{"Ref":"AWS::StackId"\}/g, '"<this stack>"').replace(/^\{"Fn::Join":\["",\[/, '').replace(/\]\]\}$/, '').replace(/","/g, '')) as string;

@@ -1,0 +1,41 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { exampleConfig } from '../../lib/config/environments';
+import { SHARED_PARAMETERS, sharedParameterArn, sharedParameterName, sharedParameterPrincipals } from '../../lib/config/shared-parameters';
+import { SharedParameter } from '../../lib/constructs/shared-parameter';
+import { bareStack, configWith } from '../helpers';
+
+const environment = exampleConfig.environments[0];
+const ref = { config: exampleConfig, environment, key: 'api-endpoint' as const };
+
+describe('SharedParameter', () => {
+  test('publishes under the contract\'s name and description, shared with exactly the contract\'s readers', () => {
+    const stack = bareStack(undefined, environment.apiAccount);
+    new SharedParameter(stack, 'Endpoint', { ...ref, value: 'https://api.example' });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: sharedParameterName(exampleConfig, environment, 'api-endpoint'),
+      Description: SHARED_PARAMETERS['api-endpoint'].description,
+      Tier: 'Advanced',
+      Value: 'https://api.example',
+    });
+    const [share] = Object.values(t.findResources('AWS::RAM::ResourceShare'));
+    expect(share.Properties.Principals).toEqual(sharedParameterPrincipals(exampleConfig, environment, 'api-endpoint'));
+    expect(share.Properties.Principals.length).toBeGreaterThan(0);
+  });
+
+  test('shares nothing when every reader is the owner (single-account sandbox)', () => {
+    const config = configWith((c) => {
+      for (const consumer of c.environments[0].consumers) consumer.account = c.environments[0].apiAccount;
+    });
+    const stack = bareStack(undefined, config.environments[0].apiAccount);
+    new SharedParameter(stack, 'Endpoint', { config, environment: config.environments[0], key: 'api-endpoint', value: 'x' });
+    Template.fromStack(stack).resourceCountIs('AWS::RAM::ResourceShare', 0);
+  });
+
+  test('read() takes the same reference as the writer and resolves the contract\'s ARN at deploy time', () => {
+    const stack = bareStack(undefined, environment.consumers[0].account);
+    SharedParameter.read(stack, 'Endpoint', ref);
+    const parameters = Template.fromStack(stack).toJSON().Parameters as Record<string, { Type: string; Default: string }>;
+    expect(Object.values(parameters)).toContainEqual({ Type: 'AWS::SSM::Parameter::Value<String>', Default: sharedParameterArn(exampleConfig, environment, 'api-endpoint') });
+  });
+});
