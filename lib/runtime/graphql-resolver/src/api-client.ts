@@ -197,6 +197,11 @@ function createAgent(cfg: ApiClientConfig): CountingAgent {
     // While the process is not frozen, idle sockets are also closed by a timer after the window.
     timeout: IDLE_REUSE_WINDOW_MS,
     minVersion: 'TLSv1.2',
+    // Certificate verification always uses the base URL's host name, even when API_CONNECT_HOST
+    // points the TCP connection somewhere else. It is an agent option, not a request option: on
+    // Node.js 24 a per-request function in the options makes every request open a new socket.
+    checkServerIdentity: (_connectHost: string, cert: tls.PeerCertificate) =>
+      tls.checkServerIdentity(cfg.hostname, cert),
   };
   if (cfg.extraCaPem !== undefined) {
     // A prebuilt secure context: `ca` itself would be concatenated into the pool key on every request.
@@ -342,11 +347,8 @@ function attempt(
         port: cfg.connectPort,
         path: cfg.basePath + path,
         headers,
-        // SNI and certificate verification always use the base URL's host name, even when
-        // API_CONNECT_HOST points the TCP connection somewhere else.
+        // SNI uses the base URL's host name too (see the agent's checkServerIdentity).
         servername: isIP(cfg.hostname) ? '' : cfg.hostname,
-        checkServerIdentity: (_connectHost: string, cert: tls.PeerCertificate) =>
-          tls.checkServerIdentity(cfg.hostname, cert),
         rejectUnauthorized: true,
       });
     } catch (err) {
