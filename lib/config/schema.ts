@@ -43,10 +43,17 @@ export const consumerSchema = z
     account: accountIdSchema.describe('The consumer account id.'),
     cidr: z.string().describe('The consumer VPC\'s CIDR; must not overlap any other VPC on the same transit gateway (may overlap in privatelink mode).'),
     graphqlAuth: z.enum(['AWS_IAM', 'API_KEY']).optional().describe('AppSync authorization for the consumer\'s GraphQL API. Default: "AWS_IAM".'),
-    apiKeyExpires: z
-      .string()
+    apiKeys: z
+      .array(
+        z.strictObject({
+          name: z.string().describe('The key\'s name: letters and digits, starting with a letter; it names the key\'s resource, so renaming a key replaces it. "Default" keeps the key an earlier single-key configuration created.'),
+          expires: z.string().describe('The key\'s expiry date, YYYY-MM-DD (UTC midnight): 1 to 365 days after the synth, as AppSync requires. A fixed date, not "now + n days", so synth stays reproducible; renew by moving it.'),
+        }),
+      )
       .optional()
-      .describe('With API_KEY: the key\'s expiry date, YYYY-MM-DD (AppSync allows at most 365 days ahead). A fixed date, not "now + n days", so synth stays reproducible; renew by moving it.'),
+      .describe(
+        'With API_KEY: the GraphQL API\'s keys (1 to 50). To rotate, add a key and deploy, move the callers to it, then remove the old one and deploy again.',
+      ),
   })
   .describe('One account that calls the API, with its own VPC.');
 

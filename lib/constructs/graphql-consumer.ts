@@ -17,10 +17,31 @@ export const DEFAULT_RESOLVER_CONCURRENCY = 20;
 /** The resolver's source folder: handler, health check, and the AppSync schema. */
 export const RESOLVER_DIR = path.join(__dirname, '..', 'runtime', 'graphql-resolver');
 
-/** The API key's expiry; required so the key does not silently lapse after AppSync's default 7 days. */
-function apiKeyExpiration(scope: Construct, expires: Date | undefined): Expiration {
-  if (!expires) throw new Error(`${scope.node.path}: API_KEY authorization needs apiKeyExpires; otherwise the key expires 7 days after the deploy.`);
-  return Expiration.atDate(expires);
+/** One API key of the GraphQL API (API_KEY authorization). */
+export interface GraphqlApiKey {
+  /** Names the key's resource (construct id `${name}ApiKey` under the API): renaming replaces the key. */
+  readonly name: string;
+  /** When AppSync stops accepting the key: 1 to 365 days after the deploy. */
+  readonly expires: Date;
+}
+
+/**
+ * The keys, checked: AppSync creates a key that lapses after 7 days when none is configured, and
+ * two keys of one name would be one construct id.
+ */
+function checkedApiKeys(scope: Construct, keys: readonly GraphqlApiKey[] | undefined): readonly GraphqlApiKey[] {
+  if (!keys || keys.length === 0) throw new Error(`${scope.node.path}: API_KEY authorization needs at least one entry in apiKeys; otherwise AppSync's key expires 7 days after the deploy.`);
+  const names = keys.map((key) => key.name);
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice !== undefined) throw new Error(`${scope.node.path}: apiKeys has two keys named "${twice}"; give each key its own name.`);
+  const day = 24 * 60 * 60 * 1000;
+  for (const key of keys) {
+    const ahead = key.expires.getTime() - Date.now();
+    if (!(ahead >= day && ahead <= 365 * day)) {
+      throw new Error(`${scope.node.path}: API key "${key.name}" expires ${key.expires.toISOString()}; AppSync accepts 1 to 365 days after the deploy: move the date (or add a new key and remove this one).`);
+    }
+  }
+  return keys;
 }
 
 /** Properties of {@link GraphqlConsumer}. */
@@ -47,10 +68,11 @@ export interface GraphqlConsumerProps {
    */
   readonly authorizationType?: appsync.AuthorizationType.IAM | appsync.AuthorizationType.API_KEY;
   /**
-   * Expiry of the API key (API_KEY authorization only); AppSync's default is 7 days after the deploy.
+   * The API keys (API_KEY authorization only). Rotate by adding a key, moving the callers to it,
+   * then removing the old one: each key keeps its resource while its name stays.
    * @default - required with API_KEY
    */
-  readonly apiKeyExpires?: Date;
+  readonly apiKeys?: readonly GraphqlApiKey[];
   /** Retention of the AppSync and Lambda logs. */
   readonly logRetention: logs.RetentionDays;
   /**
@@ -132,13 +154,14 @@ export class GraphqlConsumer extends Construct implements ec2.IConnectable {
       reason: 'Invoked once per deployment by the health-check gate, never by callers: there is no load to bound, and a reservation would only take account concurrency from the resolver.',
     });
 
+    const apiKeys = props.authorizationType === appsync.AuthorizationType.API_KEY ? checkedApiKeys(this, props.apiKeys) : [];
     this.api = new appsync.GraphqlApi(this, 'Api', {
       name: props.apiName,
       definition: appsync.Definition.fromFile(path.join(RESOLVER_DIR, 'schema.graphql')),
       authorizationConfig: {
         defaultAuthorization:
           props.authorizationType === appsync.AuthorizationType.API_KEY
-            ? { authorizationType: appsync.AuthorizationType.API_KEY, apiKeyConfig: { expires: apiKeyExpiration(this, props.apiKeyExpires) } }
+            ? { authorizationType: appsync.AuthorizationType.API_KEY, apiKeyConfig: { name: apiKeys[0].name, expires: Expiration.atDate(apiKeys[0].expires) } }
             : { authorizationType: appsync.AuthorizationType.IAM },
       },
       // Traces each request through AppSync into the resolver Lambda (docs/operations.md, Tracing).
@@ -147,6 +170,11 @@ export class GraphqlConsumer extends Construct implements ec2.IConnectable {
       queryDepthLimit: QUERY_DEPTH_LIMIT,
       resolverCountLimit: RESOLVER_COUNT_LIMIT,
     });
+    // The L2 creates the first key (`${name}ApiKey` under the API); the others get the same id
+    // scheme, so a key keeps its logical id when the keys before it are removed.
+    for (const key of apiKeys.slice(1)) {
+      new appsync.CfnApiKey(this.api, `${key.name}ApiKey`, { apiId: this.api.apiId, expires: Expiration.atDate(key.expires).toEpoch() });
+    }
     // Logging is set on the L1: the L2's logConfig always adds a LogRetention custom resource
     // (a Lambda with a managed-policy role) that would race the log group created below.
     (this.api.node.defaultChild as appsync.CfnGraphQLApi).logConfig = {

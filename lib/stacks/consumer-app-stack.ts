@@ -57,7 +57,7 @@ export class ConsumerAppStack extends AccountStack {
       apiBaseUrl: read('api-endpoint', 'ApiEndpoint'),
       apiName: `${config.projectName}-${environment.name}-${consumer.name}`,
       authorizationType: consumer.graphqlAuth === 'API_KEY' ? appsync.AuthorizationType.API_KEY : appsync.AuthorizationType.IAM,
-      apiKeyExpires: consumer.apiKeyExpires ? new Date(`${consumer.apiKeyExpires}T00:00:00Z`) : undefined,
+      apiKeys: consumer.apiKeys?.map((key) => ({ name: key.name, expires: new Date(`${key.expires}T00:00:00Z`) })),
       logRetention: environment.service.logRetentionDays as logs.RetentionDays,
       // What the check depends on: a change to any of these re-runs it on the next deploy.
       healthCheckInputs: {

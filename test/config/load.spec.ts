@@ -75,7 +75,7 @@ describe('loadConfig', () => {
 
   test('an unknown key beside the right ones is refused, listing the keys allowed there', () => {
     expect(problemsFor((c) => (c.environments[0].consumers[0].colour = 'blue'))).toEqual([
-      { field: 'environments[dev].consumers[0].colour', value: 'blue', fix: 'unknown key; the keys allowed here are "name", "account", "cidr", "graphqlAuth", "apiKeyExpires".' },
+      { field: 'environments[dev].consumers[0].colour', value: 'blue', fix: 'unknown key; the keys allowed here are "name", "account", "cidr", "graphqlAuth", "apiKeys".' },
     ]);
   });
 

@@ -72,8 +72,34 @@ describe('GraphqlConsumer access', () => {
   });
 
   test('fails when the API uses an API key: an IAM grant would change nothing', () => {
-    const { consumer, caller } = build({ authorizationType: appsync.AuthorizationType.API_KEY, apiKeyExpires: new Date('2027-01-01') });
+    const { consumer, caller } = build({ authorizationType: appsync.AuthorizationType.API_KEY, apiKeys: [{ name: 'Default', expires: new Date(Date.now() + 30 * 86_400_000) }] });
     expect(() => consumer.grantQuery(caller)).toThrow(/grantQuery needs IAM authorization, but this API uses API_KEY; set the consumer's graphqlAuth to AWS_IAM/);
+  });
+});
+
+describe('GraphqlConsumer API keys', () => {
+  const inDays = (days: number) => new Date(Date.now() + days * 86_400_000);
+  const API_KEY = appsync.AuthorizationType.API_KEY;
+
+  test('without a key it fails instead of letting AppSync create a key that lapses in 7 days', () => {
+    expect(() => build({ authorizationType: API_KEY })).toThrow(/Graphql: API_KEY authorization needs at least one entry in apiKeys/);
+  });
+
+  test('two keys of one name fail with the name', () => {
+    expect(() => build({ authorizationType: API_KEY, apiKeys: [{ name: 'A', expires: inDays(10) }, { name: 'A', expires: inDays(20) }] })).toThrow(/two keys named "A"/);
+  });
+
+  test.each([0.5, 366])('a key expiring %p days ahead fails with the range AppSync accepts', (days) => {
+    expect(() => build({ authorizationType: API_KEY, apiKeys: [{ name: 'Next', expires: inDays(days) }] })).toThrow(
+      /API key "Next" expires .*; AppSync accepts 1 to 365 days after the deploy/,
+    );
+  });
+
+  test('every key becomes an AppSync key with its expiry in epoch seconds', () => {
+    const keys = [{ name: 'Default', expires: inDays(3) }, { name: 'Next', expires: inDays(300) }];
+    const template = Template.fromStack(build({ authorizationType: API_KEY, apiKeys: keys }).stack);
+    const found = resourcesOf(template, 'AWS::AppSync::ApiKey');
+    expect(found.map(([, key]) => key.Properties!.Expires).sort()).toEqual(keys.map((key) => Math.round(key.expires.getTime() / 1000)).sort());
   });
 });
 

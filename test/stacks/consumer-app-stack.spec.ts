@@ -90,15 +90,26 @@ describe('ConsumerApp (consumer account)', () => {
     })).toThrow(/Graphql: resolverConcurrency must be a positive integer, got 0/);
   });
 
-  test('API_KEY authorization is configurable per consumer', () => {
+  test('API_KEY authorization is configurable per consumer, with every configured key and its fixed expiry', () => {
+    const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+    const keys = [{ name: 'Default', expires: day(20) }, { name: 'Next', expires: day(200) }];
     const { stages: [keyDev] } = buildTestStages(configWith((c) => {
       firstEnvironmentOnly(c);
-      c.environments[0].consumers[0] = { ...c.environments[0].consumers[0], graphqlAuth: 'API_KEY', apiKeyExpires: '2027-06-30' };
+      c.environments[0].consumers[0] = { ...c.environments[0].consumers[0], graphqlAuth: 'API_KEY', apiKeys: keys };
     }));
     const keyed = templateOf(keyDev.consumerApps.get('storefront')!);
     keyed.hasResourceProperties('AWS::AppSync::GraphQLApi', { AuthenticationType: 'API_KEY' });
     // A fixed expiry from config (not AppSync's 7-day default, not "now + n", so synth is reproducible).
-    keyed.hasResourceProperties('AWS::AppSync::ApiKey', { Expires: Date.parse('2027-06-30T00:00:00Z') / 1000 });
+    const apiKeys = resourcesOf(keyed, 'AWS::AppSync::ApiKey');
+    expect(apiKeys.map(([, key]) => key.Properties!.Expires).sort()).toEqual(keys.map((key) => Date.parse(`${key.expires}T00:00:00Z`) / 1000).sort());
+    // "Default" keeps the logical id the single-key configuration gave its key; each key's id comes from its name,
+    // so removing the first key after a rotation leaves the second one in place.
+    expect(apiKeys.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['GraphqlApiDefaultApiKey', 'GraphqlApiNextApiKey']);
+    const { stages: [rotated] } = buildTestStages(configWith((c) => {
+      firstEnvironmentOnly(c);
+      c.environments[0].consumers[0] = { ...c.environments[0].consumers[0], graphqlAuth: 'API_KEY', apiKeys: keys.slice(1) };
+    }));
+    expect(resourcesOf(templateOf(rotated.consumerApps.get('storefront')!), 'AWS::AppSync::ApiKey').map(([id]) => id)).toEqual([apiKeys.find(([id]) => id.includes('Next'))![0]]);
   });
 
   test('the deploy-time health check runs after the resolver and API, and again whenever what it checks changes', () => {
