@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    // CDK construct conventions (STYLE.md): props readonly and documented with @default, ids in
+    // CDK construct conventions (aws-cdk's DESIGN_GUIDELINES.md): props readonly and documented with @default, ids in
     // PascalCase, `this` as scope. The strict set, less four rules that contradict our style:
     // constructs expose what others need (`loadBalancer`, `zone`) as their concrete types;
     // `grantX()` is kept over the newer `grants.x()`; lib/config is shared, not a private dir;

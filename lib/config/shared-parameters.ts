@@ -79,7 +79,7 @@ export const SHARED_PARAMETERS: Readonly<Record<SharedParameterKey, SharedParame
   },
   'transit-attachment-id': {
     key: 'transit-attachment-id',
-    description: 'Id of this VPC\'s transit gateway attachment, written by its network stack: the network account associates it with the gateway route table of its side (#15).',
+    description: 'Id of this VPC\'s transit gateway attachment, written by its network stack: the network account associates it with the gateway route table of its side.',
     perVpc: true,
     connectivity: 'transit-gateway',
     owner: (_config, env, vpc) => vpcAccount(env, requireVpc('transit-attachment-id', vpc)),

@@ -20,7 +20,7 @@ export interface AcmValidationCleanupProps {
 
 /**
  * Deletes ACM's DNS-validation CNAMEs from a zone when the stack is deleted or rolled back, so the
- * zone can be deleted (#12). Make every DNS-validated certificate of the zone depend on it: then
+ * zone can be deleted (CloudFormation never deletes the CNAMEs it did not create). Make every DNS-validated certificate of the zone depend on it: then
  * CloudFormation deletes the certificates first, this resource next (removing the records), and the
  * zone last.
  */

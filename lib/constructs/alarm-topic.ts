@@ -7,7 +7,7 @@ import { StackEncryptionKey } from './stack-encryption-key';
 /**
  * A stack's alarm topic: encrypted with the stack's key (whose policy lets CloudWatch use it), TLS
  * only, and publishable by this account's CloudWatch alarms. A topic policy replaces SNS's default
- * one, so with only the TLS deny nothing may publish and the alarms would never notify (#11.3).
+ * one, so with only the TLS deny nothing may publish and the alarms would never notify.
  * A plain topic created at `id` (no wrapper construct), so an existing topic keeps its logical id.
  */
 export function createAlarmTopic(scope: Construct, id: string, displayName: string): sns.Topic {

@@ -73,7 +73,7 @@ export class DelegatedSubdomain extends Construct {
 
     // CloudFormation never deletes ACM's validation CNAME, so deleting (or rolling back) this stack
     // would fail on the non-empty zone; the certificate depends on the cleanup, which therefore
-    // runs after the certificate is gone and before the zone is deleted (#12).
+    // runs after the certificate is gone and before the zone is deleted.
     this.validationCleanup = new AcmValidationCleanup(this, 'ValidationCleanup', { zone: this.zone });
 
     this.certificate = new acm.Certificate(this, 'Certificate', {

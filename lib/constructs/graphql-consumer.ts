@@ -117,6 +117,9 @@ export class GraphqlConsumer extends Construct implements ec2.IConnectable {
     this.authorizationType = props.authorizationType ?? appsync.AuthorizationType.IAM;
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
+      // Worded before PrivateLink mode, where the destination is the interface endpoint; it stays:
+      // CloudFormation replaces a security group whose description changes, and the old group's
+      // deletion then waits for Lambda to release the functions' network interfaces.
       description: 'GraphQL resolver: HTTPS to the internal API VPC only',
       allowAllOutbound: false,
     });

@@ -16,7 +16,7 @@ export interface IsolatedTransitRoutingProps {
  * attachments are associated with a table that only the API propagates into, the API's attachment
  * with a table that every consumer propagates into. A consumer admin who adds a VPC route to
  * another consumer's CIDR sends the packets to the gateway, which has no route for them and drops
- * them. (With the gateway's default table, every attachment sees every other: issue #15.)
+ * them. (With the gateway's default table, every attachment would reach every other.)
  */
 export class IsolatedTransitRouting extends Construct {
   /** The table the API's attachment uses: a route to each consumer. */

@@ -3,7 +3,7 @@ import { AddressPlan } from '../config/address-plan';
 
 /**
  * `ec2.Vpc` IP address management that places each subnet in its AZ's slot of the
- * {@link AddressPlan} instead of packing subnets by AZ count (#12): with `IpAddresses.cidr`, adding
+ * {@link AddressPlan} instead of packing subnets by AZ count: with `IpAddresses.cidr`, adding
  * a third AZ moves the transit subnets and overlaps the old ones, so the update fails.
  */
 export class PerAzSlotAddresses implements ec2.IIpAddresses {

@@ -185,7 +185,7 @@ export class PrivateNetwork extends Construct {
     const transitSubnets = this.vpc.selectSubnets({ subnetGroupName: TRANSIT_SUBNET_GROUP });
     // AWS::EC2::TransitGatewayAttachment, not ...VpcAttachment: on the latter a change of SubnetIds
     // (adding an AZ) replaces the attachment, and a VPC cannot hold a second attachment to the
-    // same gateway while the first exists, so the update would fail (#12).
+    // same gateway while the first exists, so the update would fail.
     const attachment = new ec2.CfnTransitGatewayAttachment(this, 'TransitAttachment', {
       transitGatewayId,
       vpcId: this.vpc.vpcId,

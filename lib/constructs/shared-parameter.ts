@@ -39,7 +39,7 @@ export class SharedParameter extends Construct {
    * looked up at synth.
    */
   public static read(scope: Construct, id: string, ref: SharedParameterRef): string {
-    return readSharedParameter(scope, id, sharedParameterArn(ref.config, ref.environment, ref.key, ref.vpc));
+    return ssm.StringParameter.fromStringParameterArn(scope, id, sharedParameterArn(ref.config, ref.environment, ref.key, ref.vpc)).stringValue;
   }
 
   /** The parameter. */
@@ -70,12 +70,4 @@ export class SharedParameter extends Construct {
       this.share.addResourceDependency(this.parameter.node.defaultChild as CfnResource);
     }
   }
-}
-
-/**
- * Reads a parameter shared from another account by its ARN.
- * @deprecated use {@link SharedParameter.read}, which computes the ARN from the contract.
- */
-export function readSharedParameter(scope: Construct, id: string, parameterArn: string): string {
-  return ssm.StringParameter.fromStringParameterArn(scope, id, parameterArn).stringValue;
 }

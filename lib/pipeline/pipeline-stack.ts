@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -7,6 +7,7 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
 import { acknowledgeCdkPipelineGrants } from '../compliance/pipeline-acknowledgements';
 import { acknowledgeLogTargetBucket, LOG_BUCKET_PROPS } from '../constructs/log-bucket';
+import { RetainedLogGroup } from '../constructs/retained-log-group';
 import { denyGrantsExceptForAwsServices, StackEncryptionKey } from '../constructs/stack-encryption-key';
 import { AccountStack, AccountStackProps } from '../stacks/account-stack';
 import { EnvironmentStage, stageIdFor } from '../stages/environment-stage';
@@ -60,11 +61,7 @@ export class PipelineStack extends AccountStack {
       connectionArn: config.pipeline.connectionArn,
     });
 
-    const buildLogs = new logs.LogGroup(this, 'BuildLogs', {
-      retention: logs.RetentionDays.THREE_MONTHS,
-      encryptionKey: StackEncryptionKey.of(this),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const buildLogs = new RetainedLogGroup(this, 'BuildLogs', { retention: logs.RetentionDays.THREE_MONTHS });
     this.pipeline = new pipelines.CodePipeline(this, 'Pipeline', {
       pipelineName: `${config.projectName}-delivery`,
       // Target accounts decrypt artifacts with this key; rotate it yearly.

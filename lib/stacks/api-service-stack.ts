@@ -56,7 +56,7 @@ export class ApiServiceStack extends AccountStack {
   public readonly endpointUrl: string;
   /**
    * Fingerprint of everything the API side deploys, published as `api-revision`; consumers
-   * carry it on their health check so any API-side change re-runs the promotion gate (#12).
+   * carry it on their health check so any API-side change re-runs the promotion gate.
    */
   public readonly revision: string;
 
@@ -155,7 +155,7 @@ export class ApiServiceStack extends AccountStack {
   /** The configured topic, or one of this stack's own (encrypted, TLS-only) to subscribe to. */
   private alarmTopic(service: ServiceConfig): sns.ITopic {
     if (service.alarmTopicArn) return sns.Topic.fromTopicArn(this, 'AlarmTopic', service.alarmTopicArn);
-    // Same logical id as before: CloudWatch may publish to it (#11.3), built once for both sides.
+    // Same logical id as before: its topic policy lets CloudWatch publish to it, built once for both sides.
     const topic = createAlarmTopic(this, 'AlarmTopic', `${this.stackName} alarms`);
     new CfnOutput(this, 'AlarmTopicArn', { value: topic.topicArn, description: 'Subscribe on-call to this topic, or set service.alarmTopicArn.' });
     return topic;

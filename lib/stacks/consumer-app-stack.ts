@@ -4,14 +4,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { connectivityOf } from '../config/connectivity';
-import { sharedParameterArn } from '../config/shared-parameters';
 import { ConsumerConfig, EnvironmentConfig } from '../config/types';
 import { ApiInterfaceEndpoint } from '../constructs/api-interface-endpoint';
 import { createAlarmTopic } from '../constructs/alarm-topic';
 import { ConsumerMonitoring } from '../constructs/consumer-monitoring';
 import { GraphqlConsumer } from '../constructs/graphql-consumer';
 import { PrivateNetwork } from '../constructs/private-network';
-import { readSharedParameter } from '../constructs/shared-parameter';
+import { SharedParameter } from '../constructs/shared-parameter';
 import { AccountStack, AccountStackProps } from './account-stack';
 import { transitGatewayIdFor } from './transit-gateway-id';
 
@@ -40,7 +39,7 @@ export class ConsumerAppStack extends AccountStack {
     super(scope, id, props);
     const { config, environment, consumer, network } = props;
     const read = (key: 'api-endpoint' | 'api-certificate-arn' | 'api-revision' | 'endpoint-service-name', readerId: string) =>
-      readSharedParameter(this, readerId, sharedParameterArn(config, environment, key));
+      SharedParameter.read(this, readerId, { config, environment, key });
 
     // PrivateLink: an interface endpoint in this VPC is the only way to the API; over a transit
     // gateway, the API VPC's CIDR is.

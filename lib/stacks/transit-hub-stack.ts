@@ -40,7 +40,7 @@ export class TransitHubStack extends AccountStack {
       // each account deploy on its own.
       autoAcceptSharedAttachments: 'enable',
       // No default route table: in it every attachment would reach every other. TransitRouting
-      // gives the API and the consumers a table each once the attachments exist (#15).
+      // gives the API and the consumers a table each once the attachments exist.
       defaultRouteTableAssociation: 'disable',
       defaultRouteTablePropagation: 'disable',
       dnsSupport: 'enable',
