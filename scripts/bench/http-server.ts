@@ -6,7 +6,9 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ITEM_ID_PATTERN, JSON_CONTENT_TYPE, createApiServer } from '../../lib/runtime/api-service/src/app';
+import { createApiServer } from '../../lib/runtime/api-service/src/app';
+import { ITEM_ID_PATTERN } from '../../lib/runtime/api-service/src/contract';
+import { JSON_CONTENT_TYPE } from '../../lib/runtime/api-service/src/respond';
 import { createDefaultCatalogue } from '../../lib/runtime/api-service/src/catalogue';
 import { createLogger } from '../../lib/runtime/api-service/src/logger';
 import { resolveRequestId } from '../../lib/runtime/api-service/src/request-id';

@@ -3,7 +3,7 @@
  * the local stand-in (scripts/local/graphql-server.ts), so both refuse the same queries. Constants
  * only, no imports: the CDK app and the local server both load this file.
  *
- * Why (#14): one request with 500 aliases of `item` made 500 API calls. AppSync allows up to 10,000
+ * Why: without limits, one request with 500 aliases of `item` made 500 API calls. AppSync allows up to 10,000
  * resolvers per request by default and no depth limit. Every `Query` field is a Lambda resolver,
  * and each invocation makes at most one API call (two with the retry on a dead socket).
  */

@@ -4,7 +4,6 @@
  *   PORT                 listening port, 0..65535 (default CONTAINER_PORT = 8080; 0 = ephemeral)
  *   HOST                 listening address (default: all interfaces)
  *   DRAIN_TIMEOUT_MS     graceful-drain deadline after SIGTERM/SIGINT (default DRAIN_TIMEOUT_MS)
- *   API_TEST_SLOW_ROUTE  "1" enables GET /__test/slow?ms=N (tests only; never set in production)
  */
 import { CONTAINER_PORT, DRAIN_TIMEOUT_MS } from './settings';
 
@@ -12,7 +11,6 @@ export interface RuntimeConfig {
   readonly port: number;
   readonly host: string | undefined;
   readonly drainTimeoutMs: number;
-  readonly enableTestSlowRoute: boolean;
 }
 
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv): RuntimeConfig {
@@ -20,7 +18,6 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv): RuntimeConfig {
     port: integer(env, 'PORT', CONTAINER_PORT, 0, 65_535),
     host: env.HOST === undefined || env.HOST === '' ? undefined : env.HOST,
     drainTimeoutMs: integer(env, 'DRAIN_TIMEOUT_MS', DRAIN_TIMEOUT_MS, 1, 600_000),
-    enableTestSlowRoute: env.API_TEST_SLOW_ROUTE === '1',
   };
 }
 

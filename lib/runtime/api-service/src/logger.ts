@@ -32,7 +32,7 @@ export interface BatchedSink {
 
 /**
  * Lines logged in one turn of the event loop leave in one write, on setImmediate, rather than one
- * write per line: under load that is one `write(2)` for many requests (#14: the per-line write and
+ * write per line: under load that is one `write(2)` for many requests (measured: the per-line write and
  * JSON building cost about 18% of the api-service's throughput). A buffer of `maxChars` characters
  * or more is written at once. stdout is synchronous for files and pipes on Linux (the awslogs driver reads a pipe),
  * so a flushed line is written when `write` returns; `flushOnExit` writes what is still buffered
@@ -95,8 +95,3 @@ export function createLogger(sink: LogSink = stdoutSink, now: () => Date = () =>
     },
   };
 }
-
-/** A logger that discards everything (handy in tests that do not look at logs). */
-export const silentLogger: Logger = createLogger(() => undefined);
-
-export { REQUEST_ID_PATTERN, resolveRequestId } from './request-id';

@@ -1,7 +1,7 @@
 /**
  * The request-id rule shared by the api-service and the GraphQL resolver (which imports this file),
  * so an id the resolver sends is always the id the api-service logs: with two different patterns,
- * some ids passed one side and were replaced on the other, losing the correlation (#14).
+ * some ids passed one side and were replaced on the other, losing the correlation.
  *
  * Pure and import-free apart from node:crypto: it is bundled into both runtimes.
  */

@@ -2,7 +2,8 @@
  * Operational constants of the api-service.
  *
  * This module is imported by the CDK infrastructure code as well as by the service itself,
- * so it MUST stay free of side effects and of imports: constants only.
+ * so it MUST stay free of side effects: constants only, plus re-exports of contract.ts (itself
+ * import-free), which defines what the service and its callers share.
  *
  *   import { CONTAINER_PORT, DRAIN_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, HEALTH_CHECK_PATH }
  *     from '../runtime/api-service/src/settings';
@@ -26,14 +27,8 @@
 /** TCP port the container listens on (NLB target group port and container port mapping). */
 export const CONTAINER_PORT = 8080;
 
-/** Path of the cheap, dependency-free health check used by the NLB target group (HTTP, 200 = healthy). */
-export const HEALTH_CHECK_PATH = '/healthz';
-
-/**
- * How long the consumer (the Lambda HTTP client) keeps an idle keep-alive connection in its pool
- * before it stops reusing it. Informational; the client side owns this value.
- */
-export const CLIENT_IDLE_REUSE_WINDOW_MS = 30_000;
+/** The health check path (NLB target group, HTTP, 200 = healthy) and the client's reuse window. */
+export { CLIENT_IDLE_REUSE_WINDOW_MS, HEALTH_CHECK_PATH } from './contract';
 
 /**
  * `server.keepAliveTimeout`: how long the server keeps an idle keep-alive connection open.
@@ -75,7 +70,7 @@ export const DRAIN_TIMEOUT_MS = 20_000;
  * After SIGTERM, how long keep-alive connections that are idle stay open before the drain closes
  * them. Until then, a request that arrives on one (the NLB keeps forwarding flows opened before
  * deregistration) is answered with `Connection: close` instead of being reset: closing idle
- * connections at once cut requests that were already on the wire but not yet parsed (#14).
+ * connections at once reset requests that were already on the wire but not yet parsed.
  * Must be well under DRAIN_TIMEOUT_MS.
  */
 export const DRAIN_IDLE_GRACE_MS = 3_000;

@@ -1,5 +1,6 @@
 import { DRAIN_IDLE_GRACE_MS, DRAIN_TIMEOUT_MS } from '../src/settings';
 import { RawClient, loadWithSignal, request, sleep, startServer, tryConnect, waitForConnections } from './helpers';
+import { slowRoute } from './slow-route';
 
 describe('graceful drain (in-process)', () => {
   test('drain deadline leaves headroom under the ECS stopTimeout (30 s)', () => {
@@ -9,7 +10,7 @@ describe('graceful drain (in-process)', () => {
   });
 
   test('in-flight requests complete, idle keep-alive sockets close after the grace, new connections are refused', async () => {
-    const s = await startServer({ enableTestSlowRoute: true, drainIdleGraceMs: 300 });
+    const s = await startServer({ extraRoutes: [slowRoute], drainIdleGraceMs: 300 });
     try {
       const idle = await RawClient.connect(s.port);
       await idle.write('GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n');
@@ -52,7 +53,7 @@ describe('graceful drain (in-process)', () => {
   });
 
   test('the deadline destroys remaining connections and reports "forced"', async () => {
-    const s = await startServer({ enableTestSlowRoute: true });
+    const s = await startServer({ extraRoutes: [slowRoute] });
     try {
       const slow = request(s.port, '/__test/slow?ms=10000').then(
         (res) => `status ${res.status}`,
@@ -69,8 +70,8 @@ describe('graceful drain (in-process)', () => {
   });
 
   test('a request written on an idle keep-alive connection in the same tick as the drain is answered, not reset', async () => {
-    // Before #14 the drain closed "idle" connections at once, and a request already on the wire
-    // but not yet parsed counts as idle: 20 of 20 were reset.
+    // A drain that closes "idle" connections at once resets these: a request already on the wire
+    // but not yet parsed counts as idle (20 of 20 were reset when the drain did that).
     const s = await startServer({ drainIdleGraceMs: 1_000 });
     const clients = await Promise.all(Array.from({ length: 20 }, () => RawClient.connect(s.port)));
     try {

@@ -10,22 +10,31 @@ import { buildSync } from 'esbuild';
 import { RawClient, loadWithSignal, request, sleep, tryConnect, waitFor, waitForLine } from './helpers';
 
 let dir: string;
+/** The product's entry, as the image runs it. */
 let bundle: string;
+/** The same process plus the test-only slow route (test/main-with-slow-route.ts). */
+let slowBundle: string;
 const children: ChildProcess[] = [];
+
+function build(entry: string, outfile: string): void {
+  buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    sourcemap: true,
+    outfile,
+    logLevel: 'silent',
+  });
+}
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'api-service-'));
   bundle = path.join(dir, 'main.js');
-  buildSync({
-    entryPoints: [path.join(__dirname, '..', 'src', 'main.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: true,
-    outfile: bundle,
-    logLevel: 'silent',
-  });
+  slowBundle = path.join(dir, 'main-with-slow-route.js');
+  build(path.join(__dirname, '..', 'src', 'main.ts'), bundle);
+  build(path.join(__dirname, 'main-with-slow-route.ts'), slowBundle);
 });
 
 afterAll(() => {
@@ -40,8 +49,8 @@ interface Running {
   readonly exited: Promise<{ code: number | null; at: number }>;
 }
 
-function run(env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ['--enable-source-maps', bundle], {
+function run(env: Record<string, string>, entry: 'product' | 'with slow route' = 'product'): Running {
+  const child = spawn(process.execPath, ['--enable-source-maps', entry === 'product' ? bundle : slowBundle], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -70,10 +79,14 @@ async function listeningPort(r: Running): Promise<number> {
 }
 
 describe('main.ts process', () => {
+  test('the product bundle carries no test route', () => {
+    expect(fs.readFileSync(bundle, 'utf8')).not.toContain('/__test/');
+    expect(fs.readFileSync(slowBundle, 'utf8')).toContain('/__test/slow'); // the check can fail
+  });
+
   test('SIGTERM: in-flight requests complete with 200, new connections refused, healthz 503, exit 0', async () => {
-    const r = run({ API_TEST_SLOW_ROUTE: '1', DRAIN_TIMEOUT_MS: '10000' });
+    const r = run({ DRAIN_TIMEOUT_MS: '10000' }, 'with slow route');
     const port = await listeningPort(r);
-    expect(r.lines.find((l) => l.level === 'warn' && String(l.msg).includes('slow route'))).toBeDefined();
 
     const midRequest = await RawClient.connect(port);
     await midRequest.write('GET /healthz HTTP/1.1\r\nHost: t\r\n'); // headers not finished yet
@@ -133,7 +146,7 @@ describe('main.ts process', () => {
   });
 
   test('drain deadline expiry destroys remaining connections and exits 1', async () => {
-    const r = run({ API_TEST_SLOW_ROUTE: '1', DRAIN_TIMEOUT_MS: '300' });
+    const r = run({ DRAIN_TIMEOUT_MS: '300' }, 'with slow route');
     const port = await listeningPort(r);
     const slow = request(port, '/__test/slow?ms=20000').then(
       (res) => `status ${res.status}`,

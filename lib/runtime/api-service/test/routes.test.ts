@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Catalogue, createDefaultCatalogue } from '../src/catalogue';
-import { JSON_CONTENT_TYPE, encodeCursor } from '../src/app';
+import { encodeCursor } from '../src/cursor';
+import { JSON_CONTENT_TYPE } from '../src/respond';
 import { RawClient, Response, Started, request, startServer, waitFor } from './helpers';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -191,7 +192,7 @@ describe('api-service routes', () => {
     expectError(res, 405, 'METHOD_NOT_ALLOWED');
   });
 
-  test('the test-only slow route is off by default', async () => {
+  test('the product has no test route: /__test/slow is 404 unless a test injects it', async () => {
     expectError(await request(s.port, '/__test/slow?ms=1'), 404, 'NOT_FOUND');
   });
 

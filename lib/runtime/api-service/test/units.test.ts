@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { decodeCursor, encodeCursor } from '../src/app';
+import { decodeCursor, encodeCursor } from '../src/cursor';
 import { DEFAULT_ITEM_COUNT, InMemoryCatalogue, generateItems } from '../src/catalogue';
 import { loadRuntimeConfig } from '../src/env';
 import { RequestLogEntry, createBatchedSink, createLogger } from '../src/logger';
@@ -14,10 +14,12 @@ describe('settings', () => {
     expect(settings.DRAIN_TIMEOUT_MS).toBe(20_000);
   });
 
-  test('settings.ts has no imports (safe for the CDK app to import)', () => {
-    const source = fs.readFileSync(path.join(__dirname, '..', 'src', 'settings.ts'), 'utf8');
+  test.each(['settings.ts', 'contract.ts'])('%s has no imports (safe for the CDK app and the resolver to import)', (file) => {
+    const source = fs.readFileSync(path.join(__dirname, '..', 'src', file), 'utf8');
     expect(source).not.toMatch(/^\s*import\s/m);
     expect(source).not.toMatch(/require\(/);
+    // Re-exports only of the import-free contract.
+    for (const [, from] of source.matchAll(/^export\s[^;]*\bfrom\s+'([^']+)'/gm)) expect(from).toBe('./contract');
   });
 });
 
@@ -73,15 +75,13 @@ describe('environment', () => {
       port: 8080,
       host: undefined,
       drainTimeoutMs: 20_000,
-      enableTestSlowRoute: false,
     });
   });
 
   test('overrides', () => {
     expect(
-      loadRuntimeConfig({ PORT: '0', HOST: '127.0.0.1', DRAIN_TIMEOUT_MS: '5000', API_TEST_SLOW_ROUTE: '1' }),
-    ).toEqual({ port: 0, host: '127.0.0.1', drainTimeoutMs: 5000, enableTestSlowRoute: true });
-    expect(loadRuntimeConfig({ API_TEST_SLOW_ROUTE: 'true' }).enableTestSlowRoute).toBe(false);
+      loadRuntimeConfig({ PORT: '0', HOST: '127.0.0.1', DRAIN_TIMEOUT_MS: '5000' }),
+    ).toEqual({ port: 0, host: '127.0.0.1', drainTimeoutMs: 5000 });
   });
 
   test.each([

@@ -1,6 +1,6 @@
 /**
  * Removes ACM's DNS-validation records from a hosted zone when the zone's stack is deleted or
- * rolled back (#12). CloudFormation writes the validation CNAME into the zone for a DNS-validated
+ * rolled back. CloudFormation writes the validation CNAME into the zone for a DNS-validated
  * certificate but never deletes it, so deleting the zone fails (a zone must be empty but for its
  * SOA and NS records) and the stack ends in DELETE_FAILED. Runs on Delete only; Create and Update
  * do nothing.

@@ -44,7 +44,7 @@ function fakeRoute53(records: RecordSet[]) {
   return { deps, deleted, responses };
 }
 
-describe('ACM validation-record cleanup (#12)', () => {
+describe('ACM validation-record cleanup', () => {
   beforeEach(() => jest.spyOn(console, 'log').mockImplementation(() => {}));
   afterEach(() => jest.restoreAllMocks());
 

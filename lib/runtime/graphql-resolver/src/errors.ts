@@ -55,7 +55,7 @@ export class UpstreamUnavailable extends ResolverError {
 /**
  * The internal API's TLS certificate was rejected (wrong name, expired, self-signed, untrusted).
  * A configuration problem, not an outage: the message says what is wrong and gives no retry hint
- * (before #14 this surfaced as UpstreamUnavailable, "please retry").
+ * (reported as UpstreamUnavailable, "please retry", callers would retry a fault that never heals).
  */
 export class UpstreamCertificateRejected extends ResolverError {
   static {
@@ -124,6 +124,14 @@ export class InternalError extends ResolverError {
 }
 
 export const GENERIC_INTERNAL_MESSAGE = 'Internal error while resolving the field.';
+
+/** Messages a GraphQL caller sees for upstream failures (no host names, addresses or ports). */
+export const UPSTREAM_UNAVAILABLE_MESSAGE = 'The item service is temporarily unavailable. Please retry.';
+export const UPSTREAM_TIMEOUT_MESSAGE = 'The item service did not answer in time. Please retry.';
+export const UPSTREAM_BAD_RESPONSE_MESSAGE = 'The item service returned an unexpected response.';
+/** For a `certificateProblem()` description: says it is a configuration problem, so no retry hint. */
+export const certificateRejectedMessage = (problem: string): string =>
+  `The item service's TLS certificate ${problem}; this is a configuration problem of the service, not a transient outage.`;
 
 /** Wraps anything that is not already a ResolverError so that nothing internal leaks out. */
 export function toResolverError(err: unknown): ResolverError {

@@ -7,8 +7,18 @@
 import type { AppSyncResolverEvent } from 'aws-lambda';
 // The api-service's own rule, so the id sent is always the id it logs (bundled by esbuild).
 import { resolveRequestId } from '../../api-service/src/request-id';
+// The api-service's contract (id rule, page bounds, paths), so the resolver rejects exactly what
+// the service would reject, without a round trip.
+import { ITEMS_PATH, ITEM_ID_PATTERN, MAX_PAGE_LIMIT, MIN_PAGE_LIMIT } from '../../api-service/src/contract';
 import { getJson } from './api-client';
-import { BadRequest, UnsupportedField, UpstreamBadResponse, describeError, toResolverError } from './errors';
+import {
+  BadRequest,
+  UPSTREAM_BAD_RESPONSE_MESSAGE,
+  UnsupportedField,
+  UpstreamBadResponse,
+  describeError,
+  toResolverError,
+} from './errors';
 import { log } from './log';
 
 export interface Item {
@@ -32,10 +42,7 @@ export interface ResolverArguments {
 
 export type ResolverEvent = AppSyncResolverEvent<ResolverArguments>;
 
-/** Same rule as the internal API. */
-export const ITEM_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-export const MIN_LIMIT = 1;
-export const MAX_LIMIT = 100;
+/** Longer cursors are rejected here; shorter malformed ones by the API (cursors are opaque). */
 export const MAX_CURSOR_LENGTH = 1024;
 
 /**
@@ -47,7 +54,7 @@ export function pickRequestId(event: Partial<ResolverEvent> | undefined): string
 }
 
 function badResponse(reason: string, path: string): UpstreamBadResponse {
-  return new UpstreamBadResponse('The item service returned an unexpected response.', { reason, path });
+  return new UpstreamBadResponse(UPSTREAM_BAD_RESPONSE_MESSAGE, { reason, path });
 }
 
 function isStringArray(value: unknown): value is string[] {
@@ -91,7 +98,7 @@ async function resolveItem(args: ResolverArguments, requestId: string): Promise<
   if (typeof id !== 'string' || !ITEM_ID_PATTERN.test(id)) {
     throw new BadRequest('id must be 1-64 characters of A-Z, a-z, 0-9, "_" or "-".', { argument: 'id' });
   }
-  const path = `/v1/items/${encodeURIComponent(id)}`;
+  const path = `${ITEMS_PATH}/${encodeURIComponent(id)}`;
   return toItem(await getJson(path, { requestId }), path);
 }
 
@@ -99,8 +106,8 @@ async function resolveItems(args: ResolverArguments, requestId: string): Promise
   const query = new URLSearchParams();
   const { limit, cursor } = args;
   if (limit !== undefined && limit !== null) {
-    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < MIN_LIMIT || limit > MAX_LIMIT) {
-      throw new BadRequest(`limit must be an integer between ${MIN_LIMIT} and ${MAX_LIMIT}.`, { argument: 'limit' });
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < MIN_PAGE_LIMIT || limit > MAX_PAGE_LIMIT) {
+      throw new BadRequest(`limit must be an integer between ${MIN_PAGE_LIMIT} and ${MAX_PAGE_LIMIT}.`, { argument: 'limit' });
     }
     query.set('limit', String(limit));
   }
@@ -113,7 +120,7 @@ async function resolveItems(args: ResolverArguments, requestId: string): Promise
     query.set('cursor', cursor);
   }
   const qs = query.toString();
-  const path = qs ? `/v1/items?${qs}` : '/v1/items';
+  const path = qs ? `${ITEMS_PATH}?${qs}` : ITEMS_PATH;
   return toItemPage(await getJson(path, { requestId }), path);
 }
 
@@ -129,7 +136,7 @@ export const handler = async (event: ResolverEvent): Promise<Item | ItemPage> =>
     else if (parentTypeName === 'Query' && fieldName === 'items') result = await resolveItems(args, requestId);
     else throw new UnsupportedField('This field is not supported by this resolver.', { parentTypeName, fieldName });
     // One line per invocation, with the id the api-service logs too: one id finds the request in
-    // both accounts' logs (#14).
+    // both accounts' logs.
     log('info', 'resolved', { requestId, field: `${parentTypeName}.${fieldName}`, durationMs: Date.now() - started });
     return result;
   } catch (err) {

@@ -7,11 +7,11 @@
  * deployment) with a message naming the layer that failed: config, DNS, network, TLS or HTTP.
  */
 import { randomUUID } from 'node:crypto';
-import { ApiResponse, ConfigError, apiRequest, getAgentStats, getConfig } from './api-client';
+import { HEALTH_CHECK_PATH } from '../../api-service/src/contract';
+import { ApiClientConfigError, ApiResponse, apiRequest, getAgentStats, getConfig } from './api-client';
 import { ResolverError, UNTRUSTED_CERTIFICATE_CODES, describeError } from './errors';
 import { log } from './log';
 
-export const HEALTH_PATH = '/healthz';
 /** Per-attempt timeout: short, a healthy service answers in milliseconds. */
 export const HEALTH_ATTEMPT_TIMEOUT_MS = 5_000;
 /** Total budget for all attempts (the trigger Lambda's timeout must be larger, e.g. 2 minutes). */
@@ -136,7 +136,7 @@ export function classifyHealthCheckFailure(failure: unknown, target: HealthTarge
     };
   }
 
-  if (failure instanceof ConfigError) {
+  if (failure instanceof ApiClientConfigError) {
     return { layer: 'config', code: 'CONFIG', message: `config: ${failure.message}`, retryable: false };
   }
 
@@ -256,13 +256,13 @@ export async function runHealthCheck(options: HealthCheckOptions = {}): Promise<
   const deadlineMs = options.deadlineMs ?? HEALTH_DEADLINE_MS;
   const started = now();
 
-  let target: HealthTarget = { host: '(unset)', port: 443, path: HEALTH_PATH };
-  let url = HEALTH_PATH;
+  let target: HealthTarget = { host: '(unset)', port: 443, path: HEALTH_CHECK_PATH };
+  let url = HEALTH_CHECK_PATH;
   let cfgError: unknown;
   try {
     const cfg = getConfig();
-    target = { host: cfg.hostname, port: cfg.port, path: HEALTH_PATH };
-    url = `${cfg.baseUrl}${HEALTH_PATH}`;
+    target = { host: cfg.hostname, port: cfg.port, path: HEALTH_CHECK_PATH };
+    url = `${cfg.baseUrl}${HEALTH_CHECK_PATH}`;
   } catch (err) {
     cfgError = err;
   }
@@ -279,7 +279,7 @@ export async function runHealthCheck(options: HealthCheckOptions = {}): Promise<
     let failure: HealthFailure;
     let raw: unknown;
     try {
-      const res = await apiRequest(HEALTH_PATH, {
+      const res = await apiRequest(HEALTH_CHECK_PATH, {
         requestId: `healthcheck-${randomUUID()}`,
         timeoutMs: Math.max(1, Math.min(attemptTimeoutMs, remaining)),
       });

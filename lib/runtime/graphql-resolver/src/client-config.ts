@@ -1,0 +1,122 @@
+/**
+ * The item API client's configuration, read from the Lambda environment once and then cached:
+ *
+ *   API_BASE_URL      https://host[:port][/prefix]; its host is what the certificate must name
+ *   API_CONNECT_HOST  address to connect to instead of the base URL's host (tests, PrivateLink)
+ *   API_CONNECT_PORT  port to connect to instead of the base URL's port
+ *   API_TIMEOUT_MS    per-request deadline (default REQUEST_TIMEOUT_MS, at most MAX_TIMEOUT_MS)
+ *   API_CA_PEM / API_CA_FILE  extra trusted CA certificate(s), PEM
+ */
+import { readFileSync } from 'node:fs';
+
+/** Default hard deadline for one request (connect + TLS + response): well inside AppSync's 30 s. */
+export const REQUEST_TIMEOUT_MS = 5_000;
+/** Upper bound accepted for API_TIMEOUT_MS (AppSync gives up after 30 s anyway). */
+export const MAX_TIMEOUT_MS = 29_000;
+
+export interface ApiClientConfig {
+  /** The base URL as configured (https). */
+  readonly baseUrl: string;
+  /** Host name the certificate is verified against and sent as SNI / Host. */
+  readonly hostname: string;
+  /** Port of the base URL. */
+  readonly port: number;
+  /** Value of the Host header (host[:port]). */
+  readonly hostHeader: string;
+  /** Path prefix of the base URL without a trailing slash ('' for none). */
+  readonly basePath: string;
+  /** Address actually connected to (API_CONNECT_HOST, else the base URL's host). */
+  readonly connectHost: string;
+  /** Port actually connected to (API_CONNECT_PORT, else the base URL's port). */
+  readonly connectPort: number;
+  /** Extra trusted CA certificate(s), PEM, if any. */
+  readonly extraCaPem?: string;
+  readonly timeoutMs: number;
+}
+
+/**
+ * Missing or invalid client configuration in the Lambda environment: a deployment mistake, never
+ * the caller's. (Not the CDK app's ConfigError, which reports a bad configuration file at synth.)
+ */
+export class ApiClientConfigError extends Error {
+  static {
+    this.prototype.name = 'ApiClientConfigError';
+  }
+}
+
+function invalidConfig(message: string): ApiClientConfigError {
+  return new ApiClientConfigError(`Invalid API client configuration: ${message}`);
+}
+
+function parsePositiveInt(name: string, raw: string, min: number, max: number): number {
+  if (!/^\d+$/.test(raw.trim())) throw invalidConfig(`${name} must be an integer, got "${raw}"`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw invalidConfig(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+/** Builds the configuration from an environment object (exported for tests). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiClientConfig {
+  const rawBase = env.API_BASE_URL?.trim();
+  if (!rawBase) throw invalidConfig('API_BASE_URL is not set');
+  let url: URL;
+  try {
+    url = new URL(rawBase);
+  } catch {
+    throw invalidConfig(`API_BASE_URL is not a valid URL: "${rawBase}"`);
+  }
+  if (url.protocol !== 'https:') throw invalidConfig(`API_BASE_URL must use https, got "${url.protocol}"`);
+  if (url.username || url.password) throw invalidConfig('API_BASE_URL must not contain credentials');
+  if (url.search || url.hash) throw invalidConfig('API_BASE_URL must not contain a query string or fragment');
+
+  // URL.hostname keeps the brackets of IPv6 literals; node:https wants them without.
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = url.port ? Number(url.port) : 443;
+
+  const connectHost = env.API_CONNECT_HOST?.trim() || hostname;
+  const connectPort = env.API_CONNECT_PORT?.trim()
+    ? parsePositiveInt('API_CONNECT_PORT', env.API_CONNECT_PORT, 1, 65_535)
+    : port;
+  const timeoutMs = env.API_TIMEOUT_MS?.trim()
+    ? parsePositiveInt('API_TIMEOUT_MS', env.API_TIMEOUT_MS, 1, MAX_TIMEOUT_MS)
+    : REQUEST_TIMEOUT_MS;
+
+  let extraCaPem: string | undefined;
+  if (env.API_CA_PEM?.trim()) {
+    extraCaPem = env.API_CA_PEM;
+  } else if (env.API_CA_FILE?.trim()) {
+    try {
+      extraCaPem = readFileSync(env.API_CA_FILE.trim(), 'utf8');
+    } catch (err) {
+      throw invalidConfig(`API_CA_FILE could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  if (extraCaPem !== undefined && !extraCaPem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw invalidConfig('API_CA_PEM / API_CA_FILE does not contain a PEM certificate');
+  }
+
+  return {
+    baseUrl: url.origin + url.pathname.replace(/\/+$/, ''),
+    hostname,
+    port,
+    hostHeader: url.host,
+    basePath: url.pathname.replace(/\/+$/, ''),
+    connectHost,
+    connectPort,
+    extraCaPem,
+    timeoutMs,
+  };
+}
+
+let config: ApiClientConfig | undefined;
+
+/** The configuration, read from process.env on first use and then cached. */
+export function getConfig(): ApiClientConfig {
+  config ??= loadConfig(process.env);
+  return config;
+}
+
+/** Forgets the cached configuration, so that the next getConfig() reads process.env again. */
+export function forgetConfig(): void {
+  config = undefined;
+}
