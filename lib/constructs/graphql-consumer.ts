@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { CfnResource, Duration, Expiration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, Expiration, Stack, Validations } from 'aws-cdk-lib';
 import * as appsync from 'aws-cdk-lib/aws-appsync';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,7 +9,7 @@ import { QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../runtime/graphql-reso
 import { HealthCheckGate } from './health-check-gate';
 import { IsolatedVpcFunction } from './isolated-vpc-function';
 import { literalArn } from './literal-arn';
-import { StackEncryptionKey } from './stack-encryption-key';
+import { RetainedLogGroup } from './retained-log-group';
 
 /** Default reserved concurrency of the resolver (see GraphqlConsumerProps.resolverConcurrency). */
 export const DEFAULT_RESOLVER_CONCURRENCY = 20;
@@ -185,11 +185,9 @@ export class GraphqlConsumer extends Construct implements ec2.IConnectable {
       fieldLogLevel: appsync.FieldLogLevel.ERROR,
       excludeVerboseContent: true,
     };
-    new logs.LogGroup(this, 'ApiLogs', {
+    new RetainedLogGroup(this, 'ApiLogs', {
       logGroupName: `/aws/appsync/apis/${this.api.apiId}`,
       retention: props.logRetention,
-      encryptionKey: StackEncryptionKey.of(this),
-      removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions::AwsSolutions-ASC3',

@@ -1,12 +1,12 @@
 import * as path from 'node:path';
-import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DEFAULT_READINESS_TIMEOUT_MS, RESPONSE_MARGIN_MS } from '../runtime/graphql-resolver/src/healthcheck-gate';
 import { DeployTimeFunction } from './deploy-time-function';
-import { StackEncryptionKey } from './stack-encryption-key';
+import { RetainedLogGroup } from './retained-log-group';
 
 /** The gate handler's source (`healthcheck-gate-lambda.ts` wires `healthcheck-gate.ts` to AWS). */
 const GATE_ENTRY = path.join(__dirname, '..', 'runtime', 'graphql-resolver', 'src', 'healthcheck-gate-lambda.ts');
@@ -77,11 +77,7 @@ export class HealthCheckGate extends CustomResource {
  */
 function gateHandler(scope: Construct, id: string, check: lambda.IVersion, timeout: Duration, logRetention: logs.RetentionDays): DeployTimeFunction {
   // eslint-disable-next-line awscdk/require-passing-this, awscdk/no-variable-construct-id -- siblings keep the deployed logical ids
-  const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
-    retention: logRetention,
-    encryptionKey: StackEncryptionKey.of(scope),
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
+  const logGroup = new RetainedLogGroup(scope, `${id}Logs`, { retention: logRetention });
   // eslint-disable-next-line awscdk/require-passing-this, awscdk/no-variable-construct-id -- siblings keep the deployed logical ids
   const role = new iam.Role(scope, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
   logGroup.grantWrite(role);

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { NODE_BUNDLING } from './deploy-time-function';
 import { literalArn } from './literal-arn';
-import { StackEncryptionKey } from './stack-encryption-key';
+import { RetainedLogGroup } from './retained-log-group';
 
 /** Properties of {@link IsolatedVpcFunction}. */
 export interface IsolatedVpcFunctionProps {
@@ -61,11 +61,7 @@ export interface IsolatedVpcFunctionProps {
 export class IsolatedVpcFunction extends nodejs.NodejsFunction {
   constructor(scope: Construct, id: string, props: IsolatedVpcFunctionProps) {
     // eslint-disable-next-line awscdk/require-passing-this, awscdk/no-variable-construct-id -- siblings keep the deployed logical ids
-    const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
-      retention: props.logRetention,
-      encryptionKey: StackEncryptionKey.of(scope),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const logGroup = new RetainedLogGroup(scope, `${id}Logs`, { retention: props.logRetention });
     super(scope, id, {
       role: networkInterfaceRole(scope, `${id}Role`, logGroup, props.vpc),
       entry: props.entry,
