@@ -49,8 +49,8 @@ export interface TestBuildOptions {
   readonly cloudFormationValidation?: boolean;
   /**
    * Construct paths (globs) of the stacks whose assets are bundled with esbuild. Bundling is most
-   * of a build's time and only a test that reads a bundle needs it; the others get the source
-   * directory staged in its place (templates are otherwise the same).
+   * of a build's time and only a test that reads a bundle needs it; the others get a one-line
+   * placeholder in its place (templates are otherwise the same).
    * @default - none
    */
   readonly bundlingStacks?: readonly string[];

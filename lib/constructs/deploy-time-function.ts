@@ -1,20 +1,9 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-
-/** How every function of this project is bundled: local esbuild, no Docker at synth. */
-export const NODE_BUNDLING: nodejs.BundlingOptions = {
-  forceDockerBundling: false,
-  minify: true,
-  sourceMap: true,
-  target: 'node24',
-  format: nodejs.OutputFormat.CJS,
-  // Quiet synth: esbuild reports only errors.
-  logLevel: nodejs.LogLevel.ERROR,
-};
+import { BundledNodeFunction } from './bundled-node-function';
 
 /** Properties of {@link DeployTimeFunction}. */
 export interface DeployTimeFunctionProps {
@@ -33,18 +22,16 @@ export interface DeployTimeFunctionProps {
  * APIs and CloudFormation's pre-signed response URL, which the isolated VPCs have no route to.
  * Uses the AWS SDK v3 of the Node.js Lambda runtime (kept out of the bundle).
  */
-export class DeployTimeFunction extends nodejs.NodejsFunction {
+export class DeployTimeFunction extends BundledNodeFunction {
   constructor(scope: Construct, id: string, props: DeployTimeFunctionProps) {
     super(scope, id, {
       entry: props.entry,
-      handler: 'handler',
       role: props.role,
       logGroup: props.logGroup,
       timeout: props.timeout,
-      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
-      bundling: { ...NODE_BUNDLING, externalModules: ['@aws-sdk/*'] },
+      externalModules: ['@aws-sdk/*'],
     });
     const reason = 'Runs once per deployment as a custom-resource handler and must reach AWS APIs and CloudFormation\'s pre-signed response URL, which the isolated VPCs have no route to.';
     Validations.of(this).acknowledge(

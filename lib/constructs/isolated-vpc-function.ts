@@ -2,10 +2,9 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { NODE_BUNDLING } from './deploy-time-function';
+import { BundledNodeFunction } from './bundled-node-function';
 import { literalArn } from './literal-arn';
 import { RetainedLogGroup } from './retained-log-group';
 
@@ -58,15 +57,15 @@ export interface IsolatedVpcFunctionProps {
  * Its role and log group are siblings (`<id>Role`, `<id>Logs`) rather than children, so the logical
  * ids of functions deployed before this construct existed stay the same.
  */
-export class IsolatedVpcFunction extends nodejs.NodejsFunction {
+export class IsolatedVpcFunction extends BundledNodeFunction {
   constructor(scope: Construct, id: string, props: IsolatedVpcFunctionProps) {
     // eslint-disable-next-line awscdk/require-passing-this, awscdk/no-variable-construct-id -- siblings keep the deployed logical ids
     const logGroup = new RetainedLogGroup(scope, `${id}Logs`, { retention: props.logRetention });
     super(scope, id, {
       role: networkInterfaceRole(scope, `${id}Role`, logGroup, props.vpc),
       entry: props.entry,
-      handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
+      // Node's own https only: nothing from the AWS SDK belongs in the bundle.
+      externalModules: [],
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(10),
@@ -80,11 +79,6 @@ export class IsolatedVpcFunction extends nodejs.NodejsFunction {
       // Lambda records the invocation's segments itself: the functions use no X-Ray SDK, so nothing
       // in the isolated subnets needs the X-Ray endpoint (docs/operations.md, Tracing).
       tracing: lambda.Tracing.ACTIVE,
-      bundling: {
-        ...NODE_BUNDLING,
-        // Node's own https only: nothing from the AWS SDK belongs in the bundle.
-        externalModules: [],
-      },
     });
     Validations.of(this).acknowledge({
       id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',

@@ -1,16 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * What a bundling synth of the consumer construct writes to stderr, seen from outside the
- * process (esbuild runs as a child that writes to the inherited stderr, past any in-process spy).
- * esbuild itself stays silent on success (NODE_BUNDLING's logLevel ERROR). The one line per asset
- * that remains is aws-cdk-lib's own: AssetStaging.bundle writes "Bundling asset <path>..." to
- * stderr before every bundling, with no option to turn it off (aws/aws-cdk#23092, open), and the
- * CLI passes an app's stderr through whatever --quiet says. This test pins that nothing else is
- * printed; the day aws-cdk-lib drops the line, the expectation becomes "nothing".
+ * What a bundling synth of the consumer construct writes, seen from outside the process (a child
+ * process's output would pass any in-process spy). `cdk synth -q` passes an app's stdout and
+ * stderr through, so anything written here is printed on every quiet synth: NodejsFunction's
+ * bundling printed "Bundling asset <path>..." once per function (aws/aws-cdk#23092), which is why
+ * the functions bundle through BundledNodeFunction.
  */
 const SCRIPT = `
 const { App, Stack } = require('aws-cdk-lib');
@@ -25,12 +23,11 @@ new GraphqlConsumer(stack, 'Graphql', { vpc, subnets: { subnets: vpc.isolatedSub
 app.synth();
 `;
 
-test('a bundling synth prints nothing on stderr but aws-cdk-lib\'s "Bundling asset" line, once per function', () => {
+test('a bundling synth of the three functions prints nothing, and bundles them', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'bundling-output-'));
   const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', SCRIPT, outdir], { cwd: join(__dirname, '..', '..'), encoding: 'utf8' });
   expect(result.status).toBe(0);
   expect(result.stdout).toBe('');
-  expect(result.stderr.split('\n').filter((line) => line !== '').sort()).toEqual(
-    ['HealthCheck', 'HealthCheckGateFunction', 'Resolver'].map((fn) => `Bundling asset Consumer/Graphql/${fn}/Code/Stage...`),
-  );
+  expect(result.stderr).toBe('');
+  expect(readdirSync(outdir).filter((name) => name.startsWith('asset.'))).toHaveLength(3);
 });
