@@ -18,8 +18,9 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
-// Specs in a group share one module registry, so one exampleConfig: none may change it (a test
-// bends a copy, configWith), and neither may the code under test. Frozen, a write throws.
+// The tests of a file share one exampleConfig (and one build of it, exampleTestApp): none may
+// change it (a test bends a copy, configWith), and neither may the code under test. Frozen, a
+// write throws.
 deepFreeze(exampleConfig);
 
 /** A deep, mutable copy of the example configuration for a test to bend. */
@@ -98,7 +99,17 @@ export function buildTestStages(config: AppConfig = exampleConfig, options: Test
   return { app, stages: buildStages(app, config) };
 }
 
-/** Builds kept for the module registry's life: see {@link exampleTestApp}. */
+/**
+ * `build`'s result, built on the first call and kept for the file's life. A file builds what its
+ * tests need through this (or in a `beforeAll`), never while jest loads it: a build that throws
+ * then fails the tests that use it, not the whole file before any test ran.
+ */
+export function memo<T>(build: () => T): () => T {
+  let built: { readonly value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
+}
+
+/** Builds kept for the test file's life (jest gives each file its own module registry): see {@link exampleTestApp}. */
 const shared: { app?: BuiltApp; stages?: { app: App; stages: EnvironmentStage[] } } = {};
 
 /** `built`, synthesized (every later synth returns that assembly) and locked: adding a construct to it throws. */
@@ -109,10 +120,9 @@ function synthesizedAndLocked<T extends { app: App }>(built: T): T {
 }
 
 /**
- * The example app as {@link buildTestApp} builds it with no options, built once per module
- * registry: the specs of a group (specs.ts) that only read it share one build. It comes
- * synthesized and locked, so that no spec can change what the others read: a test that plants a
- * construct builds its own app.
+ * The example app as {@link buildTestApp} builds it with no options, built on the first call and
+ * shared by every test of the file that only reads it. It comes synthesized and locked, so that no
+ * test can change what the others read: a test that plants a construct builds its own app.
  */
 export function exampleTestApp(): BuiltApp {
   return (shared.app ??= synthesizedAndLocked(buildTestApp()));

@@ -10,12 +10,11 @@
  * markers are; a block may appear in several places). test/scripts/docs.test.ts fails when
  * anything differs from this script's output, character for character.
  *
- * One block is owned by a test: the update-safety table of docs/deploying.md needs four synths and
- * CloudFormation diffs, which test/update-safety.test.ts makes anyway. `--write` runs that suite
- * with WRITE_DOCS=1 (it rewrites the table), so one command regenerates everything; the suite
- * fails when the table is stale.
+ * The update-safety table of docs/deploying.md (update-safety.ts) needs four whole-app synths and
+ * CloudFormation diffs: this command checks and writes it, test/update-safety.test.ts fails when it
+ * is stale, and `staleness()` and `writeAll()` leave it out unless given it (test/scripts/docs.test.ts
+ * would repeat those synths).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +30,7 @@ import { fenced, GeneratedBlock, markers, withBlocks } from './blocks';
 import { buildReport, costSummaryMarkdown } from '../cost/main';
 import { deployCommands } from '../deploy/commands';
 import { renderDiagram } from '../diagram/render';
+import { updateSafetyBlock } from './update-safety';
 
 /** Where the repository is, so the script works from any directory. */
 export const ROOT = join(__dirname, '..', '..');
@@ -101,7 +101,7 @@ export function generatedBlocks(config: AppConfig = exampleConfig): GeneratedBlo
  * rewritten. `stale`: files that differ, `document (block)` for each differing block, and blocks
  * with no markers anywhere; `changed`: the files that differ.
  */
-function sync(config: AppConfig, root: string, write: boolean) {
+function sync(config: AppConfig, root: string, write: boolean, extraBlocks: readonly GeneratedBlock[]) {
   const stale: string[] = [];
   const changed: string[] = [];
   const update = (path: string, content: string): void => {
@@ -113,7 +113,7 @@ function sync(config: AppConfig, root: string, write: boolean) {
     stale.push(path);
     update(path, content);
   }
-  const blocks = generatedBlocks(config);
+  const blocks = [...generatedBlocks(config), ...extraBlocks];
   const found = new Set<string>();
   // README.md and docs/*.md: where blocks may live.
   const docs = readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => join('docs', f));
@@ -129,25 +129,22 @@ function sync(config: AppConfig, root: string, write: boolean) {
 }
 
 /** What is stale: files whose content differs, documents with a differing block, blocks with no markers anywhere. */
-export const staleness = (config: AppConfig = exampleConfig, root = ROOT): string[] => sync(config, root, false).stale;
+export const staleness = (config: AppConfig = exampleConfig, root = ROOT, extraBlocks: readonly GeneratedBlock[] = []): string[] => sync(config, root, false, extraBlocks).stale;
 
 /** Regenerates every file and block; returns what changed. */
-export const writeAll = (config: AppConfig = exampleConfig, root = ROOT): string[] => sync(config, root, true).changed;
+export const writeAll = (config: AppConfig = exampleConfig, root = ROOT, extraBlocks: readonly GeneratedBlock[] = []): string[] => sync(config, root, true, extraBlocks).changed;
 
 export function run(argv: readonly string[], io = STDIO): number {
   return runScript(io, () => {
     const { values } = parseCommandLine({ args: [...argv], options: { write: { type: 'boolean', default: false } } }, 'usage: npm run docs [-- --write]');
+    const updateSafety = [updateSafetyBlock()];
     if (!values.write) {
-      const stale = staleness();
+      const stale = staleness(exampleConfig, ROOT, updateSafety);
       if (stale.length > 0) throw new Error(`stale: ${stale.join(', ')}; run \`npm run docs -- --write\`.`);
       return io.out('generated files and blocks: up to date');
     }
-    const changed = writeAll();
+    const changed = writeAll(exampleConfig, ROOT, updateSafety);
     io.out(changed.length === 0 ? 'generated files and blocks: already up to date' : `updated: ${changed.join(', ')}`);
-    io.out('update-safety table: running test/update-safety.test.ts with WRITE_DOCS=1 ...');
-    const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), 'test/update-safety.test.ts', '--silent'], { cwd: ROOT, env: { ...process.env, WRITE_DOCS: '1' }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-    if (jest.status !== 0) throw new Error(`test/update-safety.test.ts failed (exit ${jest.status}); the table may not be written:\n${jest.stderr}`);
-    io.out('update-safety table: up to date');
   });
 }
 

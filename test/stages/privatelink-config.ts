@@ -4,7 +4,7 @@ import { configWith, deepFreeze } from '../helpers';
 /**
  * The example configuration with `dev` in privatelink mode and two consumers whose VPCs reuse the
  * API's CIDR (allowed: nothing is routed between them); `prod` stays on its transit gateway.
- * Frozen, like the example: several specs of a group share it.
+ * Frozen, like the example: several tests share it.
  */
 export const privateLinkConfig: AppConfig = deepFreeze(configWith((c) => {
   const dev = c.environments[0];

@@ -1,23 +1,24 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
-import { buildTestStages, configWith, exampleTestStages, exampleEnvironment, firstEnvironmentOnly, resourcesOf, stageNamed, templateOf } from '../helpers';
+import { buildTestStages, configWith, exampleTestStages, exampleEnvironment, firstEnvironmentOnly, memo, resourcesOf, stageNamed, templateOf } from '../helpers';
 
-const { app, stages } = exampleTestStages();
-const dev = stageNamed(stages, 'dev');
-const service = templateOf(dev.apiService);
+// The example's stages, built on first use and shared by the tests below that only read them.
+const stages = () => exampleTestStages().stages;
+const dev = () => stageNamed(stages(), 'dev');
+const service = memo(() => templateOf(dev().apiService));
 
 describe('ApiService (api account)', () => {
   test('deploys in the api account after its network and DNS', () => {
-    expect(dev.apiService.account).toBe('444444444444');
-    expect(dev.apiService.dependencies).toEqual(expect.arrayContaining([dev.apiNetwork, dev.apiDns]));
+    expect(dev().apiService.account).toBe('444444444444');
+    expect(dev().apiService.dependencies).toEqual(expect.arrayContaining([dev().apiNetwork, dev().apiDns]));
   });
 
   test('turns on its own termination protection from the template, last, so the pipeline and the CLI behave alike', () => {
     // CDK Pipelines ignores Stack.terminationProtection (aws-cdk#17871), so the template turns it on;
     // the manifest says it too, or every CLI deploy would turn it off again.
-    expect(dev.apiService.terminationProtection).toBe(true);
-    const resources = service.toJSON().Resources as Record<string, { Type: string; Properties?: { Create?: unknown }; DependsOn?: string[] }>;
+    expect(dev().apiService.terminationProtection).toBe(true);
+    const resources = service().toJSON().Resources as Record<string, { Type: string; Properties?: { Create?: unknown }; DependsOn?: string[] }>;
     const [[id, protection]] = Object.entries(resources).filter(([, r]) => r.Type === 'Custom::AWS' && JSON.stringify(r.Properties?.Create).includes('updateTerminationProtection'));
     const call = JSON.parse(JSON.stringify(protection.Properties!.Create).replace(/\{"Ref":"AWS::StackId"\}/g, '"<this stack>"').replace(/^\{"Fn::Join":\["",\[/, '').replace(/\]\]\}$/, '').replace(/","/g, '')) as string;
     expect(JSON.parse(call)).toMatchObject({ service: 'CloudFormation', action: 'updateTerminationProtection', parameters: { StackName: '<this stack>', EnableTerminationProtection: true } });
@@ -29,29 +30,29 @@ describe('ApiService (api account)', () => {
   });
 
   test('publishes the API name as an alias A record to the NLB in the subzone', () => {
-    service.hasResourceProperties('AWS::Route53::RecordSet', {
+    service().hasResourceProperties('AWS::Route53::RecordSet', {
       Name: 'api.dev.example.com.',
       Type: 'A',
       AliasTarget: { DNSName: Match.anyValue(), HostedZoneId: Match.anyValue() },
     });
-    const [[, record]] = resourcesOf(service, 'AWS::Route53::RecordSet');
+    const [[, record]] = resourcesOf(service(), 'AWS::Route53::RecordSet');
     expect(JSON.stringify(record.Properties!.AliasTarget)).toMatch(/LoadBalancer.*DNSName/);
   });
 
   test('the listener uses the certificate from the DNS stack', () => {
-    const [[, listener]] = resourcesOf(service, 'AWS::ElasticLoadBalancingV2::Listener');
+    const [[, listener]] = resourcesOf(service(), 'AWS::ElasticLoadBalancingV2::Listener');
     expect(JSON.stringify(listener.Properties!.Certificates)).toMatch(/Dev-ApiDns.*SubdomainCertificate/);
   });
 
   test('the NLB admits the environment\'s consumer CIDRs', () => {
-    const prodService = templateOf(stageNamed(stages, 'prod').apiService);
+    const prodService = templateOf(stageNamed(stages(), 'prod').apiService);
     const ingress = resourcesOf(prodService, 'AWS::EC2::SecurityGroup').flatMap(([, sg]) => (sg.Properties!.SecurityGroupIngress as { CidrIp: string }[]) ?? []);
     expect(ingress.map((r) => r.CidrIp).sort()).toEqual(exampleEnvironment('prod').consumers.map((c) => c.cidr).sort());
   });
 
   test('the image is a Docker asset of lib/runtime/api-service for the configured platform, staged without Docker', () => {
-    const assembly = app.synth();
-    const stackArtifact = assembly.getNestedAssembly(dev.artifactId).getStackByName(dev.apiService.stackName);
+    const assembly = exampleTestStages().app.synth();
+    const stackArtifact = assembly.getNestedAssembly(dev().artifactId).getStackByName(dev().apiService.stackName);
     const assetManifest = stackArtifact.dependencies.find((d) => d.id.endsWith('.assets'));
     expect(assetManifest).toBeDefined();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -60,34 +61,34 @@ describe('ApiService (api account)', () => {
     expect(images).toHaveLength(1);
     expect(images[0].source.platform).toBe('linux/arm64');
     // Staged: the build context (Dockerfile and sources) was copied, nothing was built.
-    const staged = join(assembly.getNestedAssembly(dev.artifactId).directory, images[0].source.directory);
+    const staged = join(assembly.getNestedAssembly(dev().artifactId).directory, images[0].source.directory);
     expect(readdirSync(staged).sort()).toEqual(expect.arrayContaining(['Dockerfile', 'package-lock.json', 'package.json', 'src']));
     expect(readdirSync(staged)).not.toContain('node_modules');
     expect(readdirSync(staged)).not.toContain('test');
-    // Docker Hub rate-limits anonymous pulls from CodeBuild's shared addresses (#11.6).
+    // Docker Hub rate-limits anonymous pulls from CodeBuild's shared addresses.
     const bases = [...readFileSync(join(staged, 'Dockerfile'), 'utf8').matchAll(/^FROM\s+(?:--\S+\s+)*(\S+)/gm)].map((m) => m[1]);
     expect(bases.length).toBeGreaterThan(0);
     for (const base of bases) expect(base).toMatch(/^public\.ecr\.aws\/docker\/library\//);
   });
 
   test('without a configured topic, alarms notify the stack\'s own encrypted, TLS-only topic', () => {
-    const [[topicId, topic]] = resourcesOf(service, 'AWS::SNS::Topic');
+    const [[topicId, topic]] = resourcesOf(service(), 'AWS::SNS::Topic');
     expect(JSON.stringify(topic.Properties!.KmsMasterKeyId)).toMatch(/StackEncryptionKey/);
-    service.hasResourceProperties('AWS::SNS::TopicPolicy', {
+    service().hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
-    // The topic policy replaces SNS's default one, so CloudWatch needs its own allow (#11.3);
+    // The topic policy replaces SNS's default one, so CloudWatch needs its own allow;
     // test/access proves the publish together with the key policy.
-    service.hasResourceProperties('AWS::SNS::TopicPolicy', {
+    service().hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
         Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish',
         Condition: { StringEquals: { 'aws:SourceAccount': '444444444444' }, ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:eu-west-1:444444444444:alarm:*' } },
       })]) },
     });
-    const alarms = resourcesOf(service, 'AWS::CloudWatch::Alarm');
+    const alarms = resourcesOf(service(), 'AWS::CloudWatch::Alarm');
     expect(alarms).toHaveLength(5);
     for (const [, alarm] of alarms) expect(alarm.Properties!.AlarmActions).toEqual([{ Ref: topicId }]);
-    service.hasOutput('AlarmTopicArn', { Value: { Ref: topicId } });
+    service().hasOutput('AlarmTopicArn', { Value: { Ref: topicId } });
   });
 
   test('an ECR image from config replaces the asset', () => {

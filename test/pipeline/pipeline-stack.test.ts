@@ -1,20 +1,31 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { BuiltApp } from '../../lib/app';
 import { NODE_MAJOR, SYNTH_COMMANDS } from '../../lib/pipeline/pipeline-stack';
 import { exampleConfig } from '../../lib/config/environments';
 import { stageIdFor } from '../../lib/stages/environment-stage';
 import { exampleTestApp, resourcesOf, templateOf } from '../helpers';
 
-const { app, pipeline, stages: environmentStages } = exampleTestApp();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const packageJson = require('../../package.json') as { engines: { node: string } };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const cdkLibPackageJson = require('aws-cdk-lib/package.json') as { engines: { node: string } };
-const t = templateOf(pipeline);
-const [[, pipelineResource]] = resourcesOf(t, 'AWS::CodePipeline::Pipeline');
 type Action = { Name: string; RunOrder: number; ActionTypeId: { Category: string; Provider: string }; Configuration?: Record<string, unknown>; RoleArn?: unknown };
-const stages = (pipelineResource.Properties!.Stages as { Name: string; Actions: Action[] }[]);
+// Every test here reads the example's whole app (the pipeline synthesizes every stage while it is
+// built), built once for the file before the first test.
+let app: BuiltApp['app'];
+let pipeline: BuiltApp['pipeline'];
+let environmentStages: BuiltApp['stages'];
+let t: Template;
+let stages: { Name: string; Actions: Action[] }[];
+beforeAll(() => {
+  ({ app, pipeline, stages: environmentStages } = exampleTestApp());
+  t = templateOf(pipeline);
+  const [[, pipelineResource]] = resourcesOf(t, 'AWS::CodePipeline::Pipeline');
+  stages = pipelineResource.Properties!.Stages as { Name: string; Actions: Action[] }[];
+});
 const stageNamed = (name: string) => stages.find((s) => s.Name === name)!;
 
 describe('PipelineStack (tools account)', () => {
@@ -76,7 +87,7 @@ describe('PipelineStack (tools account)', () => {
   });
 
   test('every CodeBuild project may write to the log group its LogsConfig names', () => {
-    // Setting the log group through the L1 does not grant the role (#11.1): CodeBuild would not start.
+    // Setting the log group through the L1 does not grant the role: CodeBuild would not start.
     const policies = resourcesOf(t, 'AWS::IAM::Policy');
     for (const [id, project] of resourcesOf(t, 'AWS::CodeBuild::Project')) {
       const group = (project.Properties!.LogsConfig as { CloudWatchLogs: { GroupName: { Ref: string } } }).CloudWatchLogs.GroupName.Ref;

@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PrivateNetwork, PrivateNetworkProps } from '../../lib/constructs/private-network';
-import { bareStack } from '../helpers';
+import { bareStack, memo } from '../helpers';
 
 const AZS = ['euw1-az1', 'euw1-az2'];
 
@@ -20,11 +20,12 @@ function networkTemplate(overrides: Partial<PrivateNetworkProps> = {}): Template
 }
 
 describe('PrivateNetwork', () => {
-  const consumerLike = networkTemplate();
-  const apiLike = networkTemplate({ interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'logs'], ecrLayerS3Endpoint: true });
+  // The two shapes the app builds, each built once for the tests that read it.
+  const consumerLike = memo(() => networkTemplate());
+  const apiLike = memo(() => networkTemplate({ interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'logs'], ecrLayerS3Endpoint: true }));
 
   test('has no route to the internet: no IGW, no NAT, no public subnet', () => {
-    for (const t of [consumerLike, apiLike]) {
+    for (const t of [consumerLike(), apiLike()]) {
       t.resourceCountIs('AWS::EC2::InternetGateway', 0);
       t.resourceCountIs('AWS::EC2::NatGateway', 0);
       t.resourceCountIs('AWS::EC2::EIP', 0);
@@ -45,18 +46,18 @@ describe('PrivateNetwork', () => {
     Object.entries(t.findResources('AWS::EC2::Subnet')).map(([id, s]) => [id, s.Properties.AvailabilityZoneId, s.Properties.CidrBlock]);
 
   test('has one workload and one small transit subnet per AZ, placed by AZ id', () => {
-    expect(subnetsOf(consumerLike).sort()).toEqual([
+    expect(subnetsOf(consumerLike()).sort()).toEqual([
       [expect.stringMatching(/^NetworkVpctransitSubnet1Subnet/), 'euw1-az1', '10.10.15.240/28'],
       [expect.stringMatching(/^NetworkVpctransitSubnet2Subnet/), 'euw1-az2', '10.10.15.224/28'],
       [expect.stringMatching(/^NetworkVpcworkloadSubnet1Subnet/), 'euw1-az1', '10.10.0.0/22'],
       [expect.stringMatching(/^NetworkVpcworkloadSubnet2Subnet/), 'euw1-az2', '10.10.4.0/22'],
     ]);
     // The id, never the name: a name is a different physical zone in each account.
-    for (const subnet of Object.values(consumerLike.findResources('AWS::EC2::Subnet'))) expect(subnet.Properties.AvailabilityZone).toBeUndefined();
+    for (const subnet of Object.values(consumerLike().findResources('AWS::EC2::Subnet'))) expect(subnet.Properties.AvailabilityZone).toBeUndefined();
   });
 
-  test('an appended AZ keeps every existing subnet (logical id, zone and CIDR) and fits beside them (#12)', () => {
-    const before = subnetsOf(consumerLike);
+  test('an appended AZ keeps every existing subnet (logical id, zone and CIDR) and fits beside them', () => {
+    const before = subnetsOf(consumerLike());
     const after = subnetsOf(networkTemplate({ availabilityZones: [...AZS, 'euw1-az3'] }));
     expect(after).toEqual(expect.arrayContaining(before));
     expect(after).toHaveLength(6);
@@ -78,7 +79,7 @@ describe('PrivateNetwork', () => {
   });
 
   test('attaches the transit subnets (only) to the transit gateway', () => {
-    consumerLike.hasResourceProperties('AWS::EC2::TransitGatewayAttachment', {
+    consumerLike().hasResourceProperties('AWS::EC2::TransitGatewayAttachment', {
       TransitGatewayId: 'tgw-0123456789abcdef0',
       SubnetIds: [
         { Ref: Match.stringLikeRegexp('transitSubnet1') },
@@ -88,8 +89,8 @@ describe('PrivateNetwork', () => {
   });
 
   test('routes every peer CIDR from every workload subnet via the TGW, after the attachment exists', () => {
-    const [attachmentId] = Object.keys(consumerLike.findResources('AWS::EC2::TransitGatewayAttachment'));
-    const routes = Object.values(consumerLike.findResources('AWS::EC2::Route'));
+    const [attachmentId] = Object.keys(consumerLike().findResources('AWS::EC2::TransitGatewayAttachment'));
+    const routes = Object.values(consumerLike().findResources('AWS::EC2::Route'));
     expect(routes).toHaveLength(4); // 2 workload subnets x 2 peers
     for (const peer of ['10.20.0.0/20', '10.21.0.0/20']) {
       const toPeer = routes.filter((r) => r.Properties.DestinationCidrBlock === peer);
@@ -103,19 +104,19 @@ describe('PrivateNetwork', () => {
   });
 
   test('a default (consumer) VPC gets no interface endpoint at all', () => {
-    consumerLike.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    consumerLike().resourceCountIs('AWS::EC2::VPCEndpoint', 0);
   });
 
   test('the API VPC gets ecr.api, ecr.dkr and logs with private DNS, plus the S3 gateway endpoint', () => {
     for (const service of ['ecr.api', 'ecr.dkr', 'logs']) {
-      apiLike.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      apiLike().hasResourceProperties('AWS::EC2::VPCEndpoint', {
         VpcEndpointType: 'Interface',
         PrivateDnsEnabled: true,
         ServiceName: `com.amazonaws.eu-west-1.${service}`,
         SubnetIds: [{ Ref: Match.stringLikeRegexp('workloadSubnet1') }, { Ref: Match.stringLikeRegexp('workloadSubnet2') }],
       });
     }
-    apiLike.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+    apiLike().hasResourceProperties('AWS::EC2::VPCEndpoint', {
       VpcEndpointType: 'Gateway',
       ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.s3']] },
       RouteTableIds: [{ Ref: Match.stringLikeRegexp('workloadSubnet1RouteTable') }, { Ref: Match.stringLikeRegexp('workloadSubnet2RouteTable') }],
@@ -123,25 +124,25 @@ describe('PrivateNetwork', () => {
         Statement: [Match.objectLike({ Action: 's3:GetObject', Resource: 'arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*' })],
       }),
     });
-    apiLike.resourceCountIs('AWS::EC2::VPCEndpoint', 4);
+    apiLike().resourceCountIs('AWS::EC2::VPCEndpoint', 4);
   });
 
   test('reads the region\'s S3 prefix list at deploy time (for task egress), never at synth', () => {
-    apiLike.hasResourceProperties('Custom::AWS', {
+    apiLike().hasResourceProperties('Custom::AWS', {
       Create: Match.serializedJson(Match.objectLike({ service: 'EC2', action: 'describeManagedPrefixLists', parameters: { Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.eu-west-1.s3'] }] } })),
     });
-    consumerLike.resourceCountIs('Custom::AWS', 0);
+    consumerLike().resourceCountIs('Custom::AWS', 0);
   });
 
   test('the endpoint security group admits 443 from the literal VPC CIDR only', () => {
-    apiLike.hasResourceProperties('AWS::EC2::SecurityGroup', {
+    apiLike().hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: Match.stringLikeRegexp('VPC interface endpoints'),
       SecurityGroupIngress: [{ CidrIp: '10.10.0.0/20', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: 'HTTPS from this VPC' }],
     });
   });
 
   test('writes VPC flow logs to a log group with retention', () => {
-    for (const t of [consumerLike, apiLike]) {
+    for (const t of [consumerLike(), apiLike()]) {
       t.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
       t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     }

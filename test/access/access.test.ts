@@ -42,7 +42,6 @@ describe.each<[string, AppConfig]>([
   let rows: Evaluated[];
   let callsPerSource: Record<string, number>;
   beforeAll(async () => {
-    // The example's build is shared with the other specs of this group that read it.
     const { app } = config === exampleConfig ? exampleTestApp() : buildTestApp(config);
     // Every account bootstrapped as docs/deploying.md says: with the template deploy-commands writes.
     const index = new AssemblyIndex(stacksOf(app), bootstrapTemplate(config));

@@ -103,6 +103,12 @@ describe('GraphqlConsumer API keys', () => {
   });
 });
 
+describe('GraphqlConsumer resolver', () => {
+  test('fails when the resolver concurrency is not a positive integer, naming the value', () => {
+    expect(() => build({ resolverConcurrency: 0 })).toThrow(/Test\/Graphql: resolverConcurrency must be a positive integer, got 0/);
+  });
+});
+
 describe('GraphqlConsumer bundles', () => {
   test('are produced by local esbuild (no Docker) and stay small', () => {
     const { stack } = build({}, { bundlingStacks: ['**'] });

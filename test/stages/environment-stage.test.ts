@@ -5,12 +5,13 @@ import { exampleConfig } from '../../lib/config/environments';
 import { validateConfig } from '../../lib/config/validate';
 import { EnvironmentVpc, environmentVpcs, SHARED_PARAMETERS, SharedParameterKey, sharedParameterArn, sharedParameterName } from '../../lib/config/shared-parameters';
 import { EnvironmentStage, stageIdFor } from '../../lib/stages/environment-stage';
-import { buildTestApp, buildTestStages, configWith, exampleEnvironment, exampleTestStages, firstEnvironmentOnly, resourcesOf, stageNamed, templateOf } from '../helpers';
+import { buildTestApp, buildTestStages, configWith, exampleEnvironment, exampleTestStages, firstEnvironmentOnly, memo, resourcesOf, stageNamed, templateOf } from '../helpers';
 import { gatewayRouting } from '../transit-routes';
 
-const { stages } = exampleTestStages();
-const dev = stageNamed(stages, 'dev');
-const prod = stageNamed(stages, 'prod');
+// The example's stages, built on first use and shared by the tests below that only read them.
+const stages = () => exampleTestStages().stages;
+const dev = () => stageNamed(stages(), 'dev');
+const prod = () => stageNamed(stages(), 'prod');
 const prodEnv = exampleEnvironment('prod');
 
 /** Every stack of a stage. */
@@ -18,19 +19,19 @@ const stacksOf = (stage: EnvironmentStage) => stage.node.children.filter((c): c 
 
 describe('EnvironmentStage', () => {
   test('one stage per environment, each stack pinned to its account and the region', () => {
-    expect(stages.map((s) => s.stageName)).toEqual(exampleConfig.environments.map(stageIdFor));
+    expect(stages().map((s) => s.stageName)).toEqual(exampleConfig.environments.map(stageIdFor));
     expect(stageIdFor(exampleEnvironment('dev'))).toBe('Dev'); // golden: Stage ids name CloudFormation stacks
-    const accounts = Object.fromEntries(stacksOf(prod).map((s) => [s.node.id, s.account]));
+    const accounts = Object.fromEntries(stacksOf(prod()).map((s) => [s.node.id, s.account]));
     expect(accounts).toMatchObject({
       TransitHub: exampleConfig.accounts.network,
       ApiNetwork: prodEnv.apiAccount,
       ...Object.fromEntries(prodEnv.consumers.map((c) => [`ConsumerNetwork-${c.name}`, c.account])),
     });
-    for (const stack of stacksOf(prod)) expect(stack.region).toBe(exampleConfig.region);
+    for (const stack of stacksOf(prod())) expect(stack.region).toBe(exampleConfig.region);
   });
 
   test('the networks deploy after the transit hub', () => {
-    for (const stage of stages) {
+    for (const stage of stages()) {
       for (const network of [stage.apiNetwork, ...stage.consumerNetworks.values()]) {
         expect(network.dependencies).toContain(stage.transitHub);
       }
@@ -38,7 +39,7 @@ describe('EnvironmentStage', () => {
   });
 
   test('the transit gateway auto-accepts shared attachments and has DNS support', () => {
-    templateOf(dev.transitHub!).hasResourceProperties('AWS::EC2::TransitGateway', {
+    templateOf(dev().transitHub!).hasResourceProperties('AWS::EC2::TransitGateway', {
       AutoAcceptSharedAttachments: 'enable',
       DnsSupport: 'enable',
     });
@@ -46,32 +47,32 @@ describe('EnvironmentStage', () => {
 
   describe('consumers are isolated from each other at the transit gateway', () => {
     // Evaluated from the synthesized templates of the whole stage, as the gateway would route.
-    const routing = gatewayRouting(stacksOf(prod));
+    const routing = memo(() => gatewayRouting(stacksOf(prod())));
     const env = prodEnv;
     const consumerCidrs = env.consumers.map((c) => c.cidr);
 
     test('every attachment is associated with exactly one route table', () => {
-      expect([...routing.associations.keys()].sort()).toEqual([env.apiCidr, ...consumerCidrs].sort());
-      for (const tables of routing.associations.values()) expect(tables).toHaveLength(1);
+      expect([...routing().associations.keys()].sort()).toEqual([env.apiCidr, ...consumerCidrs].sort());
+      for (const tables of routing().associations.values()) expect(tables).toHaveLength(1);
     });
 
     test.each(env.consumers.map((c) => [c.name, c.cidr]))('consumer %s: the gateway routes its traffic to the API and to no other consumer', (_name, cidr) => {
-      expect(routing.routesFrom.get(cidr)).toEqual([env.apiCidr]);
+      expect(routing().routesFrom.get(cidr)).toEqual([env.apiCidr]);
     });
 
     test('the API: the gateway routes its traffic to each consumer', () => {
-      expect(routing.routesFrom.get(env.apiCidr)).toEqual([...consumerCidrs].sort());
+      expect(routing().routesFrom.get(env.apiCidr)).toEqual([...consumerCidrs].sort());
     });
 
     test('routing deploys in the network account after every network, and before the consumers\' health checks', () => {
-      expect(prod.transitRouting!.account).toBe(exampleConfig.accounts.network);
-      for (const network of [prod.apiNetwork, ...prod.consumerNetworks.values()]) expect(prod.transitRouting!.dependencies).toContain(network);
-      for (const app of prod.consumerApps.values()) expect(app.dependencies).toContain(prod.transitRouting);
+      expect(prod().transitRouting!.account).toBe(exampleConfig.accounts.network);
+      for (const network of [prod().apiNetwork, ...prod().consumerNetworks.values()]) expect(prod().transitRouting!.dependencies).toContain(network);
+      for (const app of prod().consumerApps.values()) expect(app.dependencies).toContain(prod().transitRouting);
     });
   });
 
   test('the gateway is shared through RAM with exactly the environment\'s api and consumer accounts', () => {
-    const shares = resourcesOf(templateOf(prod.transitHub!), 'AWS::RAM::ResourceShare');
+    const shares = resourcesOf(templateOf(prod().transitHub!), 'AWS::RAM::ResourceShare');
     const gatewayShare = shares.find(([id]) => id.startsWith('GatewayShare'))![1];
     const readers = [prodEnv.apiAccount, ...prodEnv.consumers.map((c) => c.account)];
     expect((gatewayShare.Properties!.Principals as string[]).sort()).toEqual([...new Set(readers)].sort());
@@ -80,10 +81,10 @@ describe('EnvironmentStage', () => {
   });
 
   test('the API VPC routes to each consumer; a consumer VPC routes to the API only', () => {
-    const apiRoutes = resourcesOf(templateOf(prod.apiNetwork), 'AWS::EC2::Route').map(([, r]) => r.Properties!.DestinationCidrBlock);
+    const apiRoutes = resourcesOf(templateOf(prod().apiNetwork), 'AWS::EC2::Route').map(([, r]) => r.Properties!.DestinationCidrBlock);
     expect([...new Set(apiRoutes)].sort()).toEqual(prodEnv.consumers.map((c) => c.cidr).sort());
     for (const consumer of prodEnv.consumers) {
-      const consumerRoutes = resourcesOf(templateOf(prod.consumerNetworks.get(consumer.name)!), 'AWS::EC2::Route').map(([, r]) => r.Properties!.DestinationCidrBlock);
+      const consumerRoutes = resourcesOf(templateOf(prod().consumerNetworks.get(consumer.name)!), 'AWS::EC2::Route').map(([, r]) => r.Properties!.DestinationCidrBlock);
       expect([...new Set(consumerRoutes)]).toEqual([prodEnv.apiCidr]);
     }
   });
@@ -95,11 +96,11 @@ describe('EnvironmentStage', () => {
         ? environmentVpcs(e).map((vpc): [string, number, EnvironmentVpc | undefined] => [`${e.name}/${vpc.kind === 'api' ? 'api' : vpc.name}`, i, vpc])
         : [[e.name, i, undefined]],
     );
-  // Keys of another connectivity mode are covered by that mode's tests (test/stages/privatelink.spec.ts).
+  // Keys of another connectivity mode are covered by that mode's tests (test/stages/privatelink.test.ts).
   describe.each((Object.keys(SHARED_PARAMETERS) as SharedParameterKey[]).filter((k) => instances(k).length > 0))('shared parameter %s', (key) => {
     test.each(instances(key))('in %s: written by its owner, shared with and read by exactly its readers', (_name, index, vpc) => {
       const env = exampleConfig.environments[index];
-      const stage = stages[index];
+      const stage = stages()[index];
       const spec = SHARED_PARAMETERS[key];
       const name = sharedParameterName(exampleConfig, env, key, vpc);
       const arn = sharedParameterArn(exampleConfig, env, key, vpc);
@@ -120,13 +121,13 @@ describe('EnvironmentStage', () => {
 
 describe('logical ids of stateful resources stay stable (a rename replaces a live resource)', () => {
   test.each<[string, () => Stack, string, string]>([
-    ['the transit gateway', () => dev.transitHub!, 'AWS::EC2::TransitGateway', 'TransitGateway'],
-    ['the API VPC', () => dev.apiNetwork, 'AWS::EC2::VPC', 'NetworkVpc7FB7348F'],
-    ['the API subzone', () => dev.apiDns, 'AWS::Route53::HostedZone', 'SubdomainZoneFD7D4706'],
-    ['the NS delegation', () => dev.apiDns, 'Custom::CrossAccountZoneDelegation', 'SubdomainDelegationCrossAccountZoneDelegationCustomResource524B281B'],
-    ['the certificate', () => dev.apiDns, 'AWS::CertificateManager::Certificate', 'SubdomainCertificate23EB9419'],
-    ['the load balancer', () => dev.apiService, 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'ApiLoadBalancer9F78B8A1'],
-    ['the GraphQL API', () => dev.consumerApps.get('storefront')!, 'AWS::AppSync::GraphQLApi', 'GraphqlApi5FB08D89'],
+    ['the transit gateway', () => dev().transitHub!, 'AWS::EC2::TransitGateway', 'TransitGateway'],
+    ['the API VPC', () => dev().apiNetwork, 'AWS::EC2::VPC', 'NetworkVpc7FB7348F'],
+    ['the API subzone', () => dev().apiDns, 'AWS::Route53::HostedZone', 'SubdomainZoneFD7D4706'],
+    ['the NS delegation', () => dev().apiDns, 'Custom::CrossAccountZoneDelegation', 'SubdomainDelegationCrossAccountZoneDelegationCustomResource524B281B'],
+    ['the certificate', () => dev().apiDns, 'AWS::CertificateManager::Certificate', 'SubdomainCertificate23EB9419'],
+    ['the load balancer', () => dev().apiService, 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'ApiLoadBalancer9F78B8A1'],
+    ['the GraphQL API', () => dev().consumerApps.get('storefront')!, 'AWS::AppSync::GraphQLApi', 'GraphqlApi5FB08D89'],
   ])('%s', (_name, stack, type, logicalId) => {
     expect(Object.keys(templateOf(stack()).findResources(type))).toEqual([logicalId]);
   });

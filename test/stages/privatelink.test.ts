@@ -3,26 +3,29 @@ import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { sharedParameterArn, sharedParameterName } from '../../lib/config/shared-parameters';
 import { EnvironmentStage } from '../../lib/stages/environment-stage';
-import { buildTestApp, resourcesOf, templateOf } from '../helpers';
+import { buildTestApp, memo, resourcesOf, templateOf } from '../helpers';
 import { privateLinkConfig } from './privatelink-config';
 
-// One synth for the whole suite: the compliance report and every assertion read the same assembly.
-const { app, stages } = buildTestApp(privateLinkConfig);
-const assembly = app.synth();
-const [dev, prod] = stages;
+// The whole app (cdk-nag included), built and synthesized once for the file: the compliance report
+// and every assertion read the same assembly.
+const built = memo(() => {
+  const { app, stages: [dev, prod] } = buildTestApp(privateLinkConfig);
+  return { assembly: app.synth(), dev, prod };
+});
 const env = privateLinkConfig.environments[0];
 const stacksOf = (stage: EnvironmentStage) => stage.node.children.filter((c): c is Stack => c instanceof Stack);
-const api = () => templateOf(dev.apiService);
-const consumerApp = (name: string) => templateOf(dev.consumerApps.get(name)!);
+const api = memo(() => templateOf(built().dev.apiService));
+const consumerApp = (name: string) => templateOf(built().dev.consumerApps.get(name)!);
 
 describe('privatelink mode (dev), beside transit-gateway mode (prod)', () => {
   test('synthesizes with zero unacknowledged cdk-nag findings', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const report = require(join(assembly.directory, 'validation-report.json'));
+    const report = require(join(built().assembly.directory, 'validation-report.json'));
     expect(report.pluginReports.flatMap((r: { violations: unknown[] }) => r.violations)).toEqual([]);
   });
 
   test('no transit gateway, attachment, gateway route or transit subnet anywhere in the environment', () => {
+    const { dev, prod } = built();
     expect(dev.node.tryFindChild('TransitHub')).toBeUndefined();
     expect(dev.node.tryFindChild('TransitRouting')).toBeUndefined();
     for (const stack of stacksOf(dev)) {
@@ -149,6 +152,6 @@ describe('privatelink mode (dev), beside transit-gateway mode (prod)', () => {
     const share = resourcesOf(api(), 'AWS::RAM::ResourceShare').find(([, s]) => JSON.stringify(s.Properties!.ResourceArns).includes(`parameter${name}`));
     expect((share![1].Properties!.Principals as string[]).sort()).toEqual(env.consumers.map((c) => c.account).sort());
     // No transit-gateway parameter is read or written in the environment.
-    for (const stack of stacksOf(dev)) expect(JSON.stringify(templateOf(stack).toJSON())).not.toMatch(/transit-(gateway|attachment)-id/);
+    for (const stack of stacksOf(built().dev)) expect(JSON.stringify(templateOf(stack).toJSON())).not.toMatch(/transit-(gateway|attachment)-id/);
   });
 });

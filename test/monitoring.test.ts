@@ -1,14 +1,17 @@
 /**
- * Monitoring on both sides (#14): per-environment names, the alarms that matter, and the proof that
+ * Monitoring on both sides: per-environment names, the alarms that matter, and the proof that
  * two environments in one account cannot share a metric.
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import { validateMetricNamespace } from '../lib/constructs/monitoring-common';
-import { bareStack, buildTestApp, configWith, resourcesOf, templateOf } from './helpers';
+import { bareStack, buildTestStages, configWith, memo, resourcesOf, templateOf } from './helpers';
 
-/** A single-account sandbox: dev and prod (and every consumer) in one account. */
-const sandbox = buildTestApp(configWith((c) => {
+/**
+ * A single-account sandbox: dev and prod (and every consumer) in one account. The environment
+ * stages only: what they alarm on does not depend on the pipeline or cdk-nag.
+ */
+const sandbox = memo(() => buildTestStages(configWith((c) => {
   const account = '444444444444';
   c.accounts = { tools: account, network: account, dns: account };
   for (const env of c.environments) {
@@ -16,13 +19,13 @@ const sandbox = buildTestApp(configWith((c) => {
     env.consumers = env.consumers.slice(0, 1); // one consumer per account and environment
     env.consumers[0].account = account;
   }
-}));
+})));
 
 type Resource = { Properties?: Record<string, unknown> };
-const metricStacks = sandbox.stages.map((stage) => ({
+const metricStacks = memo(() => sandbox().stages.map((stage) => ({
   name: stage.stageName,
   templates: [stage.apiService, ...stage.consumerApps.values()].map((stack) => ({ stack: stack.stackName, template: templateOf(stack) })),
-}));
+})));
 
 /**
  * The identity of every metric an alarm watches or a metric filter publishes. A dimension that
@@ -44,13 +47,13 @@ function metricIdentities(stack: string, template: Template): string[] {
 
 describe('monitoring', () => {
   test('two environments in one account share no metric: every alarm and metric filter of Dev differs from Prod\'s', () => {
-    const [dev, prod] = metricStacks.map((s) => new Set(s.templates.flatMap(({ stack, template }) => metricIdentities(stack, template))));
+    const [dev, prod] = metricStacks().map((s) => new Set(s.templates.flatMap(({ stack, template }) => metricIdentities(stack, template))));
     expect(dev.size).toBeGreaterThan(10);
     expect([...dev].filter((id) => prod.has(id))).toEqual([]);
   });
 
   test('alarm and dashboard names carry the environment (and consumer), and are unique in the account', () => {
-    const names = metricStacks.flatMap((s) => s.templates.flatMap(({ template }) => [
+    const names = metricStacks().flatMap((s) => s.templates.flatMap(({ template }) => [
       ...resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, a]) => String(a.Properties!.AlarmName)),
       ...resourcesOf(template, 'AWS::CloudWatch::Dashboard').map(([, d]) => String(d.Properties!.DashboardName)),
     ]));
@@ -61,30 +64,29 @@ describe('monitoring', () => {
     ]));
   });
 
-  const dev = sandbox.stages[0];
-  const api = templateOf(dev.apiService);
-  const consumer = templateOf(dev.consumerApps.get('storefront')!);
+  const api = memo(() => templateOf(sandbox().stages[0].apiService));
+  const consumer = memo(() => templateOf(sandbox().stages[0].consumerApps.get('storefront')!));
   const alarmsBy = (template: Template) => Object.fromEntries(resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, a]) => [String(a.Properties!.AlarmName), a.Properties!]));
 
   test('API side: the existing alarms, plus certificate expiry; 5xx and latency come from the request log of this environment', () => {
-    const alarms = alarmsBy(api);
+    const alarms = alarmsBy(api());
     expect(Object.keys(alarms).sort()).toEqual(['CertificateExpiry', 'Target5xx', 'TargetResets', 'TooFewHealthyHosts', 'UnhealthyHosts'].map((n) => `internal-api-dev-api-${n}`));
     expect(alarms['internal-api-dev-api-Target5xx']).toMatchObject({ Namespace: 'internal-api/dev', MetricName: 'ServerErrors' });
     expect(alarms['internal-api-dev-api-CertificateExpiry']).toMatchObject({ Namespace: 'AWS/CertificateManager', MetricName: 'DaysToExpiry', Threshold: 30, ComparisonOperator: 'LessThanThreshold' });
-    api.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ ($.msg = "request") && ($.status >= 500) }' });
-    api.hasResourceProperties('AWS::Logs::MetricFilter', { MetricTransformations: [{ MetricNamespace: 'internal-api/dev', MetricName: 'Latency', MetricValue: '$.durationMs', Unit: 'Milliseconds' }] });
-    const body = JSON.stringify(resourcesOf(api, 'AWS::CloudWatch::Dashboard')[0][1].Properties!.DashboardBody);
+    api().hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ ($.msg = "request") && ($.status >= 500) }' });
+    api().hasResourceProperties('AWS::Logs::MetricFilter', { MetricTransformations: [{ MetricNamespace: 'internal-api/dev', MetricName: 'Latency', MetricValue: '$.durationMs', Unit: 'Milliseconds' }] });
+    const body = JSON.stringify(resourcesOf(api(), 'AWS::CloudWatch::Dashboard')[0][1].Properties!.DashboardBody);
     for (const metric of ['ActiveFlowCount', 'ClientTLSNegotiationErrorCount', 'TCP_Target_Reset_Count', 'HealthyHostCount', 'CPUUtilization', 'MemoryUtilization', 'RunningTaskCount', 'ServerErrors', 'Latency', 'DaysToExpiry']) {
       expect(body).toContain(metric);
     }
   });
 
   test('consumer side: AppSync 5xx and latency, resolver errors, throttles and duration, and the health check, alarming to the consumer account\'s topic', () => {
-    const alarms = alarmsBy(consumer);
+    const alarms = alarmsBy(consumer());
     expect(Object.keys(alarms).sort()).toEqual(
       ['GraphqlLatency', 'GraphqlServerErrors', 'HealthCheckFailed', 'ResolverDuration', 'ResolverErrors', 'ResolverThrottles'].map((n) => `internal-api-dev-storefront-${n}`),
     );
-    const [[topicId]] = resourcesOf(consumer, 'AWS::SNS::Topic');
+    const [[topicId]] = resourcesOf(consumer(), 'AWS::SNS::Topic');
     for (const alarm of Object.values(alarms)) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(alarm.OKActions).toEqual([{ Ref: topicId }]);
@@ -94,7 +96,7 @@ describe('monitoring', () => {
   });
 
   test('the consumer\'s alarm topic lets this account\'s CloudWatch alarms publish, over TLS only', () => {
-    const [[, policy]] = resourcesOf(consumer, 'AWS::SNS::TopicPolicy');
+    const [[, policy]] = resourcesOf(consumer(), 'AWS::SNS::TopicPolicy');
     const statements = (policy.Properties!.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement;
     expect(statements).toEqual(expect.arrayContaining([
       expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': '444444444444' } }) }),

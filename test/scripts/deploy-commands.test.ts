@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { exampleConfig } from '../../lib/config/environments';
 import { deployCommands, SERVICE_LINKED_ROLES } from '../../scripts/deploy/commands';
-import { exampleTestApp } from '../helpers';
+import { exampleTestApp, memo } from '../helpers';
 import { privateLinkConfig } from '../stages/privatelink-config';
 
 const commands = deployCommands(exampleConfig).filter((l) => l.startsWith('npx '));
 const awsCommands = deployCommands(exampleConfig).filter((l) => l.startsWith('aws '));
-const { app } = exampleTestApp();
-const stacks = app.node.findAll().filter((c): c is Stack => c instanceof Stack);
+/** Every stack of the example app, built on first use. */
+const stacks = memo(() => exampleTestApp().app.node.findAll().filter((c): c is Stack => c instanceof Stack));
 /** The account behind each profile name the commands use. */
 const profileAccounts = new Map<string, string>([
   ['tools', exampleConfig.accounts.tools],
@@ -42,7 +42,7 @@ describe('deploy commands (docs/deploying.md)', () => {
       const patterns = [...line.matchAll(/'([^']+)'|deploy (?:-e )?(Pipeline)\b/g)].map((m) => m[1] ?? m[2]);
       expect(patterns.length).toBeGreaterThan(0);
       for (const pattern of patterns) {
-        const stack = stacks.find((s) => s.node.path === pattern);
+        const stack = stacks().find((s) => s.node.path === pattern);
         expect({ pattern, found: !!stack }).toEqual({ pattern, found: true });
         expect({ pattern, account: stack!.account }).toEqual({ pattern, account: profileAccounts.get(profile) });
       }
@@ -52,7 +52,7 @@ describe('deploy commands (docs/deploying.md)', () => {
 
   test('the manual order respects every stack dependency', () => {
     const order = commands.filter((c) => c.startsWith('npx cdk deploy -e')).flatMap((l) => [...l.matchAll(/'([^']+)'/g)].map((m) => m[1]));
-    const topLevel = stacks.filter((s) => !s.node.path.startsWith('Pipeline'));
+    const topLevel = stacks().filter((s) => !s.node.path.startsWith('Pipeline'));
     expect(new Set(order)).toEqual(new Set(topLevel.map((s) => s.node.path)));
     for (const stack of topLevel) {
       for (const dependency of stack.dependencies) {
@@ -83,7 +83,7 @@ describe('deploy commands (docs/deploying.md)', () => {
     // The execution-policy paragraph; the next one is about the deploy role.
     const guidance = page.slice(page.indexOf('customer-managed policy'), page.indexOf('\n\n', page.indexOf('customer-managed policy')));
     const bootstrap = page.slice(page.indexOf('## 1. Bootstrap'), page.indexOf('<!-- bootstrap-commands:start -->'));
-    const assembly = app.synth();
+    const assembly = exampleTestApp().app.synth();
     const templates = [...assembly.stacks, ...assembly.nestedAssemblies.flatMap((a) => a.nestedAssembly.stacks)].map((s) => ({ account: s.environment.account, template: s.template }));
     // Weak cross-stack references are resolved by CloudFormation with the stack's role.
     expect(templates.some(({ template }) => JSON.stringify(template).includes('"Fn::GetStackOutput"'))).toBe(true);

@@ -1,24 +1,23 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { App, Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import { DEFAULT_RESOLVER_CONCURRENCY, GraphqlConsumer } from '../../lib/constructs/graphql-consumer';
+import { DEFAULT_RESOLVER_CONCURRENCY } from '../../lib/constructs/graphql-consumer';
 import { QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../../lib/runtime/graphql-resolver/graphql-limits';
-import { buildTestStages, configWith, exampleTestStages, firstEnvironmentOnly, resourcesOf, stageNamed, templateOf } from '../helpers';
+import { buildTestStages, configWith, exampleTestStages, firstEnvironmentOnly, memo, resourcesOf, stageNamed, templateOf } from '../helpers';
 
-const { stages } = exampleTestStages();
-const dev = stageNamed(stages, 'dev');
-const consumerApp = dev.consumerApps.get('storefront')!;
-const t = templateOf(consumerApp);
-const functions = resourcesOf(t, 'AWS::Lambda::Function').filter(([id]) => /Resolver|HealthCheck/.test(id) && !/^AWSCDK|Gate/.test(id));
+// The example's stages, built on first use and shared by the tests below that only read them.
+const dev = () => stageNamed(exampleTestStages().stages, 'dev');
+const consumerApp = () => dev().consumerApps.get('storefront')!;
+const consumerTemplate = memo(() => templateOf(consumerApp()));
+/** The resolver and the health check (not the gate's handler, nor CDK's own functions). */
+const resolverFunctions = memo(() => resourcesOf(consumerTemplate(), 'AWS::Lambda::Function').filter(([id]) => /Resolver|HealthCheck/.test(id) && !/^AWSCDK|Gate/.test(id)));
 
 describe('ConsumerApp (consumer account)', () => {
   test('deploys in the consumer account, after the API service it calls and its own network', () => {
-    expect(consumerApp.account).toBe('555555555555');
-    expect(consumerApp.dependencies).toEqual(expect.arrayContaining([dev.apiService, dev.consumerNetworks.get('storefront')]));
+    expect(consumerApp().account).toBe('555555555555');
+    expect(consumerApp().dependencies).toEqual(expect.arrayContaining([dev().apiService, dev().consumerNetworks.get('storefront')]));
   });
 
   test('the resolver and the health check run in the consumer VPC\'s isolated workload subnets', () => {
+    const functions = resolverFunctions();
     expect(functions.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['GraphqlHealthCheck', 'GraphqlResolver']);
     for (const [, fn] of functions) {
       const vpcConfig = fn.Properties!.VpcConfig as { SubnetIds: unknown[]; SecurityGroupIds: unknown[] };
@@ -28,6 +27,7 @@ describe('ConsumerApp (consumer account)', () => {
   });
 
   test('their security group\'s only egress is 443 to the API VPC CIDR, and it admits nothing', () => {
+    const t = consumerTemplate();
     const groups = resourcesOf(t, 'AWS::EC2::SecurityGroup');
     expect(groups).toHaveLength(1);
     const sg = groups[0][1].Properties!;
@@ -38,6 +38,8 @@ describe('ConsumerApp (consumer account)', () => {
   });
 
   test('the API base URL comes from the shared endpoint parameter', () => {
+    const t = consumerTemplate();
+    const functions = resolverFunctions();
     for (const [, fn] of functions) {
       expect((fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables.API_BASE_URL).toEqual({ Ref: 'ApiEndpointParameter' });
     }
@@ -45,6 +47,8 @@ describe('ConsumerApp (consumer account)', () => {
   });
 
   test('the functions are Node 24 on ARM with no managed-policy roles', () => {
+    const t = consumerTemplate();
+    const functions = resolverFunctions();
     for (const [, fn] of functions) expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     for (const [, role] of resourcesOf(t, 'AWS::IAM::Role').filter(([id]) => id.startsWith('Graphql'))) {
       expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
@@ -52,6 +56,7 @@ describe('ConsumerApp (consumer account)', () => {
   });
 
   test('AppSync uses IAM authorization by default, with logging and direct Lambda resolvers for item and items', () => {
+    const t = consumerTemplate();
     t.hasResourceProperties('AWS::AppSync::GraphQLApi', {
       AuthenticationType: 'AWS_IAM',
       LogConfig: { FieldLogLevel: 'ERROR', CloudWatchLogsRoleArn: Match.anyValue() },
@@ -66,7 +71,9 @@ describe('ConsumerApp (consumer account)', () => {
     t.hasResourceProperties('AWS::AppSync::GraphQLSchema', { Definition: Match.stringLikeRegexp('item\\(id: ID!\\): Item') });
   });
 
-  test('one GraphQL request is bounded: depth and resolver-count limits on the API, reserved concurrency on the resolver (#14)', () => {
+  test('one GraphQL request is bounded: depth and resolver-count limits on the API, reserved concurrency on the resolver', () => {
+    const t = consumerTemplate();
+    const functions = resolverFunctions();
     // AppSync's defaults (10,000 resolvers, no depth limit) let one request with 500 aliases make 500 API calls.
     t.hasResourceProperties('AWS::AppSync::GraphQLApi', { QueryDepthLimit: QUERY_DEPTH_LIMIT, ResolverCountLimit: RESOLVER_COUNT_LIMIT });
     expect(RESOLVER_COUNT_LIMIT).toBeLessThanOrEqual(10);
@@ -76,19 +83,13 @@ describe('ConsumerApp (consumer account)', () => {
     expect(byName.get('GraphqlHealthCheck')!.ReservedConcurrentExecutions).toBeUndefined();
   });
 
-  test('AppSync and both functions are traced with X-Ray (#14)', () => {
+  test('AppSync and both functions are traced with X-Ray', () => {
+    const t = consumerTemplate();
+    const functions = resolverFunctions();
     t.hasResourceProperties('AWS::AppSync::GraphQLApi', { XrayEnabled: true });
     for (const [, fn] of functions) expect(fn.Properties!.TracingConfig).toEqual({ Mode: 'Active' });
   });
 
-  test('fails when the resolver concurrency is not a positive integer, naming the value', () => {
-    const stack = new Stack(new App(), 'Bare');
-    const vpc = new ec2.Vpc(stack, 'Vpc', { availabilityZones: ['eu-west-1a', 'eu-west-1b'], natGateways: 0 });
-    expect(() => new GraphqlConsumer(stack, 'Graphql', {
-      vpc, subnets: {}, apiDestination: ec2.Peer.ipv4('10.10.0.0/20'), apiBaseUrl: 'https://api.dev.example.com', apiName: 'x',
-      logRetention: logs.RetentionDays.ONE_MONTH, resolverConcurrency: 0,
-    })).toThrow(/Graphql: resolverConcurrency must be a positive integer, got 0/);
-  });
 
   test('API_KEY authorization is configurable per consumer, with every configured key and its fixed expiry', () => {
     const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
@@ -113,6 +114,7 @@ describe('ConsumerApp (consumer account)', () => {
   });
 
   test('the deploy-time health check runs after the resolver and API, and again whenever what it checks changes', () => {
+    const t = consumerTemplate();
     const [[gateId, gate]] = resourcesOf(t, 'Custom::HealthCheckGate');
     expect(gateId).toMatch(/^GraphqlHealthCheckGate/);
     expect(gate.Properties).toMatchObject({
@@ -128,18 +130,20 @@ describe('ConsumerApp (consumer account)', () => {
     expect(gate.DependsOn!.some((d) => d.startsWith('GraphqlApi'))).toBe(true);
   });
 
-  test('the check carries the API side\'s revision, as this synth computes it and as the API account publishes it (#12)', () => {
+  test('the check carries the API side\'s revision, as this synth computes it and as the API account publishes it', () => {
+    const t = consumerTemplate();
     const [[, gate]] = resourcesOf(t, 'Custom::HealthCheckGate');
     const { apiRevision, publishedApiRevision } = (gate.Properties!.CheckedInputs as Record<string, unknown>);
     // The same literal the API stack writes to its shared parameter.
-    const [[, published]] = resourcesOf(templateOf(dev.apiService), 'AWS::SSM::Parameter').filter(([, p]) => p.Properties!.Name === '/internal-api/dev/api-revision');
+    const [[, published]] = resourcesOf(templateOf(dev().apiService), 'AWS::SSM::Parameter').filter(([, p]) => p.Properties!.Name === '/internal-api/dev/api-revision');
     expect(apiRevision).toMatch(/^[0-9a-f]{64}$/);
     expect(published.Properties!.Value).toBe(apiRevision);
     expect(publishedApiRevision).toEqual({ Ref: 'ApiRevisionParameter' });
     expect(t.toJSON().Parameters.ApiRevisionParameter.Default).toBe('arn:aws:ssm:eu-west-1:444444444444:parameter/internal-api/dev/api-revision');
   });
 
-  test('a rollback cannot wedge the stack: the check runs through the gate handler, outside the VPC, which may read this stack\'s status (#12)', () => {
+  test('a rollback cannot wedge the stack: the check runs through the gate handler, outside the VPC, which may read this stack\'s status', () => {
+    const t = consumerTemplate();
     const [[, gate]] = resourcesOf(t, 'Custom::HealthCheckGate');
     const [[gateFnId, gateFn]] = resourcesOf(t, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('GraphqlHealthCheckGateFunction'));
     expect(gate.Properties!.ServiceToken).toEqual({ 'Fn::GetAtt': [gateFnId, 'Arn'] });
