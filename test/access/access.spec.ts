@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exampleConfig } from '../../lib/config/environments';
 import { AppConfig } from '../../lib/config/types';
-import { bootstrapTemplate } from '../../scripts/deploy/bootstrap-template';
+import { bootstrapTemplate } from '../../tools/deploy/bootstrap-template';
 import { buildTestApp, configWith, exampleTestApp } from '../helpers';
 import { privateLinkConfig } from '../stages/privatelink-config';
 import { AssemblyIndex, stacksOf } from './assembly-index';

@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { cliBootstrapTemplate } from '../../scripts/deploy/bootstrap-template';
+import { cliBootstrapTemplate } from '../../tools/deploy/bootstrap-template';
 import { CfnResource, StackTemplate, TemplateResolver } from './intrinsics';
 
 /** An IAM policy document, resolved (no intrinsics left). */

@@ -1,14 +1,14 @@
 /**
- * The pure helpers of scripts/bench (the benchmark itself runs with `npm run bench`, never in jest:
+ * The pure helpers of tools/bench (the benchmark itself runs with `npm run bench`, never in jest:
  * it is slow and its numbers depend on the machine).
  */
 import { exampleConfig } from '../../lib/config/environments';
 import { validateConfig } from '../../lib/config/validate';
-import { USAGE, Report, failures, parseOptions, renderReport } from '../../scripts/bench/report';
-import { median, parseTime, percentile, ratio, summarize } from '../../scripts/bench/run';
-import { configWithConsumers, consumerCidr, contextJson, rewriteDirname, shellWord } from '../../scripts/bench/synth';
-import { UsageError } from '../../scripts/cli';
-import { summarizeRounds } from '../../scripts/bench/http';
+import { USAGE, Report, failures, parseOptions, renderReport } from '../../tools/bench/report';
+import { median, parseTime, percentile, ratio, summarize } from '../../tools/bench/run';
+import { configWithConsumers, consumerCidr, contextJson, rewriteDirname, shellWord } from '../../tools/bench/synth';
+import { UsageError } from '../../tools/shared/cli';
+import { summarizeRounds } from '../../tools/bench/http';
 
 test('median, percentile, ratio and the summary of repeated runs', () => {
   expect([median([3, 1, 2]), median([4, 1, 3, 2]), median([NaN, 5, undefined])]).toEqual([2, 2.5, 5]);

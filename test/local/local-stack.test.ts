@@ -7,8 +7,8 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_GRAPHQL_BODY_BYTES, QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../../lib/runtime/graphql-resolver/graphql-limits';
-import { parseArgs } from '../../scripts/local/main';
-import { DEFAULT_API_NAME, LocalStack, PortUnavailableError, startLocalStack } from '../../scripts/local/stack';
+import { parseArgs } from '../../tools/local/main';
+import { DEFAULT_API_NAME, LocalStack, PortUnavailableError, startLocalStack } from '../../tools/local/stack';
 
 interface GqlError {
   message: string;

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 const ROOT = join(__dirname, '..', '..');
 
 test('measure:local --json prints one JSON report: N sequential queries over one TLS connection', async () => {
-  const args = ['-r', 'ts-node/register/transpile-only', 'scripts/local/measure.ts', '--sequential', '5', '--duration', '0', '--json'];
+  const args = ['-r', 'ts-node/register/transpile-only', 'tools/local/measure.ts', '--sequential', '5', '--duration', '0', '--json'];
   const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: ROOT });
   const report = JSON.parse(stdout) as { sequential: { queries: number; tlsHandshakes: number }; load?: unknown; totals: Record<string, number> };
   expect(report.sequential).toMatchObject({ queries: 5, tlsHandshakes: 1 });
@@ -19,7 +19,7 @@ test('measure:local --json prints one JSON report: N sequential queries over one
 });
 
 test('a command-line mistake is named on stderr and exits 2, as in the other scripts', () => {
-  const args = ['-r', 'ts-node/register/transpile-only', 'scripts/local/measure.ts', '--query', 'all'];
+  const args = ['-r', 'ts-node/register/transpile-only', 'tools/local/measure.ts', '--query', 'all'];
   const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
   expect(result.stderr).toContain('error: --query must be item or page');
   expect(result.status).toBe(2);

@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { AssemblyNotFoundError, readAssembly, SHARED_ENVIRONMENT } from '../../scripts/assembly';
-import { countBillable, EnvironmentCounts } from '../../scripts/cost/count';
-import { loadPrices, loadWorkload, validatePrices, Workload, workloadFor } from '../../scripts/cost/inputs';
-import { run } from '../../scripts/cost/main';
-import { capacityUnits, compare, Estimate, LineItem, priceAlternatives, priceEnvironment } from '../../scripts/cost/price';
+import { AssemblyNotFoundError, readAssembly, SHARED_ENVIRONMENT } from '../../tools/shared/assembly';
+import { countBillable, EnvironmentCounts } from '../../tools/cost/count';
+import { loadPrices, loadWorkload, validatePrices, Workload, workloadFor } from '../../tools/cost/inputs';
+import { run } from '../../tools/cost/main';
+import { capacityUnits, compare, Estimate, LineItem, priceAlternatives, priceEnvironment } from '../../tools/cost/price';
 
 const ROOT = join(__dirname, '..', '..');
 const FIXTURES = join(__dirname, 'fixtures');
@@ -309,7 +309,7 @@ describe('CLI', () => {
 
   test('a missing cdk.out exits 1 telling to run cdk synth', async () => {
     const missing = join(mkdtempSync(join(tmpdir(), 'cost-cli-')), 'cdk.out');
-    const cli = promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/cost/main.ts', '--assembly', missing], { cwd: ROOT });
+    const cli = promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', 'tools/cost/main.ts', '--assembly', missing], { cwd: ROOT });
     await expect(cli).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('run `npx cdk synth` first') });
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { exampleConfig } from '../../lib/config/environments';
-import { deployCommands, SERVICE_LINKED_ROLES } from '../../scripts/deploy/commands';
+import { deployCommands, SERVICE_LINKED_ROLES } from '../../tools/deploy/commands';
 import { exampleTestApp } from '../helpers';
 import { privateLinkConfig } from '../stages/privatelink-config';
 
@@ -102,7 +102,7 @@ describe('deploy commands (docs/deploying.md)', () => {
     const mine = JSON.parse(readFileSync(join(__dirname, '..', '..', 'config', 'example.json'), 'utf8'));
     mine.environments[0].consumers[0].account = '999999999999';
     writeFileSync(file, JSON.stringify(mine));
-    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/deploy/commands.ts', '--config', file], {
+    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'tools/deploy/commands.ts', '--config', file], {
       cwd: join(__dirname, '..', '..'),
       encoding: 'utf8',
     });

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exampleConfig } from '../../lib/config/environments';
 import { AppConfig } from '../../lib/config/types';
-import { run } from '../../scripts/diagram/main';
-import { renderDiagram } from '../../scripts/diagram/render';
+import { run } from '../../tools/diagram/main';
+import { renderDiagram } from '../../tools/diagram/render';
 import { privateLinkConfig } from '../stages/privatelink-config';
 
 const START_MARKER = '<!-- diagram:start -->';

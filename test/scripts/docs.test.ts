@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stageIdFor } from '../../lib/stages/environment-stage';
-import { blockRanges, withBlocks } from '../../scripts/docs/blocks';
-import { costSummary, generatedBlocks, ROOT, staleness, writeAll } from '../../scripts/docs/main';
+import { blockRanges, withBlocks } from '../../tools/docs/blocks';
+import { costSummary, generatedBlocks, ROOT, staleness, writeAll } from '../../tools/docs/main';
 import { privateLinkConfig } from '../stages/privatelink-config';
 import { configWith } from '../helpers';
 

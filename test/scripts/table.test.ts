@@ -1,5 +1,5 @@
-/** scripts/table.ts: the one table renderer of scripts/ (bench, cost, validate). */
-import { renderSections, renderTable } from '../../scripts/table';
+/** tools/shared/table.ts: the one table renderer of tools/ (bench, cost, validate). */
+import { renderSections, renderTable } from '../../tools/shared/table';
 
 describe('renderTable', () => {
   test('pads columns and right-aligns numeric columns', () => {

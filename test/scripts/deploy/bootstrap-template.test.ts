@@ -1,6 +1,6 @@
 import { exampleConfig } from '../../../lib/config/environments';
 import { configWith, exampleTestApp } from '../../helpers';
-import { bootstrapTemplate, cliBootstrapTemplate, SHARED_PARAMETER_SID } from '../../../scripts/deploy/bootstrap-template';
+import { bootstrapTemplate, cliBootstrapTemplate, SHARED_PARAMETER_SID } from '../../../tools/deploy/bootstrap-template';
 import { stacksOf } from '../../access/assembly-index';
 import { deployRoleArn, deployRolePolicies } from '../../access/deploy-role';
 import { evaluate } from '../../access/simulate';
