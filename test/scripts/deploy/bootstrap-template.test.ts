@@ -1,9 +1,9 @@
 import { exampleConfig } from '../../../lib/config/environments';
 import { configWith, exampleTestApp } from '../../helpers';
 import { bootstrapTemplate, cliBootstrapTemplate, SHARED_PARAMETER_SID } from '../../../tools/deploy/bootstrap-template';
-import { stacksOf } from '../../access/assembly-index';
-import { deployRoleArn, deployRolePolicies } from '../../access/deploy-role';
-import { evaluate } from '../../access/simulate';
+import { stacksOf } from '../../../tools/access-sim/assembly-index';
+import { deployRoleArn, deployRolePolicies } from '../../../tools/access-sim/deploy-role';
+import { evaluate } from '../../../tools/access-sim/simulate';
 
 /** Every SSM parameter ARN a template resolves at CreateChangeSet, with the stack's account and region. */
 function referencedParameters() {

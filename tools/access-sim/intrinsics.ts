@@ -192,14 +192,14 @@ export class TemplateResolver {
         if (parameter) return this.parameter(stack, id, parameter);
         const c = this.context(stack, id);
         const type = TYPES[c.resource.Type];
-        if (!type) throw new UnresolvableIntrinsic(stack, `Ref ${id} (${c.resource.Type})`, 'add the type to TYPES in test/access/intrinsics.ts.');
+        if (!type) throw new UnresolvableIntrinsic(stack, `Ref ${id} (${c.resource.Type})`, 'add the type to TYPES in tools/access-sim/intrinsics.ts.');
         return type.ref(c);
       }
       case 'Fn::GetAtt': {
         const [id, attribute] = (typeof arg === 'string' ? arg.split('.') : arg) as [string, string];
         const c = this.context(stack, id);
         const getter = TYPES[c.resource.Type]?.attributes?.[attribute];
-        if (!getter) throw new UnresolvableIntrinsic(stack, `Fn::GetAtt ${id}.${attribute} (${c.resource.Type})`, 'add the attribute to TYPES in test/access/intrinsics.ts.');
+        if (!getter) throw new UnresolvableIntrinsic(stack, `Fn::GetAtt ${id}.${attribute} (${c.resource.Type})`, 'add the attribute to TYPES in tools/access-sim/intrinsics.ts.');
         return getter(c);
       }
       case 'Fn::Join': {
@@ -231,7 +231,7 @@ export class TemplateResolver {
         return this.walk(source, output.Value);
       }
       default:
-        throw new UnresolvableIntrinsic(stack, name, 'add it to TemplateResolver.intrinsic in test/access/intrinsics.ts.');
+        throw new UnresolvableIntrinsic(stack, name, 'add it to TemplateResolver.intrinsic in tools/access-sim/intrinsics.ts.');
     }
   }
 

@@ -76,7 +76,7 @@ export async function evaluate(call: AccessCall): Promise<Evaluated> {
   const ignored = result.resultType === 'single' ? result.result.ignoredContextKeys ?? [] : [];
   if (ignored.length > 0) {
     // A dropped key would make a condition look unmet (or a deny look inapplicable).
-    throw new Error(`"${call.call}": context keys ${ignored.join(', ')} do not apply to ${call.action} on ${call.resource}; fix the call in test/access/calls.ts.`);
+    throw new Error(`"${call.call}": context keys ${ignored.join(', ')} do not apply to ${call.action} on ${call.resource}; fix the call in tools/access-sim/calls.ts.`);
   }
   if (result.overallResult === 'Allowed' && call.allowedPrincipals && !admits(call.allowedPrincipals, call.principal)) {
     return { call, decision: 'denied', detail: 'NotInAllowedPrincipals' };

@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { cliBootstrapTemplate } from '../../tools/deploy/bootstrap-template';
+import { cliBootstrapTemplate } from '../deploy/bootstrap-template';
 import { CfnResource, StackTemplate, TemplateResolver } from './intrinsics';
 
 /** An IAM policy document, resolved (no intrinsics left). */
@@ -96,7 +96,7 @@ export class AssemblyIndex {
     }
     for (const arn of this.resolve<string[]>(role.stack, role.resource.Properties?.ManagedPolicyArns ?? [])) {
       const managed = AWS_MANAGED_POLICIES[arn];
-      if (!managed) throw new Error(`${role.stack.path}/${role.logicalId}: managed policy ${arn} is not modelled; add it to AWS_MANAGED_POLICIES in test/access/assembly-index.ts.`);
+      if (!managed) throw new Error(`${role.stack.path}/${role.logicalId}: managed policy ${arn} is not modelled; add it to AWS_MANAGED_POLICIES in tools/access-sim/assembly-index.ts.`);
       policies.push({ name: arn, policy: managed });
     }
     return policies;
