@@ -9,7 +9,8 @@ import { build } from 'esbuild';
 import { ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { median, ROOT, ratio, tempDir, track } from './run';
+import { median, ratio } from '../shared/stats';
+import { tempDir, track } from './run';
 
 export const API_PATH = '/v1/items/item-0001';
 const SERVERS = [
@@ -38,7 +39,7 @@ async function next<T>(child: ChildProcess, what: string): Promise<T> {
 
 export async function benchHttp(o: { duration: number; warmup: number; connections: number; runs: number; progress: (line: string) => void }) {
   const childJs = join(tempDir('http'), 'http-server.js');
-  await build({ entryPoints: [join(ROOT, 'scripts', 'bench', 'http-server.ts')], outfile: childJs, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'silent' });
+  await build({ entryPoints: [join(__dirname, 'http-server.ts')], outfile: childJs, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'silent' });
   const servers: ServerRun[] = [];
   const failures: string[] = [];
   const order = Array.from({ length: o.runs }, (_, round) => SERVERS.map((_s, i) => SERVERS[(i + round) % SERVERS.length])).flat();

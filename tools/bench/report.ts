@@ -1,4 +1,4 @@
-/** The command line of `npm run bench` and the tables it prints (pure; unit-tested in test/bench/). */
+/** The command line of `npm run bench` and the tables it prints (pure; unit-tested in test/tools/bench/). */
 import { CONFIG_OPTION, UsageError, intOption, parseCommandLine } from '../shared/cli';
 import { TableSection, renderSections } from '../shared/table';
 import type { HttpResult } from './http';

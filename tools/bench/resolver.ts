@@ -11,7 +11,8 @@ import { gzipSync } from 'node:zlib';
 import { getAgentStats } from '../../lib/runtime/graphql-resolver/src/api-client';
 import { ResolverEvent, handler } from '../../lib/runtime/graphql-resolver/src/handler';
 import { startLocalStack } from '../local/stack';
-import { ROOT, median, percentile, tempDir } from './run';
+import { median, percentile } from '../shared/stats';
+import { ROOT, tempDir } from './run';
 
 const EVENT = {
   arguments: { id: 'item-0001' }, identity: null, source: null, request: { headers: {}, domainName: null }, prev: null, stash: {},

@@ -1,5 +1,5 @@
 /**
- * Timed child processes and the statistics the sections share. Wall time is spawn to exit; GNU
+ * Timed child processes and the summary of repeated runs. Wall time is spawn to exit; GNU
  * `/usr/bin/time -f '%M %U %S'` adds the peak RSS of the largest single process (for `cdk synth`
  * max(CLI, app, esbuild), not their sum) and the CPU (user + system) of the whole waited-for tree.
  * Each child leads its own process group, so a timeout or Ctrl-C (cleanup()) kills the whole tree.
@@ -8,6 +8,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { median } from '../shared/stats';
 
 export const ROOT = join(__dirname, '..', '..');
 /** Whether GNU time (`-f`, `-o`) is there; without it CPU and RSS are n/a. */
@@ -72,28 +73,12 @@ export function timed(command: string, args: readonly string[], env: Record<stri
   });
 }
 
-/** Median of the finite values (mean of the middle two for an even count); NaN when there are none. */
-export function median(values: readonly (number | undefined)[]): number {
-  const sorted = values.filter((v): v is number => Number.isFinite(v)).sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** Nearest-rank percentile (p in 0..100); NaN for no values. */
-export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
 /** Medians (wall, CPU, RSS), wall min-max and ok count of repeated runs, and the runs themselves. */
 export function summarize(runs: readonly Timed[]) {
   const walls = runs.map((r) => Math.round(r.wallMs));
   const [minMs, maxMs] = walls.length ? [Math.min(...walls), Math.max(...walls)] : [NaN, NaN];
   return { medianMs: median(walls), minMs, maxMs, cpuMs: median(runs.map((r) => r.cpuMs)), rssKib: median(runs.map((r) => r.rssKib)), ok: runs.filter((r) => r.ok).length, runs };
 }
-
-/** a / b, NaN unless both are finite and b is not 0. */
-export const ratio = (a = NaN, b = NaN): number => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? a / b : NaN);
 
 /** (b) `npm test`'s three steps one at a time (it runs build and lint side by side, then jest), without npm's start-up. */
 export async function benchTests(timeoutMs: number, progress: (line: string) => void) {

@@ -7,7 +7,8 @@ import { AppConfig } from '../../lib/config/types';
 import { formatProblem } from '../../lib/config/errors';
 import { validateConfig } from '../../lib/config/validate';
 import { readAssembly } from '../shared/assembly';
-import { ROOT, Timed, median, ratio, summarize, tempDir, timed } from './run';
+import { median, ratio } from '../shared/stats';
+import { ROOT, Timed, summarize, tempDir, timed } from './run';
 
 type Progress = (line: string) => void;
 /** No telemetry, no ts-node mode or validation switch leaking in from our own shell. */

@@ -7,12 +7,12 @@
  *   node -r ts-node/register/transpile-only tools/diagram/main.ts --check    exit 1 if README's block is stale
  *
  * `--readme path` reads/writes another file; `--config FILE` draws a JSON configuration instead of the example.
- * The block is the `diagram` block of `npm run docs`, written and checked the same way (tools/docs/blocks.ts).
+ * The block is the `diagram` block of `npm run docs`, written and checked the same way (tools/shared/blocks.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig } from '../../lib/config/load';
 import { CONFIG_OPTION, CONFIG_USAGE, parseCommandLine, runScript, STDIO, UsageError } from '../shared/cli';
-import { fenced, markers, withBlocks } from '../docs/blocks';
+import { fenced, markers, withBlocks } from '../shared/blocks';
 import { renderDiagram } from './render';
 
 const USAGE = `usage: tools/diagram/main.ts [--write | --check] [--readme README.md] [--config FILE]\n  ${CONFIG_USAGE}`;

@@ -7,7 +7,7 @@
  * Files: config/config.schema.json and config/example.json. Blocks (diagram, commands, stage order,
  * and the cost summary, which synthesizes the stages): the text between
  * `<!-- NAME:start -->` and `<!-- NAME:end -->` in README.md or any docs/*.md (wherever the
- * markers are; a block may appear in several places). test/tools/docs.test.ts fails when
+ * markers are; a block may appear in several places). test/tools/docs/docs.test.ts fails when
  * anything differs from this script's output, character for character.
  *
  * One block is owned by a test: the update-safety table of docs/deploying.md needs four synths and
@@ -27,7 +27,7 @@ import { AppConfig } from '../../lib/config/types';
 import { stageIdFor } from '../../lib/stages/environment-stage';
 import { assertValidConfig } from '../../lib/config/validate';
 import { parseCommandLine, runScript, STDIO } from '../shared/cli';
-import { fenced, GeneratedBlock, markers, withBlocks } from './blocks';
+import { fenced, GeneratedBlock, markers, withBlocks } from '../shared/blocks';
 import { buildReport, costSummaryMarkdown } from '../cost/main';
 import { deployCommands } from '../deploy/commands';
 import { renderDiagram } from '../diagram/render';

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { promisify } from 'node:util';
 import type autocannon from 'autocannon';
-import { percentile } from '../bench/run';
+import { percentile } from '../shared/stats';
 import { CONFIG_OPTION, configOrExit, intOption, parseCommandLine, UsageError } from '../shared/cli';
 import { LocalStack, LocalStackStats, startLocalStack } from './stack';
 

@@ -1,7 +1,7 @@
 /**
  * The whole data path on one machine, no AWS (drawn in ./README.md): GraphQL endpoint -> the real
  * Lambda handler -> TLS front -> api-service, on 127.0.0.1 only. `startLocalStack()` is used by
- * `npm start` (tools/local/main.ts), by test/local, tools/local/measure.ts and tools/bench.
+ * `npm start` (tools/local/main.ts), by test/tools/local, tools/local/measure.ts and tools/bench.
  *
  * One stack per process at a time: like in a Lambda execution environment, the resolver's
  * configuration and keep-alive agent are module-level state, configured here through the same

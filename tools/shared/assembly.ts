@@ -47,7 +47,7 @@ export function readAssembly(dir: string): Record<string, StackTemplate[]> {
     }
     for (const nested of assembly.nestedAssemblies) visit(nested.nestedAssembly, nested.displayName);
   };
-  // An assembly written by a newer CLI is still readable for what the scripts need.
+  // An assembly written by a newer CLI is still readable for what the tools need.
   visit(new CloudAssembly(dir, { topoSort: false, skipVersionCheck: true }));
   return result;
 }

@@ -1,5 +1,5 @@
 /**
- * What the scripts' command lines share: `node:util` parseArgs with a usage text in its errors,
+ * What the tools' command lines share: `node:util` parseArgs with a usage text in its errors,
  * and the `--config <file>` option, the same JSON file `npx cdk synth -c config=<file>` takes,
  * read through the same loader (lib/config/load.ts).
  */

@@ -1,11 +1,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exampleConfig } from '../../lib/config/environments';
-import { AppConfig } from '../../lib/config/types';
-import { run } from '../../tools/diagram/main';
-import { renderDiagram } from '../../tools/diagram/render';
-import { privateLinkConfig } from '../stages/privatelink-config';
+import { exampleConfig } from '../../../lib/config/environments';
+import { AppConfig } from '../../../lib/config/types';
+import { run } from '../../../tools/diagram/main';
+import { renderDiagram } from '../../../tools/diagram/render';
+import { privateLinkConfig } from '../../stages/privatelink-config';
 
 const START_MARKER = '<!-- diagram:start -->';
 const END_MARKER = '<!-- diagram:end -->';
@@ -109,7 +109,7 @@ describe('README block (npm run diagram -- --write / --check)', () => {
   });
 
   test("README.md's architecture diagram matches renderDiagram(exampleConfig) (else: npm run diagram -- --write)", () => {
-    expect(cli('--check', '--readme', join(__dirname, '..', '..', 'README.md'))).toMatchObject({ code: 0, err: '' });
+    expect(cli('--check', '--readme', join(__dirname, '..', '..', '..', 'README.md'))).toMatchObject({ code: 0, err: '' });
   });
 });
 

@@ -7,7 +7,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(__dirname, '..', '..', '..');
 
 test('measure:local --json prints one JSON report: N sequential queries over one TLS connection', async () => {
   const args = ['-r', 'ts-node/register/transpile-only', 'tools/local/measure.ts', '--sequential', '5', '--duration', '0', '--json'];

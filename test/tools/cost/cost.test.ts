@@ -3,13 +3,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { AssemblyNotFoundError, readAssembly, SHARED_ENVIRONMENT } from '../../tools/shared/assembly';
-import { countBillable, EnvironmentCounts } from '../../tools/cost/count';
-import { loadPrices, loadWorkload, validatePrices, Workload, workloadFor } from '../../tools/cost/inputs';
-import { run } from '../../tools/cost/main';
-import { capacityUnits, compare, Estimate, LineItem, priceAlternatives, priceEnvironment } from '../../tools/cost/price';
+import { AssemblyNotFoundError, readAssembly, SHARED_ENVIRONMENT } from '../../../tools/shared/assembly';
+import { countBillable, EnvironmentCounts } from '../../../tools/cost/count';
+import { loadPrices, loadWorkload, validatePrices, Workload, workloadFor } from '../../../tools/cost/inputs';
+import { run } from '../../../tools/cost/main';
+import { capacityUnits, compare, Estimate, LineItem, priceAlternatives, priceEnvironment } from '../../../tools/cost/price';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(__dirname, '..', '..', '..');
 const FIXTURES = join(__dirname, 'fixtures');
 const ASSEMBLY = join(FIXTURES, 'assembly');
 const prices = loadPrices(join(FIXTURES, 'prices.json'));
@@ -266,10 +266,10 @@ describe('priceAlternatives', () => {
 
 describe('inputs', () => {
   test('the committed price table and workload are complete and dated', () => {
-    const real = loadPrices(join(ROOT, 'cost', 'prices', 'eu-west-1.json'));
+    const real = loadPrices(join(ROOT, 'tools', 'cost', 'prices', 'eu-west-1.json'));
     expect(real.region).toBe('eu-west-1');
     expect(real.retrieved).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(() => loadWorkload(join(ROOT, 'cost', 'workload.json'))).not.toThrow();
+    expect(() => loadWorkload(join(ROOT, 'tools', 'cost', 'workload.json'))).not.toThrow();
   });
 
   test('a price table missing an item is rejected, naming it', () => {

@@ -1,11 +1,11 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stageIdFor } from '../../lib/stages/environment-stage';
-import { blockRanges, withBlocks } from '../../tools/docs/blocks';
-import { costSummary, generatedBlocks, ROOT, staleness, writeAll } from '../../tools/docs/main';
-import { privateLinkConfig } from '../stages/privatelink-config';
-import { configWith } from '../helpers';
+import { stageIdFor } from '../../../lib/stages/environment-stage';
+import { blockRanges, withBlocks } from '../../../tools/shared/blocks';
+import { costSummary, generatedBlocks, ROOT, staleness, writeAll } from '../../../tools/docs/main';
+import { privateLinkConfig } from '../../stages/privatelink-config';
+import { configWith } from '../../helpers';
 
 describe('npm run docs', () => {
   test('every generated file and README/docs block is identical to the generator\'s output (else: npm run docs -- --write)', () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../tools/validate/summary';
+import { run } from '../../../tools/validate/summary';
 
 /** A cloud-assembly directory holding only a validation report. */
 function outdirWith(pluginReports: unknown[]): string {

@@ -1,5 +1,5 @@
 /** tools/shared/table.ts: the one table renderer of tools/ (bench, cost, validate). */
-import { renderSections, renderTable } from '../../tools/shared/table';
+import { renderSections, renderTable } from '../../../tools/shared/table';
 
 describe('renderTable', () => {
   test('pads columns and right-aligns numeric columns', () => {

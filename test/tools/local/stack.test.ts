@@ -6,9 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_GRAPHQL_BODY_BYTES, QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../../lib/runtime/graphql-resolver/graphql-limits';
-import { parseArgs } from '../../tools/local/main';
-import { DEFAULT_API_NAME, LocalStack, PortUnavailableError, startLocalStack } from '../../tools/local/stack';
+import { MAX_GRAPHQL_BODY_BYTES, QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../../../lib/runtime/graphql-resolver/graphql-limits';
+import { parseArgs } from '../../../tools/local/main';
+import { DEFAULT_API_NAME, LocalStack, PortUnavailableError, startLocalStack } from '../../../tools/local/stack';
 
 interface GqlError {
   message: string;
@@ -211,7 +211,7 @@ describe('local stack: GraphQL -> Lambda handler -> TLS front -> api-service', (
     expect(stats.tlsHandshakeFailures).toBe(0);
   });
 
-  test('the API\'s request limits apply locally: 11 aliased resolvers or depth 5 never reach the resolver (#14)', async () => {
+  test('the API\'s request limits apply locally: 11 aliased resolvers or depth 5 never reach the resolver, as AppSync refuses them before any Lambda runs', async () => {
     // After the connection-reuse test: ten resolvers at once open up to ten connections.
     const before = stack.stats().resolverInvocations;
     const aliases = Array.from({ length: RESOLVER_COUNT_LIMIT + 1 }, (_, i) => `a${i}: item(id: "item-0001") { id }`).join(' ');
@@ -325,7 +325,7 @@ describe('local stack: start-up errors', () => {
 
   test('npm start -- --config FILE: the API name is that file\'s first environment\'s', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'local-config-')), 'qa.json');
-    const example = JSON.parse(readFileSync(join(__dirname, '..', '..', 'config', 'example.json'), 'utf8'));
+    const example = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'config', 'example.json'), 'utf8'));
     example.environments[0].apiDomain = 'api.qa.example.com';
     writeFileSync(file, JSON.stringify(example));
     expect(parseArgs(['--config', file], {}).apiName).toBe('api.qa.example.com');
