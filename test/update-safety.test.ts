@@ -1,7 +1,7 @@
 /**
  * Update safety: the example configuration and changed ones are synthesized once each, and every
  * stack's templates are diffed with @aws-cdk/cloudformation-diff, the library behind `cdk diff`
- * (scripts/docs/update-safety.ts, which also writes the table of docs/deploying.md), so these tests
+ * (tools/docs/update-safety.ts, which also writes the table of docs/deploying.md), so these tests
  * see what a reviewer sees. For each kind of update a deployment lives through, no stateful
  * resource may be replaced or removed, and every API-side change must re-run the health check of
  * every consumer of that environment (the promotion gate).
@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResourceImpact } from '@aws-cdk/cloudformation-diff';
-import { blockRanges } from '../scripts/docs/blocks';
-import { gateReruns, REPLACING, ScenarioResult, updateSafety, updateSafetyBlock, updateScenarios } from '../scripts/docs/update-safety';
+import { blockRanges } from '../tools/shared/blocks';
+import { gateReruns, REPLACING, ScenarioResult, updateSafety, updateSafetyBlock, updateScenarios } from '../tools/docs/update-safety';
 import { memo } from './helpers';
 
 /** Resource types whose replacement or removal loses data, traffic or identity. */

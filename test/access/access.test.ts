@@ -9,12 +9,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exampleConfig } from '../../lib/config/environments';
 import { AppConfig } from '../../lib/config/types';
-import { bootstrapTemplate } from '../../scripts/deploy/bootstrap-template';
+import { bootstrapTemplate } from '../../tools/deploy/bootstrap-template';
 import { buildTestApp, configWith, exampleTestApp } from '../helpers';
 import { privateLinkConfig } from '../stages/privatelink-config';
-import { AssemblyIndex, stacksOf } from './assembly-index';
-import { CALL_SOURCES, endpointServiceCalls } from './calls';
-import { admits, evaluate, Evaluated, formatTable } from './simulate';
+import { AssemblyIndex, stacksOf } from '../../tools/access-sim/assembly-index';
+import { CALL_SOURCES, endpointServiceCalls } from '../../tools/access-sim/calls';
+import { admits, evaluate, Evaluated, formatTable } from '../../tools/access-sim/simulate';
 
 /** Three environments of three consumer accounts each, every account distinct. */
 const threeByThree = configWith((c) => {

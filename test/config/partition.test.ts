@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { delegationRoleArn, partitionOf } from '../../lib/config/names';
 import { sharedParameterArn } from '../../lib/config/shared-parameters';
-import { executionPolicy } from '../../scripts/deploy/commands';
+import { executionPolicy } from '../../tools/deploy/commands';
 import { configWith } from '../helpers';
 
 const ROOT = join(__dirname, '..', '..');
@@ -28,11 +28,12 @@ describe('partitions', () => {
   test('no infrastructure code writes a literal arn:aws: (acknowledgements included)', () => {
     // Stacks use Stack.partition (a literal per region with @aws-cdk/core:enablePartitionLiterals),
     // config-derived ARNs use partitionOf(). The example's connection ARN is data, not code;
-    // the local stand-ins (runtime, scripts/local) never reach AWS.
-    const offenders = ['bin', 'lib', 'scripts']
+    // the local stand-ins (runtime, tools/local) never reach AWS; the access simulator
+    // (tools/access-sim) evaluates synthesized templates offline, in the example's partition.
+    const offenders = ['bin', 'lib', 'tools']
       .flatMap((dir) => sourceFiles(join(ROOT, dir)))
       .map((file) => relative(ROOT, file))
-      .filter((file) => !file.startsWith('lib/runtime/') && !file.startsWith('scripts/local/') && file !== 'lib/config/environments.ts')
+      .filter((file) => !file.startsWith('lib/runtime/') && !file.startsWith('tools/local/') && !file.startsWith('tools/access-sim/') && file !== 'lib/config/environments.ts')
       .flatMap((file) =>
         readFileSync(join(ROOT, file), 'utf8')
           .split('\n')

@@ -1,6 +1,6 @@
 /**
  * Limits on one GraphQL request, shared by the AppSync API (lib/constructs/graphql-consumer.ts) and
- * the local stand-in (scripts/local/graphql-server.ts), so both refuse the same queries. Constants
+ * the local stand-in (tools/local/graphql-server.ts), so both refuse the same queries. Constants
  * only, no imports: the CDK app and the local server both load this file.
  *
  * Why: without limits, one request with 500 aliases of `item` made 500 API calls. AppSync allows up to 10,000

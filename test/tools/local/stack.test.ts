@@ -1,0 +1,333 @@
+/**
+ * `npm start`'s local stack, end to end on 127.0.0.1 (free ports, temporary state directory):
+ * GraphQL (graphql-http, AppSync's schema file) -> the real Lambda handler -> TLS front -> api-service.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MAX_GRAPHQL_BODY_BYTES, QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../../../lib/runtime/graphql-resolver/graphql-limits';
+import { parseArgs } from '../../../tools/local/main';
+import { DEFAULT_API_NAME, LocalStack, PortUnavailableError, startLocalStack } from '../../../tools/local/stack';
+
+interface GqlError {
+  message: string;
+  path?: Array<string | number>;
+  locations?: Array<{ line: number; column: number }>;
+  extensions?: Record<string, unknown>;
+  errorType?: string;
+}
+interface GqlResponse {
+  status: number;
+  headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: { data?: any; errors?: GqlError[] };
+}
+
+async function gql(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  accept = 'application/json',
+): Promise<GqlResponse> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as GqlResponse['body'] };
+}
+
+/** Resolves when `port` can be bound on 127.0.0.1 again (then releases it). */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+function captureConsole(): { lines: string[]; restore(): void } {
+  const lines: string[] = [];
+  const spies = (['log', 'warn', 'error'] as const).map((m) =>
+    jest.spyOn(console, m).mockImplementation((...args: unknown[]) => {
+      lines.push(args.map(String).join(' '));
+    }),
+  );
+  return { lines, restore: () => spies.forEach((s) => s.mockRestore()) };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const ITEM_FIELDS = 'id name description priceCents tags';
+
+describe('local stack: GraphQL -> Lambda handler -> TLS front -> api-service', () => {
+  let stack: LocalStack;
+  let stateDir: string;
+  const logs: string[] = [];
+  let handlerLogs: ReturnType<typeof captureConsole>;
+
+  beforeAll(async () => {
+    handlerLogs = captureConsole(); // the handler's own JSON failure lines
+    stateDir = mkdtempSync(join(tmpdir(), 'local-stack-'));
+    stack = await startLocalStack({ stateDir, log: (line) => logs.push(line) });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    handlerLogs.restore();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  test('is configured for the example API name, on loopback ports', () => {
+    expect(DEFAULT_API_NAME).toBe('api.dev.example.com');
+    expect(stack.apiBaseUrl).toBe('https://api.dev.example.com');
+    expect(stack.graphqlUrl).toBe(`http://127.0.0.1:${stack.graphqlPort}/graphql`);
+    expect(new Set([stack.graphqlPort, stack.tlsFrontPort, stack.apiPort]).size).toBe(3);
+    expect(process.env.API_CONNECT_PORT).toBe(String(stack.tlsFrontPort));
+    expect(process.env.API_CA_FILE).toBe(join(stateDir, 'ca.pem'));
+    expect(stack.curlCommand).toContain(stack.graphqlUrl);
+  });
+
+  test('an item, identical to what the api-service returns', async () => {
+    const direct = (await (await fetch(`${stack.apiUrl}/v1/items/item-0001`)).json()) as Record<string, unknown>;
+    const res = await gql(stack.graphqlUrl, `{ item(id: "item-0001") { ${ITEM_FIELDS} } }`);
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.item).toEqual(direct);
+    expect(res.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('one concise log line per hop for one request, correlated by request id', async () => {
+    logs.length = 0;
+    const res = await gql(stack.graphqlUrl, '{ item(id: "item-0002") { id } }');
+    const rid = (res.headers.get('x-amzn-requestid') ?? '').slice(0, 8);
+    const mine = logs.filter((l) => l.includes(`rid=${rid}`));
+    // Written in path order (inner hops are held back until the GraphQL request completes).
+    expect(mine.map((l) => l.split(' ')[0])).toEqual(['graphql', 'resolver', 'tls-front', 'api-service']);
+    expect(mine[0]).toMatch(/POST \/graphql 200 item /);
+    expect(mine[1]).toContain('Query.item(id: "item-0002") -> ok');
+    expect(mine[2]).toContain('GET /v1/items/item-0002 -> tcp 127.0.0.1:');
+    expect(mine[3]).toMatch(/GET \/v1\/items\/item-0002 200/);
+  });
+
+  test('a page of items, then the next page through nextCursor', async () => {
+    const query = `query Page($cursor: String) { items(limit: 5, cursor: $cursor) { items { id } nextCursor } }`;
+    const first = await gql(stack.graphqlUrl, query);
+    expect(first.body.errors).toBeUndefined();
+    const page1 = first.body.data.items;
+    expect(page1.items.map((i: { id: string }) => i.id)).toEqual(['item-0001', 'item-0002', 'item-0003', 'item-0004', 'item-0005']);
+    expect(typeof page1.nextCursor).toBe('string');
+
+    const second = await gql(stack.graphqlUrl, query, { cursor: page1.nextCursor });
+    expect(second.body.errors).toBeUndefined();
+    expect(second.body.data.items.items.map((i: { id: string }) => i.id)).toEqual([
+      'item-0006',
+      'item-0007',
+      'item-0008',
+      'item-0009',
+      'item-0010',
+    ]);
+    const direct = (await (await fetch(`${stack.apiUrl}/v1/items?limit=5&cursor=${page1.nextCursor}`)).json()) as {
+      nextCursor: string;
+    };
+    expect(second.body.data.items.nextCursor).toBe(direct.nextCursor);
+  });
+
+  test('a missing item: data.item is null and the error has errorType NotFound (AppSync shape)', async () => {
+    const res = await gql(stack.graphqlUrl, '{ item(id: "item-9999") { id name } }');
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({ item: null });
+    expect(res.body.errors).toEqual([
+      {
+        message: 'item item-9999 not found',
+        locations: [{ line: 1, column: 3 }],
+        path: ['item'],
+        extensions: { errorType: 'NotFound' },
+        errorType: 'NotFound',
+        data: null,
+        errorInfo: null,
+      },
+    ]);
+  });
+
+  test.each([
+    ['limit: 0', '{ items(limit: 0) { nextCursor } }', 'limit must be an integer between 1 and 100.'],
+    ['limit: 1000', '{ items(limit: 1000) { nextCursor } }', 'limit must be an integer between 1 and 100.'],
+    ['a malformed cursor (rejected by the api-service)', '{ items(cursor: "nope!") { nextCursor } }', 'query parameter "cursor" is malformed'],
+  ])('bad argument %s -> BadRequest, data null (items is non-null)', async (_name, query, message) => {
+    const res = await gql(stack.graphqlUrl, query);
+    expect(res.status).toBe(200);
+    expect(res.body.data).toBeNull();
+    expect(res.body.errors).toHaveLength(1);
+    expect(res.body.errors?.[0]).toMatchObject({ message, path: ['items'], errorType: 'BadRequest', extensions: { errorType: 'BadRequest' } });
+  });
+
+  test('a bad item id -> BadRequest without calling the API', async () => {
+    const before = stack.stats().apiRequests;
+    const res = await gql(stack.graphqlUrl, '{ item(id: "not valid!") { id } }');
+    expect(res.body.data).toEqual({ item: null });
+    expect(res.body.errors?.[0].errorType).toBe('BadRequest');
+    expect(stack.stats().apiRequests).toBe(before);
+  });
+
+  test('a validation error (unknown field) never reaches the resolver: 400 from graphql-http', async () => {
+    const before = stack.stats().resolverInvocations;
+    const strict = await gql(
+      stack.graphqlUrl,
+      '{ item(id: "item-0001") { id nope } }',
+      undefined,
+      'application/graphql-response+json',
+    );
+    expect(strict.status).toBe(400);
+    expect(strict.body.data).toBeUndefined();
+    expect(strict.body.errors).toHaveLength(1); // each validation rule runs once
+    expect(strict.body.errors?.[0].message).toContain('Cannot query field "nope" on type "Item".');
+    // With `accept: application/json` (curl's and fetch's default is */*), graphql-http keeps the
+    // legacy behaviour of the GraphQL-over-HTTP spec: 200 with the same errors and no data.
+    const legacy = await gql(stack.graphqlUrl, '{ item(id: "item-0001") { id nope } }');
+    expect(legacy.status).toBe(200);
+    expect(legacy.body.data).toBeUndefined();
+    expect(legacy.body.errors?.[0].message).toContain('Cannot query field "nope" on type "Item".');
+    expect(stack.stats().resolverInvocations).toBe(before);
+  });
+
+  test('50 sequential queries reuse the resolver connection: at most 2 TLS handshakes in total', async () => {
+    for (let i = 1; i <= 50; i += 1) {
+      const id = `item-${String(i).padStart(4, '0')}`;
+      const res = await gql(stack.graphqlUrl, `{ item(id: "${id}") { id } }`);
+      expect(res.body.data.item.id).toBe(id);
+    }
+    const stats = stack.stats();
+    expect(stats.tlsHandshakes).toBeGreaterThanOrEqual(1);
+    expect(stats.tlsHandshakes).toBeLessThanOrEqual(2);
+    expect(stats.resolverConnectionsOpened).toBe(stats.tlsHandshakes);
+    expect(stats.tlsHandshakeFailures).toBe(0);
+  });
+
+  test('the API\'s request limits apply locally: 11 aliased resolvers or depth 5 never reach the resolver, as AppSync refuses them before any Lambda runs', async () => {
+    // After the connection-reuse test: ten resolvers at once open up to ten connections.
+    const before = stack.stats().resolverInvocations;
+    const aliases = Array.from({ length: RESOLVER_COUNT_LIMIT + 1 }, (_, i) => `a${i}: item(id: "item-0001") { id }`).join(' ');
+    const many = await gql(stack.graphqlUrl, `{ ${aliases} }`);
+    expect(many.body.data).toBeUndefined();
+    expect(many.body.errors?.[0].message).toBe(`Query invokes ${RESOLVER_COUNT_LIMIT + 1} resolvers; the limit is ${RESOLVER_COUNT_LIMIT}.`);
+    // Fragments do not hide resolvers or depth.
+    const viaFragment = await gql(stack.graphqlUrl, `{ ...F } fragment F on Query { ${aliases} }`);
+    expect(viaFragment.body.errors?.[0].message).toContain('resolvers; the limit is');
+    const deep = await gql(stack.graphqlUrl, '{ __schema { types { fields { type { name } } } } }');
+    expect(deep.body.errors?.[0].message).toBe(`Query depth 5 exceeds the limit of ${QUERY_DEPTH_LIMIT}.`);
+    expect(stack.stats().resolverInvocations).toBe(before);
+    // At the limit, and at the schema's own deepest query, it works.
+    const atLimit = Array.from({ length: RESOLVER_COUNT_LIMIT }, (_, i) => `a${i}: item(id: "item-0001") { id }`).join(' ');
+    expect((await gql(stack.graphqlUrl, `{ ${atLimit} }`)).body.errors).toBeUndefined();
+    expect((await gql(stack.graphqlUrl, '{ items(limit: 1) { items { tags } } }')).body.errors).toBeUndefined();
+  });
+
+  test('a request body over the local cap gets 413 without being parsed', async () => {
+    const res = await fetch(stack.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ item(id: "item-0001") { id } } # ${'x'.repeat(MAX_GRAPHQL_BODY_BYTES)}` }),
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as GqlResponse['body']).errors?.[0].message).toContain(`exceeds ${MAX_GRAPHQL_BODY_BYTES} bytes`);
+  });
+
+  test('stop() closes everything and releases every port (run last)', async () => {
+    const ports = [stack.graphqlPort, stack.tlsFrontPort, stack.apiPort];
+    await stack.stop();
+    await stack.stop(); // idempotent
+    for (const port of ports) expect(await canListen(port)).toBe(true);
+    expect(process.env.API_CONNECT_PORT).toBeUndefined();
+    await expect(fetch(stack.graphqlUrl)).rejects.toThrow();
+  });
+});
+
+describe('local stack: host name verification is on', () => {
+  test('a certificate for another name fails the query with UpstreamCertificateRejected (TLS altname cause in the logs)', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'local-stack-wrong-'));
+    const logs: string[] = [];
+    const consoleLines = captureConsole();
+    const stack = await startLocalStack({ stateDir, certificateName: 'wrong.example.com', log: (l) => logs.push(l) });
+    try {
+      const res = await gql(stack.graphqlUrl, '{ item(id: "item-0001") { id } }');
+      expect(res.body.data).toEqual({ item: null });
+      expect(res.body.errors?.[0]).toMatchObject({
+        message: expect.stringContaining("certificate is not valid for the service's host name"),
+        errorType: 'UpstreamCertificateRejected',
+        path: ['item'],
+      });
+      const resolverLine = logs.find((l) => l.startsWith('resolver'));
+      expect(resolverLine).toContain('UpstreamCertificateRejected');
+      expect(resolverLine).toContain('ERR_TLS_CERT_ALTNAME_INVALID');
+      expect(resolverLine).toContain("Host: api.dev.example.com. is not in the cert's altnames: DNS:wrong.example.com");
+      // The real handler's own structured log line carries the Node error code too.
+      expect(consoleLines.lines.join('\n')).toMatch(/"msg":"resolver failed".*"code":"ERR_TLS_CERT_ALTNAME_INVALID"/);
+      // The front sees the aborted handshake a moment after the client has given up.
+      await waitFor(() => stack.stats().tlsHandshakeFailures >= 1);
+      expect(logs.join('\n')).toMatch(/^tls-front +TLS handshake failed/m);
+      const stats = stack.stats();
+      expect(stats.tlsHandshakes).toBe(0);
+      expect(stats.apiRequests).toBe(0);
+    } finally {
+      await stack.stop();
+      consoleLines.restore();
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('local stack: start-up errors', () => {
+  test('a port that is taken is reported clearly, and nothing is left running', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as net.AddressInfo).port;
+    const stateDir = mkdtempSync(join(tmpdir(), 'local-stack-port-'));
+    try {
+      const attempt = startLocalStack({ stateDir, graphqlPort: taken, log: () => undefined });
+      await expect(attempt).rejects.toThrow(PortUnavailableError);
+      await expect(attempt).rejects.toThrow(`port ${taken} (graphql) on 127.0.0.1 is already in use`);
+      // The failed start cleaned up: another stack can start in this process.
+      const again = await startLocalStack({ stateDir, log: () => undefined });
+      await again.stop();
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  test('only one stack per process (the resolver client is process-wide)', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'local-stack-one-'));
+    const first = await startLocalStack({ stateDir, log: () => undefined });
+    try {
+      await expect(startLocalStack({ stateDir, log: () => undefined })).rejects.toThrow(/already running/);
+    } finally {
+      await first.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  test('npm start options: defaults 4000/8443/8080, env and flags override', () => {
+    expect(parseArgs([], {})).toMatchObject({ graphqlPort: 4000, tlsFrontPort: 8443, apiPort: 8080, apiName: DEFAULT_API_NAME });
+    expect(parseArgs(['--graphql-port', '4001', '--tls-port=0'], { LOCAL_GRAPHQL_PORT: '5000', LOCAL_API_PORT: '9090' })).toMatchObject(
+      { graphqlPort: 4001, tlsFrontPort: 0, apiPort: 9090 },
+    );
+    expect(() => parseArgs(['--api-port', '70000'], {})).toThrow(/port number/);
+    expect(() => parseArgs(['--bogus'], {})).toThrow(/unknown option/);
+  });
+
+  test('npm start -- --config FILE: the API name is that file\'s first environment\'s', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'local-config-')), 'qa.json');
+    const example = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'config', 'example.json'), 'utf8'));
+    example.environments[0].apiDomain = 'api.qa.example.com';
+    writeFileSync(file, JSON.stringify(example));
+    expect(parseArgs(['--config', file], {}).apiName).toBe('api.qa.example.com');
+  });
+});

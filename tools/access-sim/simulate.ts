@@ -1,0 +1,133 @@
+import { runSimulation, Simulation } from '@cloud-copilot/iam-simulate';
+import { PolicyDocument } from './assembly-index';
+
+/** What the design needs from AWS for one request: allowed, or (for a boundary) denied. */
+export type Expectation = 'allowed' | 'denied';
+
+/**
+ * One request a service or role makes at deploy or run time, with every policy AWS evaluates for
+ * it. Built from the synthesized templates (see calls.ts), never from hand-copied ARNs.
+ */
+export interface AccessCall {
+  /** What the request is for, in the design's words, e.g. `CodeBuild writes its build log`. */
+  readonly call: string;
+  /** A role ARN, or a service principal such as `cloudwatch.amazonaws.com`. */
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  /** The account that owns the resource. */
+  readonly resourceAccount: string;
+  /** Identity policies of the principal (none for a service principal). */
+  readonly identityPolicies: readonly { name: string; policy: PolicyDocument }[];
+  /** The resource's policy: bucket, topic, key or trust policy. */
+  readonly resourcePolicy?: PolicyDocument;
+  /** Request context beyond what {@link evaluate} derives from the principal. */
+  readonly context?: Readonly<Record<string, string | string[]>>;
+  /**
+   * A list of principals the owning service checks besides IAM, after IAM allowed the request: a
+   * VPC endpoint service's allowed principals. AWS's rule: `*`, the principal's ARN, or its
+   * account's root ARN (`arn:aws:iam::<account>:root`, any principal of that account) admits it.
+   */
+  readonly allowedPrincipals?: readonly string[];
+  readonly expected: Expectation;
+}
+
+/** The outcome of one call. */
+export interface Evaluated {
+  readonly call: AccessCall;
+  readonly decision: Expectation;
+  /** iam-simulate's word: Allowed, ImplicitlyDenied or ExplicitlyDenied. */
+  readonly detail: string;
+}
+
+const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?[^/]+$/;
+
+/** The global condition keys AWS sets from the principal (iam-simulate leaves them to the caller). */
+function principalContext(principal: string): Record<string, string> {
+  const role = ROLE_ARN.exec(principal);
+  if (role) return { 'aws:PrincipalArn': principal, 'aws:PrincipalAccount': role[1], 'aws:PrincipalType': 'AssumedRole', 'aws:PrincipalIsAWSService': 'false' };
+  if (/^[a-z0-9.-]+\.amazonaws\.com$/.test(principal)) return { 'aws:PrincipalServiceName': principal, 'aws:PrincipalIsAWSService': 'true' };
+  throw new Error(`unsupported principal ${principal}: use a role ARN or a service principal`);
+}
+
+/**
+ * Evaluates one call the way IAM does (identity policy, resource policy, cross-account rules,
+ * KMS key policies, conditions). A simulation input error fails the test instead of reading as
+ * "denied".
+ */
+export async function evaluate(call: AccessCall): Promise<Evaluated> {
+  const simulation = aliasUnrecognisedKeys({
+    request: {
+      principal: call.principal,
+      action: call.action,
+      resource: { resource: call.resource, accountId: call.resourceAccount },
+      // AWS services and the SDKs always call over TLS.
+      contextVariables: { 'aws:SecureTransport': 'true', ...principalContext(call.principal), ...call.context },
+    },
+    identityPolicies: call.identityPolicies.map((p) => ({ ...p })),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    resourcePolicy: call.resourcePolicy,
+  });
+  const result = await runSimulation(simulation, {});
+  if (result.resultType === 'error') {
+    throw new Error(`cannot simulate "${call.call}" (${call.action} on ${call.resource}): ${result.errors.message} ${JSON.stringify(result.errors)}`);
+  }
+  const ignored = result.resultType === 'single' ? result.result.ignoredContextKeys ?? [] : [];
+  if (ignored.length > 0) {
+    // A dropped key would make a condition look unmet (or a deny look inapplicable).
+    throw new Error(`"${call.call}": context keys ${ignored.join(', ')} do not apply to ${call.action} on ${call.resource}; fix the call in tools/access-sim/calls.ts.`);
+  }
+  if (result.overallResult === 'Allowed' && call.allowedPrincipals && !admits(call.allowedPrincipals, call.principal)) {
+    return { call, decision: 'denied', detail: 'NotInAllowedPrincipals' };
+  }
+  return { call, decision: result.overallResult === 'Allowed' ? 'allowed' : 'denied', detail: result.overallResult };
+}
+
+/** Whether an allow-list of principals admits `principal` (see AccessCall.allowedPrincipals). */
+export function admits(allowed: readonly string[], principal: string): boolean {
+  const account = ROLE_ARN.exec(principal)?.[1];
+  return allowed.some((a) => a === '*' || a === principal || (account !== undefined && a === `arn:aws:iam::${account}:root`));
+}
+
+/**
+ * iam-simulate 0.1.x recognises variable condition keys only after a "/" (`aws:RequestTag/x`), so
+ * it drops `kms:EncryptionContext:aws:logs:arn`, which AWS sends. Such a key is renamed, in the
+ * request and in every policy condition alike, to a string key the library accepts; the
+ * comparison (same operator, same values) is unchanged.
+ */
+function aliasUnrecognisedKeys(simulation: Simulation): Simulation {
+  const gap = /^kms:EncryptionContext:(.+)$/i;
+  const alias = (key: string) => {
+    const m = gap.exec(key);
+    return m ? `aws:RequestTag/kms-encryption-context-${m[1].replace(/[^A-Za-z0-9]/g, '-')}` : key;
+  };
+  const renameIn = (policy?: PolicyDocument): PolicyDocument | undefined => policy && {
+    ...policy,
+    Statement: [policy.Statement].flat().map((statement) => statement.Condition === undefined ? statement : {
+      ...statement,
+      Condition: Object.fromEntries(Object.entries(statement.Condition as Record<string, Record<string, unknown>>)
+        .map(([operator, keys]) => [operator, Object.fromEntries(Object.entries(keys).map(([k, v]) => [alias(k), v]))])),
+    }),
+  };
+  return {
+    ...simulation,
+    request: { ...simulation.request, contextVariables: Object.fromEntries(Object.entries(simulation.request.contextVariables).map(([k, v]) => [alias(k), v])) },
+    identityPolicies: simulation.identityPolicies.map((p) => ({ ...p, policy: renameIn(p.policy) })),
+    resourcePolicy: renameIn(simulation.resourcePolicy),
+  };
+}
+
+/** The table a reviewer reads: one line per call, mismatches marked. */
+export function formatTable(title: string, rows: readonly Evaluated[]): string {
+  const header = ['call', 'principal', 'action', 'resource', 'decision', 'expected', ''];
+  const lines = rows.map((r) => [r.call.call, short(r.call.principal), r.call.action, short(r.call.resource), r.detail, r.call.expected, r.decision === r.call.expected ? 'ok' : 'MISMATCH']);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const row = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return [`# ${title}`, row(header), row(widths.map((w) => '-'.repeat(w))), ...lines.map(row)].join('\n');
+}
+
+/** ARNs without the noise a reader already knows (partition, region). */
+function short(arn: string): string {
+  return arn.replace(/^arn:aws:/, '').replace(/:[a-z]{2}(-[a-z]+)+-\d:/, '::');
+}

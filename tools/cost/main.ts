@@ -1,0 +1,170 @@
+/**
+ * Monthly cost estimate of the synthesized app, per environment, and of four alternative designs.
+ *
+ *   node -r ts-node/register/transpile-only tools/cost/main.ts \
+ *     [--assembly cdk.out] [--workload tools/cost/workload.json] [--prices tools/cost/prices/<region>.json] [--json out.json]
+ *
+ * Reads the cloud assembly that `npx cdk synth` writes; see tools/cost/README.md for the model.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseCommandLine, runScript, STDIO, UsageError } from '../shared/cli';
+import { readAssembly, SHARED_ENVIRONMENT } from '../shared/assembly';
+import { countBillable } from './count';
+import { renderTable } from '../shared/table';
+import { loadPrices, loadWorkload, workloadFor } from './inputs';
+import { Alternative, compare, Comparison, connectivityOf, Estimate, priceAlternatives, priceEnvironment, servesTraffic, trafficGB } from './price';
+
+const USAGE = 'usage: tools/cost/main.ts [--assembly cdk.out] [--workload tools/cost/workload.json] [--prices tools/cost/prices/<region>.json] [--json out.json]';
+
+function parseArgs(argv: readonly string[]) {
+  const options = {
+    assembly: { type: 'string', default: 'cdk.out' },
+    workload: { type: 'string', default: 'tools/cost/workload.json' },
+    prices: { type: 'string' },
+    json: { type: 'string' },
+  } as const;
+  return parseCommandLine({ args: [...argv], options }, USAGE).values;
+}
+
+/** The machine-readable result (`--json`), which the text report and the docs' cost summary are rendered from. */
+export function buildReport(options: { assembly: string; workload: string; prices?: string; pricesDir?: string }) {
+  const stacks = readAssembly(options.assembly);
+  const counts = countBillable(stacks);
+  // Stages in manifest order, the top-level (pipeline) stacks last.
+  const environments = Object.keys(counts).sort((a, b) => Number(a === SHARED_ENVIRONMENT) - Number(b === SHARED_ENVIRONMENT));
+  // The one region of the stacks (environment-agnostic stacks ignored).
+  const regions = [...new Set(Object.values(counts).flatMap((c) => c.regions))].filter((r) => r !== 'unknown-region');
+  if (regions.length > 1) throw new UsageError(`The stacks span several regions (${regions.join(', ')}); pass --prices for one of them.`);
+  const region = regions.at(0);
+  if (!region && !options.prices) throw new UsageError('Could not tell the region from the stacks (environment-agnostic); pass --prices tools/cost/prices/<region>.json.');
+  // Without --prices, the table of the stacks' region (in `pricesDir`: tools/docs passes an absolute one).
+  const pricesFile = options.prices ?? `${options.pricesDir ?? 'tools/cost/prices'}/${region}.json`;
+  const prices = loadPrices(pricesFile);
+  const warnings = region && prices.region !== region ? [`the stacks are in ${region} but ${pricesFile} is for ${prices.region}`] : [];
+  const workloadFile = loadWorkload(options.workload);
+
+  const rows = environments.map((environment) => {
+    const envCounts = counts[environment];
+    const workload = workloadFor(workloadFile, environment);
+    const estimate = priceEnvironment(envCounts, workload, prices);
+    if (!servesTraffic(envCounts)) return { environment, counts: envCounts, workload, estimate };
+    const { alternatives } = priceAlternatives(workload, prices, envCounts);
+    return { environment, counts: envCounts, workload, estimate, alternatives, comparison: compare(estimate, alternatives, connectivityOf(envCounts)) };
+  });
+  const sources = [...new Set(Object.values(prices.items).map((i) => i.source))].sort();
+  return {
+    region: region ?? prices.region,
+    prices: { file: pricesFile, retrieved: prices.retrieved, retrievalNote: prices.retrievalNote, sources },
+    workloadFile: options.workload,
+    warnings,
+    environments: rows,
+    total: rows.reduce((sum, r) => sum + r.estimate.total, 0),
+  };
+}
+
+export type CostReport = ReturnType<typeof buildReport>;
+
+const USD = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+
+/** `$1,234.56`, `-$1,234.56`. */
+const money = (value: number): string => USD.format(value);
+
+/** Up to 3 decimals, thousands separated. */
+const quantity = (value: number): string => value.toLocaleString('en-US', { maximumFractionDigits: 3 });
+
+/** `$0.0000133334`: enough digits to show the table's price as written. */
+function unitPrice(value: number): string {
+  const text = Number(value.toPrecision(6)).toString();
+  const decimals = text.includes('.') ? text.split('.')[1].length : 0;
+  return `$${decimals < 2 ? value.toFixed(2) : text}`;
+}
+
+/** The line items of an estimate and its total. */
+function estimateTable(estimate: Estimate): string {
+  const rows = estimate.lineItems.map((l) => [l.item, quantity(l.quantity), l.unit, unitPrice(l.unitPrice), money(l.monthly)]);
+  rows.push(['total', '', '', '', money(estimate.total)]);
+  return renderTable(['item', 'quantity', 'unit', 'unit price', 'monthly'], rows);
+}
+
+/** The differing items of this design and the alternatives side by side, then the totals. */
+function comparisonTable(comparison: Comparison): string {
+  const rows = comparison.rows.map((r) => [r.item, ...r.values.map((v) => (v === null ? '-' : money(v)))]);
+  rows.push([`unchanged items (${comparison.unchanged.items})`, ...comparison.columns.map(() => money(comparison.unchanged.monthly))]);
+  rows.push(['total', ...comparison.totals.map(money)]);
+  return renderTable(['monthly', ...comparison.columns], rows);
+}
+
+export function renderReport(report: CostReport): string {
+  const out: string[] = [];
+  const first = report.environments.find((e) => e.alternatives)?.workload ?? report.environments[0]?.workload;
+  out.push('Monthly cost estimate (USD, on-demand list prices, 730 h/month, account free tiers not applied)');
+  out.push(`Region ${report.region}; prices ${report.prices.file}, retrieved ${report.prices.retrieved} (see the note at the end)`);
+  for (const warning of report.warnings) out.push(`warning: ${warning}`);
+  if (first) {
+    const gb = trafficGB(first);
+    out.push(
+      `Workload ${report.workloadFile}: ${quantity(first.requestsPerMonth)} requests/month, ${first.avgRequestKiB} KiB in + ${first.avgResponseKiB} KiB out ` +
+        `(${quantity(gb)} GB), ${first.newTlsConnectionsPerSecond} new TLS conn/s, ${first.avgActiveConnections} active conns`,
+    );
+  }
+  for (const env of report.environments) {
+    const c = env.counts;
+    out.push('', `== ${env.environment}: ${c.stacks.length} stacks, accounts ${c.accounts.join(', ')} ==`);
+    out.push(
+      `counted: ${c.nlbs} NLB, ${c.interfaceEndpoints} interface endpoints (${c.interfaceEndpointAzs} endpoint-AZs), ${c.transitGateways} TGW, ` +
+        `${c.tgwAttachments} TGW attachments, ${c.fargate.ARM64.tasks + c.fargate.X86_64.tasks} Fargate tasks, ${c.hostedZones} hosted zones, ` +
+        `${c.appSyncApis} AppSync APIs, ${c.lambdaFunctions} Lambda functions (${c.resolverFunctions.length} resolvers), ${c.kmsKeys} KMS keys, ` +
+        `${c.pipelines.length} pipelines, ${c.logGroups} log groups, ${c.alarms} alarms, ${c.customMetrics} custom metrics, ${c.advancedSsmParameters} advanced SSM parameters; ` +
+        `shape: ${c.shape.consumers} consumers x ${c.shape.azs} AZs`,
+    );
+    out.push(env.estimate.lineItems.length > 0 ? estimateTable(env.estimate) : 'no billable resources counted');
+    for (const warning of c.warnings) out.push(`warning: ${warning}`);
+    if (env.comparison) {
+      out.push('', `-- ${env.environment}: this design vs alternatives (only the items that differ) --`);
+      out.push(comparisonTable(env.comparison));
+    }
+  }
+  out.push('', '== All environments ==');
+  out.push(renderTable(['environment', 'monthly'], [...report.environments.map((e) => [e.environment, money(e.estimate.total)]), ['total', money(report.total)]]));
+  out.push('', `Prices retrieved ${report.prices.retrieved}. ${report.prices.retrievalNote ?? ''}`.trimEnd());
+  out.push('Sources:', ...report.prices.sources.map((s) => `  ${s}`));
+  return out.join('\n');
+}
+
+/**
+ * Per environment, this design's monthly total beside each alternative's, as a Markdown table: the
+ * `cost-summary` block of docs/cost.md (written by `npm run docs -- --write`). The mode an
+ * environment uses is in bold; the other mode is alternative (b).
+ */
+export function costSummaryMarkdown(report: CostReport): string {
+  const lines = [
+    '| environment | connectivity | transit gateway | PrivateLink | (a) public ALB + WAF + NAT | (c) VPC Lattice | (d) private API Gateway |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const env of report.environments) {
+    if (!env.alternatives) continue;
+    const alt = (id: Alternative['id']) => money(env.alternatives!.find((a) => a.id === id)!.total);
+    const design = `**${money(env.estimate.total)}**`;
+    const tgw = connectivityOf(env.counts) === 'TGW';
+    const { consumers, azs } = env.counts.shape;
+    lines.push(
+      `| ${env.environment} (${consumers} consumer${consumers === 1 ? '' : 's'}, ${azs} AZs) | ${tgw ? 'transit gateway' : 'PrivateLink'} | ` +
+        `${tgw ? design : alt('b')} | ${tgw ? alt('b') : design} | ${alt('a')} | ${alt('c')} | ${alt('d')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Runs the CLI; returns the exit code. */
+export function run(argv: readonly string[], io = STDIO): number {
+  return runScript(io, () => {
+    const options = parseArgs(argv);
+    const report = buildReport(options);
+    io.out(renderReport(report));
+    if (!options.json) return;
+    writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
+    io.out(`\nwrote ${options.json}`);
+  });
+}
+
+if (require.main === module) process.exit(run(process.argv.slice(2)));

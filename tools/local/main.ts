@@ -1,0 +1,143 @@
+/**
+ * `npm start`: the whole data path on this machine, no AWS (see ./stack.ts):
+ *
+ *   GraphQL :4000 -> real Lambda handler -> TLS front :8443 (NLB stand-in) -> api-service :8080
+ *
+ * Options: USAGE below (`npm start -- --help`); `--cert-name NAME` puts another name in the TLS
+ * front's certificate, to see host name verification fail; `--quiet`: no per-request hop lines.
+ * Stops cleanly on Ctrl-C / SIGTERM (exit 0): servers closed, the resolver's agent destroyed,
+ * ports released.
+ */
+import { relative } from 'node:path';
+import { loadConfig } from '../../lib/config/load';
+import { CONFIG_OPTION, CONFIG_USAGE, parseCommandLine, runScript, STDIO, UsageError } from '../shared/cli';
+import { DEFAULT_API_NAME, LocalStack, PortRole, PortUnavailableError, startLocalStack } from './stack';
+
+/** Each server's port: its option, environment variable and default. */
+const PORTS = {
+  graphql: { option: 'graphql-port', env: 'LOCAL_GRAPHQL_PORT', fallback: 4000 },
+  'tls-front': { option: 'tls-port', env: 'LOCAL_TLS_PORT', fallback: 8443 },
+  api: { option: 'api-port', env: 'LOCAL_API_PORT', fallback: 8080 },
+} as const satisfies Record<PortRole, { option: string; env: string; fallback: number }>;
+
+const USAGE = `usage: npm start -- [--graphql-port N] [--tls-port N] [--api-port N] [--api-name NAME] [--cert-name NAME] [--quiet] [--config FILE]
+  ports: env LOCAL_GRAPHQL_PORT / LOCAL_TLS_PORT / LOCAL_API_PORT (defaults 4000 / 8443 / 8080; 0 = any free port)
+  API name: env LOCAL_API_NAME (default: the first environment's apiDomain, ${DEFAULT_API_NAME} in the example)
+  ${CONFIG_USAGE}`;
+
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env) {
+  const { values } = parseCommandLine(
+    {
+      args: [...argv],
+      options: {
+        'graphql-port': { type: 'string' },
+        'tls-port': { type: 'string' },
+        'api-port': { type: 'string' },
+        'api-name': { type: 'string' },
+        'cert-name': { type: 'string' },
+        quiet: { type: 'boolean', short: 'q', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        ...CONFIG_OPTION,
+      },
+    },
+    USAGE,
+  );
+  // The option, else the environment variable, else the default.
+  const port = (role: PortRole): number => {
+    const { option, env: name, fallback } = PORTS[role];
+    const [source, raw] = values[option] !== undefined ? [`--${option}`, values[option]] : [name, env[name]];
+    if (raw === undefined || raw === '') return fallback;
+    const value = /^[0-9]{1,5}$/.test(raw) ? Number(raw) : NaN;
+    if (!(value >= 0 && value <= 65_535)) throw new UsageError(`${source} must be a port number 0..65535, got "${raw}"`);
+    return value;
+  };
+  // The API name the certificate and the resolver use: --api-name, LOCAL_API_NAME, or the first
+  // environment's apiDomain of --config (default: the example's).
+  const apiName = values['api-name'] ?? (env.LOCAL_API_NAME || (values.config === undefined ? DEFAULT_API_NAME : loadConfig(values.config).environments[0].apiDomain));
+  return {
+    graphqlPort: port('graphql'),
+    tlsFrontPort: port('tls-front'),
+    apiPort: port('api'),
+    apiName,
+    certificateName: values['cert-name'],
+    quiet: values.quiet,
+    help: values.help,
+  };
+}
+
+/** Local time, `HH:MM:SS.mmm`. */
+function timestamp(): string {
+  const d = new Date();
+  return `${d.toTimeString().slice(0, 8)}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
+function banner(stack: LocalStack): string {
+  const ca = relative(process.cwd(), stack.caFile) || stack.caFile;
+  const certNote =
+    stack.certificateName === stack.apiName
+      ? `certificate for ${stack.certificateName}`
+      : `certificate for ${stack.certificateName} (does NOT match ${stack.apiName}: queries will fail TLS verification)`;
+  return [
+    '',
+    'Local stack is up (no AWS): GraphQL -> resolver (real Lambda handler) -> TLS front (NLB stand-in) -> api-service',
+    `  GraphQL      ${stack.graphqlUrl}   (schema lib/runtime/graphql-resolver/schema.graphql)`,
+    `  TLS front    ${stack.host}:${stack.tlsFrontPort}, ${certNote}, CA ${ca}`,
+    `  api-service  ${stack.apiUrl}`,
+    `  resolver env API_BASE_URL=${stack.apiBaseUrl} API_CONNECT_HOST=${stack.host} API_CONNECT_PORT=${stack.tlsFrontPort} API_CA_FILE=${ca}`,
+    '',
+    'Try:',
+    `  ${stack.curlCommand}`,
+    'or straight through the TLS front:',
+    `  ${stack.curlTlsFrontCommand}`,
+    '',
+    'One line per hop per request below (rid = first 8 characters of the request id). Ctrl-C to stop.',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  let options: ReturnType<typeof parseArgs> | undefined;
+  process.exitCode = runScript(STDIO, () => {
+    options = parseArgs(process.argv.slice(2));
+  });
+  if (options?.help) console.log(USAGE);
+  if (!options || options.help) return;
+
+  const log = options.quiet ? () => undefined : (line: string) => console.log(`${timestamp()} ${line}`);
+  const stack = await startLocalStack({ ...options, log }).catch((err: Error) => {
+    const port = err instanceof PortUnavailableError ? PORTS[err.role] : undefined;
+    const hint = port ? `.\n       Use --${port.option} N or ${port.env}=N (0 = any free port).` : '';
+    console.error(`error: ${port ? '' : 'could not start the local stack: '}${err.message}${hint}`);
+    process.exitCode = 1;
+  });
+  if (!stack) return;
+  console.log(banner(stack));
+
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      console.error(`${signal} again: exiting now`);
+      process.exit(130);
+    }
+    stopping = true;
+    console.log(`${timestamp()} stack       ${signal}: stopping`);
+    // Safety net only: everything is closed below, so the process normally exits on its own.
+    setTimeout(() => (console.error('still running 5 s after stop; forcing exit'), process.exit(1)), 5_000).unref();
+    stack.stop().then(
+      () => {
+        const s = stack.stats();
+        console.log(
+          `${timestamp()} stack       stopped: ${s.graphqlRequests} GraphQL requests, ${s.resolverInvocations} resolver ` +
+            `invocations, ${s.tlsHandshakes} TLS handshakes, ${s.apiRequests} api-service requests; ` +
+            `ports ${stack.graphqlPort}, ${stack.tlsFrontPort}, ${stack.apiPort} released`,
+        );
+        for (const sig of signals) process.off(sig, onSignal);
+      },
+      (err: Error) => (console.error(`error while stopping: ${err.message}`), process.exit(1)),
+    );
+  };
+  for (const sig of signals) process.on(sig, onSignal);
+}
+
+if (require.main === module) void main();
