@@ -74,12 +74,12 @@ describe('deploy commands (docs/deploying.md)', () => {
   });
 
   test('docs/deploying.md shows exactly these commands', () => {
-    const page = readFileSync(join(__dirname, '..', '..', 'docs', 'deploying.md'), 'utf8');
+    const page = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'deploying.md'), 'utf8');
     for (const line of [...commands, ...awsCommands]) expect(page).toContain(line);
   });
 
   test('the narrower execution-policy guidance names the read CloudFormation makes with the execution role, and grants it no parameter reads', () => {
-    const page = readFileSync(join(__dirname, '..', '..', 'docs', 'deploying.md'), 'utf8');
+    const page = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'deploying.md'), 'utf8');
     // The execution-policy paragraph; the next one is about the deploy role.
     const guidance = page.slice(page.indexOf('customer-managed policy'), page.indexOf('\n\n', page.indexOf('customer-managed policy')));
     const bootstrap = page.slice(page.indexOf('## 1. Bootstrap'), page.indexOf('<!-- bootstrap-commands:start -->'));
@@ -99,11 +99,11 @@ describe('deploy commands (docs/deploying.md)', () => {
 
   test('npm run -s deploy-commands -- --config FILE prints the commands for that file\'s accounts', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'deploy-commands-')), 'mine.json');
-    const mine = JSON.parse(readFileSync(join(__dirname, '..', '..', 'config', 'example.json'), 'utf8'));
+    const mine = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'config', 'example.json'), 'utf8'));
     mine.environments[0].consumers[0].account = '999999999999';
     writeFileSync(file, JSON.stringify(mine));
     const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'tools/deploy/commands.ts', '--config', file], {
-      cwd: join(__dirname, '..', '..'),
+      cwd: join(__dirname, '..', '..', '..'),
       encoding: 'utf8',
     });
     expect(result.stderr).toBe('');
