@@ -15,7 +15,7 @@ const { App, Stack } = require('aws-cdk-lib');
 const ec2 = require('aws-cdk-lib/aws-ec2');
 const logs = require('aws-cdk-lib/aws-logs');
 const { GraphqlConsumer } = require('./lib/constructs/graphql-consumer');
-const app = new App({ outdir: process.argv[1], context: { ...require('./cdk.json').context, 'aws:cdk:bundling-stacks': ['**'] } });
+const app = new App({ outdir: process.argv[1], context: { ...require('./cdk.json').context, 'aws:cdk:bundling-stacks': ['**'] }, builtinCloudFormationValidation: false });
 const stack = new Stack(app, 'Consumer', { env: { account: '555555555555', region: 'eu-west-1' } });
 const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-12345678', availabilityZones: ['eu-west-1a'], isolatedSubnetIds: ['subnet-0000000a'], isolatedSubnetRouteTableIds: ['rtb-0000000a'] });
 new GraphqlConsumer(stack, 'Graphql', { vpc, subnets: { subnets: vpc.isolatedSubnets }, apiDestination: ec2.Peer.ipv4('10.10.0.0/20'),

@@ -19,7 +19,7 @@ function synthWithoutPartitionLiterals() {
   // instead of failing synth; a crash still throws.
   const context: Record<string, unknown> = { ...CDK_JSON_CONTEXT, ...NO_BUNDLING, '@aws-cdk/core:failSynthOnValidationErrors': false };
   delete context[PARTITION_LITERALS];
-  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'no-partition-literals-')), context });
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'no-partition-literals-')), context, builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'Consumer', { env: { account: '555555555555', region: 'eu-west-1' } });
   const vpc = new ec2.Vpc(stack, 'Vpc', {
     availabilityZones: ['eu-west-1a', 'eu-west-1b'],

@@ -1,11 +1,12 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { RetainedLogGroup } from '../../lib/constructs/retained-log-group';
+import { testApp } from '../helpers';
 
 function build(define: (stack: Stack) => void): Template {
-  const stack = new Stack(new App(), 'Test');
+  const stack = new Stack(testApp(), 'Test');
   define(stack);
   return Template.fromStack(stack);
 }

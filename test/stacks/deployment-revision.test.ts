@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, CfnOutput, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { DeploymentRevision, PENDING_REVISION } from '../../lib/stacks/deployment-revision';
 import { DeploymentRevisionSynthesizer } from '../../lib/stacks/deployment-revision-synthesizer';
+import { testApp } from '../helpers';
 
 interface Variant {
   readonly upstreamTopic?: string;
@@ -15,7 +16,7 @@ interface Variant {
 
 /** An upstream stack, the owner that publishes the revision, and a later stack that carries it. */
 function synth(variant: Variant = {}) {
-  const app = new App();
+  const app = testApp();
   const upstream = new Stack(app, 'Upstream');
   new sns.Topic(upstream, 'Topic', { displayName: variant.upstreamTopic ?? 'upstream' });
   const synthesizer = new DeploymentRevisionSynthesizer();
@@ -67,7 +68,7 @@ describe('DeploymentRevision', () => {
   });
 
   test('fails at synth, naming the stack, when a stack of the revision is written after the one that carries it', () => {
-    const app = new App();
+    const app = testApp();
     const synthesizer = new DeploymentRevisionSynthesizer();
     const owner = new Stack(app, 'Owner', { synthesizer });
     const late = new Stack(app, 'Late');
