@@ -16,7 +16,7 @@ export interface GatewayRouting {
 const refOf = (value: unknown): string | undefined =>
   typeof value === 'object' && value !== null && 'Ref' in value ? String((value as { Ref: unknown }).Ref) : undefined;
 
-/** Both CloudFormation types of a VPC attachment (PrivateNetwork uses the second, #12). */
+/** Both CloudFormation types of a VPC attachment (PrivateNetwork uses the second, which takes the subnets without replacing the attachment). */
 const TGW_ATTACHMENT_TYPES = new Set(['AWS::EC2::TransitGatewayVpcAttachment', 'AWS::EC2::TransitGatewayAttachment']);
 
 /**

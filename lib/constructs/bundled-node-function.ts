@@ -50,17 +50,12 @@ export class BundledNodeFunction extends lambda.Function {
   }
 }
 
-interface Bundle {
-  readonly code: lambda.Code;
-  /** Called once the function has staged the code: the build directory is no longer needed. */
-  bound(asset: s3assets.Asset): void;
-}
-
-/** Staged bundles of this process, by asset directory and build options: each is built once. */
-const STAGED = new Map<string, string>();
-
-function bundleEntry(scope: Construct, entry: string, external: readonly string[]): Bundle {
-  const options: BuildOptions = {
+/**
+ * The esbuild options of every function's bundle (the resolver bench bundles with them too):
+ * one minified CommonJS file for Node.js 24 with its source map; esbuild reports errors only.
+ */
+export function nodeBundleOptions(entry: string, external: readonly string[] = []): BuildOptions {
+  return {
     entryPoints: [resolve(entry)],
     bundle: true,
     platform: 'node',
@@ -71,6 +66,19 @@ function bundleEntry(scope: Construct, entry: string, external: readonly string[
     external: [...external],
     logLevel: 'error',
   };
+}
+
+interface Bundle {
+  readonly code: lambda.Code;
+  /** Called once the function has staged the code: the build directory is no longer needed. */
+  bound(asset: s3assets.Asset): void;
+}
+
+/** Staged bundles of this process, by asset directory and build options: each is built once. */
+const STAGED = new Map<string, string>();
+
+function bundleEntry(scope: Construct, entry: string, external: readonly string[]): Bundle {
+  const options = nodeBundleOptions(entry, external);
   // The entry relative to the project, so that a checkout elsewhere gets the same placeholder hashes.
   const key = createHash('sha256').update(JSON.stringify({ ...options, entryPoints: [relative(process.cwd(), resolve(entry))] })).digest('hex').slice(0, 16);
   if (!Stack.of(scope).bundlingRequired) {

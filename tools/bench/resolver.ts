@@ -1,9 +1,10 @@
 /**
  * (d) `resolver`: TLS connections per N sequential invocations of the real handler in this process
  * against the local stack (tools/local), counted at the TLS front and by the api-client; the
- * handler bundled as NodejsFunction does; its cold `require` in fresh node processes.
+ * handler bundled as its function is (BundledNodeFunction's esbuild options); its cold `require` in fresh node processes.
  */
 import { build } from 'esbuild';
+import { nodeBundleOptions } from '../../lib/constructs/bundled-node-function';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,7 +47,7 @@ export async function benchResolver(o: { invocations: number; importRuns: number
   o.progress('resolver: bundling the handler and timing cold imports');
   const file = join(dir, 'bundle', 'index.js');
   const entry = join(ROOT, 'lib', 'runtime', 'graphql-resolver', 'src', 'handler.ts');
-  await build({ entryPoints: [entry], outfile: file, bundle: true, minify: true, sourcemap: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'silent' });
+  await build({ ...nodeBundleOptions(entry), outfile: file });
   const code = readFileSync(file);
   const cold = (flags: string[]) => {
     const t0 = process.hrtime.bigint();
