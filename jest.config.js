@@ -11,9 +11,9 @@ module.exports = {
   maxWorkers: 2,
   // Jest recycles a worker whose heap in use after a test file exceeds this. It measures heapUsed,
   // not RSS: after a CDK file the heap in use may be low while the RSS stays at several hundred MB,
-  // so a worker's RSS can grow with the next file (full runs: worker peaks 820-980 MB; the
-  // heaviest file then, the whole-app group now split into test/app.test.ts and others, in a fresh
-  // worker: 599 MB; figures from before that split). A worker with a large heap also needs
+  // so a worker's RSS can grow with the next file (2026-12-07, plain test files: full `npm test`
+  // runs peak at 930-936 MiB in the largest process; with 800MB instead, jest alone was about 7%
+  // faster and peaked at 1.1 GiB, over the suite's 1 GB budget). A worker with a large heap also needs
   // more than jest's default 500 ms to exit on a busy machine: without a longer grace jest kills
   // it and reports "A worker process has failed to exit gracefully" although no handle is open
   // (an idle worker holding 300 arrays of 100k objects reproduces it; no timer or socket outlives

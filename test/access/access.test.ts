@@ -1,6 +1,6 @@
 /**
  * The access simulation: for every call the design depends on at deploy or run time (derived from
- * the synthesized templates, see calls.ts), evaluates identity policy + resource policy + KMS key
+ * the synthesized templates, see tools/access-sim/calls.ts), evaluates identity policy + resource policy + KMS key
  * policy together with an IAM evaluation library, and asserts allowed; for the boundaries the
  * design relies on (another VPC, another record, another principal), asserts denied.
  * The full table of each configuration is written to cdk.out.access/<configuration>.txt.
