@@ -12,10 +12,9 @@ import { bareStack } from '../helpers';
 
 const AZS = ['eu-west-1a', 'eu-west-1b'];
 
-/** A bare stack with a network and a service given only its required props (and `extra`). */
-function build(extra: Partial<InternalNlbServiceProps> = {}, ecrLayerS3Endpoint = true): { stack: Stack; api: InternalNlbService } {
-  const stack = bareStack(AZS);
-  const network = new PrivateNetwork(stack, 'Network', {
+/** The network both builders put the service in. */
+function testNetwork(stack: Stack, ecrLayerS3Endpoint = true): PrivateNetwork {
+  return new PrivateNetwork(stack, 'Network', {
     cidr: '10.10.0.0/20',
     availabilityZones: AZS,
     workloadSubnetMask: 22,
@@ -24,6 +23,12 @@ function build(extra: Partial<InternalNlbServiceProps> = {}, ecrLayerS3Endpoint 
     peerCidrs: ['10.20.0.0/20'],
     ecrLayerS3Endpoint,
   });
+}
+
+/** A bare stack with a network and a service given only its required props (and `extra`). */
+function build(extra: Partial<InternalNlbServiceProps> = {}, ecrLayerS3Endpoint = true): { stack: Stack; api: InternalNlbService } {
+  const stack = bareStack(AZS);
+  const network = testNetwork(stack, ecrLayerS3Endpoint);
   const api = new InternalNlbService(stack, 'Api', {
     network,
     certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:444444444444:certificate/abc'),
@@ -94,15 +99,7 @@ describe('InternalNlbService choices and errors', () => {
 /** A bare stack with a PrivateNetwork and one InternalNlbService given every prop (`overrides` replace some); returns the template. */
 function buildConfigured(overrides: (network: PrivateNetwork, stack: Stack) => Partial<InternalNlbServiceProps> = () => ({})): Template {
   const stack = bareStack(AZS);
-  const network = new PrivateNetwork(stack, 'Network', {
-    cidr: '10.10.0.0/20',
-    availabilityZones: AZS,
-    workloadSubnetMask: 22,
-    transitSubnetMask: 28,
-    transitGatewayId: 'tgw-0123456789abcdef0',
-    peerCidrs: ['10.20.0.0/20'],
-    ecrLayerS3Endpoint: true,
-  });
+  const network = testNetwork(stack);
   new InternalNlbService(stack, 'Api', {
     network,
     certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:444444444444:certificate/abc'),
