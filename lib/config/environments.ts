@@ -39,24 +39,38 @@ export const exampleConfig: AppConfig = {
   environments: [
     {
       name: 'dev',
-      apiAccount: '444444444444',
-      apiCidr: '10.10.0.0/20',
-      consumers: [{ name: 'storefront', account: '555555555555', cidr: '10.20.0.0/20' }],
-      apiDomain: 'api.dev.example.com',
+      apis: [
+        { name: 'catalogue', account: '444444444444', cidr: '10.10.0.0/20', domain: 'catalogue.dev.example.com', service: smallService },
+        { name: 'stock', account: '999999999999', cidr: '10.11.0.0/20', domain: 'stock.dev.example.com', runtime: 'stock-service', service: smallService },
+      ],
+      consumers: [{ name: 'storefront', account: '555555555555', cidr: '10.20.0.0/20', calls: ['catalogue', 'stock'] }],
       transitGateway: { mode: 'create' },
-      service: smallService,
     },
     {
       name: 'prod',
-      apiAccount: '666666666666',
-      apiCidr: '10.110.0.0/20',
-      consumers: [
-        { name: 'storefront', account: '777777777777', cidr: '10.120.0.0/20' },
-        { name: 'reporting', account: '888888888888', cidr: '10.121.0.0/20' },
+      apis: [
+        {
+          name: 'catalogue',
+          account: '666666666666',
+          cidr: '10.110.0.0/20',
+          domain: 'catalogue.example.com',
+          service: { ...smallService, desiredCount: 3, minCapacity: 3, maxCapacity: 12, cpu: 512, memoryMiB: 1024, logRetentionDays: 90 },
+        },
+        {
+          name: 'stock',
+          account: '101010101010',
+          cidr: '10.111.0.0/20',
+          domain: 'stock.example.com',
+          runtime: 'stock-service',
+          service: { ...smallService, desiredCount: 3, minCapacity: 3, maxCapacity: 6, logRetentionDays: 90 },
+        },
       ],
-      apiDomain: 'api.example.com',
+      consumers: [
+        { name: 'storefront', account: '777777777777', cidr: '10.120.0.0/20', calls: ['catalogue', 'stock'] },
+        // Reports on the catalogue only: no route, rule, endpoint, parameter or field reaches stock.
+        { name: 'reporting', account: '888888888888', cidr: '10.121.0.0/20', calls: ['catalogue'] },
+      ],
       transitGateway: { mode: 'create' },
-      service: { ...smallService, desiredCount: 3, minCapacity: 3, maxCapacity: 12, cpu: 512, memoryMiB: 1024, logRetentionDays: 90 },
       requireApproval: true,
     },
   ],

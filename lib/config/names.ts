@@ -1,4 +1,4 @@
-import { AppConfig, EnvironmentConfig } from './types';
+import { ApiConfig, AppConfig, EnvironmentConfig } from './types';
 import { partitionOfRegion } from './regions';
 
 /**
@@ -23,15 +23,20 @@ export function delegationRoleArn(config: AppConfig, env: EnvironmentConfig): st
 }
 
 /**
- * Name of the role that runs the zone-delegation custom resource in the api account. Fixed, so
- * the delegation role's trust can name exactly this principal (aws:PrincipalArn) instead of the
- * whole api account.
+ * Name of the role that runs an API's zone-delegation custom resource in its account. Fixed, so
+ * the delegation role's trust can name exactly these principals (aws:PrincipalArn) instead of
+ * whole accounts; one per API, since two APIs may share an account.
  */
-export function delegationProviderRoleName(config: AppConfig, env: EnvironmentConfig): string {
-  return `${config.projectName}-${env.name}-dns-delegator`;
+export function delegationProviderRoleName(config: AppConfig, env: EnvironmentConfig, api: ApiConfig): string {
+  return `${config.projectName}-${env.name}-${api.name}-dns`;
 }
 
-/** ARN of the environment's zone-delegation provider role in the api account. */
-export function delegationProviderRoleArn(config: AppConfig, env: EnvironmentConfig): string {
-  return `arn:${partitionOf(config)}:iam::${env.apiAccount}:role/${delegationProviderRoleName(config, env)}`;
+/** ARN of an API's zone-delegation provider role in its account. */
+export function delegationProviderRoleArn(config: AppConfig, env: EnvironmentConfig, api: ApiConfig): string {
+  return `arn:${partitionOf(config)}:iam::${api.account}:role/${delegationProviderRoleName(config, env, api)}`;
+}
+
+/** `internal-api-dev-catalogue`: prefix of an API's resource names (alarms, dashboard). */
+export function apiResourcePrefix(config: AppConfig, env: EnvironmentConfig, api: ApiConfig): string {
+  return `${config.projectName}-${env.name}-${api.name}`;
 }

@@ -42,6 +42,12 @@ export const consumerSchema = z
     name: z.string().describe('Short name used in stack ids, e.g. "orders" -> stack ConsumerNetwork-orders. Lowercase letters, digits, dashes.'),
     account: accountIdSchema.describe('The consumer account id.'),
     cidr: z.string().describe('The consumer VPC\'s CIDR; must not overlap any other VPC on the same transit gateway (may overlap in privatelink mode).'),
+    calls: z
+      .array(z.string())
+      .describe(
+        'Names of the environment\'s APIs (apis[].name) this consumer may call; at least one. The access matrix: routes, security groups, endpoints, ' +
+          'parameters and GraphQL fields exist for exactly these pairs.',
+      ),
     graphqlAuth: z.enum(['AWS_IAM', 'API_KEY']).optional().describe('AppSync authorization for the consumer\'s GraphQL API. Default: "AWS_IAM".'),
     apiKeys: z
       .array(
@@ -55,14 +61,14 @@ export const consumerSchema = z
         'With API_KEY: the GraphQL API\'s keys (1 to 50). To rotate, add a key and deploy, move the callers to it, then remove the old one and deploy again.',
       ),
   })
-  .describe('One account that calls the API, with its own VPC.');
+  .describe('One account that calls some of the environment\'s APIs, with its own VPC.');
 
 export const imageSourceSchema = z
   .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('asset').describe('Built from lib/runtime/api-service as a CDK Docker asset (the default).') }),
+    z.strictObject({ kind: z.literal('asset').describe('Built from the API\'s runtime folder (apis[].runtime) as a CDK Docker asset (the default).') }),
     z.strictObject({
       kind: z.literal('ecr').describe('A pre-built image in an ECR repository of the api account.'),
-      repositoryName: z.string().describe('The ECR repository\'s name (not its URI), e.g. "team/internal-api".'),
+      repositoryName: z.string().describe('The ECR repository\'s name (not its URI), in the API\'s account, e.g. "team/internal-api".'),
       tag: z.string().describe('An immutable tag (a commit sha or version), never "latest".'),
     }),
   ])
@@ -77,24 +83,50 @@ export const serviceSchema = z
     memoryMiB: z.number().describe('Fargate memory in MiB; must be a valid pairing with cpu.'),
     architecture: cpuArchitectureSchema.describe('Task CPU architecture; an asset image is built for it.'),
     image: imageSourceSchema,
-    alarmTopicArn: z.string().optional().describe('ARN of an SNS topic in the api account (and the region) that receives alarm notifications. Default: alarms are created without actions.'),
+    alarmTopicArn: z.string().optional().describe('ARN of an SNS topic in the API\'s account (and the region) that receives alarm notifications. Default: a topic of the API\'s service stack.'),
     logRetentionDays: z.number().describe('Days to keep the container logs (a CloudWatch Logs retention value).'),
   })
   .describe('Sizing and behaviour of the Fargate service.');
 
+export const apiSchema = z
+  .strictObject({
+    name: z.string().describe('Short name of the API, e.g. "catalogue": it names its stacks (ApiService-catalogue), parameters, roles and alarms. 1-16 lowercase letters, digits or dashes, starting with a letter.'),
+    account: accountIdSchema.describe('The account that runs this API (its VPC, subzone, NLB, Fargate). Several APIs may share one.'),
+    cidr: z.string().describe('This API\'s VPC CIDR; must not overlap any VPC it routes to over a transit gateway.'),
+    domain: z.string().describe('This API\'s DNS name, its own zone delegated from the parent zone: a strict subdomain of it, e.g. "catalogue.dev.example.com".'),
+    runtime: z
+      .string()
+      .optional()
+      .describe(
+        'Folder under lib/runtime with this API\'s code: its container (built from it unless service.image is "ecr") and the GraphQL fields and resolver ' +
+          'its consumers serve (api-runtime.json). Default: "api-service" (the catalogue).',
+      ),
+    service: serviceSchema.describe('The API\'s Fargate service.'),
+  })
+  .describe('One internal API: its own account, VPC, delegated name, certificate, NLB and Fargate service.');
+
+export const quotasSchema = z
+  .strictObject({
+    transitGatewayRouteTables: z.number().optional().describe('Route tables per transit gateway. Default: 20 (AWS\'s default quota).'),
+    routesPerVpcRouteTable: z.number().optional().describe('Routes per VPC route table (non-propagated). Default: 50 (AWS\'s default quota).'),
+    securityGroupRules: z.number().optional().describe('Inbound (and, separately, outbound) rules per security group. Default: 60 (AWS\'s default quota).'),
+    interfaceEndpointsPerVpc: z.number().optional().describe('Interface endpoints per VPC. Default: 50 (AWS\'s default quota).'),
+  })
+  .describe(
+    'The AWS quotas the access matrix can hit, as raised in your accounts (Service Quotas console, region of the deployment). Synth checks the matrix ' +
+      'against them, so a design over a quota fails here and not in CloudFormation. Default: AWS\'s defaults.',
+  );
+
 export const environmentSchema = z
   .strictObject({
     name: z.string().describe('Lowercase name, e.g. "dev"; the Stage id is its capitalised form ("Dev").'),
-    apiAccount: accountIdSchema.describe('The account that runs the API (VPC, subzone, NLB, Fargate).'),
-    apiCidr: z.string().describe('The API VPC\'s CIDR.'),
-    consumers: z.array(consumerSchema).describe('Accounts that call the API; at least one.'),
-    apiDomain: z.string().describe('The API\'s DNS name, a strict subdomain of the parent zone, e.g. "api.dev.example.com".'),
+    apis: z.array(apiSchema).describe('The internal APIs of this environment; at least one, each called by at least one consumer.'),
+    consumers: z.array(consumerSchema).describe('Accounts that call the APIs; at least one, each calling the APIs its calls list names.'),
     connectivity: connectivitySchema.optional(),
     transitGateway: transitGatewaySchema.optional(),
-    service: serviceSchema.describe('The Fargate service.'),
     requireApproval: z.boolean().optional().describe('Whether the pipeline waits for a manual approval before deploying this environment. Default: false.'),
   })
-  .describe('One deployment environment (dev, prod, ...): its own accounts, VPCs, TGW and API name.');
+  .describe('One deployment environment (dev, prod, ...): its APIs, its consumers, who calls what, and how they connect.');
 
 export const subnetPlanSchema = z
   .strictObject({
@@ -143,6 +175,7 @@ export const appConfigSchema = z
       .describe('The parent public hosted zone in the dns account (imported by id and name, never looked up).'),
     subnets: subnetPlanSchema,
     pipeline: pipelineSchema.describe('The deployment pipeline: the CDK pipeline\'s source.'),
+    quotas: quotasSchema.optional(),
     environments: z.array(environmentSchema).describe('Environments in promotion order (the pipeline deploys them in this order).'),
   })
   .describe('Configuration of the internal API across AWS accounts: accounts, network plan, DNS and service sizing (see lib/config/schema.ts).');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   accountIdSchema,
+  apiSchema,
   appConfigSchema,
   connectivitySchema,
   consumerSchema,
@@ -8,6 +9,7 @@ import {
   environmentSchema,
   imageSourceSchema,
   pipelineSchema,
+  quotasSchema,
   serviceSchema,
   subnetPlanSchema,
   transitGatewaySchema,
@@ -32,6 +34,8 @@ export type Connectivity = ConfigOf<typeof connectivitySchema>;
 export type ConsumerConfig = ConfigOf<typeof consumerSchema>;
 export type ImageSource = ConfigOf<typeof imageSourceSchema>;
 export type ServiceConfig = ConfigOf<typeof serviceSchema>;
+export type ApiConfig = ConfigOf<typeof apiSchema>;
+export type QuotasConfig = ConfigOf<typeof quotasSchema>;
 export type EnvironmentConfig = ConfigOf<typeof environmentSchema>;
 export type SubnetPlan = ConfigOf<typeof subnetPlanSchema>;
 export type PipelineConfig = ConfigOf<typeof pipelineSchema>;

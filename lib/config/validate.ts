@@ -1,5 +1,6 @@
 import { ConfigProblem, ConfigValidationError, ReportProblem } from './errors';
 import { accountRules } from './rules/accounts';
+import { apiRules } from './rules/apis';
 import { connectivityRules } from './rules/connectivity';
 import { consumerRules } from './rules/consumers';
 import { dnsRules } from './rules/dns';
@@ -7,6 +8,7 @@ import { environmentRules } from './rules/environments';
 import { networkRules } from './rules/network';
 import { pipelineRules } from './rules/pipeline';
 import { projectRules } from './rules/project';
+import { quotaRules } from './rules/quotas';
 import { regionRules } from './rules/region';
 import { serviceRules } from './rules/service';
 import { AppConfig } from './types';
@@ -23,10 +25,12 @@ const RULES: readonly ((config: AppConfig, report: ReportProblem) => void)[] = [
   dnsRules,
   pipelineRules,
   environmentRules,
+  apiRules,
   connectivityRules,
   consumerRules,
   networkRules,
   serviceRules,
+  quotaRules,
 ];
 
 /**

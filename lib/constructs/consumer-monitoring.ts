@@ -38,23 +38,10 @@ export class ConsumerMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: ConsumerMonitoringProps) {
     super(scope, id);
     validateMetricNamespace(this, props.metricNamespace);
-    const { api, resolver, healthCheck } = props.graphql;
+    const { api } = props.graphql;
     const period = Duration.minutes(1);
     const appsync = (metricName: string, statistic: string) =>
       new cloudwatch.Metric({ namespace: 'AWS/AppSync', metricName, dimensionsMap: { GraphQLAPIId: api.apiId }, period, statistic });
-    // The health check logs one line per run (lib/runtime/graphql-resolver/src/healthcheck.ts).
-    const healthCheckResult = (metricName: string, msg: string) =>
-      new logs.MetricFilter(this, `${metricName}Filter`, {
-        logGroup: healthCheck.logGroup,
-        filterPattern: logs.FilterPattern.stringValue('$.msg', '=', msg),
-        metricNamespace: props.metricNamespace,
-        metricName,
-        metricValue: '1',
-        unit: cloudwatch.Unit.COUNT,
-      }).metric({ period: Duration.minutes(5), statistic: 'Sum' });
-    const healthCheckPassed = healthCheckResult('HealthCheckPassed', 'health check passed');
-    const healthCheckFailed = healthCheckResult('HealthCheckFailed', 'health check failed');
-
     const alarm = (alarmId: string, metric: cloudwatch.Metric, description: string, threshold: number, evaluationPeriods = 3) =>
       metric.createAlarm(this, alarmId, {
         alarmName: `${props.name}-${alarmId}`,
@@ -64,34 +51,55 @@ export class ConsumerMonitoring extends Construct {
         evaluationPeriods,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-    this.alarms = [
+    const graph = (title: string, left: cloudwatch.IMetric[]) => new cloudwatch.GraphWidget({ title, left, width: 8 });
+
+    const alarms = [
       alarm('GraphqlServerErrors', appsync('5XXError', 'Sum'), 'AppSync answers with 5xx.', 5),
       alarm('GraphqlLatency', appsync('Latency', 'p99'), 'AppSync p99 latency over 5 s (the resolver gives up on the API after 5 s).', 5_000),
-      alarm('ResolverErrors', resolver.metricErrors({ period, statistic: 'Sum' }), 'The resolver Lambda fails (not GraphQL errors it returns: crashes and timeouts).', 5),
-      alarm('ResolverThrottles', resolver.metricThrottles({ period, statistic: 'Sum' }), 'The resolver is throttled: its reserved concurrency is exhausted.', 0, 2),
-      alarm('ResolverDuration', resolver.metricDuration({ period, statistic: 'p99' }), 'Resolver p99 duration over 8 s, close to its 10 s timeout.', 8_000),
-      alarm('HealthCheckFailed', healthCheckFailed, 'The deploy-time health check failed: the path to the API is broken (its log names the layer).', 0, 1),
     ];
+    const apiRows: cloudwatch.IWidget[][] = [];
+    // Per API the consumer calls: its resolver's health and its deploy-time check, apart.
+    for (const [name, { resolver, healthCheck }] of props.graphql.calledApis) {
+      // The health check logs one line per run (lib/runtime/graphql-resolver/src/healthcheck.ts).
+      const healthCheckResult = (metricName: string, msg: string) =>
+        new logs.MetricFilter(this, `${name}-${metricName}Filter`, {
+          logGroup: healthCheck.logGroup,
+          filterPattern: logs.FilterPattern.stringValue('$.msg', '=', msg),
+          metricNamespace: props.metricNamespace,
+          metricName: `${metricName}-${name}`,
+          metricValue: '1',
+          unit: cloudwatch.Unit.COUNT,
+        }).metric({ period: Duration.minutes(5), statistic: 'Sum' });
+      const healthCheckPassed = healthCheckResult('HealthCheckPassed', 'health check passed');
+      const healthCheckFailed = healthCheckResult('HealthCheckFailed', 'health check failed');
+      alarms.push(
+        alarm(`${name}-ResolverErrors`, resolver.metricErrors({ period, statistic: 'Sum' }), `The ${name} resolver Lambda fails (not GraphQL errors it returns: crashes and timeouts).`, 5),
+        alarm(`${name}-ResolverThrottles`, resolver.metricThrottles({ period, statistic: 'Sum' }), `The ${name} resolver is throttled: its reserved concurrency is exhausted.`, 0, 2),
+        alarm(`${name}-ResolverDuration`, resolver.metricDuration({ period, statistic: 'p99' }), `The ${name} resolver's p99 duration is over 8 s, close to its 10 s timeout.`, 8_000),
+        alarm(`${name}-HealthCheckFailed`, healthCheckFailed, `The deploy-time health check of ${name} failed: the path to that API is broken (its log names the layer).`, 0, 1),
+      );
+      apiRows.push([
+        graph(`${name} resolver: invocations, errors, throttles`, [
+          resolver.metricInvocations({ period, statistic: 'Sum' }),
+          resolver.metricErrors({ period, statistic: 'Sum' }),
+          resolver.metricThrottles({ period, statistic: 'Sum' }),
+        ]),
+        graph(`${name} resolver: duration (ms)`, [resolver.metricDuration({ period, statistic: 'p50' }), resolver.metricDuration({ period, statistic: 'p99' })]),
+        graph(`${name} health check: passed / failed runs`, [healthCheckPassed, healthCheckFailed]),
+      ]);
+    }
+    this.alarms = alarms;
     addAlarmActions(this.alarms, props.alarmTopic);
 
-    const graph = (title: string, left: cloudwatch.IMetric[]) => new cloudwatch.GraphWidget({ title, left, width: 8 });
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.name,
       widgets: [
         [
           graph('AppSync: requests, 4xx, 5xx', [appsync('Requests', 'Sum'), appsync('4XXError', 'Sum'), appsync('5XXError', 'Sum')]),
           graph('AppSync: latency (ms)', [appsync('Latency', 'p50'), appsync('Latency', 'p99')]),
-          graph('Health check: passed / failed runs', [healthCheckPassed, healthCheckFailed]),
-        ],
-        [
-          graph('Resolver: invocations, errors, throttles', [
-            resolver.metricInvocations({ period, statistic: 'Sum' }),
-            resolver.metricErrors({ period, statistic: 'Sum' }),
-            resolver.metricThrottles({ period, statistic: 'Sum' }),
-          ]),
-          graph('Resolver: duration (ms)', [resolver.metricDuration({ period, statistic: 'p50' }), resolver.metricDuration({ period, statistic: 'p99' })]),
           new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...this.alarms], width: 8 }),
         ],
+        ...apiRows,
       ],
     });
   }

@@ -1,21 +1,15 @@
-import * as path from 'node:path';
-import { CfnResource, Duration, Expiration, Stack, Validations } from 'aws-cdk-lib';
+import { CfnResource, Expiration, Stack, Validations } from 'aws-cdk-lib';
 import * as appsync from 'aws-cdk-lib/aws-appsync';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../runtime/graphql-resolver/graphql-limits';
-import { HealthCheckGate } from './health-check-gate';
-import { IsolatedVpcFunction } from './isolated-vpc-function';
+import { ApiRuntime } from '../config/api-runtime';
+import { CalledApi, CalledApiProps } from './called-api';
 import { literalArn } from './literal-arn';
 import { RetainedLogGroup } from './retained-log-group';
 
-/** Default reserved concurrency of the resolver (see GraphqlConsumerProps.resolverConcurrency). */
-export const DEFAULT_RESOLVER_CONCURRENCY = 20;
-
-/** The resolver's source folder: handler, health check, and the AppSync schema. */
-export const RESOLVER_DIR = path.join(__dirname, '..', 'runtime', 'graphql-resolver');
 
 /** One API key of the GraphQL API (API_KEY authorization). */
 export interface GraphqlApiKey {
@@ -44,6 +38,14 @@ function checkedApiKeys(scope: Construct, keys: readonly GraphqlApiKey[] | undef
   return keys;
 }
 
+/** One API a {@link GraphqlConsumer} calls. */
+export interface GraphqlConsumerApi extends Pick<CalledApiProps, 'destination' | 'baseUrl' | 'resolverEntry' | 'healthCheckInputs'> {
+  /** The API's name: the id of its {@link CalledApi} and of its data source. */
+  readonly name: string;
+  /** Its GraphQL fragment (see lib/config/api-runtime.ts): the types and Query fields it serves. */
+  readonly graphql: Pick<ApiRuntime['graphql'], 'queryFields'>;
+}
+
 /** Properties of {@link GraphqlConsumer}. */
 export interface GraphqlConsumerProps {
   /** The consumer VPC (isolated). */
@@ -53,13 +55,10 @@ export interface GraphqlConsumerProps {
    * @default - the VPC's isolated subnets
    */
   readonly subnets?: ec2.SubnetSelection;
-  /**
-   * The only destination the functions may reach (443): the API VPC's CIDR over a transit gateway,
-   * or the security group of the interface endpoint to the API (PrivateLink).
-   */
-  readonly apiDestination: ec2.IPeer;
-  /** `https://<api domain>`, usually read from the shared parameter. */
-  readonly apiBaseUrl: string;
+  /** The APIs this consumer calls (at least one): each gets its functions and serves its fields. */
+  readonly apis: readonly GraphqlConsumerApi[];
+  /** The AppSync schema: the merged fragments of the APIs (see mergedSchema). */
+  readonly schema: string;
   /** The GraphQL API's name. */
   readonly apiName: string;
   /**
@@ -76,91 +75,50 @@ export interface GraphqlConsumerProps {
   /** Retention of the AppSync and Lambda logs. */
   readonly logRetention: logs.RetentionDays;
   /**
-   * Values whose change must re-run the deploy-time health check (the API endpoint, its
-   * certificate, the network path). The check always re-runs when its own code changes.
-   * @default - none beyond the endpoint URL
-   */
-  readonly healthCheckInputs?: Record<string, string>;
-  /**
-   * Reserved concurrency of the resolver: at most this many invocations run at once, so at most
-   * this many API calls are in flight from this consumer (each invocation makes one call at a
-   * time). The account's concurrency quota must leave 10 unreserved: a new account whose quota is
-   * still 10 must ask for more first (Service Quotas, Lambda "Concurrent executions", L-B99A9384).
-   * @default 20
+   * Reserved concurrency of each API's resolver.
+   * @default 20 (see CalledApiProps.resolverConcurrency)
    */
   readonly resolverConcurrency?: number;
 }
 
 /**
- * An AppSync GraphQL API whose direct Lambda resolver, inside the consumer VPC, calls the internal
- * API (over the transit gateway, or through the PrivateLink endpoint); plus a deploy-time gate
- * that calls the API's /healthz through the same subnets and security group, failing the
- * deployment with the broken layer's name.
+ * An AppSync GraphQL API serving the fields of every API the consumer calls, each field resolved
+ * by that API's own direct Lambda resolver inside the consumer VPC (over the transit gateway, or
+ * through the PrivateLink endpoint); plus, per API, a deploy-time gate that calls its /healthz
+ * through the same subnets and security group, failing the deployment with the broken layer's name.
  */
-export class GraphqlConsumer extends Construct implements ec2.IConnectable {
+export class GraphqlConsumer extends Construct {
   /** The GraphQL API. */
   public readonly api: appsync.GraphqlApi;
-  /** The resolver function. */
-  public readonly resolver: IsolatedVpcFunction;
-  /** The health-check function run by the gate. */
-  public readonly healthCheck: IsolatedVpcFunction;
-  /** The custom resource that runs the health check during deployment (the promotion gate). */
-  public readonly healthCheckGate: HealthCheckGate;
-  /** The functions' security group (egress 443 to the API destination only). */
-  public readonly securityGroup: ec2.SecurityGroup;
-  /** The functions' network connections (their one security group). */
-  public readonly connections: ec2.Connections;
+  /** What the consumer has for each API it calls, by API name. */
+  public readonly calledApis: ReadonlyMap<string, CalledApi>;
   private readonly authorizationType: appsync.AuthorizationType;
 
   constructor(scope: Construct, id: string, props: GraphqlConsumerProps) {
     super(scope, id);
     this.authorizationType = props.authorizationType ?? appsync.AuthorizationType.IAM;
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc,
-      // Worded before PrivateLink mode, where the destination is the interface endpoint; it stays:
-      // CloudFormation replaces a security group whose description changes, and the old group's
-      // deletion then waits for Lambda to release the functions' network interfaces.
-      description: 'GraphQL resolver: HTTPS to the internal API VPC only',
-      allowAllOutbound: false,
-    });
-    this.securityGroup.addEgressRule(props.apiDestination, ec2.Port.tcp(443), 'HTTPS to the internal API');
-    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup] });
-
-    const environment = { API_BASE_URL: props.apiBaseUrl, NODE_OPTIONS: '--enable-source-maps' };
-    const resolverConcurrency = props.resolverConcurrency ?? DEFAULT_RESOLVER_CONCURRENCY;
-    if (!Number.isInteger(resolverConcurrency) || resolverConcurrency < 1) {
-      throw new Error(`${this.node.path}: resolverConcurrency must be a positive integer, got ${resolverConcurrency}; ` +
-        'it bounds the API calls in flight from this consumer (e.g. 20).');
+    if (props.apis.length === 0) throw new Error(`${this.node.path}: apis is empty; give the APIs this consumer calls (at least one).`);
+    const calledApis = new Map<string, CalledApi>();
+    for (const api of props.apis) {
+      calledApis.set(api.name, new CalledApi(this, api.name, {
+        vpc: props.vpc,
+        subnets: props.subnets,
+        destination: api.destination,
+        baseUrl: api.baseUrl,
+        resolverEntry: api.resolverEntry,
+        logRetention: props.logRetention,
+        healthCheckInputs: api.healthCheckInputs,
+        resolverConcurrency: props.resolverConcurrency,
+      }));
     }
-    const inVpc = { vpc: props.vpc, subnets: props.subnets, securityGroup: this.securityGroup, logRetention: props.logRetention, environment };
-    this.resolver = new IsolatedVpcFunction(this, 'Resolver', {
-      ...inVpc,
-      entry: path.join(RESOLVER_DIR, 'src', 'handler.ts'),
-      // Well under AppSync's 30 s resolver limit; the client's own request timeout is 5 s.
-      timeout: Duration.seconds(10),
-      reservedConcurrentExecutions: resolverConcurrency,
-    });
-    this.healthCheck = new IsolatedVpcFunction(this, 'HealthCheck', {
-      ...inVpc,
-      entry: path.join(RESOLVER_DIR, 'src', 'healthcheck.ts'),
-      // The check retries for up to 60 s while fresh targets register.
-      timeout: Duration.seconds(90),
-    });
-    for (const fn of [this.resolver, this.healthCheck]) {
-      Validations.of(fn).acknowledge({
-        id: 'NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ',
-        reason: 'Invoked synchronously only (AppSync, and the health-check gate with RequestResponse); a DLQ receives failed asynchronous invocations and would stay empty.',
-      });
-    }
-    Validations.of(this.healthCheck).acknowledge({
-      id: 'NIST.800.53.R5::NIST.800.53.R5-LambdaConcurrency',
-      reason: 'Invoked once per deployment by the health-check gate, never by callers: there is no load to bound, and a reservation would only take account concurrency from the resolver.',
-    });
+    this.calledApis = calledApis;
 
     const apiKeys = props.authorizationType === appsync.AuthorizationType.API_KEY ? checkedApiKeys(this, props.apiKeys) : [];
     this.api = new appsync.GraphqlApi(this, 'Api', {
       name: props.apiName,
-      definition: appsync.Definition.fromFile(path.join(RESOLVER_DIR, 'schema.graphql')),
+      // A schema string, not a file: it is the fragments of the APIs this consumer calls. GraphqlApi
+      // binds the schema to itself, so the reference is the API (its id is what SchemaFile uses).
+      definition: appsync.Definition.fromSchema({ bind: (api) => ({ apiId: (api as appsync.IGraphqlApi).apiId, definition: props.schema }) }),
       authorizationConfig: {
         defaultAuthorization:
           props.authorizationType === appsync.AuthorizationType.API_KEY
@@ -199,22 +157,19 @@ export class GraphqlConsumer extends Construct implements ec2.IConnectable {
       id: 'cdk-validator-cfnguard::appsync_api_private_visibility_check',
       reason: 'The GraphQL API is the consumer account\'s product surface for its own callers, guarded by IAM (or API key) authorization; the internal API behind it is what stays private.',
     });
-    const dataSource = this.api.addLambdaDataSource('Internal', this.resolver);
-    Validations.of(dataSource).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.resolver.node.defaultChild as CfnResource)}.Arn>:*]`,
-      reason: 'AppSync may invoke the resolver function and its versions/aliases (the ":*" qualifier); no other function.',
-    });
-    // No mapping templates: direct Lambda resolvers hand AppSync's event to the handler as is.
-    for (const fieldName of ['item', 'items']) {
-      dataSource.createResolver(`Query${fieldName}`, { typeName: 'Query', fieldName });
+    for (const api of props.apis) {
+      const called = calledApis.get(api.name)!;
+      const dataSource = this.api.addLambdaDataSource(`Internal-${api.name}`, called.resolver);
+      Validations.of(dataSource).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(called.resolver.node.defaultChild as CfnResource)}.Arn>:*]`,
+        reason: 'AppSync may invoke this API\'s resolver function and its versions/aliases (the ":*" qualifier); no other function.',
+      });
+      // No mapping templates: direct Lambda resolvers hand AppSync's event to the handler as is.
+      for (const fieldName of api.graphql.queryFields) {
+        dataSource.createResolver(`Query${fieldName}`, { typeName: 'Query', fieldName });
+      }
+      called.healthCheckGate.node.addDependency(this.api);
     }
-
-    this.healthCheckGate = new HealthCheckGate(this, 'HealthCheckGate', {
-      checkFunction: this.healthCheck,
-      checkedInputs: { apiBaseUrl: props.apiBaseUrl, ...props.healthCheckInputs },
-      logRetention: props.logRetention,
-    });
-    this.healthCheckGate.node.addDependency(this.resolver, this.api);
   }
 
   /**

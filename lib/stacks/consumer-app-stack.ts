@@ -3,12 +3,15 @@ import * as appsync from 'aws-cdk-lib/aws-appsync';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { apiRuntimeOf, mergedSchema } from '../config/api-runtime';
 import { connectivityOf } from '../config/connectivity';
+import { apisCalledBy } from '../config/matrix';
+import { EnvironmentVpc } from '../config/shared-parameters';
 import { ConsumerConfig, EnvironmentConfig } from '../config/types';
 import { ApiInterfaceEndpoint } from '../constructs/api-interface-endpoint';
 import { createAlarmTopic } from '../constructs/alarm-topic';
 import { ConsumerMonitoring } from '../constructs/consumer-monitoring';
-import { GraphqlConsumer } from '../constructs/graphql-consumer';
+import { GraphqlConsumer, GraphqlConsumerApi } from '../constructs/graphql-consumer';
 import { PrivateNetwork } from '../constructs/private-network';
 import { SharedParameter } from '../constructs/shared-parameter';
 import { AccountStack, AccountStackProps } from './account-stack';
@@ -22,61 +25,83 @@ export interface ConsumerAppStackProps extends AccountStackProps {
   readonly consumer: ConsumerConfig;
   /** The consumer VPC (from its ConsumerNetwork stack, same account). */
   readonly network: PrivateNetwork;
-  /** The API side's revision as this synth computes it ({@link ApiServiceStack.revision}). */
-  readonly apiRevision: string;
+  /** Each called API's revision as this synth computes it ({@link ApiServiceStack.revision}), by API name. */
+  readonly apiRevisions: ReadonlyMap<string, string>;
 }
 
-/** In a consumer account: the GraphQL API that serves the internal API's data, privately. */
+/** In a consumer account: the GraphQL API that serves the data of the internal APIs it calls, privately. */
 export class ConsumerAppStack extends AccountStack {
-  /** The GraphQL API, its resolver and the deploy-time check. */
+  /** The GraphQL API, its resolvers and the deploy-time checks. */
   public readonly graphql: GraphqlConsumer;
-  /** The interface endpoint to the API, in privatelink mode only. */
-  public readonly apiEndpoint?: ApiInterfaceEndpoint;
+  /** The interface endpoint to each API it calls, by API name, in privatelink mode only. */
+  public readonly apiEndpoints: ReadonlyMap<string, ApiInterfaceEndpoint>;
   /** Alarms (to this consumer account's topic) and dashboard. */
   public readonly monitoring: ConsumerMonitoring;
 
   constructor(scope: Construct, id: string, props: ConsumerAppStackProps) {
     super(scope, id, props);
     const { config, environment, consumer, network } = props;
-    const read = (key: 'api-endpoint' | 'api-certificate-arn' | 'api-revision' | 'endpoint-service-name', readerId: string) =>
-      SharedParameter.read(this, readerId, { config, environment, key });
-
-    // PrivateLink: an interface endpoint in this VPC is the only way to the API; over a transit
-    // gateway, the API VPC's CIDR is.
     const privateLink = connectivityOf(environment) === 'privatelink';
-    const serviceName = privateLink ? read('endpoint-service-name', 'EndpointServiceName') : undefined;
-    if (serviceName) {
-      this.apiEndpoint = new ApiInterfaceEndpoint(this, 'ApiInterfaceEndpoint', { vpc: network.vpc, subnets: network.workloadSubnets, serviceName });
-    }
+    const called = apisCalledBy(environment, consumer);
+    const endpoints = new Map<string, ApiInterfaceEndpoint>();
+    const transitGatewayId = privateLink ? undefined : transitGatewayIdFor(this, config, environment);
+
+    const apis = called.map((api): GraphqlConsumerApi => {
+      const vpc: EnvironmentVpc = { kind: 'api', name: api.name };
+      const read = (key: 'api-endpoint' | 'api-certificate-arn' | 'api-revision' | 'endpoint-service-name', readerId: string) =>
+        SharedParameter.read(this, `${readerId}-${api.name}`, { config, environment, key, vpc });
+      // PrivateLink: an interface endpoint in this VPC is the only way to the API; over a transit
+      // gateway, the API VPC's CIDR is.
+      const serviceName = privateLink ? read('endpoint-service-name', 'EndpointServiceName') : undefined;
+      if (serviceName) {
+        endpoints.set(api.name, new ApiInterfaceEndpoint(this, `ApiInterfaceEndpoint-${api.name}`, { vpc: network.vpc, subnets: network.workloadSubnets, serviceName }));
+      }
+      const runtime = apiRuntimeOf(api);
+      return {
+        name: api.name,
+        destination: endpoints.get(api.name)?.securityGroup ?? ec2.Peer.ipv4(api.cidr),
+        baseUrl: read('api-endpoint', 'ApiEndpoint'),
+        resolverEntry: runtime.graphql.resolverEntry,
+        graphql: runtime.graphql,
+        // What the check depends on: a change to any of these re-runs it on the next deploy.
+        healthCheckInputs: {
+          // Every change on the API's side (image, task, NLB, security group, route, certificate)
+          // changes its revision: as computed by this synth (visible in `cdk diff`, re-runs the
+          // check when the pipeline deploys) and as published by the API's account (re-runs it when
+          // the consumer is deployed after the API deployed from another synth). Another API's
+          // changes re-run nothing here.
+          apiRevision: props.apiRevisions.get(api.name) ?? '',
+          publishedApiRevision: read('api-revision', 'ApiRevision'),
+          certificateArn: read('api-certificate-arn', 'ApiCertificateArn'),
+          ...(serviceName
+            ? { endpointServiceName: serviceName, path: `${consumer.cidr} -> PrivateLink -> ${api.domain}:443` }
+            : {
+                transitGatewayId: transitGatewayId!,
+                // This consumer's own route table: a grant or revocation re-runs its checks.
+                path: `${consumer.cidr} -> ${api.cidr}:443 (calls ${called.map((a) => a.name).join(', ')})`,
+              }),
+        },
+      };
+    });
 
     this.graphql = new GraphqlConsumer(this, 'Graphql', {
       vpc: network.vpc,
       subnets: network.workloadSubnets,
-      apiDestination: this.apiEndpoint?.securityGroup ?? ec2.Peer.ipv4(environment.apiCidr),
-      apiBaseUrl: read('api-endpoint', 'ApiEndpoint'),
+      apis,
+      schema: mergedSchema(called.map(apiRuntimeOf)),
       apiName: `${config.projectName}-${environment.name}-${consumer.name}`,
       authorizationType: consumer.graphqlAuth === 'API_KEY' ? appsync.AuthorizationType.API_KEY : appsync.AuthorizationType.IAM,
       apiKeys: consumer.apiKeys?.map((key) => ({ name: key.name, expires: new Date(`${key.expires}T00:00:00Z`) })),
-      logRetention: environment.service.logRetentionDays as logs.RetentionDays,
-      // What the check depends on: a change to any of these re-runs it on the next deploy.
-      healthCheckInputs: {
-        // Every API-side change (image, task, NLB, security group, route, certificate) changes
-        // the revision: as computed by this synth (visible in `cdk diff`, re-runs the check
-        // when the pipeline deploys) and as published by the API account (re-runs it when the
-        // consumer is deployed after an API deployed from another synth).
-        apiRevision: props.apiRevision,
-        publishedApiRevision: read('api-revision', 'ApiRevision'),
-        certificateArn: read('api-certificate-arn', 'ApiCertificateArn'),
-        ...(serviceName
-          ? { endpointServiceName: serviceName, path: `${consumer.cidr} -> PrivateLink -> ${environment.apiDomain}:443` }
-          : { transitGatewayId: transitGatewayIdFor(this, config, environment)!, path: `${consumer.cidr} -> ${environment.apiCidr}:443` }),
-      },
+      // As long as the longest-kept API it calls: one request's logs live as long on both sides.
+      logRetention: Math.max(...called.map((api) => api.service.logRetentionDays)) as logs.RetentionDays,
     });
-    if (this.apiEndpoint) {
-      this.apiEndpoint.allowFrom(this.graphql.securityGroup, 'HTTPS from the GraphQL functions');
+    for (const [name, endpoint] of endpoints) {
+      const calledApi = this.graphql.calledApis.get(name)!;
+      endpoint.allowFrom(calledApi.securityGroup, `HTTPS from the ${name} GraphQL functions`);
       // The check calls the API through the endpoint: it must exist (and answer by name) first.
-      this.graphql.healthCheckGate.node.addDependency(this.apiEndpoint.endpoint);
+      calledApi.healthCheckGate.node.addDependency(endpoint.endpoint);
     }
+    this.apiEndpoints = endpoints;
 
     const alarmTopic = createAlarmTopic(this, 'AlarmTopic', `${this.stackName} alarms`);
     new CfnOutput(this, 'AlarmTopicArn', { value: alarmTopic.topicArn, description: 'Subscribe the consumer team\'s on-call to this topic.' });

@@ -2,19 +2,20 @@ import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { delegationProviderRoleArn, delegationProviderRoleName, delegationRoleName } from '../config/names';
+import { delegationProviderRoleArn, delegationRoleName } from '../config/names';
 import { EnvironmentConfig } from '../config/types';
 import { AccountStack, AccountStackProps } from './account-stack';
 
 /** Properties of {@link DelegationRoleStack}. */
 export interface DelegationRoleStackProps extends AccountStackProps {
-  /** The environment whose API subdomain the role may delegate. */
+  /** The environment whose API subdomains the role may delegate. */
   readonly environment: EnvironmentConfig;
 }
 
 /**
- * In the dns account: a role that only the environment's api account can assume, allowed only
- * to write the NS record of that environment's API subdomain in the parent zone.
+ * In the dns account: a role that only the delegation providers of the environment's APIs can
+ * assume (one named role in each API's account), allowed only to write the NS records of that
+ * environment's API names in the parent zone, and nothing else.
  */
 export class DelegationRoleStack extends AccountStack {
   /** The role. */
@@ -30,17 +31,18 @@ export class DelegationRoleStack extends AccountStack {
       hostedZoneId: config.parentZone.id,
       zoneName: config.parentZone.name,
     });
+    const accounts = [...new Set(environment.apis.map((api) => api.account))];
     this.role = new iam.Role(this, 'Role', {
       roleName: delegationRoleName(config, environment),
-      // Only the api account's delegation provider, not every principal of that account. The role
-      // is created later (ApiDns), so it is named in a condition: a trust policy naming a role that
-      // does not exist yet is rejected.
-      assumedBy: new iam.AccountPrincipal(environment.apiAccount).withConditions({
-        ArnEquals: { 'aws:PrincipalArn': delegationProviderRoleArn(config, environment) },
+      // Only the APIs' delegation providers, not every principal of their accounts. Those roles
+      // are created later (ApiDns), so they are named in a condition: a trust policy naming a
+      // role that does not exist yet is rejected.
+      assumedBy: new iam.CompositePrincipal(...accounts.map((account) => new iam.AccountPrincipal(account))).withConditions({
+        ArnEquals: { 'aws:PrincipalArn': environment.apis.map((api) => delegationProviderRoleArn(config, environment, api)) },
       }),
-      description: `Lets ${delegationProviderRoleName(config, environment)} of ${environment.apiAccount} write only the NS record of ${environment.apiDomain} in ${config.parentZone.name}`,
+      description: `Lets the DNS delegation roles of ${environment.name}'s APIs write only their NS records in ${config.parentZone.name}`,
     });
-    parentZone.grantDelegation(this.role, { delegatedZoneNames: [environment.apiDomain] });
+    parentZone.grantDelegation(this.role, { delegatedZoneNames: environment.apis.map((api) => api.domain) });
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason:

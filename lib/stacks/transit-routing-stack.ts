@@ -14,8 +14,8 @@ export interface TransitRoutingStackProps extends AccountStackProps {
 }
 
 /**
- * In the network account, once every attachment exists: the gateway's route tables, so consumers
- * reach the API and never each other. Only the gateway's owner can associate attachments with its
+ * In the network account, once every attachment exists: the gateway's route tables, so each
+ * consumer reaches the APIs it calls and nothing else. Only the gateway's owner can associate attachments with its
  * route tables, and the attachment ids exist only after each VPC's stack deployed: they arrive
  * through the shared-parameter contract.
  */
@@ -29,13 +29,11 @@ export class TransitRoutingStack extends AccountStack {
     const attachmentOf = (readerId: string, vpc: EnvironmentVpc) => SharedParameter.read(this, readerId, { config, environment, key: 'transit-attachment-id', vpc });
     this.routing = new IsolatedTransitRouting(this, 'Routing', {
       transitGatewayId: props.transitGatewayId,
-      apiAttachmentId: attachmentOf('ApiAttachmentId', { kind: 'api' }),
+      apiAttachmentIds: new Map(environment.apis.map((a) => [a.name, attachmentOf(`ApiAttachmentId-${a.name}`, { kind: 'api', name: a.name })])),
       consumerAttachmentIds: new Map(
-        environment.consumers.map((c) => [
-          c.name,
-          attachmentOf(`ConsumerAttachmentId-${c.name}`, { kind: 'consumer', name: c.name }),
-        ]),
+        environment.consumers.map((c) => [c.name, attachmentOf(`ConsumerAttachmentId-${c.name}`, { kind: 'consumer', name: c.name })]),
       ),
+      calls: new Map(environment.consumers.map((c) => [c.name, c.calls])),
     });
   }
 }

@@ -1,9 +1,9 @@
-import { Stack, Stage, StageProps } from 'aws-cdk-lib';
+import { Stage, StageProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { connectivityOf, createsTransitGateway } from '../config/connectivity';
+import { apisCalledBy } from '../config/matrix';
 import { AppConfig, EnvironmentConfig } from '../config/types';
-import { ApiDnsStack } from '../stacks/api-dns-stack';
-import { ApiServiceStack } from '../stacks/api-service-stack';
+import { InternalApi } from '../internal-api/internal-api';
 import { ConsumerAppStack } from '../stacks/consumer-app-stack';
 import { DelegationRoleStack } from '../stacks/delegation-role-stack';
 import { NetworkStack } from '../stacks/network-stack';
@@ -25,23 +25,22 @@ export function stageIdFor(environment: EnvironmentConfig): string {
 
 /**
  * Every stack of one environment, across its accounts, with the deploy order as stack
- * dependencies. The same class serves `cdk deploy` and the pipeline.
+ * dependencies: the transit hub, one {@link InternalApi} per `apis[]` entry, one network and one
+ * app per consumer, and the gateway's routing once every attachment exists. The access matrix
+ * (`consumers[].calls`) decides what each of them admits. The same class serves `cdk deploy`
+ * and the pipeline.
  */
 export class EnvironmentStage extends Stage {
   /** The environment this stage deploys. */
   public readonly environment: EnvironmentConfig;
   /** The environment's transit gateway stack, absent in `import` mode. */
   public readonly transitHub?: TransitHubStack;
-  /** The gateway's route tables that keep consumers apart, absent in `import` mode. */
+  /** The gateway's route tables that enforce the matrix, absent in `import` mode. */
   public readonly transitRouting?: TransitRoutingStack;
-  /** The dns account's delegation role for this environment. */
+  /** The dns account's delegation role for this environment's API names. */
   public readonly delegationRole: DelegationRoleStack;
-  /** The API's subzone and certificate. */
-  public readonly apiDns: ApiDnsStack;
-  /** The API service behind its internal NLB. */
-  public readonly apiService: ApiServiceStack;
-  /** The API account's VPC. */
-  public readonly apiNetwork: NetworkStack;
+  /** Each internal API's stacks, by API name. */
+  public readonly apis: ReadonlyMap<string, InternalApi>;
   /** One VPC per consumer account, by consumer name. */
   public readonly consumerNetworks: ReadonlyMap<string, NetworkStack>;
   /** One GraphQL app per consumer account, by consumer name. */
@@ -62,82 +61,59 @@ export class EnvironmentStage extends Stage {
       });
     }
 
-    this.apiNetwork = new NetworkStack(this, 'ApiNetwork', {
-      ...common,
-      account: environment.apiAccount,
-      description: `${environment.name}: isolated API VPC ${privateLink ? 'serving its consumers through PrivateLink' : 'attached to the transit gateway'}`,
-      vpc: { kind: 'api' },
-      cidr: environment.apiCidr,
-      peerCidrs: privateLink ? [] : environment.consumers.map((c) => c.cidr),
-      // Fargate pulls images and ships logs with no route to the internet.
-      interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'logs'],
-      ecrLayerS3Endpoint: true,
-    });
-
-    const consumerNetworks = new Map<string, NetworkStack>();
-    for (const consumer of environment.consumers) {
-      consumerNetworks.set(
-        consumer.name,
-        new NetworkStack(this, `ConsumerNetwork-${consumer.name}`, {
-          ...common,
-          account: consumer.account,
-          description: `${environment.name}: isolated VPC of consumer ${consumer.name}`,
-          vpc: { kind: 'consumer', name: consumer.name },
-          cidr: consumer.cidr,
-          // A consumer VPC routes to the API only; the gateway's route tables (TransitRouting)
-          // enforce the same whatever a consumer admin adds here. PrivateLink routes nothing.
-          peerCidrs: privateLink ? [] : [environment.apiCidr],
-        }),
-      );
-    }
-    this.consumerNetworks = consumerNetworks;
-
     this.delegationRole = new DelegationRoleStack(this, 'DelegationRole', {
       ...common,
       account: config.accounts.dns,
-      description: `${environment.name}: role letting the api account delegate ${environment.apiDomain}`,
+      description: `${environment.name}: role letting the APIs' accounts delegate ${environment.apis.map((a) => a.domain).join(', ')}`,
     });
-    // Independent of the networks: DNS and the certificate can settle while VPCs deploy.
-    this.apiDns = new ApiDnsStack(this, 'ApiDns', {
-      ...common,
-      account: environment.apiAccount,
-      description: `${environment.name}: ${environment.apiDomain} zone, delegation and certificate`,
-    });
-    this.apiDns.addStackDependency(this.delegationRole);
+
+    const apis = new Map<string, InternalApi>();
+    for (const api of environment.apis) {
+      apis.set(api.name, new InternalApi(this, { ...common, api, delegationRole: this.delegationRole, upstreamStacks: this.transitHub ? [this.transitHub] : [] }));
+    }
+    this.apis = apis;
+
+    const consumerNetworks = new Map<string, NetworkStack>();
+    for (const consumer of environment.consumers) {
+      const network = new NetworkStack(this, `ConsumerNetwork-${consumer.name}`, {
+        ...common,
+        account: consumer.account,
+        description: `${environment.name}: isolated VPC of consumer ${consumer.name}`,
+        vpc: { kind: 'consumer', name: consumer.name },
+        cidr: consumer.cidr,
+        // A consumer VPC routes to the APIs it calls only; the gateway's route tables
+        // (TransitRouting) enforce the same whatever a consumer admin adds here. PrivateLink routes nothing.
+        peerCidrs: privateLink ? [] : apisCalledBy(environment, consumer).map((a) => a.cidr),
+      });
+      if (this.transitHub) network.addStackDependency(this.transitHub);
+      consumerNetworks.set(consumer.name, network);
+    }
+    this.consumerNetworks = consumerNetworks;
 
     if (this.transitHub) {
-      for (const network of [this.apiNetwork, ...consumerNetworks.values()]) network.addStackDependency(this.transitHub);
       // After every attachment exists (it reads their ids), in the gateway's own account.
       this.transitRouting = new TransitRoutingStack(this, 'TransitRouting', {
         ...common,
         account: config.accounts.network,
-        description: `${environment.name}: transit gateway route tables, consumers see only the API`,
+        description: `${environment.name}: transit gateway route tables, each consumer sees only the APIs it calls`,
         transitGatewayId: this.transitHub.transitGateway.ref,
       });
-      for (const network of [this.apiNetwork, ...consumerNetworks.values()]) this.transitRouting.addStackDependency(network);
+      for (const network of [...[...apis.values()].map((a) => a.network), ...consumerNetworks.values()]) this.transitRouting.addStackDependency(network);
     }
-
-    this.apiService = new ApiServiceStack(this, 'ApiService', {
-      ...common,
-      account: environment.apiAccount,
-      description: `${environment.name}: internal API on Fargate behind a TLS-only internal NLB`,
-      network: this.apiNetwork.network,
-      subdomain: this.apiDns.subdomain,
-      upstreamStacks: ([this.transitHub, this.transitRouting, this.apiNetwork, this.apiDns] as (Stack | undefined)[]).filter((s): s is Stack => s !== undefined),
-    });
 
     const consumerApps = new Map<string, ConsumerAppStack>();
     for (const consumer of environment.consumers) {
+      const called = apisCalledBy(environment, consumer);
       const app = new ConsumerAppStack(this, `ConsumerApp-${consumer.name}`, {
         ...common,
         account: consumer.account,
-        description: `${environment.name}: GraphQL API of consumer ${consumer.name}, served from the internal API`,
+        description: `${environment.name}: GraphQL API of consumer ${consumer.name}, served from ${consumer.calls.join(', ')}`,
         consumer,
         network: consumerNetworks.get(consumer.name)!.network,
-        apiRevision: this.apiService.revision,
+        apiRevisions: new Map(called.map((api) => [api.name, apis.get(api.name)!.service.revision])),
       });
-      // Its deploy-time health check calls the API: the service and the route to it must be up first.
-      app.addStackDependency(this.apiService);
+      // Its deploy-time health checks call the APIs: their services and the routes to them must be up first.
+      for (const api of called) app.addStackDependency(apis.get(api.name)!.service);
       if (this.transitRouting) app.addStackDependency(this.transitRouting);
       consumerApps.set(consumer.name, app);
     }

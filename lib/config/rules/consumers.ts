@@ -10,7 +10,11 @@ const KEY_NAME = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
 const MAX_API_KEYS = 50;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Each environment's `consumers`: at least one, uniquely named, each with its account (and its API keys with API_KEY). Their CIDRs are network rules. */
+/**
+ * Each environment's `consumers`: at least one, uniquely named, each with its account, the APIs it
+ * calls (the access matrix: known names, at least one, every API called by someone) and its API
+ * keys with API_KEY. Their CIDRs are network rules.
+ */
 export function consumerRules(config: AppConfig, report: ReportProblem): void {
   config.environments.forEach((env, index) => {
     const at = environmentField(env, index);
@@ -27,7 +31,24 @@ export function consumerRules(config: AppConfig, report: ReportProblem): void {
       if (names.has(consumer.name)) report(`${cat}.name`, consumer.name, 'consumer names must be unique within an environment; rename one.');
       names.add(consumer.name);
       apiKeyRules(cat, consumer, report);
+      callRules(`${cat}.calls`, consumer, env.apis.map((a) => a.name), report);
     });
+    env.apis.forEach((api, ai) => {
+      if (!env.consumers.some((c) => c.calls.includes(api.name))) {
+        report(`${at}.apis[${ai}].name`, api.name, `no consumer calls this API: add "${api.name}" to the calls of a consumer that needs it, or remove the API.`);
+      }
+    });
+  });
+}
+
+/** A consumer's `calls`: at least one API, each named once and existing in the environment. */
+function callRules(at: string, consumer: ConsumerConfig, apiNames: readonly string[], report: ReportProblem): void {
+  if (consumer.calls.length === 0) report(at, [], `list the APIs this consumer may call, at least one of: ${apiNames.join(', ')}.`);
+  const seen = new Set<string>();
+  consumer.calls.forEach((name, i) => {
+    if (!apiNames.includes(name)) report(`${at}[${i}]`, name, `no API of this environment has that name; use one of: ${apiNames.join(', ')}.`);
+    if (seen.has(name)) report(`${at}[${i}]`, name, 'listed twice; name each API once.');
+    seen.add(name);
   });
 }
 

@@ -15,8 +15,9 @@ function isAtOrUnder(name: string, parent: string): boolean {
 }
 
 /**
- * `parentZone` and each environment's `apiDomain`: every API gets its own zone delegated from
- * the parent, so its name must be under the parent and must not contain another environment's.
+ * `parentZone` and every API's `domain`: each API gets its own zone delegated from the parent, so
+ * its name must be under the parent and must neither equal nor contain another API's (of any
+ * environment: they all delegate from the one parent zone).
  */
 export function dnsRules(config: AppConfig, report: ReportProblem): void {
   if (!ZONE_ID.test(config.parentZone.id)) {
@@ -28,23 +29,23 @@ export function dnsRules(config: AppConfig, report: ReportProblem): void {
   }
 
   const seenDomains = new Map<string, string>();
-  config.environments.forEach((env, index) => {
-    const field = `${environmentField(env, index)}.apiDomain`;
-    const domain = env.apiDomain;
+  config.environments.forEach((env, index) => env.apis.forEach((api, ai) => {
+    const field = `${environmentField(env, index)}.apis[${ai}].domain`;
+    const domain = api.domain;
     if (!isDnsName(domain)) {
-      report(field, domain, 'use a lowercase DNS name without a trailing dot, e.g. "api.dev.example.com".');
+      report(field, domain, `use a lowercase DNS name without a trailing dot, e.g. "${api.name}.${env.name}.example.com".`);
       return;
     }
     if (domain === parentName || !isAtOrUnder(domain, parentName)) {
-      report(field, domain, `must be a strict subdomain of the parent zone "${parentName}", e.g. "api.${env.name}.${parentName}".`);
+      report(field, domain, `must be a strict subdomain of the parent zone "${parentName}", e.g. "${api.name}.${env.name}.${parentName}".`);
     }
     for (const [other, otherField] of seenDomains) {
       if (other === domain) {
-        report(field, domain, `${otherField} already uses this name; each environment needs its own API domain (its own delegated zone).`);
+        report(field, domain, `${otherField} already uses this name; each API needs its own domain (its own delegated zone).`);
       } else if (isAtOrUnder(domain, other) || isAtOrUnder(other, domain)) {
-        report(field, domain, `nests with ${otherField} ("${other}"); delegated zones of two environments must not contain each other.`);
+        report(field, domain, `nests with ${otherField} ("${other}"); the delegated zones of two APIs must not contain each other.`);
       }
     }
     seenDomains.set(domain, field);
-  });
+  }));
 }

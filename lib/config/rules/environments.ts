@@ -1,12 +1,11 @@
-import { environmentField, ReportProblem } from '../errors';
+import { ReportProblem } from '../errors';
 import { AppConfig } from '../types';
-import { checkAccountId } from './accounts';
 
 const ENV_NAME = /^[a-z][a-z0-9]{0,15}$/;
 /** Stage ids that other top-level constructs of the app already use. */
 const RESERVED_STAGE_IDS = ['Pipeline'];
 
-/** `environments`: at least one, each with a unique name that can name its Stage, and its api account. */
+/** `environments`: at least one, each with a unique name that can name its Stage. */
 export function environmentRules(config: AppConfig, report: ReportProblem): void {
   if (config.environments.length === 0) report('environments', [], 'define at least one environment.');
   const seenNames = new Map<string, number>();
@@ -23,6 +22,5 @@ export function environmentRules(config: AppConfig, report: ReportProblem): void
     } else {
       seenNames.set(env.name.toLowerCase(), index);
     }
-    checkAccountId(`${environmentField(env, index)}.apiAccount`, env.apiAccount, report);
   });
 }

@@ -10,18 +10,25 @@ interface VpcCidr {
   readonly cidr: string;
 }
 
-/** `subnets` and every VPC CIDR: each VPC holds its subnets, and VPCs that route to each other do not overlap. */
+/**
+ * `subnets` and every VPC CIDR: each VPC holds its subnets, and VPCs that routing must tell apart
+ * do not overlap. On a gateway this app creates, routing follows the matrix, so only those pairs
+ * must be disjoint: a consumer and each API it calls, two APIs one consumer calls, two consumers
+ * one API answers. On an imported gateway (its route tables are someone else's, and it may serve
+ * several environments) every VPC on it must be. In privatelink mode nothing is routed between
+ * VPCs, so any CIDR may repeat.
+ */
 export function networkRules(config: AppConfig, report: ReportProblem): void {
   const masksValid = subnetPlanRules(config, report);
   const { workloadMask, transitMask } = config.subnets;
   const azCount = config.availabilityZones.length;
-  // Which VPCs must not overlap: those that route to each other, i.e. share a transit gateway.
-  // In privatelink mode nothing is routed between VPCs, so consumers may reuse any CIDR.
-  const vpcsByGateway = new Map<string, VpcCidr[]>();
+  const vpcsByImportedGateway = new Map<string, VpcCidr[]>();
 
   config.environments.forEach((env, index) => {
     const at = environmentField(env, index);
-    const vpcs: VpcCidr[] = [{ field: `${at}.apiCidr`, cidr: env.apiCidr }, ...env.consumers.map((c, ci) => ({ field: `${at}.consumers[${ci}].cidr`, cidr: c.cidr }))];
+    const apiVpcs = new Map(env.apis.map((a, ai) => [a.name, { field: `${at}.apis[${ai}].cidr`, cidr: a.cidr }]));
+    const consumerVpcs = new Map(env.consumers.map((c, ci) => [c.name, { field: `${at}.consumers[${ci}].cidr`, cidr: c.cidr }]));
+    const vpcs = [...apiVpcs.values(), ...consumerVpcs.values()];
     for (const vpc of vpcs) {
       const range = parseCidr(vpc.cidr);
       if (!range) {
@@ -40,23 +47,39 @@ export function networkRules(config: AppConfig, report: ReportProblem): void {
       }
     }
     const gatewayKey = gatewayKeyOf(env, index);
-    if (gatewayKey !== undefined) vpcsByGateway.set(gatewayKey, [...(vpcsByGateway.get(gatewayKey) ?? []), ...vpcs]);
+    if (gatewayKey === undefined) return;
+    if (gatewayKey.startsWith('import:')) {
+      vpcsByImportedGateway.set(gatewayKey, [...(vpcsByImportedGateway.get(gatewayKey) ?? []), ...vpcs]);
+      return;
+    }
+    // Pairs routing must tell apart, each reported once, on the later field.
+    const pairs = new Map<string, [VpcCidr, VpcCidr]>();
+    const need = (a: VpcCidr | undefined, b: VpcCidr | undefined) => {
+      if (a && b && a !== b) pairs.set([a.field, b.field].sort().join(' '), vpcs.indexOf(a) < vpcs.indexOf(b) ? [a, b] : [b, a]);
+    };
+    for (const consumer of env.consumers) {
+      const called = consumer.calls.map((name) => apiVpcs.get(name));
+      for (const api of called) need(consumerVpcs.get(consumer.name), api);
+      called.forEach((a, i) => called.slice(i + 1).forEach((b) => need(a, b)));
+    }
+    for (const api of env.apis) {
+      const callers = env.consumers.filter((c) => c.calls.includes(api.name)).map((c) => consumerVpcs.get(c.name));
+      callers.forEach((a, i) => callers.slice(i + 1).forEach((b) => need(a, b)));
+    }
+    for (const [first, second] of pairs.values()) reportOverlap(first, second, 'they route to each other, or to a VPC in common, over the transit gateway', report);
   });
 
-  for (const group of vpcsByGateway.values()) {
-    for (let i = 0; i < group.length; i++) {
-      for (let j = i + 1; j < group.length; j++) {
-        const a = parseCidr(group[i].cidr);
-        const b = parseCidr(group[j].cidr);
-        if (a && b && cidrsOverlap(a, b)) {
-          report(
-            group[j].field,
-            group[j].cidr,
-            `overlaps ${group[i].field} (${group[i].cidr}); VPCs on one transit gateway need disjoint CIDRs or routing is ambiguous. Pick a block that does not overlap.`,
-          );
-        }
-      }
-    }
+  for (const group of vpcsByImportedGateway.values()) {
+    group.forEach((a, i) => group.slice(i + 1).forEach((b) => reportOverlap(a, b, 'VPCs on one imported transit gateway need disjoint CIDRs (its routing is not this app\'s)', report)));
+  }
+}
+
+/** Reports `second` when it overlaps `first`. */
+function reportOverlap(first: VpcCidr, second: VpcCidr, why: string, report: ReportProblem): void {
+  const a = parseCidr(first.cidr);
+  const b = parseCidr(second.cidr);
+  if (a && b && cidrsOverlap(a, b)) {
+    report(second.field, second.cidr, `overlaps ${first.field} (${first.cidr}); ${why}, so routing would be ambiguous. Pick a block that does not overlap.`);
   }
 }
 

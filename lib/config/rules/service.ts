@@ -1,6 +1,6 @@
 import { environmentField, ReportProblem } from '../errors';
 import { partitionOfRegion } from '../regions';
-import { AppConfig, EnvironmentConfig } from '../types';
+import { ApiConfig, AppConfig } from '../types';
 
 const ECR_REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 /** A repository URI: its registry host is made of name characters too, so the name pattern alone accepts it. */
@@ -17,14 +17,16 @@ const FARGATE_MEMORY: Record<number, (m: number) => boolean> = {
   4096: (m) => m >= 8192 && m <= 30720 && m % 1024 === 0,
 };
 
-/** Each environment's `service`: task counts, a Fargate size, log retention, image and alarm topic. */
+/** Each API's `service`: task counts, a Fargate size, log retention, image and alarm topic. */
 export function serviceRules(config: AppConfig, report: ReportProblem): void {
   const partition = partitionOfRegion(config.region) ?? 'aws';
-  config.environments.forEach((env, index) => checkService(env, `${environmentField(env, index)}.service`, config.region, partition, report));
+  config.environments.forEach((env, index) =>
+    env.apis.forEach((api, ai) => checkService(api, `${environmentField(env, index)}.apis[${ai}].service`, config.region, partition, report)),
+  );
 }
 
-function checkService(env: EnvironmentConfig, sat: string, region: string, partition: string, report: ReportProblem): void {
-  const s = env.service;
+function checkService(api: ApiConfig, sat: string, region: string, partition: string, report: ReportProblem): void {
+  const s = api.service;
   if (!Number.isInteger(s.desiredCount) || s.desiredCount < 2) {
     report(`${sat}.desiredCount`, s.desiredCount, 'run at least 2 tasks so every AZ keeps a healthy target through a deployment or an AZ failure.');
   }
@@ -51,8 +53,8 @@ function checkService(env: EnvironmentConfig, sat: string, region: string, parti
       report(`${sat}.image.tag`, s.image.tag, 'use an immutable tag such as a commit sha or version ("latest" makes deployments unrepeatable).');
     }
   }
-  if (s.alarmTopicArn !== undefined && !new RegExp(`^arn:${partition}:sns:${region}:${env.apiAccount}:[A-Za-z0-9_-]{1,256}$`).test(s.alarmTopicArn)) {
+  if (s.alarmTopicArn !== undefined && !new RegExp(`^arn:${partition}:sns:${region}:${api.account}:[A-Za-z0-9_-]{1,256}$`).test(s.alarmTopicArn)) {
     // CloudWatch alarms can only notify a topic in their own region.
-    report(`${sat}.alarmTopicArn`, s.alarmTopicArn, `use the ARN of an SNS topic in the api account ${env.apiAccount} and region ${region}, or omit it.`);
+    report(`${sat}.alarmTopicArn`, s.alarmTopicArn, `use the ARN of an SNS topic in the API's account ${api.account} and region ${region}, or omit it.`);
   }
 }

@@ -11,7 +11,7 @@ import { Logger, createLogger } from './logger';
 import { answerClientError, checkUrlLength, rejectRequest, withBodyLimit } from './request-limits';
 import { resolveRequestId } from './request-id';
 import { Context, HttpError, createSend, sendError, truncate } from './respond';
-import { ExtraRoute, createRouter } from './routes';
+import { ExtraRoute, RouterFactoryProps, createRouter } from './routes';
 import {
   CONNECTIONS_CHECKING_INTERVAL_MS,
   DRAIN_IDLE_GRACE_MS,
@@ -28,6 +28,12 @@ export interface ApiServerOptions {
   readonly catalogue?: Catalogue;
   /** @default createLogger() (JSON lines on stdout) */
   readonly logger?: Logger;
+  /**
+   * The API's routes: another service built on this server (lib/runtime/stock-service) passes its
+   * own router; `catalogue` is then unused.
+   * @default the catalogue's router (./routes)
+   */
+  readonly router?: (props: RouterFactoryProps) => (ctx: Context) => void;
   /**
    * Routes beyond the API's own, for code that embeds the server (tests add a slow route to hold
    * requests in flight during a drain). The product passes none.
@@ -80,12 +86,8 @@ export function createApiServer(options: ApiServerOptions = {}): ApiServer {
   const drainer = createDrainer(server, logger, options.drainIdleGraceMs ?? DRAIN_IDLE_GRACE_MS);
   const isDraining = (): boolean => drainer.draining;
   const send = createSend(isDraining);
-  const route = createRouter({
-    catalogue: options.catalogue ?? createDefaultCatalogue(),
-    send,
-    isDraining,
-    extraRoutes: options.extraRoutes ?? [],
-  });
+  const routerProps: RouterFactoryProps = { send, isDraining, extraRoutes: options.extraRoutes ?? [] };
+  const route = options.router ? options.router(routerProps) : createRouter({ ...routerProps, catalogue: options.catalogue ?? createDefaultCatalogue() });
 
   const dispatch = (ctx: Context): void => {
     try {

@@ -23,6 +23,14 @@ export interface ExtraRoute {
   handle(ctx: Context, send: Send): void;
 }
 
+/** What any router of a service on this server gets (see ApiServerOptions.router). */
+export interface RouterFactoryProps {
+  readonly send: Send;
+  readonly isDraining: () => boolean;
+  /** Matched exactly, after the API's own routes, GET/HEAD only. */
+  readonly extraRoutes: readonly ExtraRoute[];
+}
+
 export interface RouterProps {
   readonly catalogue: Catalogue;
   readonly send: Send;

@@ -8,7 +8,7 @@
  * ECS sends SIGTERM, waits stopTimeout (infra: 30 s, which must exceed DRAIN_TIMEOUT_MS), then
  * SIGKILL; exiting on our own first means no request is cut by the kill.
  */
-import { createApiServer } from './app';
+import { ApiServerOptions, createApiServer } from './app';
 import { RuntimeConfig, loadRuntimeConfig } from './env';
 import { createLogger } from './logger';
 import { ExtraRoute } from './routes';
@@ -20,6 +20,11 @@ export interface ApiServiceProcessOptions {
    * @default - none
    */
   readonly extraRoutes?: readonly ExtraRoute[];
+  /**
+   * The service's routes (see ApiServerOptions.router).
+   * @default the catalogue's
+   */
+  readonly router?: ApiServerOptions['router'];
 }
 
 /** Runs the service in this process until a signal drains it; exits the process when done. */
@@ -45,7 +50,7 @@ export function runApiService(options: ApiServiceProcessOptions = {}): void {
   }
   const { port, host, drainTimeoutMs } = config;
 
-  const api = createApiServer({ logger, extraRoutes: options.extraRoutes });
+  const api = createApiServer({ logger, extraRoutes: options.extraRoutes, router: options.router });
 
   const shutdown = (signal: NodeJS.Signals): void => {
     if (api.draining) {

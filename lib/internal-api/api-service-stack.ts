@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -8,8 +7,12 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { apiRuntimeOf } from '../config/api-runtime';
 import { connectivityOf } from '../config/connectivity';
-import { EnvironmentConfig, ServiceConfig } from '../config/types';
+import { callersOf } from '../config/matrix';
+import { apiResourcePrefix } from '../config/names';
+import { EnvironmentVpc } from '../config/shared-parameters';
+import { ApiConfig, EnvironmentConfig, ServiceConfig } from '../config/types';
 import { createAlarmTopic } from '../constructs/alarm-topic';
 import { ApiClients } from '../constructs/api-clients';
 import { ApiMonitoring } from '../constructs/api-monitoring';
@@ -21,18 +24,17 @@ import { SharedParameter } from '../constructs/shared-parameter';
 import { TerminationProtection } from '../constructs/termination-protection';
 import { DelegatedSubdomain } from '../constructs/delegated-subdomain';
 import { CONTAINER_PORT, DRAIN_TIMEOUT_MS, HEALTH_CHECK_PATH } from '../runtime/api-service/src/settings';
-import { AccountStack, AccountStackProps } from './account-stack';
-import { DeploymentRevision } from './deployment-revision';
-import { DeploymentRevisionSynthesizer } from './deployment-revision-synthesizer';
-
-/** Where the API's container code lives (built as a Docker asset by default). */
-export const API_SERVICE_DIR = path.join(__dirname, '..', 'runtime', 'api-service');
+import { AccountStack, AccountStackProps } from '../stacks/account-stack';
+import { DeploymentRevision } from '../stacks/deployment-revision';
+import { DeploymentRevisionSynthesizer } from '../stacks/deployment-revision-synthesizer';
 
 /** Properties of {@link ApiServiceStack}. */
 export interface ApiServiceStackProps extends AccountStackProps {
-  /** The environment. */
+  /** The environment (its matrix names the API's callers). */
   readonly environment: EnvironmentConfig;
-  /** The API VPC (from the ApiNetwork stack, same account). */
+  /** The API this stack serves. */
+  readonly api: ApiConfig;
+  /** The API's VPC (from its ApiNetwork stack, same account). */
   readonly network: PrivateNetwork;
   /** The API's zone and certificate (from the ApiDns stack, same account). */
   readonly subdomain: DelegatedSubdomain;
@@ -44,7 +46,7 @@ export interface ApiServiceStackProps extends AccountStackProps {
   readonly upstreamStacks?: readonly Stack[];
 }
 
-/** In the api account: the Fargate service behind the internal TLS NLB, and its DNS name. */
+/** In the API's account: its Fargate service behind the internal TLS NLB, and its DNS name. */
 export class ApiServiceStack extends AccountStack {
   /** The service and its load balancer. */
   public readonly api: InternalNlbService;
@@ -68,15 +70,18 @@ export class ApiServiceStack extends AccountStack {
     // (aws-cdk#17871), so the custom resource stays for the pipeline's path.
     const synthesizer = new DeploymentRevisionSynthesizer();
     super(scope, id, { ...props, terminationProtection: true, synthesizer });
-    const { config, environment, network, subdomain } = props;
-    const service = environment.service;
+    const { config, environment, api, network, subdomain } = props;
+    const service = api.service;
     const privateLink = connectivityOf(environment) === 'privatelink';
+    // Exactly the consumers the matrix lets call this API: their CIDRs, their accounts.
+    const callers = callersOf(environment, api);
+    const vpc: EnvironmentVpc = { kind: 'api', name: api.name };
 
     this.api = new InternalNlbService(this, 'Api', {
       network,
       certificate: subdomain.certificate,
-      clients: privateLink ? ApiClients.privateLink() : ApiClients.fromCidrs(environment.consumers.map((c) => c.cidr)),
-      image: this.containerImage(service),
+      clients: privateLink ? ApiClients.privateLink() : ApiClients.fromCidrs(callers.map((c) => c.cidr)),
+      image: this.containerImage(api),
       containerPort: CONTAINER_PORT,
       healthCheckPath: HEALTH_CHECK_PATH,
       desiredCount: service.desiredCount,
@@ -90,9 +95,9 @@ export class ApiServiceStack extends AccountStack {
     });
     this.monitoring = new ApiMonitoring(this, 'Monitoring', {
       service: this.api,
-      // Per environment: two environments in one account must not share a metric.
-      metricFactory: new MetricFactory({ namespace: `${config.projectName}/${environment.name}` }),
-      name: `${config.projectName}-${environment.name}-api`,
+      // Per environment and API: two of them in one account must not share a metric.
+      metricFactory: new MetricFactory({ namespace: `${config.projectName}/${environment.name}/${api.name}` }),
+      name: apiResourcePrefix(config, environment, api),
       alarmTopic: this.alarmTopic(service),
     });
 
@@ -102,10 +107,11 @@ export class ApiServiceStack extends AccountStack {
       target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.api.loadBalancer)),
     });
 
-    this.endpointUrl = `https://${environment.apiDomain}`;
+    this.endpointUrl = `https://${api.domain}`;
     const endpoint = new SharedParameter(this, 'EndpointParameter', {
       config,
       environment,
+      vpc,
       key: 'api-endpoint',
       value: this.endpointUrl,
     });
@@ -117,6 +123,7 @@ export class ApiServiceStack extends AccountStack {
     const revisionParameter = new SharedParameter(this, 'RevisionParameter', {
       config,
       environment,
+      vpc,
       key: 'api-revision',
       value: revision.value,
     });
@@ -125,6 +132,7 @@ export class ApiServiceStack extends AccountStack {
     new SharedParameter(this, 'CertificateParameter', {
       config,
       environment,
+      vpc,
       key: 'api-certificate-arn',
       value: subdomain.certificate.certificateArn,
     });
@@ -133,13 +141,14 @@ export class ApiServiceStack extends AccountStack {
       // The same NLB and TLS listener, offered to the consumer accounts as an endpoint service.
       this.endpointService = new PrivateLinkEndpointService(this, 'PrivateLink', {
         loadBalancer: this.api.loadBalancer,
-        allowedAccounts: environment.consumers.map((c) => c.account),
-        privateDnsName: environment.apiDomain,
+        allowedAccounts: [...new Set(callers.map((c) => c.account))],
+        privateDnsName: api.domain,
         zone: subdomain.zone,
       });
       const serviceNameParameter = new SharedParameter(this, 'EndpointServiceNameParameter', {
         config,
         environment,
+        vpc,
         key: 'endpoint-service-name',
         value: this.endpointService.serviceName,
       });
@@ -161,13 +170,17 @@ export class ApiServiceStack extends AccountStack {
     return topic;
   }
 
-  private containerImage(service: ServiceConfig): ecs.ContainerImage {
+  private containerImage(api: ApiConfig): ecs.ContainerImage {
+    const service = api.service;
     if (service.image.kind === 'ecr') {
       const repository = ecr.Repository.fromRepositoryName(this, 'ImageRepository', service.image.repositoryName);
       return ecs.ContainerImage.fromEcrRepository(repository, service.image.tag);
     }
     // Staged at synth (no Docker needed), built for the tasks' architecture at publish time.
-    return ecs.ContainerImage.fromAsset(API_SERVICE_DIR, {
+    const image = apiRuntimeOf(api).image;
+    return ecs.ContainerImage.fromAsset(image.directory, {
+      file: image.file,
+      exclude: image.exclude ? [...image.exclude] : undefined,
       platform: service.architecture === 'ARM64' ? ecrAssets.Platform.LINUX_ARM64 : ecrAssets.Platform.LINUX_AMD64,
     });
   }

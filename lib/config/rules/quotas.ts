@@ -1,0 +1,80 @@
+import { connectivityOf, createsTransitGateway } from '../connectivity';
+import { environmentField, ReportProblem } from '../errors';
+import { apisCalledBy, callersOf } from '../matrix';
+import { DEFAULT_QUOTAS, MAX_TEMPLATE_PARAMETERS, QuotaName, quotaOf } from '../quotas';
+import { AppConfig } from '../types';
+
+/** Interface endpoints every API VPC has: ECR (api, dkr) and CloudWatch Logs, so Fargate needs no internet. */
+const API_VPC_INTERFACE_ENDPOINTS = 3;
+/** Shared values a consumer's app stack reads per API it calls: endpoint, certificate, revision (and the endpoint service's name). */
+const PARAMETERS_PER_CALLED_API = { 'transit-gateway': 3, privatelink: 4 } as const;
+
+/**
+ * `quotas`, and the access matrix against them: what each environment's matrix needs of every
+ * quota it can hit, so a design over a quota fails at synth, naming the quota and how to raise it,
+ * instead of in CloudFormation halfway through a deploy.
+ */
+export function quotaRules(config: AppConfig, report: ReportProblem): void {
+  for (const [name, value] of Object.entries(config.quotas ?? {})) {
+    const quota = name as QuotaName;
+    if (value !== undefined && (!Number.isInteger(value) || value < DEFAULT_QUOTAS[quota])) {
+      report(`quotas.${name}`, value, `give the quota as raised in your accounts, an integer of at least AWS's default ${DEFAULT_QUOTAS[quota]} (or omit it for the default).`);
+    }
+  }
+  const over = (field: string, need: number, quota: QuotaName, what: string) => {
+    const limit = quotaOf(config, quota);
+    if (need > limit) {
+      report(
+        field,
+        need,
+        `needs ${need} ${what}, over the quota of ${limit}. Raise "${quotaName(quota)}" in Service Quotas (region ${config.region}) and set quotas.${quota} to the new value, ` +
+          'or split the matrix (fewer APIs or consumers per environment).',
+      );
+    }
+  };
+
+  config.environments.forEach((env, index) => {
+    const at = environmentField(env, index);
+    const privateLink = connectivityOf(env) === 'privatelink';
+    if (createsTransitGateway(env)) {
+      // One table per VPC (see IsolatedTransitRouting for why consumers do not share one).
+      over(`${at}.consumers`, env.apis.length + env.consumers.length, 'transitGatewayRouteTables', 'transit gateway route tables (one per API and one per consumer)');
+      const vpcs = env.apis.length + env.consumers.length;
+      if (vpcs > MAX_TEMPLATE_PARAMETERS) {
+        report(`${at}.consumers`, vpcs, `the TransitRouting stack reads one attachment id per VPC, and CloudFormation allows ${MAX_TEMPLATE_PARAMETERS} parameters per template (not adjustable); split the environment.`);
+      }
+    }
+    env.apis.forEach((api, ai) => {
+      const callers = callersOf(env, api).length;
+      if (!privateLink) {
+        // A route per caller, and the S3 gateway endpoint's prefix-list route.
+        over(`${at}.apis[${ai}]`, callers + 1, 'routesPerVpcRouteTable', 'routes in each subnet route table of its VPC (one per calling consumer, plus S3)');
+        over(`${at}.apis[${ai}]`, callers, 'securityGroupRules', 'inbound rules on its load balancer\'s security group (443 from each calling consumer\'s CIDR)');
+      }
+      over(`${at}.apis[${ai}]`, API_VPC_INTERFACE_ENDPOINTS, 'interfaceEndpointsPerVpc', 'interface endpoints in its VPC');
+    });
+    env.consumers.forEach((consumer, ci) => {
+      const calls = apisCalledBy(env, consumer).length;
+      if (privateLink) over(`${at}.consumers[${ci}].calls`, calls, 'interfaceEndpointsPerVpc', 'interface endpoints in its VPC (one per API it calls)');
+      else over(`${at}.consumers[${ci}].calls`, calls, 'routesPerVpcRouteTable', 'routes in each subnet route table of its VPC (one per API it calls)');
+      const parameters = 1 + calls * PARAMETERS_PER_CALLED_API[connectivityOf(env)];
+      if (parameters > MAX_TEMPLATE_PARAMETERS) {
+        report(`${at}.consumers[${ci}].calls`, calls, `its app stack would read ${parameters} shared values, over CloudFormation's ${MAX_TEMPLATE_PARAMETERS} parameters per template (not adjustable); split the consumer.`);
+      }
+    });
+  });
+}
+
+/** The quota's name in the Service Quotas console. */
+function quotaName(quota: QuotaName): string {
+  switch (quota) {
+    case 'transitGatewayRouteTables':
+      return 'Transit gateway route tables per transit gateway';
+    case 'routesPerVpcRouteTable':
+      return 'Routes per route table';
+    case 'securityGroupRules':
+      return 'Inbound or outbound rules per security group';
+    case 'interfaceEndpointsPerVpc':
+      return 'Interface VPC endpoints per VPC';
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The stock API's routes, on the catalogue service's server (limits, drain, logs, request ids):
+ *
+ *   GET /healthz             200 {"status":"ok"} | 503 {"status":"draining"} once draining
+ *   GET /v1/stock/{itemId}   200 stock level | 400 BAD_REQUEST | 404 NOT_FOUND
+ */
+import { HEALTH_CHECK_PATH, ITEM_ID_PATTERN } from '../../api-service/src/contract';
+import { Context, HttpError, badRequest } from '../../api-service/src/respond';
+import { RouterFactoryProps, parseQuery, requireGet } from '../../api-service/src/routes';
+import { Stock, createDefaultStock } from './stock';
+
+export const STOCK_PATH = '/v1/stock';
+const STOCK_PATH_PREFIX = `${STOCK_PATH}/`;
+
+/** The router for `createApiServer({ router })`. */
+export function createStockRouter(props: RouterFactoryProps, stock: Stock = createDefaultStock()): (ctx: Context) => void {
+  const { send, isDraining } = props;
+  const extraRoutes = new Map(props.extraRoutes.map((r) => [r.path, r]));
+  return (ctx: Context): void => {
+    const { path } = ctx;
+    if (path === HEALTH_CHECK_PATH) {
+      requireGet(ctx);
+      if (isDraining()) send(ctx, 503, { status: 'draining' });
+      else send(ctx, 200, { status: 'ok' });
+      return;
+    }
+    if (path.startsWith(STOCK_PATH_PREFIX)) {
+      const rawId = path.slice(STOCK_PATH_PREFIX.length);
+      if (rawId !== '' && !rawId.includes('/')) {
+        requireGet(ctx);
+        parseQuery(ctx, []);
+        let id: string;
+        try {
+          id = decodeURIComponent(rawId);
+        } catch {
+          throw badRequest('item id is not valid percent-encoding');
+        }
+        if (!ITEM_ID_PATTERN.test(id)) throw badRequest(`item id must match ${ITEM_ID_PATTERN.source}`);
+        const level = stock.get(id);
+        if (!level) throw new HttpError(404, 'NOT_FOUND', `no stock level for item ${id}`);
+        send(ctx, 200, level);
+        return;
+      }
+    }
+    const extra = extraRoutes.get(path);
+    if (extra !== undefined) {
+      requireGet(ctx);
+      extra.handle(ctx, send);
+      return;
+    }
+    throw new HttpError(404, 'NOT_FOUND', 'no such route');
+  };
+}
