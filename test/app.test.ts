@@ -7,6 +7,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { addComplianceChecks } from '../lib/compliance/compliance';
 import { buildApp } from '../lib/app';
+import { exampleConfig } from '../lib/config/environments';
+import { stageIdFor } from '../lib/stages/environment-stage';
 import { buildTestApp, CDK_JSON_CONTEXT, configWith, firstEnvironmentOnly, memo, NO_BUNDLING } from './helpers';
 
 describe('the whole app', () => {
@@ -19,9 +21,15 @@ describe('the whole app', () => {
     // Error-level findings make synth throw ValidationFailed.
     const assembly = app.synth();
     const stackNames = assembly.nestedAssemblies.flatMap((a) => a.nestedAssembly.stacks.map((s) => s.stackName)).sort();
-    expect(stackNames).toEqual(
-      expect.arrayContaining(['Dev-ApiNetwork', 'Dev-ConsumerNetwork-storefront', 'Dev-TransitHub', 'Prod-ApiNetwork', 'Prod-ConsumerNetwork-reporting', 'Prod-ConsumerNetwork-storefront', 'Prod-TransitHub']),
-    );
+    const expected = exampleConfig.environments.flatMap((e) => {
+      const stage = stageIdFor(e);
+      return [
+        ...['TransitHub', 'TransitRouting', 'DelegationRole'],
+        ...e.apis.flatMap((a) => ['ApiNetwork', 'ApiDns', 'ApiService'].map((kind) => `${kind}-${a.name}`)),
+        ...e.consumers.flatMap((c) => ['ConsumerNetwork', 'ConsumerApp'].map((kind) => `${kind}-${c.name}`)),
+      ].map((id) => `${stage}-${id}`);
+    });
+    expect(stackNames).toEqual(expected.sort());
     // Warnings too: every finding is either fixed or acknowledged with a reason.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const report = require(join(app.outdir, 'validation-report.json'));
@@ -87,7 +95,7 @@ describe('cdk synth with a bad configuration', () => {
     const configFile = join(dir, 'config.json');
     writeFileSync(configFile, JSON.stringify(configWith((c) => {
       c.accounts.network = '22222';
-      c.environments[0].consumers[0].cidr = c.environments[0].apiCidr;
+      c.environments[0].consumers[0].cidr = c.environments[0].apis[0].cidr;
     })));
     const outdir = join(dir, 'cdk.out');
     const result = spawnSync(process.execPath, [require.resolve('aws-cdk/bin/cdk'), 'synth', '-q', '-c', `config=${configFile}`, '-o', outdir], {
@@ -97,7 +105,7 @@ describe('cdk synth with a bad configuration', () => {
     });
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/accounts\.network = "22222": an AWS account id is exactly 12 digits/);
-    expect(result.stderr).toMatch(/environments\[dev\]\.consumers\[0\]\.cidr = "10\.10\.0\.0\/20": overlaps environments\[dev\]\.apiCidr/);
+    expect(result.stderr).toMatch(/environments\[dev\]\.consumers\[0\]\.cidr = "10\.10\.0\.0\/20": overlaps environments\[dev\]\.apis\[0\]\.cidr/);
     expect(existsSync(join(outdir, 'manifest.json'))).toBe(false);
     expect(existsSync(outdir) ? readdirSync(outdir).filter((f) => f.endsWith('.template.json') || f.startsWith('assembly-')) : []).toEqual([]);
   });

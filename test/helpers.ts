@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { buildApp, buildStages, BuiltApp } from '../lib/app';
+import { loadApiRuntime, mergedSchema } from '../lib/config/api-runtime';
 import { exampleConfig } from '../lib/config/environments';
 import { AppConfig, EnvironmentConfig } from '../lib/config/types';
 import { assertValidConfig } from '../lib/config/validate';
+import type { GraphqlConsumerProps } from '../lib/constructs/graphql-consumer';
 import { EnvironmentStage } from '../lib/stages/environment-stage';
 
 /** Freezes `value` and everything it holds, and returns it. */
@@ -185,4 +188,10 @@ export function stageNamed(stages: readonly EnvironmentStage[], name: string): E
   const stage = stages.find((s) => s.environment.name === name);
   if (!stage) throw new Error(`no stage for environment "${name}"`);
   return stage;
+}
+
+/** GraphqlConsumer props for one API with the catalogue's runtime (`apis` and `schema`), for construct tests. */
+export function catalogueConsumerApis(destination = ec2.Peer.ipv4('10.10.0.0/20'), baseUrl = 'https://catalogue.dev.example.com'): Pick<GraphqlConsumerProps, 'apis' | 'schema'> {
+  const runtime = loadApiRuntime('api-service');
+  return { apis: [{ name: 'catalogue', destination, baseUrl, resolverEntry: runtime.graphql.resolverEntry, graphql: runtime.graphql }], schema: mergedSchema([runtime]) };
 }

@@ -4,6 +4,8 @@
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
+import { exampleConfig } from '../lib/config/environments';
+import { apisCalledBy } from '../lib/config/matrix';
 import { validateMetricNamespace } from '../lib/constructs/monitoring-common';
 import { bareStack, buildTestStages, configWith, memo, resourcesOf, templateOf } from './helpers';
 
@@ -15,7 +17,7 @@ const sandbox = memo(() => buildTestStages(configWith((c) => {
   const account = '444444444444';
   c.accounts = { tools: account, network: account, dns: account };
   for (const env of c.environments) {
-    env.apiAccount = account;
+    for (const api of env.apis) api.account = account;
     env.consumers = env.consumers.slice(0, 1); // one consumer per account and environment
     env.consumers[0].account = account;
   }
@@ -24,7 +26,7 @@ const sandbox = memo(() => buildTestStages(configWith((c) => {
 type Resource = { Properties?: Record<string, unknown> };
 const metricStacks = memo(() => sandbox().stages.map((stage) => ({
   name: stage.stageName,
-  templates: [stage.apiService, ...stage.consumerApps.values()].map((stack) => ({ stack: stack.stackName, template: templateOf(stack) })),
+  templates: [...[...stage.apis.values()].map((a) => a.service), ...stage.consumerApps.values()].map((stack) => ({ stack: stack.stackName, template: templateOf(stack) })),
 })));
 
 /**
@@ -58,33 +60,38 @@ describe('monitoring', () => {
       ...resourcesOf(template, 'AWS::CloudWatch::Dashboard').map(([, d]) => String(d.Properties!.DashboardName)),
     ]));
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(expect.arrayContaining([
-      'internal-api-dev-api', 'internal-api-prod-api', 'internal-api-dev-storefront', 'internal-api-prod-storefront',
-      'internal-api-dev-api-Target5xx', 'internal-api-prod-api-Target5xx', 'internal-api-dev-storefront-ResolverThrottles',
-    ]));
+    const expected = exampleConfig.environments.flatMap((e) => [
+      ...e.apis.flatMap((a) => [`internal-api-${e.name}-${a.name}`, `internal-api-${e.name}-${a.name}-Target5xx`]),
+      ...e.consumers.slice(0, 1).flatMap((c) => [`internal-api-${e.name}-${c.name}`, ...apisCalledBy(e, c).map((a) => `internal-api-${e.name}-${c.name}-${a.name}-ResolverThrottles`)]),
+    ]);
+    expect(names).toEqual(expect.arrayContaining(expected));
   });
 
-  const api = memo(() => templateOf(sandbox().stages[0].apiService));
+  const [firstApi] = exampleConfig.environments[0].apis;
+  const api = memo(() => templateOf(sandbox().stages[0].apis.get(firstApi.name)!.service));
   const consumer = memo(() => templateOf(sandbox().stages[0].consumerApps.get('storefront')!));
   const alarmsBy = (template: Template) => Object.fromEntries(resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, a]) => [String(a.Properties!.AlarmName), a.Properties!]));
 
   test('API side: the existing alarms, plus certificate expiry; 5xx and latency come from the request log of this environment', () => {
     const alarms = alarmsBy(api());
-    expect(Object.keys(alarms).sort()).toEqual(['CertificateExpiry', 'Target5xx', 'TargetResets', 'TooFewHealthyHosts', 'UnhealthyHosts'].map((n) => `internal-api-dev-api-${n}`));
-    expect(alarms['internal-api-dev-api-Target5xx']).toMatchObject({ Namespace: 'internal-api/dev', MetricName: 'ServerErrors' });
-    expect(alarms['internal-api-dev-api-CertificateExpiry']).toMatchObject({ Namespace: 'AWS/CertificateManager', MetricName: 'DaysToExpiry', Threshold: 30, ComparisonOperator: 'LessThanThreshold' });
+    const prefix = `internal-api-dev-${firstApi.name}`;
+    expect(Object.keys(alarms).sort()).toEqual(['CertificateExpiry', 'Target5xx', 'TargetResets', 'TooFewHealthyHosts', 'UnhealthyHosts'].map((n) => `${prefix}-${n}`));
+    expect(alarms[`${prefix}-Target5xx`]).toMatchObject({ Namespace: `internal-api/dev/${firstApi.name}`, MetricName: 'ServerErrors' });
+    expect(alarms[`${prefix}-CertificateExpiry`]).toMatchObject({ Namespace: 'AWS/CertificateManager', MetricName: 'DaysToExpiry', Threshold: 30, ComparisonOperator: 'LessThanThreshold' });
     api().hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ ($.msg = "request") && ($.status >= 500) }' });
-    api().hasResourceProperties('AWS::Logs::MetricFilter', { MetricTransformations: [{ MetricNamespace: 'internal-api/dev', MetricName: 'Latency', MetricValue: '$.durationMs', Unit: 'Milliseconds' }] });
+    api().hasResourceProperties('AWS::Logs::MetricFilter', { MetricTransformations: [{ MetricNamespace: `internal-api/dev/${firstApi.name}`, MetricName: 'Latency', MetricValue: '$.durationMs', Unit: 'Milliseconds' }] });
     const body = JSON.stringify(resourcesOf(api(), 'AWS::CloudWatch::Dashboard')[0][1].Properties!.DashboardBody);
     for (const metric of ['ActiveFlowCount', 'ClientTLSNegotiationErrorCount', 'TCP_Target_Reset_Count', 'HealthyHostCount', 'CPUUtilization', 'MemoryUtilization', 'RunningTaskCount', 'ServerErrors', 'Latency', 'DaysToExpiry']) {
       expect(body).toContain(metric);
     }
   });
 
-  test('consumer side: AppSync 5xx and latency, resolver errors, throttles and duration, and the health check, alarming to the consumer account\'s topic', () => {
+  test('consumer side: AppSync 5xx and latency, and per API it calls resolver errors, throttles and duration and the health check, alarming to the consumer account\'s topic', () => {
     const alarms = alarmsBy(consumer());
+    const called = apisCalledBy(exampleConfig.environments[0], exampleConfig.environments[0].consumers[0]);
     expect(Object.keys(alarms).sort()).toEqual(
-      ['GraphqlLatency', 'GraphqlServerErrors', 'HealthCheckFailed', 'ResolverDuration', 'ResolverErrors', 'ResolverThrottles'].map((n) => `internal-api-dev-storefront-${n}`),
+      ['GraphqlLatency', 'GraphqlServerErrors', ...called.flatMap((a) => ['HealthCheckFailed', 'ResolverDuration', 'ResolverErrors', 'ResolverThrottles'].map((n) => `${a.name}-${n}`))]
+        .map((n) => `internal-api-dev-storefront-${n}`).sort(),
     );
     const [[topicId]] = resourcesOf(consumer(), 'AWS::SNS::Topic');
     for (const alarm of Object.values(alarms)) {
@@ -92,7 +99,9 @@ describe('monitoring', () => {
       expect(alarm.OKActions).toEqual([{ Ref: topicId }]);
     }
     expect(alarms['internal-api-dev-storefront-GraphqlServerErrors']).toMatchObject({ Namespace: 'AWS/AppSync', MetricName: '5XXError' });
-    expect(alarms['internal-api-dev-storefront-HealthCheckFailed']).toMatchObject({ Namespace: 'internal-api/dev/storefront', MetricName: 'HealthCheckFailed' });
+    for (const a of called) {
+      expect(alarms[`internal-api-dev-storefront-${a.name}-HealthCheckFailed`]).toMatchObject({ Namespace: 'internal-api/dev/storefront', MetricName: `HealthCheckFailed-${a.name}` });
+    }
   });
 
   test('the consumer\'s alarm topic lets this account\'s CloudWatch alarms publish, over TLS only', () => {

@@ -59,9 +59,9 @@ export interface SharedParameterSpec {
  * does not give it.
  */
 const callerAccounts = (env: EnvironmentConfig, vpc: EnvironmentVpc | undefined) =>
-  callersOf(env, apiNamed(env, requireApi('api values', vpc).name)).map((c) => c.account);
+  callersOf(env, apiNamed(env, requireApi('of an API', vpc).name)).map((c) => c.account);
 /** Owner of a per-API value: the API's account. */
-const apiOwner = (_config: AppConfig, env: EnvironmentConfig, vpc?: EnvironmentVpc) => vpcAccount(env, requireApi('api values', vpc));
+const apiOwner = (_config: AppConfig, env: EnvironmentConfig, vpc?: EnvironmentVpc) => vpcAccount(env, requireApi('of an API', vpc));
 
 export const SHARED_PARAMETERS: Readonly<Record<SharedParameterKey, SharedParameterSpec>> = {
   'transit-gateway-id': {
@@ -117,7 +117,7 @@ function requireVpc(key: string, vpc: EnvironmentVpc | undefined): EnvironmentVp
 }
 
 function requireApi(key: string, vpc: EnvironmentVpc | undefined): EnvironmentVpc {
-  if (requireVpc(key, vpc).kind !== 'api') throw new Error(`shared parameter "${key}" exists once per API: name an API's VPC`);
+  if (!vpc || vpc.kind !== 'api') throw new Error(`a shared parameter ${key} exists once per API: give its vpc as { kind: 'api', name }`);
   return vpc!;
 }
 

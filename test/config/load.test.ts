@@ -75,7 +75,7 @@ describe('loadConfig', () => {
 
   test('an unknown key beside the right ones is refused, listing the keys allowed there', () => {
     expect(problemsFor((c) => (c.environments[0].consumers[0].colour = 'blue'))).toEqual([
-      { field: 'environments[dev].consumers[0].colour', value: 'blue', fix: 'unknown key; the keys allowed here are "name", "account", "cidr", "graphqlAuth", "apiKeys".' },
+      { field: 'environments[dev].consumers[0].colour', value: 'blue', fix: 'unknown key; the keys allowed here are "name", "account", "cidr", "calls", "graphqlAuth", "apiKeys".' },
     ]);
   });
 
@@ -87,14 +87,14 @@ describe('loadConfig', () => {
 
   test('wrong types, enum values and union variants name the field and what is expected', () => {
     const problems = problemsFor((c) => {
-      c.environments[0].service.desiredCount = '2';
-      c.environments[0].service.architecture = 'arm64';
+      c.environments[0].apis[0].service.desiredCount = '2';
+      c.environments[0].apis[0].service.architecture = 'arm64';
       c.environments[PROD].transitGateway = { mode: 'imported' };
       c.availabilityZones = 'eu-west-1a';
     });
     expect(problems).toEqual(expect.arrayContaining([
-      { field: 'environments[dev].service.desiredCount', value: '2', fix: 'expected number, got a string.' },
-      { field: 'environments[dev].service.architecture', value: 'arm64', fix: 'use one of "ARM64", "X86_64".' },
+      { field: 'environments[dev].apis[0].service.desiredCount', value: '2', fix: 'expected number, got a string.' },
+      { field: 'environments[dev].apis[0].service.architecture', value: 'arm64', fix: 'use one of "ARM64", "X86_64".' },
       { field: 'environments[prod].transitGateway.mode', value: 'imported', fix: 'use one of "create", "import".' },
       { field: 'availabilityZones', value: 'eu-west-1a', fix: 'expected array, got a string.' },
     ]));
@@ -106,7 +106,7 @@ describe('loadConfig', () => {
       c.acounts = c.accounts;
       delete c.accounts;
       c.region = 'us-east-9';
-      c.environments[0].consumers[0].cidr = c.environments[0].apiCidr;
+      c.environments[0].consumers[0].cidr = c.environments[0].apis[0].cidr;
     });
     expect(problems.map((p) => p.field)).toEqual(['accounts', 'acounts', 'region', 'environments[dev].consumers[0].cidr']);
     expect(problems[2].fix).toBe('not a region aws-cdk-lib knows; did you mean "us-east-1"?');
@@ -114,7 +114,7 @@ describe('loadConfig', () => {
 
   test('a replaced value never speaks for the user: no problem derived from the stand-in', () => {
     // desiredCount is refused; prod's minCapacity (3) is fine beside the user's 3 but not beside the example's 2.
-    expect(problemsFor((c) => (c.environments[PROD].service.desiredCount = '3')).map((p) => p.field)).toEqual(['environments[prod].service.desiredCount']);
+    expect(problemsFor((c) => (c.environments[PROD].apis[0].service.desiredCount = '3')).map((p) => p.field)).toEqual(['environments[prod].apis[0].service.desiredCount']);
   });
 
   test.each([

@@ -21,7 +21,7 @@ describe('partitions', () => {
     const env = china.environments[0];
     expect(partitionOf(china)).toBe('aws-cn');
     expect(delegationRoleArn(china, env)).toMatch(/^arn:aws-cn:iam::/);
-    expect(sharedParameterArn(china, env, 'api-endpoint')).toMatch(/^arn:aws-cn:ssm:cn-north-1:/);
+    expect(sharedParameterArn(china, env, 'api-endpoint', { kind: 'api', name: env.apis[0].name })).toMatch(/^arn:aws-cn:ssm:cn-north-1:/);
     expect(executionPolicy(configWith((c) => (c.region = 'us-gov-west-1')))).toBe('arn:aws-us-gov:iam::aws:policy/AdministratorAccess');
   });
 

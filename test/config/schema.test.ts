@@ -36,8 +36,8 @@ describe('the configuration schema', () => {
   });
 
   test('fails on an unknown image kind, naming the kinds', () => {
-    expect(problemsFor((c) => (c.environments[0].service.image = { kind: 'docker' }))).toEqual([
-      { field: 'environments[dev].service.image.kind', value: 'docker', fix: 'use one of "asset", "ecr".' },
+    expect(problemsFor((c) => (c.environments[0].apis[0].service.image = { kind: 'docker' }))).toEqual([
+      { field: 'environments[dev].apis[0].service.image.kind', value: 'docker', fix: 'use one of "asset", "ecr".' },
     ]);
   });
 
@@ -53,6 +53,10 @@ describe('the configuration schema', () => {
     expect(described('environments.requireApproval')).toMatch(/Default: false\./);
     expect(described('environments.consumers.graphqlAuth')).toMatch(/Default: "AWS_IAM"\./);
     expect(described('environments.transitGateway.amazonSideAsn')).toMatch(/Default: 64512\./);
-    expect(described('environments.service.alarmTopicArn')).toMatch(/Default: alarms are created without actions\./);
+    expect(described('environments.apis.service.alarmTopicArn')).toMatch(/Default: a topic of the API's service stack\./);
+    expect(described('environments.apis.runtime')).toMatch(/Default: "api-service"/);
+    for (const quota of ['transitGatewayRouteTables', 'routesPerVpcRouteTable', 'securityGroupRules', 'interfaceEndpointsPerVpc']) {
+      expect(described(`quotas.${quota}`)).toMatch(/Default: \d+ \(AWS's default quota\)\./);
+    }
   });
 });

@@ -18,8 +18,11 @@ const { GraphqlConsumer } = require('./lib/constructs/graphql-consumer');
 const app = new App({ outdir: process.argv[1], context: { ...require('./cdk.json').context, 'aws:cdk:bundling-stacks': ['**'] }, builtinCloudFormationValidation: false });
 const stack = new Stack(app, 'Consumer', { env: { account: '555555555555', region: 'eu-west-1' } });
 const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-12345678', availabilityZones: ['eu-west-1a'], isolatedSubnetIds: ['subnet-0000000a'], isolatedSubnetRouteTableIds: ['rtb-0000000a'] });
-new GraphqlConsumer(stack, 'Graphql', { vpc, subnets: { subnets: vpc.isolatedSubnets }, apiDestination: ec2.Peer.ipv4('10.10.0.0/20'),
-  apiBaseUrl: 'https://api.dev.example.com', apiName: 'storefront', logRetention: logs.RetentionDays.ONE_MONTH });
+const { loadApiRuntime, mergedSchema } = require('./lib/config/api-runtime');
+const runtime = loadApiRuntime('api-service');
+new GraphqlConsumer(stack, 'Graphql', { vpc, subnets: { subnets: vpc.isolatedSubnets },
+  apis: [{ name: 'catalogue', destination: ec2.Peer.ipv4('10.10.0.0/20'), baseUrl: 'https://catalogue.dev.example.com', resolverEntry: runtime.graphql.resolverEntry, graphql: runtime.graphql }],
+  schema: mergedSchema([runtime]), apiName: 'storefront', logRetention: logs.RetentionDays.ONE_MONTH });
 app.synth();
 `;
 

@@ -6,7 +6,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { addComplianceChecks } from '../../lib/compliance/compliance';
 import { GraphqlConsumer } from '../../lib/constructs/graphql-consumer';
-import { CDK_JSON_CONTEXT, NO_BUNDLING } from '../helpers';
+import { CDK_JSON_CONTEXT, NO_BUNDLING, catalogueConsumerApis } from '../helpers';
 
 const PARTITION_LITERALS = '@aws-cdk/core:enablePartitionLiterals';
 
@@ -29,8 +29,7 @@ function synthWithoutPartitionLiterals() {
   new GraphqlConsumer(stack, 'Graphql', {
     vpc,
     subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    apiDestination: ec2.Peer.ipv4('10.10.0.0/20'),
-    apiBaseUrl: 'https://api.dev.example.com',
+    ...catalogueConsumerApis(),
     apiName: 'storefront',
     logRetention: logs.RetentionDays.ONE_MONTH,
   });

@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { GraphqlConsumer, GraphqlConsumerProps } from '../../lib/constructs/graphql-consumer';
-import { bareStack, resourcesOf, TestBuildOptions } from '../helpers';
+import { bareStack, resourcesOf, TestBuildOptions, catalogueConsumerApis } from '../helpers';
 
 /** A bare stack with a VPC, one GraphqlConsumer and a caller role. */
 function build(props: Partial<GraphqlConsumerProps> = {}, options: TestBuildOptions = {}) {
@@ -16,8 +16,7 @@ function build(props: Partial<GraphqlConsumerProps> = {}, options: TestBuildOpti
   const consumer = new GraphqlConsumer(stack, 'Graphql', {
     vpc,
     subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-    apiDestination: ec2.Peer.ipv4('10.10.0.0/20'),
-    apiBaseUrl: 'https://api.dev.example.com',
+    ...catalogueConsumerApis(),
     apiName: 'storefront',
     logRetention: logs.RetentionDays.ONE_MONTH,
     ...props,
@@ -105,7 +104,7 @@ describe('GraphqlConsumer API keys', () => {
 
 describe('GraphqlConsumer resolver', () => {
   test('fails when the resolver concurrency is not a positive integer, naming the value', () => {
-    expect(() => build({ resolverConcurrency: 0 })).toThrow(/Test\/Graphql: resolverConcurrency must be a positive integer, got 0/);
+    expect(() => build({ resolverConcurrency: 0 })).toThrow(/Test\/Graphql\/catalogue: resolverConcurrency must be a positive integer, got 0/);
   });
 });
 
@@ -113,7 +112,7 @@ describe('GraphqlConsumer bundles', () => {
   test('are produced by local esbuild (no Docker) and stay small', () => {
     const { stack } = build({}, { bundlingStacks: ['**'] });
     const assembly = (stack.node.root as App).synth();
-    const functions = resourcesOf(Template.fromStack(stack), 'AWS::Lambda::Function').filter(([id]) => /^Graphql(Resolver|HealthCheck)[0-9A-F]{8}$/.test(id));
+    const functions = resourcesOf(Template.fromStack(stack), 'AWS::Lambda::Function').filter(([id]) => /^Graphqlcatalogue(Resolver|HealthCheck)[0-9A-F]{8}$/.test(id));
     expect(functions).toHaveLength(2);
     for (const [, fn] of functions) {
       const dir = join(assembly.directory, `asset.${(fn.Properties!.Code as { S3Key: string }).S3Key.replace('.zip', '')}`);

@@ -103,8 +103,10 @@ describe('PipelineStack (tools account)', () => {
     const privileged = resourcesOf(t, 'AWS::CodeBuild::Project')
       .filter(([, p]) => (p.Properties!.Environment as { PrivilegedMode: boolean }).PrivilegedMode)
       .map(([id]) => id);
-    expect(privileged).toHaveLength(1);
-    expect(privileged[0]).toMatch(/Docker/);
+    // One per distinct API image (the example's two runtime folders), nothing else.
+    const images = new Set(exampleConfig.environments.flatMap((e) => e.apis.filter((a) => a.service.image.kind === 'asset').map((a) => a.runtime ?? 'api-service')));
+    expect(privileged).toHaveLength(images.size);
+    for (const id of privileged) expect(id).toMatch(/Docker/);
   });
 
   test('uses cross-account keys with rotation', () => {
@@ -117,7 +119,7 @@ describe('PipelineStack (tools account)', () => {
     expect(artifactKeyId).toMatch(/ArtifactsBucketEncryptionKey/);
     // Cross-account: the target accounts' deploy roles may decrypt the artifacts.
     const keyPolicy = JSON.stringify(artifactKey.Properties!.KeyPolicy);
-    const targets = new Set([exampleConfig.accounts.network, exampleConfig.accounts.dns, ...exampleConfig.environments.flatMap((e) => [e.apiAccount, ...e.consumers.map((c) => c.account)])]);
+    const targets = new Set([exampleConfig.accounts.network, exampleConfig.accounts.dns, ...exampleConfig.environments.flatMap((e) => [...e.apis.map((a) => a.account), ...e.consumers.map((c) => c.account)])]);
     for (const account of targets) {
       expect(keyPolicy).toContain(`${account}:role/cdk-hnb659fds-deploy-role-${account}-${exampleConfig.region}`);
     }
@@ -144,21 +146,27 @@ describe('PipelineStack (tools account)', () => {
   test('within an environment, deploys follow the stack dependencies (the health check gates the stage)', () => {
     const dev = stageNamed('Dev').Actions.filter((a) => a.Name.endsWith('.Deploy'));
     const order = (stack: string) => dev.find((a) => a.Name === `${stack}.Deploy`)!.RunOrder;
-    expect(order('TransitHub')).toBeLessThan(order('ApiNetwork'));
-    expect(order('DelegationRole')).toBeLessThan(order('ApiDns'));
-    expect(order('ApiNetwork')).toBeLessThan(order('ApiService'));
-    expect(order('ApiDns')).toBeLessThan(order('ApiService'));
-    // The consumer app (with the deploy-time health check) is the last thing in the stage.
-    expect(order('ConsumerApp-storefront')).toBe(Math.max(...dev.map((a) => a.RunOrder)));
+    const env = exampleConfig.environments[0];
+    for (const { name } of env.apis) {
+      expect(order('TransitHub')).toBeLessThan(order(`ApiNetwork-${name}`));
+      expect(order('DelegationRole')).toBeLessThan(order(`ApiDns-${name}`));
+      expect(order(`ApiNetwork-${name}`)).toBeLessThan(order(`ApiService-${name}`));
+      expect(order(`ApiDns-${name}`)).toBeLessThan(order(`ApiService-${name}`));
+      // Every consumer app (with its deploy-time health checks) comes after the services it calls.
+      for (const c of env.consumers.filter((x) => x.calls.includes(name))) expect(order(`ApiService-${name}`)).toBeLessThan(order(`ConsumerApp-${c.name}`));
+    }
+    // The consumer apps are the last thing in the stage.
+    for (const c of env.consumers) expect(order(`ConsumerApp-${c.name}`)).toBe(Math.max(...dev.map((a) => a.RunOrder)));
   });
 
   test('each deploy action assumes the CDK deploy role of its own account', () => {
     const dev = stageNamed('Dev').Actions.filter((a) => a.Name.endsWith('.Deploy'));
     const accountOf = (name: string) => JSON.stringify(dev.find((a) => a.Name === `${name}.Deploy`)!.RoleArn).match(/iam::(\d{12}):role\/cdk-hnb659fds-deploy-role/)![1];
-    expect(accountOf('TransitHub')).toBe('222222222222');
-    expect(accountOf('DelegationRole')).toBe('333333333333');
-    expect(accountOf('ApiService')).toBe('444444444444');
-    expect(accountOf('ConsumerApp-storefront')).toBe('555555555555');
+    const env = exampleConfig.environments[0];
+    expect(accountOf('TransitHub')).toBe(exampleConfig.accounts.network);
+    expect(accountOf('DelegationRole')).toBe(exampleConfig.accounts.dns);
+    for (const api of env.apis) expect(accountOf(`ApiService-${api.name}`)).toBe(api.account);
+    for (const c of env.consumers) expect(accountOf(`ConsumerApp-${c.name}`)).toBe(c.account);
   });
 
   test('the pipeline deploys the very stages that cdk deploy selects: one instance of each, byte-identical templates', () => {

@@ -49,10 +49,10 @@ describe.each(stages.map((s) => [s.environment.name, s] as const))('%s: logical 
     Object.fromEntries(Object.entries(templateOf(stack).toJSON().Resources as Record<string, { Type: string }>).map(([id, r]) => [id, r.Type]));
 
   test('ApiService keeps the ids of its NLB, listener, target group, service, security groups, log groups, alias and parameters', () => {
-    expect(typesById(stage.apiService)).toMatchObject(API_SERVICE);
+    for (const api of stage.apis.values()) expect(typesById(api.service)).toMatchObject(API_SERVICE);
   });
 
   test('ApiNetwork keeps the ids of its VPC, workload subnets, endpoints, security group and log groups', () => {
-    expect(typesById(stage.apiNetwork)).toMatchObject(API_NETWORK);
+    for (const api of stage.apis.values()) expect(typesById(api.network)).toMatchObject(API_NETWORK);
   });
 });

@@ -1,23 +1,31 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
+import { apiRuntimeOf } from '../../lib/config/api-runtime';
+import { callersOf } from '../../lib/config/matrix';
 import { buildTestStages, configWith, exampleTestStages, exampleEnvironment, firstEnvironmentOnly, memo, resourcesOf, stageNamed, templateOf } from '../helpers';
 
 // The example's stages, built on first use and shared by the tests below that only read them.
 const stages = () => exampleTestStages().stages;
 const dev = () => stageNamed(stages(), 'dev');
-const service = memo(() => templateOf(dev().apiService));
+const devEnv = exampleEnvironment('dev');
+const [firstApi] = devEnv.apis;
+const unit = () => dev().apis.get(firstApi.name)!;
+const service = memo(() => templateOf(unit().service));
 
 describe('ApiService (api account)', () => {
-  test('deploys in the api account after its network and DNS', () => {
-    expect(dev().apiService.account).toBe('444444444444');
-    expect(dev().apiService.dependencies).toEqual(expect.arrayContaining([dev().apiNetwork, dev().apiDns]));
+  test('each API\'s service deploys in its account after its own network and DNS', () => {
+    for (const api of devEnv.apis) {
+      const { network, dns, service: stack } = dev().apis.get(api.name)!;
+      expect(stack.account).toBe(api.account);
+      expect(stack.dependencies).toEqual(expect.arrayContaining([network, dns]));
+    }
   });
 
   test('turns on its own termination protection from the template, last, so the pipeline and the CLI behave alike', () => {
     // CDK Pipelines ignores Stack.terminationProtection (aws-cdk#17871), so the template turns it on;
     // the manifest says it too, or every CLI deploy would turn it off again.
-    expect(dev().apiService.terminationProtection).toBe(true);
+    expect(unit().service.terminationProtection).toBe(true);
     const resources = service().toJSON().Resources as Record<string, { Type: string; Properties?: { Create?: unknown }; DependsOn?: string[] }>;
     const [[id, protection]] = Object.entries(resources).filter(([, r]) => r.Type === 'Custom::AWS' && JSON.stringify(r.Properties?.Create).includes('updateTerminationProtection'));
     const call = JSON.parse(JSON.stringify(protection.Properties!.Create).replace(/\{"Ref":"AWS::StackId"\}/g, '"<this stack>"').replace(/^\{"Fn::Join":\["",\[/, '').replace(/\]\]\}$/, '').replace(/","/g, '')) as string;
@@ -31,7 +39,7 @@ describe('ApiService (api account)', () => {
 
   test('publishes the API name as an alias A record to the NLB in the subzone', () => {
     service().hasResourceProperties('AWS::Route53::RecordSet', {
-      Name: 'api.dev.example.com.',
+      Name: `${firstApi.domain}.`,
       Type: 'A',
       AliasTarget: { DNSName: Match.anyValue(), HostedZoneId: Match.anyValue() },
     });
@@ -41,32 +49,42 @@ describe('ApiService (api account)', () => {
 
   test('the listener uses the certificate from the DNS stack', () => {
     const [[, listener]] = resourcesOf(service(), 'AWS::ElasticLoadBalancingV2::Listener');
-    expect(JSON.stringify(listener.Properties!.Certificates)).toMatch(/Dev-ApiDns.*SubdomainCertificate/);
+    expect(JSON.stringify(listener.Properties!.Certificates)).toMatch(new RegExp(`Dev-ApiDns-${firstApi.name}.*SubdomainCertificate`));
   });
 
-  test('the NLB admits the environment\'s consumer CIDRs', () => {
-    const prodService = templateOf(stageNamed(stages(), 'prod').apiService);
-    const ingress = resourcesOf(prodService, 'AWS::EC2::SecurityGroup').flatMap(([, sg]) => (sg.Properties!.SecurityGroupIngress as { CidrIp: string }[]) ?? []);
-    expect(ingress.map((r) => r.CidrIp).sort()).toEqual(exampleEnvironment('prod').consumers.map((c) => c.cidr).sort());
+  test('each API\'s NLB admits the CIDRs of its callers, and of no other consumer', () => {
+    const prod = stageNamed(stages(), 'prod');
+    for (const api of prod.environment.apis) {
+      const t = templateOf(prod.apis.get(api.name)!.service);
+      const ingress = resourcesOf(t, 'AWS::EC2::SecurityGroup').flatMap(([, sg]) => (sg.Properties!.SecurityGroupIngress as { CidrIp: string }[]) ?? []);
+      expect(ingress.map((r) => r.CidrIp).sort()).toEqual(callersOf(prod.environment, api).map((c) => c.cidr).sort());
+    }
   });
 
-  test('the image is a Docker asset of lib/runtime/api-service for the configured platform, staged without Docker', () => {
+  test.each(devEnv.apis.map((a) => [a.name, a]))('API %s: the image is a Docker asset of its runtime folder for the configured platform, staged without Docker', (_name, api) => {
     const assembly = exampleTestStages().app.synth();
-    const stackArtifact = assembly.getNestedAssembly(dev().artifactId).getStackByName(dev().apiService.stackName);
+    const stackArtifact = assembly.getNestedAssembly(dev().artifactId).getStackByName(dev().apis.get(api.name)!.service.stackName);
     const assetManifest = stackArtifact.dependencies.find((d) => d.id.endsWith('.assets'));
     expect(assetManifest).toBeDefined();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const manifest = require((assetManifest as unknown as { file: string }).file);
-    const images = Object.values(manifest.dockerImages) as { source: { directory: string; platform: string } }[];
+    const images = Object.values(manifest.dockerImages) as { source: { directory: string; platform: string; dockerFile?: string } }[];
     expect(images).toHaveLength(1);
-    expect(images[0].source.platform).toBe('linux/arm64');
+    expect(images[0].source.platform).toBe(api.service.architecture === 'ARM64' ? 'linux/arm64' : 'linux/amd64');
     // Staged: the build context (Dockerfile and sources) was copied, nothing was built.
-    const staged = join(assembly.getNestedAssembly(dev().artifactId).directory, images[0].source.directory);
+    const context = join(assembly.getNestedAssembly(dev().artifactId).directory, images[0].source.directory);
+    const runtime = apiRuntimeOf(api);
+    const dockerfile = join(context, images[0].source.dockerFile ?? 'Dockerfile');
+    // The service's own folder inside the context (the context itself, or its folder under lib/runtime).
+    const staged = runtime.image.file ? join(context, runtime.folder) : context;
+    expect(images[0].source.dockerFile).toBe(runtime.image.file);
     expect(readdirSync(staged).sort()).toEqual(expect.arrayContaining(['Dockerfile', 'package-lock.json', 'package.json', 'src']));
     expect(readdirSync(staged)).not.toContain('node_modules');
     expect(readdirSync(staged)).not.toContain('test');
+    // A context wider than the folder keeps out the other runtimes (their changes must not rebuild this image).
+    if (runtime.image.file) expect(readdirSync(context)).not.toContain('graphql-resolver');
     // Docker Hub rate-limits anonymous pulls from CodeBuild's shared addresses.
-    const bases = [...readFileSync(join(staged, 'Dockerfile'), 'utf8').matchAll(/^FROM\s+(?:--\S+\s+)*(\S+)/gm)].map((m) => m[1]);
+    const bases = [...readFileSync(dockerfile, 'utf8').matchAll(/^FROM\s+(?:--\S+\s+)*(\S+)/gm)].map((m) => m[1]);
     expect(bases.length).toBeGreaterThan(0);
     for (const base of bases) expect(base).toMatch(/^public\.ecr\.aws\/docker\/library\//);
   });
@@ -82,7 +100,7 @@ describe('ApiService (api account)', () => {
     service().hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
         Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish',
-        Condition: { StringEquals: { 'aws:SourceAccount': '444444444444' }, ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:eu-west-1:444444444444:alarm:*' } },
+        Condition: { StringEquals: { 'aws:SourceAccount': firstApi.account }, ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:eu-west-1:${firstApi.account}:alarm:*` } },
       })]) },
     });
     const alarms = resourcesOf(service(), 'AWS::CloudWatch::Alarm');
@@ -94,11 +112,12 @@ describe('ApiService (api account)', () => {
   test('an ECR image from config replaces the asset', () => {
     const { stages: [ecrDev] } = buildTestStages(configWith((c) => {
       firstEnvironmentOnly(c);
-      c.environments[0].service = { ...c.environments[0].service, architecture: 'X86_64', image: { kind: 'ecr', repositoryName: 'team/internal-api', tag: 'v1.2.3' } };
+      const api = c.environments[0].apis[0];
+      api.service = { ...api.service, architecture: 'X86_64', image: { kind: 'ecr', repositoryName: 'team/internal-api', tag: 'v1.2.3' } };
     }));
-    const t = templateOf(ecrDev.apiService);
+    const t = templateOf(ecrDev.apis.get(firstApi.name)!.service);
     const [[, taskDef]] = resourcesOf(t, 'AWS::ECS::TaskDefinition');
-    expect(JSON.stringify(taskDef.Properties!.ContainerDefinitions)).toMatch(/444444444444\.dkr\.ecr\.eu-west-1\..*team\/internal-api:v1\.2\.3/);
+    expect(JSON.stringify(taskDef.Properties!.ContainerDefinitions)).toMatch(new RegExp(`${firstApi.account}\\.dkr\\.ecr\\.eu-west-1\\..*team/internal-api:v1\\.2\\.3`));
     expect(taskDef.Properties!.RuntimePlatform).toEqual({ CpuArchitecture: 'X86_64', OperatingSystemFamily: 'LINUX' });
   });
 });

@@ -65,7 +65,7 @@ function cliDeploy(stack: DeployedStack | undefined, artifact: CloudFormationSta
 
 const { app, stages } = exampleTestStages();
 const assembly = app.synth();
-const artifacts = stages.map((stage) => assembly.getNestedAssembly(stage.artifactId).getStackByName(stage.apiService.stackName));
+const artifacts = stages.flatMap((stage) => [...stage.apis.values()].map((api) => assembly.getNestedAssembly(stage.artifactId).getStackByName(api.service.stackName)));
 
 describe.each(artifacts.map((a) => [a.stackName, a] as const))('%s termination protection', (_name, artifact) => {
   test('stays on through pipeline deploy -> CLI deploy -> pipeline deploy', () => {

@@ -1,49 +1,64 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { DEFAULT_RESOLVER_CONCURRENCY } from '../../lib/constructs/graphql-consumer';
+import { apiRuntimeOf } from '../../lib/config/api-runtime';
+import { apisCalledBy } from '../../lib/config/matrix';
+import { sharedParameterArn, sharedParameterName } from '../../lib/config/shared-parameters';
+import { exampleConfig } from '../../lib/config/environments';
+import { DEFAULT_RESOLVER_CONCURRENCY } from '../../lib/constructs/called-api';
 import { QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../../lib/runtime/graphql-resolver/graphql-limits';
-import { buildTestStages, configWith, exampleTestStages, firstEnvironmentOnly, memo, resourcesOf, stageNamed, templateOf } from '../helpers';
+import { buildTestStages, configWith, exampleEnvironment, exampleTestStages, firstEnvironmentOnly, memo, resourcesOf, stageNamed, templateOf } from '../helpers';
 
 // The example's stages, built on first use and shared by the tests below that only read them.
 const dev = () => stageNamed(exampleTestStages().stages, 'dev');
-const consumerApp = () => dev().consumerApps.get('storefront')!;
+const devEnv = exampleEnvironment('dev');
+const [consumer] = devEnv.consumers;
+const called = apisCalledBy(devEnv, consumer);
+const consumerApp = () => dev().consumerApps.get(consumer.name)!;
 const consumerTemplate = memo(() => templateOf(consumerApp()));
-/** The resolver and the health check (not the gate's handler, nor CDK's own functions). */
+/** Each called API's resolver and health check (not the gate's handler, nor CDK's own functions). */
 const resolverFunctions = memo(() => resourcesOf(consumerTemplate(), 'AWS::Lambda::Function').filter(([id]) => /Resolver|HealthCheck/.test(id) && !/^AWSCDK|Gate/.test(id)));
+const vpcOf = (name: string) => ({ kind: 'api', name }) as const;
 
 describe('ConsumerApp (consumer account)', () => {
-  test('deploys in the consumer account, after the API service it calls and its own network', () => {
-    expect(consumerApp().account).toBe('555555555555');
-    expect(consumerApp().dependencies).toEqual(expect.arrayContaining([dev().apiService, dev().consumerNetworks.get('storefront')]));
+  test('deploys in the consumer account, after the services of the APIs it calls and its own network', () => {
+    expect(consumerApp().account).toBe(consumer.account);
+    expect(consumerApp().dependencies).toEqual(expect.arrayContaining([...called.map((a) => dev().apis.get(a.name)!.service), dev().consumerNetworks.get(consumer.name)]));
   });
 
-  test('the resolver and the health check run in the consumer VPC\'s isolated workload subnets', () => {
+  test('per API it calls: a resolver and a health check, in the consumer VPC\'s isolated workload subnets', () => {
     const functions = resolverFunctions();
-    expect(functions.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(['GraphqlHealthCheck', 'GraphqlResolver']);
+    expect(functions.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual(called.flatMap((a) => [`Graphql${a.name}HealthCheck`, `Graphql${a.name}Resolver`]).sort());
     for (const [, fn] of functions) {
       const vpcConfig = fn.Properties!.VpcConfig as { SubnetIds: unknown[]; SecurityGroupIds: unknown[] };
-      expect(JSON.stringify(vpcConfig.SubnetIds)).toMatch(/Dev-ConsumerNetwork-storefront.*workloadSubnet1.*workloadSubnet2/);
+      expect(JSON.stringify(vpcConfig.SubnetIds)).toMatch(new RegExp(`Dev-ConsumerNetwork-${consumer.name}.*workloadSubnet1.*workloadSubnet2`));
       expect(vpcConfig.SubnetIds).toHaveLength(2);
     }
   });
 
-  test('their security group\'s only egress is 443 to the API VPC CIDR, and it admits nothing', () => {
+  test('each API\'s functions have their own security group, whose only egress is 443 to that API\'s VPC, admitting nothing', () => {
     const t = consumerTemplate();
     const groups = resourcesOf(t, 'AWS::EC2::SecurityGroup');
-    expect(groups).toHaveLength(1);
-    const sg = groups[0][1].Properties!;
-    expect(sg.SecurityGroupEgress).toEqual([{ CidrIp: '10.10.0.0/20', Description: 'HTTPS to the internal API', FromPort: 443, ToPort: 443, IpProtocol: 'tcp' }]);
-    expect(sg.SecurityGroupIngress).toBeUndefined();
+    expect(groups).toHaveLength(called.length);
+    for (const api of called) {
+      const [[groupId, group]] = groups.filter(([id]) => id.startsWith(`Graphql${api.name}SecurityGroup`));
+      expect(group.Properties!.SecurityGroupEgress).toEqual([{ CidrIp: api.cidr, Description: `HTTPS to ${api.name}`, FromPort: 443, ToPort: 443, IpProtocol: 'tcp' }]);
+      expect(group.Properties!.SecurityGroupIngress).toBeUndefined();
+      for (const [id, fn] of resolverFunctions().filter(([fid]) => fid.startsWith(`Graphql${api.name}`))) {
+        expect((fn.Properties!.VpcConfig as { SecurityGroupIds: unknown[] }).SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [groupId, 'GroupId'] }]);
+        expect(id).toBeDefined();
+      }
+    }
     t.resourceCountIs('AWS::EC2::SecurityGroupEgress', 0);
     t.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
   });
 
-  test('the API base URL comes from the shared endpoint parameter', () => {
+  test('each API\'s base URL comes from that API\'s shared endpoint parameter', () => {
     const t = consumerTemplate();
-    const functions = resolverFunctions();
-    for (const [, fn] of functions) {
-      expect((fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables.API_BASE_URL).toEqual({ Ref: 'ApiEndpointParameter' });
+    for (const api of called) {
+      for (const [, fn] of resolverFunctions().filter(([id]) => id.startsWith(`Graphql${api.name}`))) {
+        expect((fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables.API_BASE_URL).toEqual({ Ref: `ApiEndpoint${api.name}Parameter` });
+      }
+      t.hasParameter(`ApiEndpoint${api.name}Parameter`, { Default: sharedParameterArn(exampleConfig, devEnv, 'api-endpoint', vpcOf(api.name)) });
     }
-    t.hasParameter('ApiEndpointParameter', { Default: 'arn:aws:ssm:eu-west-1:444444444444:parameter/internal-api/dev/api-endpoint' });
   });
 
   test('the functions are Node 24 on ARM with no managed-policy roles', () => {
@@ -55,15 +70,24 @@ describe('ConsumerApp (consumer account)', () => {
     }
   });
 
-  test('AppSync uses IAM authorization by default, with logging and direct Lambda resolvers for item and items', () => {
+  test('AppSync uses IAM authorization by default, with logging, and serves exactly the fields of the APIs it calls, each by its API\'s resolver', () => {
     const t = consumerTemplate();
     t.hasResourceProperties('AWS::AppSync::GraphQLApi', {
       AuthenticationType: 'AWS_IAM',
       LogConfig: { FieldLogLevel: 'ERROR', CloudWatchLogsRoleArn: Match.anyValue() },
     });
-    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.objectLike({ 'Fn::Join': Match.anyValue() }), RetentionInDays: 30 });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.objectLike({ 'Fn::Join': Match.anyValue() }), RetentionInDays: Math.max(...called.map((a) => a.service.logRetentionDays)) });
     const resolvers = resourcesOf(t, 'AWS::AppSync::Resolver').map(([, r]) => r.Properties!);
-    expect(resolvers.map((r) => `${r.TypeName}.${r.FieldName}`).sort()).toEqual(['Query.item', 'Query.items']);
+    expect(resolvers.map((r) => `${r.TypeName}.${r.FieldName}`).sort()).toEqual(called.flatMap((a) => apiRuntimeOf(a).graphql.queryFields.map((f) => `Query.${f}`)).sort());
+    const dataSources = resourcesOf(t, 'AWS::AppSync::DataSource');
+    for (const api of called) {
+      const [[, dataSource]] = dataSources.filter(([id]) => id.startsWith(`GraphqlApiInternal${api.name}`));
+      expect(JSON.stringify(dataSource.Properties!.LambdaConfig)).toMatch(new RegExp(`Graphql${api.name}Resolver`));
+      for (const field of apiRuntimeOf(api).graphql.queryFields) {
+        const resolver = resolvers.find((r) => r.FieldName === field)!;
+        expect(resolver.DataSourceName).toEqual(dataSource.Properties!.Name);
+      }
+    }
     for (const r of resolvers) {
       expect(r.RequestMappingTemplate).toBeUndefined();
       expect(r.ResponseMappingTemplate).toBeUndefined();
@@ -78,9 +102,11 @@ describe('ConsumerApp (consumer account)', () => {
     t.hasResourceProperties('AWS::AppSync::GraphQLApi', { QueryDepthLimit: QUERY_DEPTH_LIMIT, ResolverCountLimit: RESOLVER_COUNT_LIMIT });
     expect(RESOLVER_COUNT_LIMIT).toBeLessThanOrEqual(10);
     const byName = new Map(functions.map(([id, fn]) => [id.replace(/[0-9A-F]{8}$/, ''), fn.Properties!]));
-    expect(byName.get('GraphqlResolver')!.ReservedConcurrentExecutions).toBe(DEFAULT_RESOLVER_CONCURRENCY);
-    // The health check runs once per deployment; it takes nothing from the account's pool.
-    expect(byName.get('GraphqlHealthCheck')!.ReservedConcurrentExecutions).toBeUndefined();
+    for (const api of called) {
+      expect(byName.get(`Graphql${api.name}Resolver`)!.ReservedConcurrentExecutions).toBe(DEFAULT_RESOLVER_CONCURRENCY);
+      // The health check runs once per deployment; it takes nothing from the account's pool.
+      expect(byName.get(`Graphql${api.name}HealthCheck`)!.ReservedConcurrentExecutions).toBeUndefined();
+    }
   });
 
   test('AppSync and both functions are traced with X-Ray', () => {
@@ -113,48 +139,58 @@ describe('ConsumerApp (consumer account)', () => {
     expect(resourcesOf(templateOf(rotated.consumerApps.get('storefront')!), 'AWS::AppSync::ApiKey').map(([id]) => id)).toEqual([apiKeys.find(([id]) => id.includes('Next'))![0]]);
   });
 
-  test('the deploy-time health check runs after the resolver and API, and again whenever what it checks changes', () => {
+  test('one deploy-time health check per API it calls, after that API\'s resolver and the GraphQL API, re-run whenever what it checks changes', () => {
     const t = consumerTemplate();
-    const [[gateId, gate]] = resourcesOf(t, 'Custom::HealthCheckGate');
-    expect(gateId).toMatch(/^GraphqlHealthCheckGate/);
-    expect(gate.Properties).toMatchObject({
-      CheckFunctionArn: { Ref: expect.stringMatching(/^GraphqlHealthCheckCurrentVersion/) },
-      CheckedInputs: {
-        apiBaseUrl: { Ref: 'ApiEndpointParameter' },
-        certificateArn: { Ref: 'ApiCertificateArnParameter' },
-        transitGatewayId: { Ref: 'TransitGatewayIdParameter' },
-        path: '10.20.0.0/20 -> 10.10.0.0/20:443',
-      },
-    });
-    expect(gate.DependsOn!.some((d) => d.startsWith('GraphqlResolver'))).toBe(true);
-    expect(gate.DependsOn!.some((d) => d.startsWith('GraphqlApi'))).toBe(true);
+    const gates = resourcesOf(t, 'Custom::HealthCheckGate');
+    expect(gates).toHaveLength(called.length);
+    for (const api of called) {
+      const [[, gate]] = gates.filter(([id]) => id.startsWith(`Graphql${api.name}HealthCheckGate`));
+      expect(gate.Properties).toMatchObject({
+        CheckFunctionArn: { Ref: expect.stringMatching(new RegExp(`^Graphql${api.name}HealthCheckCurrentVersion`)) },
+        CheckedInputs: {
+          apiBaseUrl: { Ref: `ApiEndpoint${api.name}Parameter` },
+          certificateArn: { Ref: `ApiCertificateArn${api.name}Parameter` },
+          transitGatewayId: { Ref: 'TransitGatewayIdParameter' },
+          path: `${consumer.cidr} -> ${api.cidr}:443 (calls ${called.map((a) => a.name).join(', ')})`,
+        },
+      });
+      expect(gate.DependsOn!.some((d) => d.startsWith(`Graphql${api.name}Resolver`))).toBe(true);
+      expect(gate.DependsOn!.some((d) => d.startsWith('GraphqlApi'))).toBe(true);
+    }
   });
 
-  test('the check carries the API side\'s revision, as this synth computes it and as the API account publishes it', () => {
+  test('each check carries its own API\'s revision, as this synth computes it and as that API\'s account publishes it', () => {
     const t = consumerTemplate();
-    const [[, gate]] = resourcesOf(t, 'Custom::HealthCheckGate');
-    const { apiRevision, publishedApiRevision } = (gate.Properties!.CheckedInputs as Record<string, unknown>);
-    // The same literal the API stack writes to its shared parameter.
-    const [[, published]] = resourcesOf(templateOf(dev().apiService), 'AWS::SSM::Parameter').filter(([, p]) => p.Properties!.Name === '/internal-api/dev/api-revision');
-    expect(apiRevision).toMatch(/^[0-9a-f]{64}$/);
-    expect(published.Properties!.Value).toBe(apiRevision);
-    expect(publishedApiRevision).toEqual({ Ref: 'ApiRevisionParameter' });
-    expect(t.toJSON().Parameters.ApiRevisionParameter.Default).toBe('arn:aws:ssm:eu-west-1:444444444444:parameter/internal-api/dev/api-revision');
+    const revisions = new Set<unknown>();
+    for (const api of called) {
+      const [[, gate]] = resourcesOf(t, 'Custom::HealthCheckGate').filter(([id]) => id.startsWith(`Graphql${api.name}HealthCheckGate`));
+      const { apiRevision, publishedApiRevision } = (gate.Properties!.CheckedInputs as Record<string, unknown>);
+      // The same literal the API stack writes to its shared parameter.
+      const name = sharedParameterName(exampleConfig, devEnv, 'api-revision', vpcOf(api.name));
+      const [[, published]] = resourcesOf(templateOf(dev().apis.get(api.name)!.service), 'AWS::SSM::Parameter').filter(([, p]) => p.Properties!.Name === name);
+      expect(apiRevision).toMatch(/^[0-9a-f]{64}$/);
+      expect(published.Properties!.Value).toBe(apiRevision);
+      expect(publishedApiRevision).toEqual({ Ref: `ApiRevision${api.name}Parameter` });
+      expect(t.toJSON().Parameters[`ApiRevision${api.name}Parameter`].Default).toBe(sharedParameterArn(exampleConfig, devEnv, 'api-revision', vpcOf(api.name)));
+      revisions.add(apiRevision);
+    }
+    // One API's change re-runs its own checks only.
+    expect(revisions.size).toBe(called.length);
   });
 
   test('a rollback cannot wedge the stack: the check runs through the gate handler, outside the VPC, which may read this stack\'s status', () => {
     const t = consumerTemplate();
-    const [[, gate]] = resourcesOf(t, 'Custom::HealthCheckGate');
-    const [[gateFnId, gateFn]] = resourcesOf(t, 'AWS::Lambda::Function').filter(([id]) => id.startsWith('GraphqlHealthCheckGateFunction'));
+    const [[, gate]] = resourcesOf(t, 'Custom::HealthCheckGate').filter(([id]) => id.startsWith(`Graphql${called[0].name}HealthCheckGate`));
+    const [[gateFnId, gateFn]] = resourcesOf(t, 'AWS::Lambda::Function').filter(([id]) => id.startsWith(`Graphql${called[0].name}HealthCheckGateFunction`));
     expect(gate.Properties!.ServiceToken).toEqual({ 'Fn::GetAtt': [gateFnId, 'Arn'] });
     expect(gate.Properties!.ServiceTimeout).toBe('300');
     expect(gateFn.Properties!.VpcConfig).toBeUndefined();
-    const policies = resourcesOf(t, 'AWS::IAM::Policy').filter(([id]) => id.startsWith('GraphqlHealthCheckGateFunctionRole'));
+    const policies = resourcesOf(t, 'AWS::IAM::Policy').filter(([id]) => id.startsWith(`Graphql${called[0].name}HealthCheckGateFunctionRole`));
     const statements = policies.flatMap(([, p]) => (p.Properties!.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement);
     expect(statements).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } }),
-        expect.objectContaining({ Action: ['lambda:GetFunctionConfiguration', 'lambda:InvokeFunction'], Resource: { Ref: expect.stringMatching(/^GraphqlHealthCheckCurrentVersion/) } }),
+        expect.objectContaining({ Action: ['lambda:GetFunctionConfiguration', 'lambda:InvokeFunction'], Resource: { Ref: expect.stringMatching(new RegExp(`^Graphql${called[0].name}HealthCheckCurrentVersion`)) } }),
       ]),
     );
     t.resourceCountIs('Custom::Trigger', 0);

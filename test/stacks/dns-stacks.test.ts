@@ -1,30 +1,38 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { delegationProviderRoleArn, delegationRoleArn } from '../../lib/config/names';
+import { exampleConfig } from '../../lib/config/environments';
 import { exampleEnvironment, exampleTestStages, memo, resourcesOf, stageNamed, templateOf } from '../helpers';
 
 // The example's stages, built on first use and shared by the tests below that only read them.
 const dev = () => stageNamed(exampleTestStages().stages, 'dev');
 const prod = () => stageNamed(exampleTestStages().stages, 'prod');
+const devEnv = exampleEnvironment('dev');
+const [firstApi] = devEnv.apis;
+const firstDns = () => dev().apis.get(firstApi.name)!.dns;
 
 describe('DelegationRole (dns account)', () => {
   const role = memo(() => templateOf(dev().delegationRole));
 
-  test('lives in the dns account, with a name the api account can compute', () => {
-    expect(dev().delegationRole.account).toBe('333333333333');
+  test('lives in the dns account, with a name the APIs\' accounts can compute', () => {
+    expect(dev().delegationRole.account).toBe(exampleConfig.accounts.dns);
     role().hasResourceProperties('AWS::IAM::Role', { RoleName: 'internal-api-dev-dns-delegation' });
   });
 
-  test('is trusted by the environment\'s delegation provider role only, which ApiDns names so', () => {
+  test('is trusted by the delegation provider roles of the environment\'s APIs only, which each ApiDns names so', () => {
     const [[, resource]] = resourcesOf(role(), 'AWS::IAM::Role');
-    const provider = 'arn:aws:iam::444444444444:role/internal-api-dev-dns-delegator';
+    const providers = devEnv.apis.map((api) => delegationProviderRoleArn(exampleConfig, devEnv, api));
+    const accounts = [...new Set(devEnv.apis.map((a) => `arn:aws:iam::${a.account}:root`))];
     expect((resource.Properties!.AssumeRolePolicyDocument as { Statement: unknown[] }).Statement).toEqual([
-      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444444444444:root' }, Condition: { ArnEquals: { 'aws:PrincipalArn': provider } } },
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: accounts.length === 1 ? accounts[0] : accounts }, Condition: { ArnEquals: { 'aws:PrincipalArn': providers } } },
     ]);
-    // The other side: the api account's delegation custom resource runs as exactly that role.
-    const providerRoles = resourcesOf(templateOf(dev().apiDns), 'AWS::IAM::Role').filter(([id]) => id.startsWith('CustomCrossAccountZoneDelegation'));
-    expect(providerRoles.map(([, r]) => r.Properties!.RoleName)).toEqual([provider.split('/')[1]]);
+    // The other side: each API's delegation custom resource runs as exactly its role.
+    for (const api of devEnv.apis) {
+      const providerRoles = resourcesOf(templateOf(dev().apis.get(api.name)!.dns), 'AWS::IAM::Role').filter(([id]) => id.startsWith('CustomCrossAccountZoneDelegation'));
+      expect(providerRoles.map(([, r]) => r.Properties!.RoleName)).toEqual([delegationProviderRoleArn(exampleConfig, devEnv, api).split('/')[1]]);
+    }
     const prodTrust = JSON.stringify(templateOf(prod().delegationRole).toJSON());
-    expect(prodTrust).toContain(`arn:aws:iam::${exampleEnvironment('prod').apiAccount}:root`);
-    expect(prodTrust).not.toContain(exampleEnvironment('dev').apiAccount);
+    for (const api of exampleEnvironment('prod').apis) expect(prodTrust).toContain(`arn:aws:iam::${api.account}:root`);
+    for (const api of devEnv.apis) expect(prodTrust).not.toContain(api.account);
   });
 
   test('may change only NS records of the delegated name, in the parent zone by id', () => {
@@ -41,7 +49,7 @@ describe('DelegationRole (dns account)', () => {
           'ForAllValues:StringEquals': {
             'route53:ChangeResourceRecordSetsRecordTypes': ['NS'],
             'route53:ChangeResourceRecordSetsActions': ['UPSERT', 'DELETE'],
-            'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['api.dev.example.com'],
+            'route53:ChangeResourceRecordSetsNormalizedRecordNames': devEnv.apis.map((a) => a.domain),
           },
         },
       },
@@ -52,20 +60,24 @@ describe('DelegationRole (dns account)', () => {
 });
 
 describe('ApiDns (api account)', () => {
-  const dns = memo(() => templateOf(dev().apiDns));
+  const dns = memo(() => templateOf(firstDns()));
 
-  test('hosts a public zone for the API name in the api account', () => {
-    expect(dev().apiDns.account).toBe('444444444444');
-    dns().hasResourceProperties('AWS::Route53::HostedZone', { Name: 'api.dev.example.com.' });
-    templateOf(prod().apiDns).hasResourceProperties('AWS::Route53::HostedZone', { Name: 'api.example.com.' });
+  test('each API hosts a public zone for its own name, in its own account', () => {
+    for (const stage of [dev(), prod()]) {
+      for (const api of stage.environment.apis) {
+        const stack = stage.apis.get(api.name)!.dns;
+        expect(stack.account).toBe(api.account);
+        templateOf(stack).hasResourceProperties('AWS::Route53::HostedZone', { Name: `${api.domain}.` });
+      }
+    }
   });
 
   test('delegates into the parent zone by assuming the computed role, and retains the record except when its first create rolls back', () => {
     dns().hasResource('Custom::CrossAccountZoneDelegation', {
       Properties: Match.objectLike({
-        AssumeRoleArn: 'arn:aws:iam::333333333333:role/internal-api-dev-dns-delegation',
-        ParentZoneId: 'Z0123456789EXAMPLE',
-        DelegatedZoneName: 'api.dev.example.com',
+        AssumeRoleArn: delegationRoleArn(exampleConfig, devEnv),
+        ParentZoneId: exampleConfig.parentZone.id,
+        DelegatedZoneName: firstApi.domain,
         TTL: 3600,
       }),
       // RetainExceptOnCreate: a failed first deploy removes the NS record with the subzone it
@@ -80,9 +92,9 @@ describe('ApiDns (api account)', () => {
     const [[zoneId]] = resourcesOf(dns(), 'AWS::Route53::HostedZone');
     const [[delegationId]] = resourcesOf(dns(), 'Custom::CrossAccountZoneDelegation');
     expect(cert.Properties).toMatchObject({
-      DomainName: 'api.dev.example.com',
+      DomainName: firstApi.domain,
       ValidationMethod: 'DNS',
-      DomainValidationOptions: [{ DomainName: 'api.dev.example.com', HostedZoneId: { Ref: zoneId } }],
+      DomainValidationOptions: [{ DomainName: firstApi.domain, HostedZoneId: { Ref: zoneId } }],
     });
     expect(cert.Properties).not.toHaveProperty('SubjectAlternativeNames');
     expect(cert.DependsOn).toContain(delegationId);
@@ -112,6 +124,6 @@ describe('ApiDns (api account)', () => {
   });
 
   test('deploys after its delegation role and independently of the networks', () => {
-    expect(dev().apiDns.dependencies).toEqual([dev().delegationRole]);
+    for (const api of dev().apis.values()) expect(api.dns.dependencies).toEqual([dev().delegationRole]);
   });
 });

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { connectivityOf } from '../../lib/config/connectivity';
+import { apisCalledBy, callersOf } from '../../lib/config/matrix';
 import { exampleConfig } from '../../lib/config/environments';
 import { validateConfig } from '../../lib/config/validate';
 import { EnvironmentVpc, environmentVpcs, SHARED_PARAMETERS, SharedParameterKey, sharedParameterArn, sharedParameterName } from '../../lib/config/shared-parameters';
@@ -24,15 +25,18 @@ describe('EnvironmentStage', () => {
     const accounts = Object.fromEntries(stacksOf(prod()).map((s) => [s.node.id, s.account]));
     expect(accounts).toMatchObject({
       TransitHub: exampleConfig.accounts.network,
-      ApiNetwork: prodEnv.apiAccount,
-      ...Object.fromEntries(prodEnv.consumers.map((c) => [`ConsumerNetwork-${c.name}`, c.account])),
+      DelegationRole: exampleConfig.accounts.dns,
+      ...Object.fromEntries(prodEnv.apis.flatMap((a) => ['ApiNetwork', 'ApiDns', 'ApiService'].map((kind) => [`${kind}-${a.name}`, a.account]))),
+      ...Object.fromEntries(prodEnv.consumers.flatMap((c) => ['ConsumerNetwork', 'ConsumerApp'].map((kind) => [`${kind}-${c.name}`, c.account]))),
     });
+    expect(Object.keys(accounts).sort()).toEqual(['TransitHub', 'TransitRouting', 'DelegationRole', ...prodEnv.apis.flatMap((a) => [`ApiNetwork-${a.name}`, `ApiDns-${a.name}`, `ApiService-${a.name}`]),
+      ...prodEnv.consumers.flatMap((c) => [`ConsumerNetwork-${c.name}`, `ConsumerApp-${c.name}`])].sort());
     for (const stack of stacksOf(prod())) expect(stack.region).toBe(exampleConfig.region);
   });
 
   test('the networks deploy after the transit hub', () => {
     for (const stage of stages()) {
-      for (const network of [stage.apiNetwork, ...stage.consumerNetworks.values()]) {
+      for (const network of [...[...stage.apis.values()].map((a) => a.network), ...stage.consumerNetworks.values()]) {
         expect(network.dependencies).toContain(stage.transitHub);
       }
     }
@@ -45,28 +49,36 @@ describe('EnvironmentStage', () => {
     });
   });
 
-  describe('consumers are isolated from each other at the transit gateway', () => {
+  describe('the transit gateway routes exactly the access matrix', () => {
     // Evaluated from the synthesized templates of the whole stage, as the gateway would route.
     const routing = memo(() => gatewayRouting(stacksOf(prod())));
     const env = prodEnv;
-    const consumerCidrs = env.consumers.map((c) => c.cidr);
 
     test('every attachment is associated with exactly one route table', () => {
-      expect([...routing().associations.keys()].sort()).toEqual([env.apiCidr, ...consumerCidrs].sort());
+      expect([...routing().associations.keys()].sort()).toEqual([...env.apis.map((a) => a.cidr), ...env.consumers.map((c) => c.cidr)].sort());
       for (const tables of routing().associations.values()) expect(tables).toHaveLength(1);
     });
 
-    test.each(env.consumers.map((c) => [c.name, c.cidr]))('consumer %s: the gateway routes its traffic to the API and to no other consumer', (_name, cidr) => {
-      expect(routing().routesFrom.get(cidr)).toEqual([env.apiCidr]);
+    test.each(env.consumers.map((c) => [c.name, c]))('consumer %s: the gateway routes its traffic to the APIs it calls, and to nothing else', (_name, consumer) => {
+      expect(routing().routesFrom.get(consumer.cidr)).toEqual(apisCalledBy(env, consumer).map((a) => a.cidr).sort());
     });
 
-    test('the API: the gateway routes its traffic to each consumer', () => {
-      expect(routing().routesFrom.get(env.apiCidr)).toEqual([...consumerCidrs].sort());
+    test.each(env.apis.map((a) => [a.name, a]))('API %s: the gateway routes its traffic to its callers only', (_name, api) => {
+      expect(routing().routesFrom.get(api.cidr)).toEqual(callersOf(env, api).map((c) => c.cidr).sort());
+    });
+
+    test('the example denies a pair, so the matrix is more than "everyone calls everything"', () => {
+      const denied = env.consumers.flatMap((c) => env.apis.filter((a) => !c.calls.includes(a.name)).map((a) => [c, a] as const));
+      expect(denied.length).toBeGreaterThan(0);
+      for (const [consumer, api] of denied) {
+        expect(routing().routesFrom.get(consumer.cidr)).not.toContain(api.cidr);
+        expect(routing().routesFrom.get(api.cidr)).not.toContain(consumer.cidr);
+      }
     });
 
     test('routing deploys in the network account after every network, and before the consumers\' health checks', () => {
       expect(prod().transitRouting!.account).toBe(exampleConfig.accounts.network);
-      for (const network of [prod().apiNetwork, ...prod().consumerNetworks.values()]) expect(prod().transitRouting!.dependencies).toContain(network);
+      for (const network of [...[...prod().apis.values()].map((a) => a.network), ...prod().consumerNetworks.values()]) expect(prod().transitRouting!.dependencies).toContain(network);
       for (const app of prod().consumerApps.values()) expect(app.dependencies).toContain(prod().transitRouting);
     });
   });
@@ -74,18 +86,17 @@ describe('EnvironmentStage', () => {
   test('the gateway is shared through RAM with exactly the environment\'s api and consumer accounts', () => {
     const shares = resourcesOf(templateOf(prod().transitHub!), 'AWS::RAM::ResourceShare');
     const gatewayShare = shares.find(([id]) => id.startsWith('GatewayShare'))![1];
-    const readers = [prodEnv.apiAccount, ...prodEnv.consumers.map((c) => c.account)];
+    const readers = [...prodEnv.apis.map((a) => a.account), ...prodEnv.consumers.map((c) => c.account)];
     expect((gatewayShare.Properties!.Principals as string[]).sort()).toEqual([...new Set(readers)].sort());
     expect(gatewayShare.Properties!.AllowExternalPrincipals).toBe(false);
     expect(JSON.stringify(gatewayShare.Properties!.ResourceArns)).toMatch(/transit-gateway\//);
   });
 
-  test('the API VPC routes to each consumer; a consumer VPC routes to the API only', () => {
-    const apiRoutes = resourcesOf(templateOf(prod().apiNetwork), 'AWS::EC2::Route').map(([, r]) => r.Properties!.DestinationCidrBlock);
-    expect([...new Set(apiRoutes)].sort()).toEqual(prodEnv.consumers.map((c) => c.cidr).sort());
+  test('each API VPC routes to its callers only; each consumer VPC to the APIs it calls only', () => {
+    const routes = (stack: Stack) => [...new Set(resourcesOf(templateOf(stack), 'AWS::EC2::Route').map(([, r]) => r.Properties!.DestinationCidrBlock))].sort();
+    for (const api of prodEnv.apis) expect(routes(prod().apis.get(api.name)!.network)).toEqual(callersOf(prodEnv, api).map((c) => c.cidr).sort());
     for (const consumer of prodEnv.consumers) {
-      const consumerRoutes = resourcesOf(templateOf(prod().consumerNetworks.get(consumer.name)!), 'AWS::EC2::Route').map(([, r]) => r.Properties!.DestinationCidrBlock);
-      expect([...new Set(consumerRoutes)]).toEqual([prodEnv.apiCidr]);
+      expect(routes(prod().consumerNetworks.get(consumer.name)!)).toEqual(apisCalledBy(prodEnv, consumer).map((a) => a.cidr).sort());
     }
   });
 
@@ -93,7 +104,7 @@ describe('EnvironmentStage', () => {
   const instances = (key: SharedParameterKey): [string, number, EnvironmentVpc | undefined][] =>
     exampleConfig.environments.flatMap((e, i) =>
       (SHARED_PARAMETERS[key].connectivity ?? connectivityOf(e)) !== connectivityOf(e) ? [] : SHARED_PARAMETERS[key].perVpc
-        ? environmentVpcs(e).map((vpc): [string, number, EnvironmentVpc | undefined] => [`${e.name}/${vpc.kind === 'api' ? 'api' : vpc.name}`, i, vpc])
+        ? environmentVpcs(e).filter((vpc) => SHARED_PARAMETERS[key].perVpc === 'any' || vpc.kind === 'api').map((vpc): [string, number, EnvironmentVpc | undefined] => [`${e.name}/${vpc.kind}-${vpc.name}`, i, vpc])
         : [[e.name, i, undefined]],
     );
   // Keys of another connectivity mode are covered by that mode's tests (test/stages/privatelink.test.ts).
@@ -110,23 +121,24 @@ describe('EnvironmentStage', () => {
       const writer = templateOf(writers[0]);
       writer.hasResourceProperties('AWS::SSM::Parameter', { Name: name, Tier: 'Advanced' });
       const share = resourcesOf(writer, 'AWS::RAM::ResourceShare').find(([, s]) => JSON.stringify(s.Properties!.ResourceArns).includes(`parameter${name}`));
-      expect((share![1].Properties!.Principals as string[]).sort()).toEqual([...spec.readers(exampleConfig, env)].sort());
+      expect((share![1].Properties!.Principals as string[]).sort()).toEqual([...spec.readers(exampleConfig, env, vpc)].sort());
 
       const readers = stacksOf(stage).filter((s) => Object.values(templateOf(s).toJSON().Parameters ?? {}).some((p) => (p as { Default?: string }).Default === arn));
       // Every reader account has a stack reading it, and no other account reads it.
-      expect([...new Set(readers.map((s) => s.account))].sort()).toEqual([...spec.readers(exampleConfig, env)].sort());
+      expect([...new Set(readers.map((s) => s.account))].sort()).toEqual([...new Set(spec.readers(exampleConfig, env, vpc))].sort());
     });
   });
 });
 
 describe('logical ids of stateful resources stay stable (a rename replaces a live resource)', () => {
+  const firstApi = () => [...dev().apis.values()][0];
   test.each<[string, () => Stack, string, string]>([
     ['the transit gateway', () => dev().transitHub!, 'AWS::EC2::TransitGateway', 'TransitGateway'],
-    ['the API VPC', () => dev().apiNetwork, 'AWS::EC2::VPC', 'NetworkVpc7FB7348F'],
-    ['the API subzone', () => dev().apiDns, 'AWS::Route53::HostedZone', 'SubdomainZoneFD7D4706'],
-    ['the NS delegation', () => dev().apiDns, 'Custom::CrossAccountZoneDelegation', 'SubdomainDelegationCrossAccountZoneDelegationCustomResource524B281B'],
-    ['the certificate', () => dev().apiDns, 'AWS::CertificateManager::Certificate', 'SubdomainCertificate23EB9419'],
-    ['the load balancer', () => dev().apiService, 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'ApiLoadBalancer9F78B8A1'],
+    ['an API VPC', () => firstApi().network, 'AWS::EC2::VPC', 'NetworkVpc7FB7348F'],
+    ['an API subzone', () => firstApi().dns, 'AWS::Route53::HostedZone', 'SubdomainZoneFD7D4706'],
+    ['an NS delegation', () => firstApi().dns, 'Custom::CrossAccountZoneDelegation', 'SubdomainDelegationCrossAccountZoneDelegationCustomResource524B281B'],
+    ['a certificate', () => firstApi().dns, 'AWS::CertificateManager::Certificate', 'SubdomainCertificate23EB9419'],
+    ['a load balancer', () => firstApi().service, 'AWS::ElasticLoadBalancingV2::LoadBalancer', 'ApiLoadBalancer9F78B8A1'],
     ['the GraphQL API', () => dev().consumerApps.get('storefront')!, 'AWS::AppSync::GraphQLApi', 'GraphqlApi5FB08D89'],
   ])('%s', (_name, stack, type, logicalId) => {
     expect(Object.keys(templateOf(stack()).findResources(type))).toEqual([logicalId]);
@@ -143,9 +155,11 @@ describe('EnvironmentStage variants', () => {
     expect(stage.node.tryFindChild('TransitHub')).toBeUndefined();
     // The imported gateway's route tables are its owner's: no routing stack, no attachment ids published.
     expect(stage.node.tryFindChild('TransitRouting')).toBeUndefined();
-    templateOf(stage.apiNetwork).resourceCountIs('AWS::SSM::Parameter', 0);
-    templateOf(stage.apiNetwork).hasResourceProperties('AWS::EC2::TransitGatewayAttachment', { TransitGatewayId: 'tgw-0123456789abcdef0' });
-    expect(templateOf(stage.apiNetwork).toJSON().Parameters).not.toHaveProperty('TransitGatewayIdParameter');
+    for (const { network } of stage.apis.values()) {
+      templateOf(network).resourceCountIs('AWS::SSM::Parameter', 0);
+      templateOf(network).hasResourceProperties('AWS::EC2::TransitGatewayAttachment', { TransitGatewayId: 'tgw-0123456789abcdef0' });
+      expect(templateOf(network).toJSON().Parameters).not.toHaveProperty('TransitGatewayIdParameter');
+    }
   });
 
   test('a single-account sandbox (the example, every account id equal) passes validation and the compliance checks, sharing nothing with itself', () => {
@@ -154,7 +168,7 @@ describe('EnvironmentStage variants', () => {
       c.accounts = { tools: one, network: one, dns: one };
       c.pipeline.connectionArn = c.pipeline.connectionArn.replace(/:\d{12}:/, `:${one}:`);
       for (const env of c.environments) {
-        env.apiAccount = one;
+        for (const api of env.apis) api.account = one;
         for (const consumer of env.consumers) consumer.account = one; // prod's two consumers share it
       }
     });
@@ -165,6 +179,6 @@ describe('EnvironmentStage variants', () => {
     expect(new Set(app.node.findAll().filter((c): c is Stack => c instanceof Stack).map((s) => s.account))).toEqual(new Set([one]));
     templateOf(stage.transitHub!).resourceCountIs('AWS::RAM::ResourceShare', 0);
     templateOf(stage.transitHub!).hasResourceProperties('AWS::SSM::Parameter', { Name: '/internal-api/dev/transit-gateway-id' });
-    templateOf(stage.apiNetwork).hasParameter('TransitGatewayIdParameter', { Default: Match.stringLikeRegexp(`:${one}:parameter/internal-api/dev/transit-gateway-id$`) });
+    templateOf([...stage.apis.values()][0].network).hasParameter('TransitGatewayIdParameter', { Default: Match.stringLikeRegexp(`:${one}:parameter/internal-api/dev/transit-gateway-id$`) });
   });
 });

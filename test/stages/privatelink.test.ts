@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import { apisCalledBy, callersOf } from '../../lib/config/matrix';
 import { sharedParameterArn, sharedParameterName } from '../../lib/config/shared-parameters';
 import { EnvironmentStage } from '../../lib/stages/environment-stage';
 import { buildTestApp, memo, resourcesOf, templateOf } from '../helpers';
@@ -14,7 +15,11 @@ const built = memo(() => {
 });
 const env = privateLinkConfig.environments[0];
 const stacksOf = (stage: EnvironmentStage) => stage.node.children.filter((c): c is Stack => c instanceof Stack);
-const api = memo(() => templateOf(built().dev.apiService));
+const [firstApi] = env.apis;
+const vpc = { kind: 'api', name: firstApi.name } as const;
+const api = memo(() => templateOf(built().dev.apis.get(firstApi.name)!.service));
+/** Every (consumer, API it calls) pair of the environment. */
+const pairs = env.consumers.flatMap((c) => apisCalledBy(env, c).map((a) => [c.name, a.name, c, a] as const));
 const consumerApp = (name: string) => templateOf(built().dev.consumerApps.get(name)!);
 
 describe('privatelink mode (dev), beside transit-gateway mode (prod)', () => {
@@ -34,7 +39,7 @@ describe('privatelink mode (dev), beside transit-gateway mode (prod)', () => {
       expect({ stack: stack.node.id, gatewayTypes: types.filter((t) => t.startsWith('AWS::EC2::TransitGateway')) }).toEqual({ stack: stack.node.id, gatewayTypes: [] });
       expect(JSON.stringify(template)).not.toMatch(/TransitGatewayId|transit-gateway/);
     }
-    for (const network of [dev.apiNetwork, ...dev.consumerNetworks.values()]) {
+    for (const network of [...[...dev.apis.values()].map((a) => a.network), ...dev.consumerNetworks.values()]) {
       // One workload subnet per AZ and nothing else.
       templateOf(network).resourceCountIs('AWS::EC2::Subnet', privateLinkConfig.availabilityZones.length);
     }
@@ -43,7 +48,7 @@ describe('privatelink mode (dev), beside transit-gateway mode (prod)', () => {
     expect(prod.transitRouting).toBeDefined();
   });
 
-  test('the endpoint service is the API\'s NLB, open to exactly the consumer accounts, accepted without a manual step', () => {
+  test('the endpoint service is the API\'s NLB, open to exactly its callers\' accounts, accepted without a manual step', () => {
     const [[nlbId]] = resourcesOf(api(), 'AWS::ElasticLoadBalancingV2::LoadBalancer');
     api().hasResourceProperties('AWS::EC2::VPCEndpointService', {
       NetworkLoadBalancerArns: [{ Ref: nlbId }],
@@ -51,7 +56,11 @@ describe('privatelink mode (dev), beside transit-gateway mode (prod)', () => {
     });
     const [[, permissions]] = resourcesOf(api(), 'AWS::EC2::VPCEndpointServicePermissions');
     // The partition is resolved from the region (eu-west-1: aws).
-    expect((permissions.Properties!.AllowedPrincipals as string[]).sort()).toEqual(env.consumers.map((c) => `arn:aws:iam::${c.account}:root`).sort());
+    expect((permissions.Properties!.AllowedPrincipals as string[]).sort()).toEqual(callersOf(env, firstApi).map((c) => `arn:aws:iam::${c.account}:root`).sort());
+    for (const other of env.apis.slice(1)) {
+      const [[, otherPermissions]] = resourcesOf(templateOf(built().dev.apis.get(other.name)!.service), 'AWS::EC2::VPCEndpointServicePermissions');
+      expect((otherPermissions.Properties!.AllowedPrincipals as string[]).sort()).toEqual(callersOf(env, other).map((c) => `arn:aws:iam::${c.account}:root`).sort());
+    }
     // The same TLS listener and certificate as in transit-gateway mode: one listener, on 443.
     api().resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
     api().hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'TLS' });
@@ -61,7 +70,7 @@ describe('privatelink mode (dev), beside transit-gateway mode (prod)', () => {
     const [[serviceId]] = resourcesOf(api(), 'AWS::EC2::VPCEndpointService');
     const customResources = resourcesOf(api(), 'Custom::AWS').map(([, r]) => JSON.stringify(r.Properties));
     const enable = customResources.find((p) => p.includes('modifyVpcEndpointServiceConfiguration'));
-    expect(enable).toContain(`\\"PrivateDnsName\\":\\"${env.apiDomain}\\"`);
+    expect(enable).toContain(`\\"PrivateDnsName\\":\\"${firstApi.domain}\\"`);
     expect(enable).toContain(serviceId);
     expect(customResources.some((p) => p.includes('startVpcEndpointServicePrivateDnsVerification'))).toBe(true);
     // The TXT record goes into the subzone of the ApiDns stack (same account), by reference.
@@ -74,13 +83,13 @@ describe('privatelink mode (dev), beside transit-gateway mode (prod)', () => {
     const template = api().toJSON();
     const [[waitId, wait]] = resourcesOf(api(), 'Custom::PrivateDnsVerification');
     const [[serviceId]] = resourcesOf(api(), 'AWS::EC2::VPCEndpointService');
-    expect(wait.Properties).toMatchObject({ ServiceId: { Ref: serviceId }, PrivateDnsName: env.apiDomain });
+    expect(wait.Properties).toMatchObject({ ServiceId: { Ref: serviceId }, PrivateDnsName: firstApi.domain });
     // After the TXT record and the started verification (the domain-name construct's custom resources)...
     const domainNameResources = resourcesOf(api(), 'Custom::AWS').filter(([, r]) => /modifyVpcEndpointServiceConfiguration|startVpcEndpointServicePrivateDnsVerification/.test(JSON.stringify(r.Properties))).map(([id]) => id);
     const [[txtId]] = resourcesOf(api(), 'AWS::Route53::RecordSet').filter(([, r]) => r.Properties!.Type === 'TXT');
     expect(wait.DependsOn).toEqual(expect.arrayContaining([...domainNameResources, txtId]));
     // ...and before the parameter consumers read the service name from.
-    const [[parameterId]] = resourcesOf(api(), 'AWS::SSM::Parameter').filter(([, r]) => r.Properties!.Name === sharedParameterName(privateLinkConfig, env, 'endpoint-service-name'));
+    const [[parameterId]] = resourcesOf(api(), 'AWS::SSM::Parameter').filter(([, r]) => r.Properties!.Name === sharedParameterName(privateLinkConfig, env, 'endpoint-service-name', vpc));
     expect(template.Resources[parameterId].DependsOn).toContain(waitId);
     // Its handler may start a verification of this service only, and read the state (no resource-level permission exists).
     const handlerId = (wait.Properties!.ServiceToken as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
@@ -107,18 +116,25 @@ describe('privatelink mode (dev), beside transit-gateway mode (prod)', () => {
     expect(nlbId).toBeDefined();
   });
 
-  test.each(env.consumers.map((c) => [c.name]))('consumer %s: an interface endpoint with private DNS in its workload subnets, reached only by the functions', (name) => {
+  test.each(env.consumers.map((c) => [c.name, c]))('consumer %s: one interface endpoint per API it calls, and none to any other', (name, consumer) => {
+    const endpoints = resourcesOf(consumerApp(name), 'AWS::EC2::VPCEndpoint');
+    expect(endpoints.map(([id]) => id.replace(/(Endpoint)?[0-9A-F]{8}$/, '')).sort()).toEqual(apisCalledBy(env, consumer).map((a) => `ApiInterfaceEndpoint${a.name}`).sort());
+    expect(env.consumers.some((c) => apisCalledBy(env, c).length < env.apis.length)).toBe(true);
+  });
+
+  test.each(pairs)('consumer %s -> %s: an interface endpoint with private DNS in its workload subnets, reached only by that API\'s functions', (name, apiName) => {
     const t = consumerApp(name);
-    const [[endpointId, endpoint]] = resourcesOf(t, 'AWS::EC2::VPCEndpoint');
+    const [[endpointId, endpoint]] = resourcesOf(t, 'AWS::EC2::VPCEndpoint').filter(([id]) => id.startsWith(`ApiInterfaceEndpoint${apiName}`));
     expect(endpoint.Properties).toMatchObject({ VpcEndpointType: 'Interface', PrivateDnsEnabled: true });
     expect(JSON.stringify(endpoint.Properties!.SubnetIds)).toMatch(/workloadSubnet1.*workloadSubnet2/);
     // The service name comes from the shared parameter the API account writes.
     const serviceParameter = (endpoint.Properties!.ServiceName as { Ref: string }).Ref;
-    expect(t.toJSON().Parameters[serviceParameter].Default).toBe(sharedParameterArn(privateLinkConfig, env, 'endpoint-service-name'));
+    expect(t.toJSON().Parameters[serviceParameter].Default).toBe(sharedParameterArn(privateLinkConfig, env, 'endpoint-service-name', { kind: 'api', name: apiName }));
 
     const [endpointGroupRef] = endpoint.Properties!.SecurityGroupIds as { 'Fn::GetAtt': [string, string] }[];
     const endpointGroup = endpointGroupRef['Fn::GetAtt'][0];
     const functionGroup = resourcesOf(t, 'AWS::Lambda::Function')
+      .filter(([id]) => id.startsWith(`Graphql${apiName}`))
       .map(([, f]) => (f.Properties!.VpcConfig as { SecurityGroupIds?: { 'Fn::GetAtt': [string, string] }[] } | undefined)?.SecurityGroupIds?.[0]?.['Fn::GetAtt'][0])
       .find((g) => g !== undefined)!;
     // The functions: HTTPS to the endpoint's security group and nowhere else.
@@ -132,25 +148,26 @@ describe('privatelink mode (dev), beside transit-gateway mode (prod)', () => {
     expect(endpointId).toBeDefined();
   });
 
-  test.each(env.consumers.map((c) => [c.name]))('consumer %s: the health check calls the same API URL, after the endpoint exists, and re-runs when the service changes', (name) => {
+  test.each(pairs)('consumer %s -> %s: the health check calls the same API URL, after the endpoint exists, and re-runs when the service changes', (name, apiName) => {
     const t = consumerApp(name);
-    const [[triggerId, trigger]] = Object.entries(t.findResources('Custom::HealthCheckGate'));
+    const apiVpc = { kind: 'api', name: apiName } as const;
+    const [[triggerId, trigger]] = Object.entries(t.findResources('Custom::HealthCheckGate')).filter(([id]) => id.startsWith(`Graphql${apiName}`));
     const inputs = (trigger.Properties as { CheckedInputs: Record<string, { Ref: string }> }).CheckedInputs;
     const parameters = t.toJSON().Parameters;
-    expect(parameters[inputs.apiBaseUrl.Ref].Default).toBe(sharedParameterArn(privateLinkConfig, env, 'api-endpoint'));
-    expect(parameters[inputs.endpointServiceName.Ref].Default).toBe(sharedParameterArn(privateLinkConfig, env, 'endpoint-service-name'));
-    const [[endpointId]] = resourcesOf(t, 'AWS::EC2::VPCEndpoint');
+    expect(parameters[inputs.apiBaseUrl.Ref].Default).toBe(sharedParameterArn(privateLinkConfig, env, 'api-endpoint', apiVpc));
+    expect(parameters[inputs.endpointServiceName.Ref].Default).toBe(sharedParameterArn(privateLinkConfig, env, 'endpoint-service-name', apiVpc));
+    const [[endpointId]] = resourcesOf(t, 'AWS::EC2::VPCEndpoint').filter(([id]) => id.startsWith(`ApiInterfaceEndpoint${apiName}`));
     expect(t.toJSON().Resources[triggerId].DependsOn).toContain(endpointId);
     // The resolver gets the same base URL parameter as in transit-gateway mode.
-    const resolverUrls = resourcesOf(t, 'AWS::Lambda::Function').map(([, f]) => (f.Properties!.Environment as { Variables?: { API_BASE_URL?: unknown } } | undefined)?.Variables?.API_BASE_URL).filter(Boolean);
+    const resolverUrls = resourcesOf(t, 'AWS::Lambda::Function').filter(([id]) => id.startsWith(`Graphql${apiName}`)).map(([, f]) => (f.Properties!.Environment as { Variables?: { API_BASE_URL?: unknown } } | undefined)?.Variables?.API_BASE_URL).filter(Boolean);
     for (const url of resolverUrls) expect(url).toEqual({ Ref: inputs.apiBaseUrl.Ref });
   });
 
-  test('the endpoint service name is published by the api account to exactly the consumer accounts', () => {
-    const name = sharedParameterName(privateLinkConfig, env, 'endpoint-service-name');
+  test('the endpoint service name is published by the API\'s account to exactly its callers\' accounts', () => {
+    const name = sharedParameterName(privateLinkConfig, env, 'endpoint-service-name', vpc);
     api().hasResourceProperties('AWS::SSM::Parameter', { Name: name, Tier: 'Advanced' });
     const share = resourcesOf(api(), 'AWS::RAM::ResourceShare').find(([, s]) => JSON.stringify(s.Properties!.ResourceArns).includes(`parameter${name}`));
-    expect((share![1].Properties!.Principals as string[]).sort()).toEqual(env.consumers.map((c) => c.account).sort());
+    expect((share![1].Properties!.Principals as string[]).sort()).toEqual(callersOf(env, firstApi).map((c) => c.account).sort());
     // No transit-gateway parameter is read or written in the environment.
     for (const stack of stacksOf(built().dev)) expect(JSON.stringify(templateOf(stack).toJSON())).not.toMatch(/transit-(gateway|attachment)-id/);
   });

@@ -1,4 +1,4 @@
-import { connectivityOf, createsTransitGateway } from '../connectivity';
+import { connectivityOf } from '../connectivity';
 import { environmentField, ReportProblem } from '../errors';
 import { apisCalledBy, callersOf } from '../matrix';
 import { DEFAULT_QUOTAS, MAX_TEMPLATE_PARAMETERS, QuotaName, quotaOf } from '../quotas';
@@ -36,7 +36,8 @@ export function quotaRules(config: AppConfig, report: ReportProblem): void {
   config.environments.forEach((env, index) => {
     const at = environmentField(env, index);
     const privateLink = connectivityOf(env) === 'privatelink';
-    if (createsTransitGateway(env)) {
+    // Read directly: a missing gateway is the connectivity rules' problem to report, not a crash here.
+    if (!privateLink && env.transitGateway?.mode === 'create') {
       // One table per VPC (see IsolatedTransitRouting for why consumers do not share one).
       over(`${at}.consumers`, env.apis.length + env.consumers.length, 'transitGatewayRouteTables', 'transit gateway route tables (one per API and one per consumer)');
       const vpcs = env.apis.length + env.consumers.length;

@@ -9,8 +9,8 @@ describe('dnsRules', () => {
   });
 
   test('fails on an API domain that is not a DNS name', () => {
-    expect(problemsOf(dnsRules, (c) => (c.environments[0].apiDomain = 'api..example.com'))).toEqual([
-      problemAt('environments[dev].apiDomain', /use a lowercase DNS name without a trailing dot/),
+    expect(problemsOf(dnsRules, (c) => (c.environments[0].apis[0].domain = 'api..example.com'))).toEqual([
+      problemAt('environments[dev].apis[0].domain', /use a lowercase DNS name without a trailing dot/),
     ]);
   });
 });

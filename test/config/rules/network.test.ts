@@ -19,6 +19,6 @@ describe('networkRules', () => {
   });
 
   test.each(['10.0.0.0/8', '10.10.0.0/29'])('fails on a VPC CIDR %p outside /16 to /28', (cidr) => {
-    expect(problemsOf(networkRules, (c) => (c.environments[0].apiCidr = cidr))).toContainEqual(problemAt('environments[dev].apiCidr', /a VPC CIDR must be between \/16 and \/28/));
+    expect(problemsOf(networkRules, (c) => (c.environments[0].apis[0].cidr = cidr))).toContainEqual(problemAt('environments[dev].apis[0].cidr', /a VPC CIDR must be between \/16 and \/28/));
   });
 });
