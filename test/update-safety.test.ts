@@ -2,9 +2,10 @@
  * Update safety: the example configuration and changed ones are synthesized once each, and every
  * stack's templates are diffed with @aws-cdk/cloudformation-diff, the library behind `cdk diff`
  * (tools/docs/update-safety.ts, which also writes the table of docs/deploying.md), so these tests
- * see what a reviewer sees. For each kind of update a deployment lives through, no stateful
- * resource may be replaced or removed, and every API-side change must re-run the health check of
- * every consumer of that environment (the promotion gate).
+ * see what a reviewer sees. For each kind of update a deployment lives through (the access
+ * matrix's included: an API added, a consumer added, a grant, a revocation), no stateful resource
+ * outside a revoked pair may be replaced or removed, a revocation removes exactly what belonged to
+ * its pair, and exactly the health checks of the pairs a change touches run again.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,13 +35,16 @@ const STATEFUL_TYPES = new Set([
 ]);
 const REMOVING = new Set([ResourceImpact.WILL_DESTROY, ResourceImpact.WILL_ORPHAN]);
 
-/** `Dev-ApiNetwork/NetworkVpctransitSubnet1Subnet... (AWS::EC2::Subnet): WILL_REPLACE`, for every unsafe stateful change. */
-function unsafeStatefulChanges(result: ScenarioResult): string[] {
+/**
+ * `Dev-ApiNetwork-catalogue/NetworkVpctransitSubnet1Subnet... (AWS::EC2::Subnet): WILL_REPLACE`, for
+ * every stateful replacement or removal that `allowed` (what a revoked pair owned) does not cover.
+ */
+function unsafeStatefulChanges(result: ScenarioResult, allowed: (stack: string, logicalId: string) => boolean = () => false): string[] {
   const unsafe: string[] = [];
   for (const [stack, diff] of result.diffs) {
     diff.resources.forEachDifference((logicalId, change) => {
       const type = change.oldResourceType ?? change.resourceType ?? '';
-      if (STATEFUL_TYPES.has(type) && (REPLACING.has(change.changeImpact) || REMOVING.has(change.changeImpact))) {
+      if (STATEFUL_TYPES.has(type) && (REPLACING.has(change.changeImpact) || REMOVING.has(change.changeImpact)) && !allowed(stack, logicalId)) {
         unsafe.push(`${stack}/${logicalId} (${type}): ${change.changeImpact}`);
       }
     });
@@ -48,29 +52,58 @@ function unsafeStatefulChanges(result: ScenarioResult): string[] {
   return unsafe;
 }
 
-// Four whole-app synths and their diffs, on first use: the computation that writes the table.
+/**
+ * Every resource the diffs remove, as `stack/logicalId`; with `superseded`, not the Lambda versions
+ * a changed function publishes anew (its new version is added in the same diff, nothing is lost).
+ */
+function removals(result: ScenarioResult, superseded = true): string[] {
+  const removed: string[] = [];
+  for (const [stack, diff] of result.diffs) {
+    diff.resources.forEachDifference((id, change) => {
+      if (change.isRemoval && (superseded || change.oldResourceType !== 'AWS::Lambda::Version')) removed.push(`${stack}/${id}`);
+    });
+  }
+  return removed;
+}
+
+// Six whole-app synths and their diffs, on first use: the computation that writes the table.
 const computed = memo(() => updateSafety());
 
 describe('update safety: what `cdk diff` shows for each kind of update', () => {
   describe.each(updateScenarios().map((s) => [s.name, s] as const))('%s', (name, scenario) => {
     const result = (): ScenarioResult => computed().results.get(name)!;
 
-    test('changes at least one stack, removes none', () => {
+    test(scenario.pairOwns ? 'changes at least one stack, removes no stack' : 'changes at least one stack, removes no stack and no resource (but superseded Lambda versions)', () => {
       const { diffs, newStacks, removedStacks } = result();
       expect(diffs.size + newStacks.length).toBeGreaterThan(0);
       expect([...diffs.values()].some((d) => d.resources.differenceCount > 0) || newStacks.length > 0).toBe(true);
       expect(removedStacks).toEqual([]);
+      if (!scenario.pairOwns) expect(removals(result(), false)).toEqual([]);
     });
 
-    test('replaces and removes no stateful resource', () => {
-      expect(unsafeStatefulChanges(result())).toEqual([]);
+    test('replaces and removes no stateful resource (of any other API or consumer)', () => {
+      expect(unsafeStatefulChanges(result(), scenario.pairOwns)).toEqual([]);
     });
 
-    if (scenario.apiSide) {
-      test('re-runs the health check of every consumer of the environment (the promotion gate)', () => {
-        const { consumers, rerun } = gateReruns(result());
-        expect(consumers.length).toBeGreaterThan(0);
-        expect(rerun).toEqual(consumers);
+    if (scenario.pairOwns) {
+      test('removes exactly what belonged to the revoked pair: its resolver, check, fields, endpoint parameters, routes and propagations', () => {
+        const removed = removals(result());
+        expect(removed.length).toBeGreaterThan(0);
+        expect(removed.filter((r) => !scenario.pairOwns!(r.split('/')[0], r.split('/')[1]))).toEqual([]);
+        // Every layer lets go of the pair: the consumer's function and check, its route, the gateway's propagations.
+        for (const kind of [/-ConsumerApp-.*HealthCheckGate/, /-ConsumerApp-.*Resolver/, /-TransitRouting\/.*Propagation/, /-ConsumerNetwork-.*ToPeer/, /-ApiNetwork-.*ToPeer/]) {
+          expect({ kind: String(kind), removed: removed.some((r) => kind.test(r)) }).toEqual({ kind: String(kind), removed: true });
+        }
+      });
+    }
+
+    if (scenario.rerun) {
+      test('re-runs exactly the health checks of the (consumer, API) pairs it touches (the promotion gate)', () => {
+        const { checks, rerun } = gateReruns(result());
+        expect(checks.length).toBeGreaterThan(0);
+        // A check removed with its pair cannot re-run; the others that must, do, and no other.
+        expect(rerun).toEqual(scenario.rerun!.filter((c) => checks.includes(c)));
+        expect(rerun.length).toBeGreaterThan(0);
       });
     }
   });

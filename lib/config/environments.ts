@@ -41,7 +41,7 @@ export const exampleConfig: AppConfig = {
       name: 'dev',
       apis: [
         { name: 'catalogue', account: '444444444444', cidr: '10.10.0.0/20', domain: 'catalogue.dev.example.com', service: { ...smallService } },
-        { name: 'stock', account: '999999999999', cidr: '10.11.0.0/20', domain: 'stock.dev.example.com', runtime: 'stock-service', service: { ...smallService } },
+        { name: 'stock', account: '131313131313', cidr: '10.11.0.0/20', domain: 'stock.dev.example.com', runtime: 'stock-service', service: { ...smallService } },
       ],
       consumers: [{ name: 'storefront', account: '555555555555', cidr: '10.20.0.0/20', calls: ['catalogue', 'stock'] }],
       transitGateway: { mode: 'create' },

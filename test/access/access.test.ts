@@ -16,17 +16,26 @@ import { AssemblyIndex, stacksOf } from '../../tools/access-sim/assembly-index';
 import { CALL_SOURCES, endpointServiceCalls } from '../../tools/access-sim/calls';
 import { admits, evaluate, Evaluated, formatTable } from '../../tools/access-sim/simulate';
 
-/** Three environments of three consumer accounts each, every account distinct. */
+/** Three environments of two APIs and three consumer accounts each, every account distinct, each consumer calling a different set. */
 const threeByThree = configWith((c) => {
   const [dev] = c.environments;
   c.environments = ['dev', 'staging', 'prod'].map((name, e) => ({
     ...dev,
     name,
-    apiAccount: `4${e}0000000000`,
-    apiCidr: `10.${10 + e * 100}.0.0/20`,
-    apiDomain: name === 'prod' ? 'api.example.com' : `api.${name}.example.com`,
+    apis: dev.apis.map((api: { name: string }, a: number) => ({
+      ...api,
+      account: `4${e}${a}000000000`,
+      cidr: `10.${10 + e * 100 + a}.0.0/20`,
+      domain: name === 'prod' ? `${api.name}.example.com` : `${api.name}.${name}.example.com`,
+    })),
     requireApproval: name === 'prod',
-    consumers: ['storefront', 'reporting', 'billing'].map((consumer, i) => ({ name: consumer, account: `5${e}${i}000000000`, cidr: `10.${20 + e * 100 + i}.0.0/20` })),
+    consumers: ['storefront', 'reporting', 'billing'].map((consumer, i) => ({
+      name: consumer,
+      account: `5${e}${i}000000000`,
+      cidr: `10.${20 + e * 100 + i}.0.0/20`,
+      // storefront calls every API, reporting the first only, billing the last only.
+      calls: i === 0 ? dev.apis.map((api: { name: string }) => api.name) : [dev.apis[i === 1 ? 0 : dev.apis.length - 1].name],
+    })),
   }));
 });
 

@@ -190,7 +190,7 @@ export const taskExecutionCalls: CallSource = (index) => index.resourcesOfType('
 
 /**
  * The zone delegation: the api account's provider assumes the dns account's role (only that
- * provider may), which may write only the NS record of its own environment's name.
+ * providers of its environment's APIs may), which may write only the NS records of its own environment's API names.
  */
 export const zoneDelegationCalls: CallSource = (index) => {
   const delegations = index.resourcesOfType('Custom::CrossAccountZoneDelegation').map((d) => ({ d, props: index.resolve<{ ServiceToken: string; AssumeRoleArn: string; ParentZoneId: string; DelegatedZoneName: string }>(d.stack, {
@@ -212,7 +212,8 @@ export const zoneDelegationCalls: CallSource = (index) => {
       context: { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': names, 'route53:ChangeResourceRecordSetsRecordTypes': types, 'route53:ChangeResourceRecordSetsActions': ['UPSERT'] },
     });
     const name = props.DelegatedZoneName;
-    const otherEnvironments = delegations.map((o) => o.props.DelegatedZoneName).filter((n) => n !== name);
+    // The names another environment's role delegates (one role per environment, for all its APIs).
+    const otherEnvironments = delegations.filter((o) => o.props.AssumeRoleArn !== delegationRole).map((o) => o.props.DelegatedZoneName);
     return [
       { call: `the delegation provider assumes the ${name} delegation role`, principal: provider, action: 'sts:AssumeRole', resource: delegationRole, resourceAccount: dnsAccount, identityPolicies: index.identityPolicies(provider), resourcePolicy: trust, expected: 'allowed' as const },
       { call: 'another role of the api account assumes it', principal: other, action: 'sts:AssumeRole', resource: delegationRole, resourceAccount: dnsAccount, identityPolicies: [{ name: 'any', policy: anyAssume }], resourcePolicy: trust, expected: 'denied' as const },

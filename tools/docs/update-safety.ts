@@ -14,13 +14,18 @@ import { buildApp } from '../../lib/app';
 import { exampleConfig } from '../../lib/config/environments';
 import { AppConfig } from '../../lib/config/types';
 import { assertValidConfig } from '../../lib/config/validate';
+import { apiRuntimeOf } from '../../lib/config/api-runtime';
+import { cidrToId } from '../../lib/config/cidr';
+import { EnvironmentConfig } from '../../lib/config/types';
 import { stageIdFor } from '../../lib/stages/environment-stage';
 import { GeneratedBlock } from '../shared/blocks';
 
 /** Impacts that recreate a resource. */
 export const REPLACING: ReadonlySet<ResourceImpact> = new Set([ResourceImpact.WILL_REPLACE, ResourceImpact.MAY_REPLACE]);
-/** The deploy-time health check of a consumer: an update to its inputs re-runs it. */
+/** The deploy-time health check of a (consumer, API) pair: an update to its inputs re-runs it. */
 export const GATE_TYPE = 'Custom::HealthCheckGate';
+/** The API of a gate, from its logical id (`Graphql<api>HealthCheckGate...`). */
+const GATE_ID = /^Graphql(.+?)HealthCheckGate/;
 
 type Templates = ReadonlyMap<string, Record<string, unknown>>;
 
@@ -31,8 +36,18 @@ export interface Scenario {
   readonly changed: number;
   /** Stack names this change concerns (existing or new). */
   readonly stacks: (stackName: string) => boolean;
-  /** Whether the API side changes, so every consumer's check must run again. */
-  readonly apiSide: boolean;
+  /**
+   * The (consumer, API) health checks that existed before and must run again, as
+   * `<consumer app stack>/<api>`; the others must not (a change to one API re-runs its callers'
+   * checks of that API only). Undefined when the scenario makes no claim (a new environment).
+   */
+  readonly rerun?: readonly string[];
+  /**
+   * For a revocation: whether a removed resource belongs to the revoked pair. Every removal must,
+   * and nothing stateful outside the pair may be removed or replaced.
+   * @default - nothing may be removed
+   */
+  readonly pairOwns?: (stackName: string, logicalId: string) => boolean;
 }
 
 /** What a scenario's change does: the diff of each concerned stack that exists before and after. */
@@ -40,6 +55,8 @@ export interface ScenarioResult {
   readonly diffs: ReadonlyMap<string, TemplateDiff>;
   readonly newStacks: readonly string[];
   readonly removedStacks: readonly string[];
+  /** The health checks of the concerned consumer stacks before the change, as {@link gateReruns} names them. */
+  readonly checksBefore: readonly string[];
 }
 
 /** Every scenario's result by scenario name, and the markdown table of docs/deploying.md. */
@@ -72,31 +89,65 @@ const edit = (config: AppConfig, change: (c: any) => void): AppConfig => {
 const FIRST = 0;
 const last = (config: AppConfig) => config.environments.length - 1;
 
+/** The environment's health checks as `<stage>-ConsumerApp-<consumer>/<api>`, for the pairs `keep` selects. */
+function checks(env: EnvironmentConfig, keep: (consumer: string, api: string) => boolean = () => true): string[] {
+  return env.consumers.flatMap((c) => c.calls.filter((a) => keep(c.name, a)).map((a) => `${stageIdFor(env)}-ConsumerApp-${c.name}/${a.replace(/-/g, '')}`)).sort();
+}
+
 /**
- * Three changed configurations whose changes are spread over the environments (the first and the
- * last, whatever the configuration holds) so that each scenario's stacks see one kind of change only.
+ * The changed configurations, each holding changes to different environments (the first and the
+ * last, whatever the configuration holds) so that each scenario's stacks see one kind of change
+ * only. The matrix changes use the first API, the last API and the last environment's consumers
+ * that call or do not call it; {@link updateScenarios} says which is which.
  */
 function changedConfigs(config: AppConfig): AppConfig[] {
   const LAST = last(config);
+  const { granted, revoked } = matrixChanges(config);
   return [
     edit(config, (c) => {
-      c.environments[FIRST].consumers.push({ name: 'billing', account: '999999999999', cidr: '10.21.0.0/20' });
-      c.environments[LAST].service.image = { kind: 'ecr', repositoryName: 'team/internal-api', tag: '1.4.2' };
+      c.environments[FIRST].consumers.push({ name: 'billing', account: '919191919191', cidr: '10.21.0.0/20', calls: [c.environments[FIRST].apis[0].name] });
+      c.environments[LAST].apis[0].service.image = { kind: 'ecr', repositoryName: 'team/internal-api', tag: '1.4.2' };
+      const qa = structuredClone(c.environments[FIRST]);
       c.environments.push({
-        ...structuredClone(c.environments[FIRST]),
+        ...qa,
         name: 'qa',
-        apiAccount: '121212121212',
-        apiCidr: '10.30.0.0/20',
-        consumers: [{ name: 'storefront', account: '131313131313', cidr: '10.40.0.0/20' }],
-        apiDomain: 'api.qa.example.com',
+        apis: qa.apis.map((a: { name: string }, i: number) => ({ ...a, account: `12121212121${i}`, cidr: `10.${30 + i}.0.0/20`, domain: `${a.name}.qa.example.com` })),
+        consumers: [{ name: 'storefront', account: '141414141414', cidr: '10.40.0.0/20', calls: qa.apis.map((a: { name: string }) => a.name) }],
       });
     }),
     edit(config, (c) => {
-      c.environments[FIRST].service = { ...c.environments[FIRST].service, cpu: 512, memoryMiB: 1024 };
-      c.environments[LAST].service = { ...c.environments[LAST].service, desiredCount: 4, logRetentionDays: 180 };
+      // A new API, with the catalogue's code, and the consumer that calls it (an API nobody calls is refused).
+      c.environments[FIRST].apis.push({ ...structuredClone(c.environments[FIRST].apis[0]), name: 'archive', account: '151515151515', cidr: '10.12.0.0/20', domain: 'archive.dev.example.com', runtime: 'api-service' });
+      c.environments[FIRST].consumers.push({ name: 'auditor', account: '161616161616', cidr: '10.22.0.0/20', calls: ['archive'] });
+      if (granted) c.environments[LAST].consumers.find((x: { name: string }) => x.name === granted.consumer).calls.push(granted.api);
+    }),
+    edit(config, (c) => {
+      c.environments[FIRST].apis[0].service = { ...c.environments[FIRST].apis[0].service, cpu: 512, memoryMiB: 1024 };
+      c.environments[LAST].apis[0].service = { ...c.environments[LAST].apis[0].service, desiredCount: 4, logRetentionDays: 180 };
+    }),
+    edit(config, (c) => {
+      if (revoked) {
+        const consumer = c.environments[LAST].consumers.find((x: { name: string }) => x.name === revoked.consumer);
+        consumer.calls = consumer.calls.filter((a: string) => a !== revoked.api);
+      }
     }),
     edit(config, (c) => c.availabilityZones.push('euw1-az3')),
   ];
+}
+
+/**
+ * In the last environment: a consumer that does not call the last API (granted it), and a pair
+ * whose revocation keeps the matrix valid (revoked).
+ */
+function matrixChanges(config: AppConfig): { granted?: { consumer: string; api: string }; revoked?: { consumer: string; api: string } } {
+  const env = config.environments[last(config)];
+  const api = env.apis[env.apis.length - 1].name;
+  const grantee = env.consumers.find((c) => !c.calls.includes(api));
+  // A pair whose revocation leaves both sides valid: the consumer keeps another API, the API another caller.
+  const revoked = [...env.apis].reverse().flatMap((a) => env.consumers
+    .filter((c) => c.calls.includes(a.name) && c.calls.length > 1 && env.consumers.some((o) => o !== c && o.calls.includes(a.name)))
+    .map((c) => ({ consumer: c.name, api: a.name })))[0];
+  return { granted: grantee && { consumer: grantee.name, api }, revoked };
 }
 
 /** The kinds of update, each against `config` (cheap: nothing is synthesized). */
@@ -105,39 +156,79 @@ export function updateScenarios(config: AppConfig = exampleConfig): Scenario[] {
   const inEnv = (...prefixes: string[]) => (name: string) => prefixes.some((p) => name.startsWith(`${p}-`));
   const [firstStage, lastStage] = [stageIdFor(first), stageIdFor(lastEnv)];
   const qaStage = stageIdFor({ ...first, name: 'qa' });
-  return [
-    { name: `add a consumer account (${first.name})`, changed: 0, stacks: inEnv(firstStage), apiSide: true },
-    { name: `new image: ECR repository and tag (${lastEnv.name})`, changed: 0, stacks: inEnv(lastStage), apiSide: true },
-    { name: 'add an environment (qa)', changed: 0, stacks: (n) => n === 'Pipeline' || inEnv(qaStage)(n), apiSide: false },
-    { name: `task CPU/memory (${first.name})`, changed: 1, stacks: inEnv(firstStage), apiSide: true },
-    { name: `desired count, log retention (${lastEnv.name})`, changed: 1, stacks: inEnv(lastStage), apiSide: true },
-    { name: 'add a third AZ (all)', changed: 2, stacks: () => true, apiSide: true },
+  const { granted, revoked } = matrixChanges(config);
+  const firstApi = (env: EnvironmentConfig) => env.apis[0].name;
+  const scenarios: Scenario[] = [
+    // The gateway's RAM share gains an account: part of every API's revision, so every check runs.
+    { name: `add a consumer account (${first.name})`, changed: 0, stacks: inEnv(firstStage), rerun: checks(first) },
+    { name: `new image of one API: ECR repository and tag (${lastEnv.name})`, changed: 0, stacks: inEnv(lastStage), rerun: checks(lastEnv, (_c, a) => a === firstApi(lastEnv)) },
+    { name: 'add an environment (qa)', changed: 0, stacks: (n) => n === 'Pipeline' || inEnv(qaStage)(n) },
+    { name: `add an API and its consumer (${first.name})`, changed: 1, stacks: inEnv(firstStage), rerun: checks(first) },
+    { name: `task CPU/memory of one API (${first.name})`, changed: 2, stacks: inEnv(firstStage), rerun: checks(first, (_c, a) => a === firstApi(first)) },
+    { name: `desired count, log retention of one API (${lastEnv.name})`, changed: 2, stacks: inEnv(lastStage), rerun: checks(lastEnv, (_c, a) => a === firstApi(lastEnv)) },
+    { name: 'add a third AZ (all)', changed: 4, stacks: () => true, rerun: config.environments.flatMap((e) => checks(e)) },
   ];
+  if (granted) {
+    // The API's side changes (its callers' checks of it run), and the grantee's own route table (its other checks run).
+    scenarios.splice(4, 0, {
+      name: `grant a consumer one more API (${lastEnv.name}: ${granted.consumer} -> ${granted.api})`, changed: 1, stacks: inEnv(lastStage),
+      rerun: checks(lastEnv, (c, a) => a === granted.api || c === granted.consumer),
+    });
+  }
+  if (revoked) {
+    const api = lastEnv.apis.find((a) => a.name === revoked.api)!;
+    const consumer = lastEnv.consumers.find((c) => c.name === revoked.consumer)!;
+    const apiPart = new RegExp(`${revoked.api.replace(/-/g, '')}|${cidrToId(consumer.cidr).replace(/-/g, '')}`, 'i');
+    // The consumer's side: what its construct ids name by the API, its route to the API's CIDR, and the resolvers of the API's fields.
+    const fields = apiRuntimeOf(api).graphql.queryFields.map((f) => `^GraphqlApiQuery${f}[0-9A-F]{8}$`);
+    const consumerPart = new RegExp([revoked.api.replace(/-/g, ''), cidrToId(api.cidr).replace(/-/g, ''), ...fields].join('|'), 'i');
+    scenarios.push({
+      name: `revoke one API of a consumer (${lastEnv.name}: ${revoked.consumer} -/-> ${revoked.api})`, changed: 3, stacks: inEnv(lastStage),
+      rerun: checks(lastEnv, (c, a) => (a === revoked.api && c !== revoked.consumer) || (c === revoked.consumer && a !== revoked.api)),
+      pairOwns: (stack, id) =>
+        (stack.includes(`-ConsumerApp-${revoked.consumer}`) && consumerPart.test(id)) ||
+        (stack.includes(`-ConsumerNetwork-${revoked.consumer}`) && consumerPart.test(id)) ||
+        (stack.includes(`-ApiNetwork-${revoked.api}`) && apiPart.test(id)) ||
+        (stack.endsWith('-TransitRouting') && id.includes(revoked.api.replace(/-/g, '')) && id.includes(revoked.consumer.replace(/-/g, ''))),
+    });
+  }
+  return scenarios;
 }
 
 function run(scenario: Scenario, before: Templates, after: Templates): ScenarioResult {
   const diffs = new Map<string, TemplateDiff>();
+  const checksBefore: string[] = [];
   for (const [name, template] of after) {
-    if (scenario.stacks(name) && before.has(name)) diffs.set(name, fullDiff(before.get(name)!, template));
+    if (!scenario.stacks(name) || !before.has(name)) continue;
+    diffs.set(name, fullDiff(before.get(name)!, template));
+    const resources = (before.get(name)!.Resources ?? {}) as Record<string, { Type: string }>;
+    for (const [id, r] of Object.entries(resources)) if (r.Type === GATE_TYPE) checksBefore.push(`${name}/${gateApi(id)}`);
   }
   return {
     diffs,
     newStacks: [...after.keys()].filter((n) => scenario.stacks(n) && !before.has(n)),
     removedStacks: [...before.keys()].filter((n) => scenario.stacks(n) && !after.has(n)),
+    checksBefore: checksBefore.sort(),
   };
 }
 
-/** Consumer app stacks that existed before, and those whose health-check gate changed. */
-export function gateReruns(result: ScenarioResult): { consumers: string[]; rerun: string[] } {
-  const consumers = [...result.diffs.keys()].filter((n) => /-ConsumerApp-/.test(n));
-  const rerun = consumers.filter((stack) => {
-    let changed = false;
-    result.diffs.get(stack)!.resources.forEachDifference((_id, change) => {
-      if (change.resourceType === GATE_TYPE && change.isUpdate && change.propertyUpdates.CheckedInputs) changed = true;
+/** The API of a gate, as its logical id spells it (no dashes): `Graphql<api>HealthCheckGate...`. */
+const gateApi = (logicalId: string) => GATE_ID.exec(logicalId)?.[1] ?? logicalId;
+
+/**
+ * The health checks that existed before (`<consumer app stack>/<api>`, the API as logical ids
+ * spell it), and those whose inputs changed: CloudFormation updates those gates, which runs the
+ * checks again.
+ */
+export function gateReruns(result: ScenarioResult): { checks: readonly string[]; rerun: string[] } {
+  const rerun: string[] = [];
+  for (const [stack, diff] of result.diffs) {
+    if (!/-ConsumerApp-/.test(stack)) continue;
+    diff.resources.forEachDifference((id, change) => {
+      if (change.resourceType === GATE_TYPE && change.isUpdate && change.propertyUpdates.CheckedInputs) rerun.push(`${stack}/${gateApi(id)}`);
     });
-    return changed;
-  });
-  return { consumers, rerun };
+  }
+  return { checks: result.checksBefore, rerun: rerun.sort() };
 }
 
 /** One markdown row: what the change does to the templates. */
@@ -159,8 +250,8 @@ function summaryRow(scenario: Scenario, result: ScenarioResult, after: Templates
   for (const stack of result.newStacks) added += Object.keys((after.get(stack)!.Resources ?? {}) as object).length;
   const changedStacks = [...result.diffs].filter(([, d]) => d.resources.differenceCount > 0).length;
   const stacks = `${changedStacks}${result.newStacks.length ? ` + ${result.newStacks.length} new` : ''}`;
-  const { consumers, rerun } = gateReruns(result);
-  const gate = scenario.apiSide ? `${rerun.length} of ${consumers.length}` : '-';
+  const { checks, rerun } = gateReruns(result);
+  const gate = scenario.rerun ? `${rerun.length} of ${checks.length}` : '-';
   return `| ${scenario.name} | ${stacks} | ${added} | ${modified} | ${byType(replaced)} | ${byType(removed)} | ${gate} |`;
 }
 
