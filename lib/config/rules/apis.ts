@@ -1,13 +1,14 @@
 import { apiRuntimeOf, DEFAULT_API_RUNTIME, loadApiRuntime } from '../api-runtime';
 import { environmentField, ReportProblem } from '../errors';
 import { apisCalledBy } from '../matrix';
-import { delegationProviderRoleName } from '../names';
 import { AppConfig } from '../types';
 import { checkAccountId } from './accounts';
 
+/**
+ * 16 characters at most: with projectName (24) and the environment's name (16) the API's
+ * delegation provider role name (`<project>-<env>-<api>-dns`) stays within IAM's 64.
+ */
 const API_NAME = /^[a-z][a-z0-9-]{0,15}$/;
-/** IAM's limit on a role name, which the API's delegation provider role name must respect. */
-const MAX_ROLE_NAME = 64;
 
 /**
  * Each environment's `apis`: at least one, uniquely named, each with its account and a runtime
@@ -26,8 +27,6 @@ export function apiRules(config: AppConfig, report: ReportProblem): void {
       checkAccountId(`${aat}.account`, api.account, report);
       if (!API_NAME.test(api.name)) {
         report(`${aat}.name`, api.name, 'use 1-16 lowercase letters, digits or dashes, starting with a letter; it names the API\'s stacks and parameters.');
-      } else if (delegationProviderRoleName(config, env, api).length > MAX_ROLE_NAME) {
-        report(`${aat}.name`, api.name, `with projectName and the environment's name it makes the role name "${delegationProviderRoleName(config, env, api)}", over IAM's ${MAX_ROLE_NAME} characters; use a shorter name.`);
       }
       if (names.has(api.name)) report(`${aat}.name`, api.name, 'API names must be unique within an environment; rename one.');
       names.add(api.name);
