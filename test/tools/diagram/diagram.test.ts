@@ -18,11 +18,10 @@ const small: AppConfig = {
     {
       ...exampleConfig.environments[0],
       name: 'qa',
-      apiAccount: '100000000004',
-      apiDomain: 'api.qa.corp.test',
+      apis: [{ ...exampleConfig.environments[0].apis[0], name: 'api', account: '100000000004', domain: 'api.qa.corp.test' }],
       consumers: [
-        { name: 'web-shop', account: '100000000005', cidr: '10.20.0.0/20' },
-        { name: 'billing', account: '100000000006', cidr: '10.21.0.0/20', graphqlAuth: 'API_KEY' },
+        { name: 'web-shop', account: '100000000005', cidr: '10.20.0.0/20', calls: ['api'] },
+        { name: 'billing', account: '100000000006', cidr: '10.21.0.0/20', graphqlAuth: 'API_KEY', calls: ['api'] },
       ],
       transitGateway: { mode: 'import', transitGatewayId: 'tgw-0123456789abcdef0' },
     },
@@ -42,8 +41,8 @@ describe('renderDiagram', () => {
   test('draws each consumer to its transit gateway and the TGW to the NLB', () => {
     expect(diagram).toContain('qa__consumer__web_shop__lambda -- "HTTPS api.qa.corp.test" --> qa__tgw');
     expect(diagram).toContain('qa__consumer__billing__lambda -- "HTTPS api.qa.corp.test" --> qa__tgw');
-    expect(diagram).toContain('qa__tgw --> qa__nlb');
-    expect(diagram).toContain('parent_zone -- "NS delegation" --> qa__zone');
+    expect(diagram).toContain('qa__tgw --> qa__api__api__nlb');
+    expect(diagram).toContain('parent_zone -- "NS delegation" --> qa__api__api__zone');
   });
 
   test('an imported TGW is drawn in its environment, not in the network account', () => {
