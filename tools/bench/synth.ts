@@ -105,7 +105,7 @@ export function consumerCidr(index: number): string {
 
 /** `base` reduced to its first environment, with `count` generated consumers (accounts 900000000001...). */
 export function configWithConsumers(base: AppConfig, count: number): AppConfig {
-  const consumers = Array.from({ length: count }, (_, i) => ({ name: `consumer-${String(i + 1).padStart(3, '0')}`, account: String(900_000_000_001 + i), cidr: consumerCidr(i) }));
+  const consumers = Array.from({ length: count }, (_, i) => ({ name: `consumer-${String(i + 1).padStart(3, '0')}`, account: String(900_000_000_001 + i), cidr: consumerCidr(i), calls: base.environments[0].apis.map((a) => a.name) }));
   return { ...base, environments: [{ ...base.environments[0], consumers }] };
 }
 

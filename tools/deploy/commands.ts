@@ -1,11 +1,12 @@
 /**
  * Prints the exact bootstrap and per-account deploy commands for the configuration, in deploy
  * order, so docs/deploying.md's commands stay true for any account map: `npm run -s deploy-commands`.
- * Profiles are named after the role of the account (tools, network, dns, <env>-api,
+ * Profiles are named after the role of the account (tools, network, dns, <env>-api-<api>,
  * <env>-<consumer>); rename them to yours. `--bootstrap-template` prints the bootstrap template
  * the bootstrap commands use instead (see bootstrap-template.ts).
  */
 import { createsTransitGateway } from '../../lib/config/connectivity';
+import { ApiConfig, EnvironmentConfig } from '../../lib/config/types';
 import { partitionOf } from '../../lib/config/names';
 import { AppConfig } from '../../lib/config/types';
 import { stageIdFor } from '../../lib/stages/environment-stage';
@@ -16,6 +17,14 @@ import { BOOTSTRAP_TEMPLATE_FILE, bootstrapTemplate } from './bootstrap-template
 /** The execution policy given to CloudFormation in every account (explicit, never implied). */
 export function executionPolicy(config: AppConfig): string {
   return `arn:${partitionOf(config)}:iam::aws:policy/AdministratorAccess`;
+}
+
+/**
+ * The profile of an API's account: `<env>-api-<api>`. The `api-` keeps it apart from a consumer
+ * of the same name, whose profile is `<env>-<consumer>`.
+ */
+export function apiProfile(env: EnvironmentConfig, api: ApiConfig): string {
+  return `${env.name}-api-${api.name}`;
 }
 
 /** Service-linked roles the api account needs before its first deploy: [role name, service]. */
@@ -55,15 +64,15 @@ export function deployCommands(config: AppConfig, configPath?: string): string[]
   target(config.accounts.network, 'network');
   target(config.accounts.dns, 'dns');
   for (const env of config.environments) {
-    target(env.apiAccount, `${env.name}-api`);
+    for (const api of env.apis) target(api.account, apiProfile(env, api));
     for (const c of env.consumers) target(c.account, `${env.name}-${c.name}`);
   }
 
   // The first ECS cluster (and scalable target) in a brand-new account can fail on the
   // service-linked role not existing yet: create both before the first deploy, idempotently.
-  lines.push('', '# 1b. The ECS and Application Auto Scaling service-linked roles, once per api account (skipped when present)');
+  lines.push('', '# 1b. The ECS and Application Auto Scaling service-linked roles, once per API account (skipped when present)');
   const apiProfiles = new Map<string, string>();
-  for (const env of config.environments) if (!apiProfiles.has(env.apiAccount)) apiProfiles.set(env.apiAccount, `${env.name}-api`);
+  for (const env of config.environments) for (const api of env.apis) if (!apiProfiles.has(api.account)) apiProfiles.set(api.account, apiProfile(env, api));
   for (const profile of apiProfiles.values()) {
     for (const [role, service] of SERVICE_LINKED_ROLES) {
       lines.push(`aws iam get-role --role-name ${role} --profile ${profile} >/dev/null 2>&1 || aws iam create-service-linked-role --aws-service-name ${service} --profile ${profile}`);
@@ -80,7 +89,10 @@ export function deployCommands(config: AppConfig, configPath?: string): string[]
     if (createsTransitGateway(env)) lines.push(cdk(`deploy -e '${stage}/TransitHub' --profile network`));
     lines.push(cdk(`deploy -e '${stage}/DelegationRole' --profile dns`));
     for (const c of env.consumers) lines.push(cdk(`deploy -e '${stage}/ConsumerNetwork-${c.name}' --profile ${env.name}-${c.name}`));
-    lines.push(cdk(`deploy -e '${stage}/ApiNetwork' '${stage}/ApiDns' '${stage}/ApiService' --profile ${env.name}-api`));
+    for (const api of env.apis) {
+      const stacks = ['ApiNetwork', 'ApiDns', 'ApiService'].map((kind) => `'${stage}/${kind}-${api.name}'`).join(' ');
+      lines.push(cdk(`deploy -e ${stacks} --profile ${apiProfile(env, api)}`));
+    }
     // Once every attachment exists: the gateway's route tables that keep consumers apart.
     if (createsTransitGateway(env)) lines.push(cdk(`deploy -e '${stage}/TransitRouting' --profile network`));
     for (const c of env.consumers) lines.push(cdk(`deploy -e '${stage}/ConsumerApp-${c.name}' --profile ${env.name}-${c.name}`));

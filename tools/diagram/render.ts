@@ -1,5 +1,6 @@
 import { createsTransitGateway, transitGatewayOf } from '../../lib/config/connectivity';
-import { AppConfig, EnvironmentConfig } from '../../lib/config/types';
+import { apisCalledBy } from '../../lib/config/matrix';
+import { ApiConfig, AppConfig } from '../../lib/config/types';
 
 /**
  * A Mermaid node id: letters, digits and underscores only. Parts are joined with `__` and any other
@@ -14,16 +15,17 @@ function label(text: string): string {
   return `"${text.replace(/"/g, '#quot;')}"`;
 }
 
-function tasksLabel(environment: EnvironmentConfig): string {
-  const s = environment.service;
+function tasksLabel(api: ApiConfig): string {
+  const s = api.service;
   const range = s.minCapacity === s.maxCapacity ? `${s.desiredCount}` : `${s.desiredCount} (${s.minCapacity}-${s.maxCapacity})`;
   return `ECS Fargate: ${range} tasks<br/>${s.cpu} CPU / ${s.memoryMiB} MiB ${s.architecture}`;
 }
 
 /**
  * The architecture as a Mermaid flowchart, from the configuration alone: the shared accounts
- * (tools, network, dns), then one block per environment with its api account and each consumer
- * account, and the edges between them. Deterministic: same config, same text (configuration order
+ * (tools, network, dns), then one block per environment with each API's account and each consumer
+ * account, and the edges between them. The access matrix is the edges: one HTTPS edge per
+ * (consumer, API it calls) and none for a pair the matrix denies. Deterministic: same config, same text (configuration order
  * is kept; nothing is sorted or timestamped).
  */
 export function renderDiagram(config: AppConfig): string {
@@ -42,7 +44,7 @@ export function renderDiagram(config: AppConfig): string {
   const created = config.environments.filter(createsTransitGateway);
   push(1, `subgraph network[${label(`network account ${config.accounts.network}`)}]`);
   for (const environment of created) {
-    push(2, `${id(environment.name, 'tgw')}((${label(`Transit Gateway ${environment.name}<br/>consumers reach the api only`)}))`);
+    push(2, `${id(environment.name, 'tgw')}((${label(`Transit Gateway ${environment.name}<br/>consumers reach the APIs they call only`)}))`);
   }
   if (created.length === 0) push(2, `network_none[${label('no transit gateway created here:<br/>every environment imports one or uses PrivateLink')}]`);
   push(1, 'end');
@@ -55,29 +57,36 @@ export function renderDiagram(config: AppConfig): string {
     if (gateway?.mode === 'import') {
       push(2, `${tgw}((${label(`existing Transit Gateway<br/>${gateway.transitGatewayId}<br/>(imported, shared via RAM)`)}))`);
     }
-    // PrivateLink: the consumers' traffic enters at the endpoint service on the same NLB.
-    const entry = gateway ? tgw : env('vpce_svc');
-    push(2, `subgraph ${env('api')}[${label(`api account ${environment.apiAccount}`)}]`);
-    if (!gateway) push(3, `${entry}[${label(`VPC endpoint service<br/>private DNS ${environment.apiDomain}<br/>consumer accounts only`)}]`);
-    push(3, `${env('nlb')}[${label('internal NLB<br/>TLS :443 only')}]`);
-    push(3, `${env('tasks')}[${label(tasksLabel(environment))}]`);
-    push(3, `${env('vpce')}[${label('ECR / S3 / Logs<br/>VPC endpoints')}]`);
-    push(3, `${env('zone')}[${label(`zone ${environment.apiDomain}<br/>+ ACM certificate`)}]`);
-    push(2, 'end');
-    edges.push(`${env('nlb')} --> ${env('tasks')}`, `${env('tasks')} -. image pull + logs .-> ${env('vpce')}`);
+    for (const api of environment.apis) {
+      const a = (...parts: string[]) => env('api', api.name, ...parts);
+      push(2, `subgraph ${a()}[${label(`API ${api.name}: account ${api.account}`)}]`);
+      // PrivateLink: the consumers' traffic enters at the API's endpoint service on its NLB.
+      if (!gateway) push(3, `${a('vpce_svc')}[${label(`VPC endpoint service<br/>private DNS ${api.domain}<br/>its callers' accounts only`)}]`);
+      push(3, `${a('nlb')}[${label('internal NLB<br/>TLS :443 only')}]`);
+      push(3, `${a('tasks')}[${label(tasksLabel(api))}]`);
+      push(3, `${a('vpce')}[${label('ECR / S3 / Logs<br/>VPC endpoints')}]`);
+      push(3, `${a('zone')}[${label(`zone ${api.domain}<br/>+ ACM certificate`)}]`);
+      push(2, 'end');
+      edges.push(`${a('nlb')} --> ${a('tasks')}`, `${a('tasks')} -. image pull + logs .-> ${a('vpce')}`);
+      edges.push(gateway ? `${tgw} --> ${a('nlb')}` : `${a('vpce_svc')} --> ${a('nlb')}`, `parent_zone -- "NS delegation" --> ${a('zone')}`);
+    }
     for (const consumer of environment.consumers) {
       const c = (...parts: string[]) => env('consumer', consumer.name, ...parts);
+      const called = apisCalledBy(environment, consumer);
       push(2, `subgraph ${c()}[${label(`consumer ${consumer.name}: account ${consumer.account}`)}]`);
-      push(3, `${c('appsync')}[${label(`AppSync GraphQL API<br/>${consumer.graphqlAuth ?? 'AWS_IAM'} auth`)}]`);
-      push(3, `${c('lambda')}[${label('Lambda resolver<br/>(isolated subnets)')}]`);
-      if (!gateway) push(3, `${c('vpce')}[${label('interface endpoint<br/>(private DNS)')}]`);
+      push(3, `${c('appsync')}[${label(`AppSync GraphQL API<br/>${consumer.graphqlAuth ?? 'AWS_IAM'} auth<br/>fields of ${called.map((a) => a.name).join(', ')}`)}]`);
+      push(3, `${c('lambda')}[${label('Lambda resolvers<br/>(isolated subnets)')}]`);
+      if (!gateway) for (const api of called) push(3, `${c('vpce', api.name)}[${label(`interface endpoint ${api.name}<br/>(private DNS)`)}]`);
       push(2, 'end');
       edges.push(`${c('appsync')} --> ${c('lambda')}`);
-      if (gateway) edges.push(`${c('lambda')} -- "HTTPS ${environment.apiDomain}" --> ${entry}`);
-      else edges.push(`${c('lambda')} -- "HTTPS ${environment.apiDomain}" --> ${c('vpce')}`, `${c('vpce')} -- PrivateLink --> ${entry}`);
+      // One edge per pair the matrix allows: a denied pair has no path to draw.
+      for (const api of called) {
+        if (gateway) edges.push(`${c('lambda')} -- "HTTPS ${api.domain}" --> ${tgw}`);
+        else edges.push(`${c('lambda')} -- "HTTPS ${api.domain}" --> ${c('vpce', api.name)}`, `${c('vpce', api.name)} -- PrivateLink --> ${env('api', api.name, 'vpce_svc')}`);
+      }
     }
     push(1, 'end');
-    edges.push(`${entry} --> ${env('nlb')}`, `parent_zone -- "NS delegation" --> ${env('zone')}`, `pipeline -. deploys .-> ${id('env', environment.name)}`);
+    edges.push(`pipeline -. deploys .-> ${id('env', environment.name)}`);
   }
   for (const edge of edges) push(1, edge);
   return `${lines.join('\n')}\n`;

@@ -53,7 +53,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
   };
   // The API name the certificate and the resolver use: --api-name, LOCAL_API_NAME, or the first
   // environment's apiDomain of --config (default: the example's).
-  const apiName = values['api-name'] ?? (env.LOCAL_API_NAME || (values.config === undefined ? DEFAULT_API_NAME : loadConfig(values.config).environments[0].apiDomain));
+  const apiName = values['api-name'] ?? (env.LOCAL_API_NAME || (values.config === undefined ? DEFAULT_API_NAME : loadConfig(values.config).environments[0].apis[0].domain));
   return {
     graphqlPort: port('graphql'),
     tlsFrontPort: port('tls-front'),

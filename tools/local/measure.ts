@@ -52,7 +52,7 @@ function parseOptions(argv: readonly string[]) {
     query: values.query as keyof typeof QUERIES,
     json: values.json,
     /** The first environment's apiDomain of --config; default: the example's. */
-    apiName: values.config === undefined ? undefined : configOrExit(values.config).environments[0].apiDomain,
+    apiName: values.config === undefined ? undefined : configOrExit(values.config).environments[0].apis[0].domain,
   };
 }
 

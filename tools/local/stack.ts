@@ -21,7 +21,7 @@ export const LOCAL_HOST = '127.0.0.1';
 /** Generated CA / certificate / key go here (ignored by git). */
 export const DEFAULT_STATE_DIR = join(__dirname, '..', '..', '.local');
 /** The API name of the example config's first environment (`api.dev.example.com`). */
-export const DEFAULT_API_NAME = exampleConfig.environments[0].apiDomain;
+export const DEFAULT_API_NAME = exampleConfig.environments[0].apis[0].domain;
 
 export type PortRole = 'graphql' | 'tls-front' | 'api';
 

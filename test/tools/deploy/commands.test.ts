@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { exampleConfig } from '../../../lib/config/environments';
-import { deployCommands, SERVICE_LINKED_ROLES } from '../../../tools/deploy/commands';
+import { apiProfile, deployCommands, SERVICE_LINKED_ROLES } from '../../../tools/deploy/commands';
 import { exampleTestApp, memo } from '../../helpers';
 import { privateLinkConfig } from '../../stages/privatelink-config';
 
@@ -18,7 +18,7 @@ const profileAccounts = new Map<string, string>([
   ['network', exampleConfig.accounts.network],
   ['dns', exampleConfig.accounts.dns],
   ...exampleConfig.environments.flatMap((e) => [
-    [`${e.name}-api`, e.apiAccount] as [string, string],
+    ...e.apis.map((a) => [apiProfile(e, a), a.account] as [string, string]),
     ...e.consumers.map((c) => [`${e.name}-${c.name}`, c.account] as [string, string]),
   ]),
 ]);
@@ -61,8 +61,11 @@ describe('deploy commands (docs/deploying.md)', () => {
     }
   });
 
-  test('every api account gets the ECS and Application Auto Scaling service-linked roles, idempotently', () => {
-    const apiProfiles = [...new Set(exampleConfig.environments.map((e) => `${e.name}-api`))];
+  test('every API account gets the ECS and Application Auto Scaling service-linked roles, idempotently', () => {
+    // One profile per distinct API account: the first API that uses it.
+    const byAccount = new Map<string, string>();
+    for (const e of exampleConfig.environments) for (const a of e.apis) if (!byAccount.has(a.account)) byAccount.set(a.account, apiProfile(e, a));
+    const apiProfiles = [...byAccount.values()];
     expect(awsCommands).toHaveLength(apiProfiles.length * SERVICE_LINKED_ROLES.length);
     for (const profile of apiProfiles) {
       for (const [role, service] of SERVICE_LINKED_ROLES) {

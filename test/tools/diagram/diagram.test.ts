@@ -18,11 +18,10 @@ const small: AppConfig = {
     {
       ...exampleConfig.environments[0],
       name: 'qa',
-      apiAccount: '100000000004',
-      apiDomain: 'api.qa.corp.test',
+      apis: [{ ...exampleConfig.environments[0].apis[0], name: 'api', account: '100000000004', domain: 'api.qa.corp.test' }],
       consumers: [
-        { name: 'web-shop', account: '100000000005', cidr: '10.20.0.0/20' },
-        { name: 'billing', account: '100000000006', cidr: '10.21.0.0/20', graphqlAuth: 'API_KEY' },
+        { name: 'web-shop', account: '100000000005', cidr: '10.20.0.0/20', calls: ['api'] },
+        { name: 'billing', account: '100000000006', cidr: '10.21.0.0/20', graphqlAuth: 'API_KEY', calls: ['api'] },
       ],
       transitGateway: { mode: 'import', transitGatewayId: 'tgw-0123456789abcdef0' },
     },
@@ -42,8 +41,8 @@ describe('renderDiagram', () => {
   test('draws each consumer to its transit gateway and the TGW to the NLB', () => {
     expect(diagram).toContain('qa__consumer__web_shop__lambda -- "HTTPS api.qa.corp.test" --> qa__tgw');
     expect(diagram).toContain('qa__consumer__billing__lambda -- "HTTPS api.qa.corp.test" --> qa__tgw');
-    expect(diagram).toContain('qa__tgw --> qa__nlb');
-    expect(diagram).toContain('parent_zone -- "NS delegation" --> qa__zone');
+    expect(diagram).toContain('qa__tgw --> qa__api__api__nlb');
+    expect(diagram).toContain('parent_zone -- "NS delegation" --> qa__api__api__zone');
   });
 
   test('an imported TGW is drawn in its environment, not in the network account', () => {
@@ -51,7 +50,7 @@ describe('renderDiagram', () => {
     expect(network).toContain('network account 100000000002');
     expect(network).not.toContain('qa__tgw');
     expect(diagram).toContain('qa__tgw(("existing Transit Gateway<br/>tgw-0123456789abcdef0');
-    expect(renderDiagram(exampleConfig)).toContain('subgraph network["network account 222222222222"]\n    dev__tgw(("Transit Gateway dev<br/>consumers reach the api only"))');
+    expect(renderDiagram(exampleConfig)).toContain('subgraph network["network account 222222222222"]\n    dev__tgw(("Transit Gateway dev<br/>consumers reach the APIs they call only"))');
   });
 
   test('is deterministic', () => {
@@ -117,9 +116,19 @@ describe('renderDiagram in privatelink mode', () => {
   test('draws the endpoint service and each consumer\'s interface endpoint instead of a transit gateway', () => {
     const text = renderDiagram(privateLinkConfig);
     expect(text).not.toContain('dev__tgw');
-    expect(text).toContain('dev__vpce_svc["VPC endpoint service<br/>private DNS api.dev.example.com<br/>consumer accounts only"]');
-    expect(text).toContain('dev__consumer__billing__vpce -- PrivateLink --> dev__vpce_svc');
-    expect(text).toContain('dev__vpce_svc --> dev__nlb');
-    expect(text).toContain('prod__tgw --> prod__nlb');
+    const dev = privateLinkConfig.environments.find((e) => e.name === 'dev')!;
+    for (const api of dev.apis) {
+      expect(text).toContain(`dev__api__${api.name}__vpce_svc["VPC endpoint service<br/>private DNS ${api.domain}<br/>its callers' accounts only"]`);
+      expect(text).toContain(`dev__api__${api.name}__vpce_svc --> dev__api__${api.name}__nlb`);
+    }
+    // One interface endpoint per allowed pair, and no path for a denied one.
+    for (const consumer of dev.consumers) {
+      for (const api of dev.apis) {
+        const edge = `dev__consumer__${consumer.name.replace(/[^A-Za-z0-9]+/g, '_')}__vpce__${api.name} -- PrivateLink --> dev__api__${api.name}__vpce_svc`;
+        if (consumer.calls.includes(api.name)) expect(text).toContain(edge);
+        else expect(text).not.toContain(edge);
+      }
+    }
+    expect(text).toContain(`prod__tgw --> prod__api__${privateLinkConfig.environments.find((e) => e.name === 'prod')!.apis[0].name}__nlb`);
   });
 });
