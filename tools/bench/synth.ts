@@ -106,7 +106,47 @@ export function consumerCidr(index: number): string {
 /** `base` reduced to its first environment, with `count` generated consumers (accounts 900000000001...). */
 export function configWithConsumers(base: AppConfig, count: number): AppConfig {
   const consumers = Array.from({ length: count }, (_, i) => ({ name: `consumer-${String(i + 1).padStart(3, '0')}`, account: String(900_000_000_001 + i), cidr: consumerCidr(i), calls: base.environments[0].apis.map((a) => a.name) }));
-  return { ...base, environments: [{ ...base.environments[0], consumers }] };
+  // One gateway route table per VPC: past AWS's default of 20, the configuration declares the raise.
+  const tables = base.environments[0].apis.length + count;
+  return { ...base, quotas: { ...base.quotas, transitGatewayRouteTables: Math.max(tables, base.quotas?.transitGatewayRouteTables ?? 20) }, environments: [{ ...base.environments[0], consumers }] };
+}
+
+/**
+ * A platform-scale configuration in one environment: `apis` internal APIs (alternating the
+ * example's two runtimes) and `consumers` consumer accounts, deterministically. CIDRs are disjoint /20 blocks
+ * (APIs from 10.64.0.0, consumers from 10.128.0.0); the transit gateway route table quota is
+ * declared raised to cover one table per VPC.
+ */
+export function platformConfig(base: AppConfig, apis: number, consumers: number): AppConfig {
+  const [env] = base.environments;
+  const [catalogue, stock] = env.apis;
+  const block = (start: number, i: number) => `10.${start + Math.floor(i / 16)}.${(i % 16) * 16}.0/20`;
+  const apiList = Array.from({ length: apis }, (_, i) => {
+    const template = i % 2 === 0 ? catalogue : stock;
+    const name = `api-${String(i + 1).padStart(2, '0')}`;
+    return { ...structuredClone(template), name, account: String(700_000_000_001 + i), cidr: block(64, i), domain: `${name}.${env.name}.${base.parentZone.name}` };
+  });
+  // A consumer serves one schema: at most one API per runtime (their fragments would collide), so
+  // "1 to 5 APIs" means 1 or 2 distinct runtimes here; the matrix still spans every API.
+  const consumerList = Array.from({ length: consumers }, (_, i) => {
+    const count = 1 + (i % 5);
+    const called = Array.from({ length: count }, (_, k) => apiList[(i * 3 + k * 7) % apis].name);
+    const byRuntime = new Map(called.map((n) => [apiList.find((a) => a.name === n)!.runtime ?? 'api-service', n]));
+    return { name: `consumer-${String(i + 1).padStart(3, '0')}`, account: String(800_000_000_001 + i), cidr: block(128, i), calls: [...new Set(byRuntime.values())] };
+  });
+  // Every API needs a caller: give the uncalled ones to the first consumer that has room for their runtime.
+  for (const api of apiList) {
+    if (consumerList.some((c) => c.calls.includes(api.name))) continue;
+    const runtime = api.runtime ?? 'api-service';
+    const host = consumerList.find((c) => !c.calls.some((n) => (apiList.find((a) => a.name === n)!.runtime ?? 'api-service') === runtime));
+    if (host) host.calls.push(api.name);
+    else consumerList.push({ name: `consumer-${String(consumerList.length + 1).padStart(3, '0')}`, account: String(800_000_000_001 + consumerList.length), cidr: block(128, consumerList.length), calls: [api.name] });
+  }
+  return {
+    ...base,
+    quotas: { ...base.quotas, transitGatewayRouteTables: apis + consumerList.length },
+    environments: [{ ...env, apis: apiList, consumers: consumerList }],
+  };
 }
 
 export async function benchScale(o: { base: AppConfig; counts: readonly number[]; runs: number; timeoutMs: number; progress: Progress; floor: Awaited<ReturnType<typeof buildFloor>> }) {

@@ -10,7 +10,7 @@
  * markers are; a block may appear in several places). test/tools/docs/docs.test.ts fails when
  * anything differs from this script's output, character for character.
  *
- * The update-safety table of docs/deploying.md (update-safety.ts) needs four whole-app synths and
+ * The update-safety table of docs/deploying.md (update-safety.ts) needs six whole-app synths and
  * CloudFormation diffs: this command checks and writes it, test/update-safety.test.ts fails when it
  * is stale, and `staleness()` and `writeAll()` leave it out unless given it (test/tools/docs/docs.test.ts
  * would repeat those synths).

@@ -6,7 +6,7 @@ import { exampleConfig } from '../../../lib/config/environments';
 import { validateConfig } from '../../../lib/config/validate';
 import { USAGE, Report, failures, parseOptions, renderReport } from '../../../tools/bench/report';
 import { parseTime, summarize } from '../../../tools/bench/run';
-import { configWithConsumers, consumerCidr, contextJson, rewriteDirname, shellWord } from '../../../tools/bench/synth';
+import { configWithConsumers, consumerCidr, contextJson, platformConfig, rewriteDirname, shellWord } from '../../../tools/bench/synth';
 import { UsageError } from '../../../tools/shared/cli';
 import { summarizeRounds } from '../../../tools/bench/http';
 
@@ -85,3 +85,20 @@ test('http rounds: the median per server, in the servers\' order, whatever order
   ]);
 });
 
+
+describe('platformConfig: 20 APIs x 50 consumers in one environment', () => {
+  const config = platformConfig(exampleConfig, 20, 50);
+  const [env] = config.environments;
+
+  test('is valid: every API called, every consumer calling at least one, disjoint CIDRs, the route table quota declared raised', () => {
+    expect(validateConfig(config)).toEqual([]);
+    expect(env.apis).toHaveLength(20);
+    expect(env.consumers.length).toBeGreaterThanOrEqual(50);
+    for (const api of env.apis) expect(env.consumers.some((c) => c.calls.includes(api.name))).toBe(true);
+    expect(config.quotas?.transitGatewayRouteTables).toBe(env.apis.length + env.consumers.length);
+  });
+
+  test('without the declared quota, synth refuses it with the quota\'s name', () => {
+    expect(validateConfig({ ...config, quotas: undefined }).map((p) => p.fix).join('\n')).toMatch(/Transit gateway route tables per transit gateway/);
+  });
+});

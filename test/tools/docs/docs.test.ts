@@ -23,13 +23,15 @@ describe('npm run docs', () => {
     const root = mkdtempSync(join(tmpdir(), 'docs-'));
     for (const path of ['README.md', 'docs', 'config']) cpSync(join(ROOT, path), join(root, path), { recursive: true });
     const staging = configWith((c) => {
-      c.environments.splice(1, 0, { ...structuredClone(c.environments[0]), name: 'qa', apiAccount: '999999999999', apiDomain: 'api.qa.example.com' });
+      const qa = structuredClone(c.environments[0]);
+      qa.apis = qa.apis.map((a: { name: string }, i: number) => ({ ...a, account: `19191919191${i}`, domain: `${a.name}.qa.example.com` }));
+      c.environments.splice(1, 0, { ...qa, name: 'qa' });
     });
     expect(staleness(staging, root)).toEqual(expect.arrayContaining(['config/example.json', 'README.md (diagram)', 'docs/deploying.md (bootstrap-commands)', 'docs/architecture.md (stage-order)', 'docs/cost.md (cost-summary)']));
     writeAll(staging, root);
     expect(staleness(staging, root)).toEqual([]);
     expect(readFileSync(join(root, 'docs', 'deploying.md'), 'utf8')).toContain('`Dev`, `Qa`, ');
-    expect(generatedBlocks(staging).find((b) => b.name === 'deploy-commands')!.content).toContain(`npx cdk deploy -e '${stageIdFor(staging.environments[1])}/ApiNetwork'`);
+    expect(generatedBlocks(staging).find((b) => b.name === 'deploy-commands')!.content).toContain(`npx cdk deploy -e '${stageIdFor(staging.environments[1])}/ApiNetwork-${staging.environments[1].apis[0].name}'`);
   });
 
   test('a block whose markers were removed is reported, not silently skipped', () => {

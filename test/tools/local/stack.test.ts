@@ -1,3 +1,4 @@
+import { exampleConfig } from '../../../lib/config/environments';
 /**
  * `npm start`'s local stack, end to end on 127.0.0.1 (free ports, temporary state directory):
  * GraphQL (graphql-http, AppSync's schema file) -> the real Lambda handler -> TLS front -> api-service.
@@ -86,8 +87,9 @@ describe('local stack: GraphQL -> Lambda handler -> TLS front -> api-service', (
   });
 
   test('is configured for the example API name, on loopback ports', () => {
-    expect(DEFAULT_API_NAME).toBe('api.dev.example.com');
-    expect(stack.apiBaseUrl).toBe('https://api.dev.example.com');
+    // The first API of the first environment: npm start runs one API (the catalogue) today.
+    expect(DEFAULT_API_NAME).toBe(exampleConfig.environments[0].apis[0].domain);
+    expect(stack.apiBaseUrl).toBe(`https://${exampleConfig.environments[0].apis[0].domain}`);
     expect(stack.graphqlUrl).toBe(`http://127.0.0.1:${stack.graphqlPort}/graphql`);
     expect(new Set([stack.graphqlPort, stack.tlsFrontPort, stack.apiPort]).size).toBe(3);
     expect(process.env.API_CONNECT_PORT).toBe(String(stack.tlsFrontPort));
@@ -267,7 +269,7 @@ describe('local stack: host name verification is on', () => {
       const resolverLine = logs.find((l) => l.startsWith('resolver'));
       expect(resolverLine).toContain('UpstreamCertificateRejected');
       expect(resolverLine).toContain('ERR_TLS_CERT_ALTNAME_INVALID');
-      expect(resolverLine).toContain("Host: api.dev.example.com. is not in the cert's altnames: DNS:wrong.example.com");
+      expect(resolverLine).toContain(`Host: ${exampleConfig.environments[0].apis[0].domain}. is not in the cert's altnames: DNS:wrong.example.com`);
       // The real handler's own structured log line carries the Node error code too.
       expect(consoleLines.lines.join('\n')).toMatch(/"msg":"resolver failed".*"code":"ERR_TLS_CERT_ALTNAME_INVALID"/);
       // The front sees the aborted handshake a moment after the client has given up.
@@ -326,7 +328,7 @@ describe('local stack: start-up errors', () => {
   test('npm start -- --config FILE: the API name is that file\'s first environment\'s', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'local-config-')), 'qa.json');
     const example = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'config', 'example.json'), 'utf8'));
-    example.environments[0].apiDomain = 'api.qa.example.com';
+    example.environments[0].apis[0].domain = 'api.qa.example.com';
     writeFileSync(file, JSON.stringify(example));
     expect(parseArgs(['--config', file], {}).apiName).toBe('api.qa.example.com');
   });
