@@ -21,8 +21,11 @@ describe('DelegationRole (dns account)', () => {
   test('is trusted by the delegation provider roles of the environment\'s APIs only, which each ApiDns names so', () => {
     const [[, resource]] = resourcesOf(role(), 'AWS::IAM::Role');
     const providers = devEnv.apis.map((api) => delegationProviderRoleArn(exampleConfig, devEnv, api));
-    const accounts = [...new Set(devEnv.apis.map((a) => `arn:aws:iam::${a.account}:root`))];
-    expect((resource.Properties!.AssumeRolePolicyDocument as { Statement: unknown[] }).Statement).toEqual([
+    const accounts = [...new Set(devEnv.apis.map((a) => `arn:aws:iam::${a.account}:root`))].sort();
+    const statements = (resource.Properties!.AssumeRolePolicyDocument as { Statement: { Principal: { AWS: string | string[] } }[] }).Statement;
+    // IAM treats the principal list as a set; CDK orders it its own way.
+    for (const st of statements) if (Array.isArray(st.Principal.AWS)) st.Principal.AWS = [...st.Principal.AWS].sort();
+    expect(statements).toEqual([
       { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: accounts.length === 1 ? accounts[0] : accounts }, Condition: { ArnEquals: { 'aws:PrincipalArn': providers } } },
     ]);
     // The other side: each API's delegation custom resource runs as exactly its role.
