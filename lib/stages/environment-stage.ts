@@ -64,7 +64,8 @@ export class EnvironmentStage extends Stage {
     this.delegationRole = new DelegationRoleStack(this, 'DelegationRole', {
       ...common,
       account: config.accounts.dns,
-      description: `${environment.name}: role letting the APIs' accounts delegate ${environment.apis.map((a) => a.domain).join(', ')}`,
+      // A count, not the names: a description holds 1,024 bytes, and an environment may hold many APIs.
+      description: `${environment.name}: role letting the accounts of the environment's ${environment.apis.length} API(s) delegate their names`,
     });
 
     const apis = new Map<string, InternalApi>();
@@ -107,7 +108,7 @@ export class EnvironmentStage extends Stage {
       const app = new ConsumerAppStack(this, `ConsumerApp-${consumer.name}`, {
         ...common,
         account: consumer.account,
-        description: `${environment.name}: GraphQL API of consumer ${consumer.name}, served from ${consumer.calls.join(', ')}`,
+        description: `${environment.name}: GraphQL API of consumer ${consumer.name}, served from the ${consumer.calls.length} internal API(s) it calls`,
         consumer,
         network: consumerNetworks.get(consumer.name)!.network,
         apiRevisions: new Map(called.map((api) => [api.name, apis.get(api.name)!.service.revision])),

@@ -39,6 +39,14 @@ export interface RouterProps {
   readonly extraRoutes: readonly ExtraRoute[];
 }
 
+/** After a service's own routes: an extra route (tests) answers `ctx`, or the path is a 404. */
+export function answerExtraRoute(ctx: Context, extraRoutes: ReadonlyMap<string, ExtraRoute>, send: Send): void {
+  const extra = extraRoutes.get(ctx.path);
+  if (extra === undefined) throw new HttpError(404, 'NOT_FOUND', 'no such route');
+  requireGet(ctx);
+  extra.handle(ctx, send);
+}
+
 /** Throws 405 unless the request is a GET or a HEAD. */
 export function requireGet(ctx: Context): void {
   const method = ctx.req.method;
@@ -134,12 +142,6 @@ export function createRouter(props: RouterProps): (ctx: Context) => void {
         return;
       }
     }
-    const extra = extraRoutes.get(path);
-    if (extra !== undefined) {
-      requireGet(ctx);
-      extra.handle(ctx, send);
-      return;
-    }
-    throw new HttpError(404, 'NOT_FOUND', 'no such route');
+    answerExtraRoute(ctx, extraRoutes, send);
   };
 }

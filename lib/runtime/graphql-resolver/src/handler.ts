@@ -13,6 +13,7 @@ import { ITEMS_PATH, ITEM_ID_PATTERN, MAX_PAGE_LIMIT, MIN_PAGE_LIMIT } from '../
 import { getJson } from './api-client';
 import {
   BadRequest,
+  ResolverError,
   UPSTREAM_BAD_RESPONSE_MESSAGE,
   UnsupportedField,
   UpstreamBadResponse,
@@ -140,16 +141,24 @@ export const handler = async (event: ResolverEvent): Promise<Item | ItemPage> =>
     log('info', 'resolved', { requestId, field: `${parentTypeName}.${fieldName}`, durationMs: Date.now() - started });
     return result;
   } catch (err) {
-    const error = toResolverError(err);
-    log(error.clientFault ? 'warn' : 'error', 'resolver failed', {
-      requestId,
-      field: `${parentTypeName}.${fieldName}`,
-      errorType: error.name,
-      message: error.message,
-      details: error.details,
-      cause: error.cause === undefined ? undefined : describeError(error.cause),
-      durationMs: Date.now() - started,
-    });
-    throw error;
+    throw resolverFailure(err, { requestId, field: `${parentTypeName}.${fieldName}`, started });
   }
 };
+
+/**
+ * The error a resolver throws for `err`, logged once with the request id and the field (every
+ * API's resolver ends this way, so their logs read alike).
+ */
+export function resolverFailure(err: unknown, at: { readonly requestId: string; readonly field: string; readonly started: number }): ResolverError {
+  const error = toResolverError(err);
+  log(error.clientFault ? 'warn' : 'error', 'resolver failed', {
+    requestId: at.requestId,
+    field: at.field,
+    errorType: error.name,
+    message: error.message,
+    details: error.details,
+    cause: error.cause === undefined ? undefined : describeError(error.cause),
+    durationMs: Date.now() - at.started,
+  });
+  return error;
+}

@@ -4,8 +4,8 @@
  */
 import { ITEM_ID_PATTERN } from '../../api-service/src/contract';
 import { getJson } from '../../graphql-resolver/src/api-client';
-import { BadRequest, UPSTREAM_BAD_RESPONSE_MESSAGE, UnsupportedField, UpstreamBadResponse, describeError, toResolverError } from '../../graphql-resolver/src/errors';
-import { pickRequestId, ResolverEvent } from '../../graphql-resolver/src/handler';
+import { BadRequest, UPSTREAM_BAD_RESPONSE_MESSAGE, UnsupportedField, UpstreamBadResponse } from '../../graphql-resolver/src/errors';
+import { pickRequestId, ResolverEvent, resolverFailure } from '../../graphql-resolver/src/handler';
 import { log } from '../../graphql-resolver/src/log';
 import { STOCK_PATH } from '../src/routes';
 import type { StockLevel } from '../src/stock';
@@ -39,16 +39,6 @@ export const handler = async (event: ResolverEvent): Promise<StockLevel> => {
     log('info', 'resolved', { requestId, field, durationMs: Date.now() - started });
     return result;
   } catch (err) {
-    const error = toResolverError(err);
-    log(error.clientFault ? 'warn' : 'error', 'resolver failed', {
-      requestId,
-      field,
-      errorType: error.name,
-      message: error.message,
-      details: error.details,
-      cause: error.cause === undefined ? undefined : describeError(error.cause),
-      durationMs: Date.now() - started,
-    });
-    throw error;
+    throw resolverFailure(err, { requestId, field, started });
   }
 };

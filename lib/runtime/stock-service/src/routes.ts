@@ -6,7 +6,7 @@
  */
 import { HEALTH_CHECK_PATH, ITEM_ID_PATTERN } from '../../api-service/src/contract';
 import { Context, HttpError, badRequest } from '../../api-service/src/respond';
-import { RouterFactoryProps, parseQuery, requireGet } from '../../api-service/src/routes';
+import { RouterFactoryProps, answerExtraRoute, parseQuery, requireGet } from '../../api-service/src/routes';
 import { Stock, createDefaultStock } from './stock';
 
 export const STOCK_PATH = '/v1/stock';
@@ -42,12 +42,6 @@ export function createStockRouter(props: RouterFactoryProps, stock: Stock = crea
         return;
       }
     }
-    const extra = extraRoutes.get(path);
-    if (extra !== undefined) {
-      requireGet(ctx);
-      extra.handle(ctx, send);
-      return;
-    }
-    throw new HttpError(404, 'NOT_FOUND', 'no such route');
+    answerExtraRoute(ctx, extraRoutes, send);
   };
 }
