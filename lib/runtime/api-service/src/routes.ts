@@ -47,6 +47,18 @@ export function answerExtraRoute(ctx: Context, extraRoutes: ReadonlyMap<string, 
   extra.handle(ctx, send);
 }
 
+/** An item id from its path segment: percent-decoded and of the contract's pattern, else 400. */
+export function parseItemId(rawId: string): string {
+  let id: string;
+  try {
+    id = decodeURIComponent(rawId);
+  } catch {
+    throw badRequest('item id is not valid percent-encoding');
+  }
+  if (!ITEM_ID_PATTERN.test(id)) throw badRequest(`item id must match ${ITEM_ID_PATTERN.source}`);
+  return id;
+}
+
 /** Throws 405 unless the request is a GET or a HEAD. */
 export function requireGet(ctx: Context): void {
   const method = ctx.req.method;
@@ -90,13 +102,7 @@ export function createRouter(props: RouterProps): (ctx: Context) => void {
 
   const getItem = (ctx: Context, rawId: string): void => {
     parseQuery(ctx, []);
-    let id: string;
-    try {
-      id = decodeURIComponent(rawId);
-    } catch {
-      throw badRequest('item id is not valid percent-encoding');
-    }
-    if (!ITEM_ID_PATTERN.test(id)) throw badRequest(`item id must match ${ITEM_ID_PATTERN.source}`);
+    const id = parseItemId(rawId);
     const item = catalogue.get(id);
     if (!item) throw new HttpError(404, 'NOT_FOUND', `item ${id} not found`);
     send(ctx, 200, item, undefined, serializedItem(item));

@@ -4,9 +4,9 @@
  *   GET /healthz             200 {"status":"ok"} | 503 {"status":"draining"} once draining
  *   GET /v1/stock/{itemId}   200 stock level | 400 BAD_REQUEST | 404 NOT_FOUND
  */
-import { HEALTH_CHECK_PATH, ITEM_ID_PATTERN } from '../../api-service/src/contract';
-import { Context, HttpError, badRequest } from '../../api-service/src/respond';
-import { RouterFactoryProps, answerExtraRoute, parseQuery, requireGet } from '../../api-service/src/routes';
+import { HEALTH_CHECK_PATH } from '../../api-service/src/contract';
+import { Context, HttpError } from '../../api-service/src/respond';
+import { RouterFactoryProps, answerExtraRoute, parseItemId, parseQuery, requireGet } from '../../api-service/src/routes';
 import { Stock, createDefaultStock } from './stock';
 
 export const STOCK_PATH = '/v1/stock';
@@ -29,13 +29,7 @@ export function createStockRouter(props: RouterFactoryProps, stock: Stock = crea
       if (rawId !== '' && !rawId.includes('/')) {
         requireGet(ctx);
         parseQuery(ctx, []);
-        let id: string;
-        try {
-          id = decodeURIComponent(rawId);
-        } catch {
-          throw badRequest('item id is not valid percent-encoding');
-        }
-        if (!ITEM_ID_PATTERN.test(id)) throw badRequest(`item id must match ${ITEM_ID_PATTERN.source}`);
+        const id = parseItemId(rawId);
         const level = stock.get(id);
         if (!level) throw new HttpError(404, 'NOT_FOUND', `no stock level for item ${id}`);
         send(ctx, 200, level);
