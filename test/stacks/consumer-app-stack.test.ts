@@ -95,6 +95,20 @@ describe('ConsumerApp (consumer account)', () => {
     t.hasResourceProperties('AWS::AppSync::GraphQLSchema', { Definition: Match.stringLikeRegexp('item\\(id: ID!\\): Item') });
   });
 
+  test('every consumer of every environment serves exactly the fields of the APIs it calls: none of an API the matrix denies it', () => {
+    for (const stage of exampleTestStages().stages) {
+      for (const c of stage.environment.consumers) {
+        const fields = resourcesOf(templateOf(stage.consumerApps.get(c.name)!), 'AWS::AppSync::Resolver').map(([, r]) => String(r.Properties!.FieldName)).sort();
+        expect({ consumer: `${stage.stageName}/${c.name}`, fields }).toEqual({
+          consumer: `${stage.stageName}/${c.name}`,
+          fields: apisCalledBy(stage.environment, c).flatMap((a) => apiRuntimeOf(a).graphql.queryFields).sort(),
+        });
+      }
+    }
+    // The example denies a pair, so the check above excludes some API's fields somewhere.
+    expect(exampleConfig.environments.some((e) => e.consumers.some((c) => c.calls.length < e.apis.length))).toBe(true);
+  });
+
   test('one GraphQL request is bounded: depth and resolver-count limits on the API, reserved concurrency on the resolver', () => {
     const t = consumerTemplate();
     const functions = resolverFunctions();
