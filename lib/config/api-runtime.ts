@@ -89,7 +89,7 @@ const SCHEMA_BLOCK = /\bschema\s*\{[^}]*\}/g;
 const TYPE_NAME = /\b(?:type|input|enum|interface|union|scalar)\s+([A-Za-z_][A-Za-z0-9_]*)/g;
 
 /** Splits a fragment into its types and its Query block (comments removed first). */
-export function parseFragment(text: string, source: string): Omit<ApiRuntime['graphql'], 'resolverEntry'> {
+function parseFragment(text: string, source: string): Omit<ApiRuntime['graphql'], 'resolverEntry'> {
   const code = text.replace(/#[^\n]*/g, '');
   const query = QUERY_BLOCK.exec(code);
   if (!query) throw new Error(`${source}: no "type Query { ... }" block; the fragment must declare the Query fields its API serves.`);
@@ -114,6 +114,3 @@ export function mergedSchema(runtimes: readonly ApiRuntime[]): string {
     '',
   ].join('\n\n');
 }
-
-/** Where the resolver's shared code lives (its health check serves every API). */
-export const RESOLVER_RUNTIME_DIR = join(RUNTIME_ROOT, 'graphql-resolver');

@@ -23,8 +23,3 @@ export function apisCalledBy(env: EnvironmentConfig, consumer: ConsumerConfig): 
 export function callersOf(env: EnvironmentConfig, api: ApiConfig): ConsumerConfig[] {
   return env.consumers.filter((consumer) => consumer.calls.includes(api.name));
 }
-
-/** Every allowed (consumer, API) pair, consumers first, each consumer's APIs in `apis` order. */
-export function allowedPairs(env: EnvironmentConfig): { consumer: ConsumerConfig; api: ApiConfig }[] {
-  return env.consumers.flatMap((consumer) => apisCalledBy(env, consumer).map((api) => ({ consumer, api })));
-}

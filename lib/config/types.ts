@@ -9,7 +9,6 @@ import {
   environmentSchema,
   imageSourceSchema,
   pipelineSchema,
-  quotasSchema,
   serviceSchema,
   subnetPlanSchema,
   transitGatewaySchema,
@@ -35,7 +34,6 @@ export type ConsumerConfig = ConfigOf<typeof consumerSchema>;
 export type ImageSource = ConfigOf<typeof imageSourceSchema>;
 export type ServiceConfig = ConfigOf<typeof serviceSchema>;
 export type ApiConfig = ConfigOf<typeof apiSchema>;
-export type QuotasConfig = ConfigOf<typeof quotasSchema>;
 export type EnvironmentConfig = ConfigOf<typeof environmentSchema>;
 export type SubnetPlan = ConfigOf<typeof subnetPlanSchema>;
 export type PipelineConfig = ConfigOf<typeof pipelineSchema>;

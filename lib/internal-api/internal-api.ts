@@ -41,7 +41,7 @@ export class InternalApi {
 
   constructor(scope: Construct, props: InternalApiProps) {
     const { config, environment, api } = props;
-    const common = { config, environment, api, account: api.account };
+    const common = { config, environment, account: api.account };
     const privateLink = connectivityOf(environment) === 'privatelink';
     const upstream = props.upstreamStacks ?? [];
 
@@ -61,12 +61,14 @@ export class InternalApi {
     // Independent of the networks: DNS and the certificate can settle while VPCs deploy.
     this.dns = new ApiDnsStack(scope, `ApiDns-${api.name}`, {
       ...common,
+      api,
       description: `${environment.name}: ${api.domain} zone, delegation and certificate`,
     });
     this.dns.addStackDependency(props.delegationRole);
 
     this.service = new ApiServiceStack(scope, `ApiService-${api.name}`, {
       ...common,
+      api,
       description: `${environment.name}: internal API ${api.name} on Fargate behind a TLS-only internal NLB`,
       network: this.network.network,
       subdomain: this.dns.subdomain,

@@ -46,6 +46,12 @@ export class ConsumerAppStack extends AccountStack {
     const endpoints = new Map<string, ApiInterfaceEndpoint>();
     const transitGatewayId = privateLink ? undefined : transitGatewayIdFor(this, config, environment);
 
+    const revisionOf = (name: string): string => {
+      const revision = props.apiRevisions.get(name);
+      // An empty revision would make the check's inputs constant: it would never re-run.
+      if (revision === undefined) throw new Error(`${this.node.path}: no revision for API "${name}"; give apiRevisions an entry for every API the consumer calls.`);
+      return revision;
+    };
     const apis = called.map((api): GraphqlConsumerApi => {
       const vpc: EnvironmentVpc = { kind: 'api', name: api.name };
       const read = (key: 'api-endpoint' | 'api-certificate-arn' | 'api-revision' | 'endpoint-service-name', readerId: string) =>
@@ -70,7 +76,7 @@ export class ConsumerAppStack extends AccountStack {
           // check when the pipeline deploys) and as published by the API's account (re-runs it when
           // the consumer is deployed after the API deployed from another synth). Another API's
           // changes re-run nothing here.
-          apiRevision: props.apiRevisions.get(api.name) ?? '',
+          apiRevision: revisionOf(api.name),
           publishedApiRevision: read('api-revision', 'ApiRevision'),
           certificateArn: read('api-certificate-arn', 'ApiCertificateArn'),
           ...(serviceName

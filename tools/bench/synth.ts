@@ -1,4 +1,5 @@
 /** (a) `synth`: cdk.json (ts-node) against the floor (esbuild), via the CLI and bare; (e) `scale`: the floor with N consumers. */
+import { quotaOf } from '../../lib/config/quotas';
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -108,7 +109,7 @@ export function configWithConsumers(base: AppConfig, count: number): AppConfig {
   const consumers = Array.from({ length: count }, (_, i) => ({ name: `consumer-${String(i + 1).padStart(3, '0')}`, account: String(900_000_000_001 + i), cidr: consumerCidr(i), calls: base.environments[0].apis.map((a) => a.name) }));
   // One gateway route table per VPC: past AWS's default of 20, the configuration declares the raise.
   const tables = base.environments[0].apis.length + count;
-  return { ...base, quotas: { ...base.quotas, transitGatewayRouteTables: Math.max(tables, base.quotas?.transitGatewayRouteTables ?? 20) }, environments: [{ ...base.environments[0], consumers }] };
+  return { ...base, quotas: { ...base.quotas, transitGatewayRouteTables: Math.max(tables, quotaOf(base, 'transitGatewayRouteTables')) }, environments: [{ ...base.environments[0], consumers }] };
 }
 
 /**
