@@ -1,5 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { callersOf } from '../../lib/config/matrix';
+import { analyze, readStages } from '../../tools/reachability/analyze';
+import { met } from '../../tools/reachability/questions';
 import { buildTestStages, configWith, firstEnvironmentOnly, memo, resourcesOf, templateOf } from '../helpers';
 
 /**
@@ -15,11 +17,11 @@ const config = configWith((c) => {
   dev.consumers.push({ name: 'auditor', account: '181818181818', cidr: '10.22.0.0/20', calls: [THIRD.name] });
 });
 // Synthesized: stack dependencies that come from references are known once the app is prepared.
-const stage = memo(() => {
+const built = memo(() => {
   const { app, stages } = buildTestStages(config);
-  app.synth();
-  return stages[0];
+  return { stage: stages[0], directory: app.synth().directory };
 });
+const stage = () => built().stage;
 const env = config.environments[0];
 
 describe('InternalApi: a third API from configuration alone', () => {
@@ -56,5 +58,19 @@ describe('InternalApi: a third API from configuration alone', () => {
     expect(resourcesOf(templateOf(stage().transitRouting!), 'AWS::EC2::TransitGatewayRouteTable').length).toBe(env.apis.length + env.consumers.length);
     const storefrontRoutes = resourcesOf(templateOf(stage().consumerNetworks.get('storefront')!), 'AWS::EC2::Route').map(([, r]) => r.Properties!.DestinationCidrBlock);
     expect(storefrontRoutes).not.toContain(THIRD.cidr);
+  });
+});
+
+describe('InternalApi: the network carries the matrix for a third API (reachability analysis)', () => {
+  test('every pair of the 3 x 2 matrix: the allowed ones reachable, the denied ones not, and every other verdict as expected', () => {
+    const verdicts = analyze(config, readStages(built().directory));
+    expect(verdicts.filter((v) => !met(v)).map((v) => `${v.question}: ${v.outcome}`)).toEqual([]);
+    for (const consumer of env.consumers) {
+      for (const api of env.apis) {
+        const allowed = consumer.calls.includes(api.name);
+        const question = `${consumer.name} -> ${api.name} (https://${api.domain}:443)${allowed ? '' : ', denied: any workload'}`;
+        expect(verdicts.find((v) => v.question === question)?.outcome).toBe(allowed ? 'reachable' : 'unreachable');
+      }
+    }
   });
 });

@@ -101,7 +101,44 @@ const TYPES: Record<string, { nameProperty?: string; lowercase?: boolean; ref: P
     attributes: { Arn: (c) => `${c.arnPrefix('cloudwatch')}alarm:${c.name}` },
   },
   'AWS::CodePipeline::Pipeline': { nameProperty: 'Name', ref: (c) => c.name },
+  // Network resources, for the reachability analysis (tools/reachability).
+  'AWS::EC2::RouteTable': { ref: (c) => `rtb-${hexOf(c)}` },
+  'AWS::EC2::NetworkAcl': { ref: (c) => `acl-${hexOf(c)}` },
+  'AWS::EC2::InternetGateway': { ref: (c) => `igw-${hexOf(c)}` },
+  'AWS::EC2::NatGateway': { ref: (c) => `nat-${hexOf(c)}` },
+  'AWS::EC2::TransitGatewayAttachment': { ref: (c) => `tgw-attach-${hexOf(c)}`, attributes: { Id: (c) => `tgw-attach-${hexOf(c)}` } },
+  'AWS::EC2::TransitGatewayVpcAttachment': { ref: (c) => `tgw-attach-${hexOf(c)}`, attributes: { Id: (c) => `tgw-attach-${hexOf(c)}` } },
+  'AWS::EC2::TransitGatewayRouteTable': { ref: (c) => `tgw-rtb-${hexOf(c)}`, attributes: { TransitGatewayRouteTableId: (c) => `tgw-rtb-${hexOf(c)}` } },
+  'AWS::EC2::VPCEndpoint': { ref: (c) => `vpce-${hexOf(c)}`, attributes: { Id: (c) => `vpce-${hexOf(c)}` } },
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': {
+    nameProperty: 'Name',
+    ref: (c) => `${c.arnPrefix('elasticloadbalancing')}loadbalancer/${loadBalancerKind(c)}/${loadBalancerName(c)}/${hexOf(c)}`,
+    attributes: {
+      DNSName: (c) => `${loadBalancerName(c)}-${hexOf(c)}.elb.${c.stack.region}.amazonaws.com`,
+      CanonicalHostedZoneID: (c) => `Z${hexOf(c).toUpperCase()}ELB`,
+      LoadBalancerFullName: (c) => `${loadBalancerKind(c)}/${loadBalancerName(c)}/${hexOf(c)}`,
+    },
+  },
+  'AWS::ElasticLoadBalancingV2::TargetGroup': {
+    nameProperty: 'Name',
+    ref: (c) => `${c.arnPrefix('elasticloadbalancing')}targetgroup/${c.name.slice(0, 32)}/${hexOf(c)}`,
+    attributes: { TargetGroupFullName: (c) => `targetgroup/${c.name.slice(0, 32)}/${hexOf(c)}` },
+  },
+  'AWS::ElasticLoadBalancingV2::Listener': { ref: (c) => `${c.arnPrefix('elasticloadbalancing')}listener/${hexOf(c)}` },
+  'AWS::CertificateManager::Certificate': { ref: (c) => `${c.arnPrefix('acm')}certificate/${keyId(c)}` },
+  'AWS::ECS::TaskDefinition': { ref: (c) => `${c.arnPrefix('ecs')}task-definition/${c.name}:1` },
+  'AWS::ECS::Service': { ref: (c) => `${c.arnPrefix('ecs')}service/${c.name}` },
 };
+
+/** `net` or `app`, as in a load balancer's ARN. */
+function loadBalancerKind(c: Context): string {
+  return c.resource.Properties?.Type === 'network' ? 'net' : 'app';
+}
+
+/** A load balancer's name: its Name property, else a 32-character generated one (as CloudFormation shortens). */
+function loadBalancerName(c: Context): string {
+  return c.name.replace(/[^a-zA-Z0-9-]/g, '-').slice(0, 32);
+}
 
 /** A deterministic hex id per stack and resource, like the ids AWS generates. */
 function hexOf(c: Context): string {
@@ -124,15 +161,48 @@ const PSEUDO: Record<string, (s: StackTemplate) => string> = {
   'AWS::StackId': (s) => `arn:aws:cloudformation:${s.region}:${s.account}:stack/${s.stackName}/00000000-0000-0000-0000-000000000000`,
 };
 
+/** Attributes (type.attribute) that AWS computes at deploy time: tokens under {@link ResolverOptions.deployTimeValues}. */
+const DEPLOY_TIME_ATTRIBUTES = new Set(['AWS::Route53::HostedZone.NameServers', 'AWS::EC2::VPC.DefaultSecurityGroup', 'AWS::EC2::VPCEndpoint.DnsEntries']);
+
 /** Marks a value that `AWS::NoValue` removed. */
 const NO_VALUE = Symbol('AWS::NoValue');
+
+/** How a resolver answers for values that exist only once the stacks are deployed. */
+export interface ResolverOptions {
+  /**
+   * Resolve them from the assembly instead of throwing: a shared SSM parameter (a stack parameter
+   * of type `AWS::SSM::Parameter::Value<...>`) to the value its writer's `AWS::SSM::Parameter`
+   * resource in the assembly sets, and an attribute AWS computes at deploy time (a custom
+   * resource's output, a hosted zone's name servers) to a stable token
+   * `{{deploy-time:<stack>/<logicalId>.<attribute>}}` that compares equal wherever the same
+   * attribute is read. The access simulation leaves this off: its calls are derived from
+   * configuration where a value is known only at deploy time.
+   * @default false
+   */
+  readonly deployTimeValues?: boolean;
+}
+
+/** The token {@link ResolverOptions.deployTimeValues} gives an attribute AWS computes at deploy time. */
+export function deployTimeToken(stack: StackTemplate, logicalId: string, attribute: string): string {
+  return `{{deploy-time:${stack.stackName}/${logicalId}.${attribute}}}`;
+}
 
 /** Resolves values of the templates of one cloud assembly. */
 export class TemplateResolver {
   private readonly byName: Map<string, StackTemplate>;
+  /** `account/region/name` -> the stack and logical id of the `AWS::SSM::Parameter` that writes it. */
+  private readonly parameterWriters = new Map<string, { stack: StackTemplate; logicalId: string }>();
 
-  constructor(public readonly stacks: readonly StackTemplate[]) {
+  constructor(public readonly stacks: readonly StackTemplate[], private readonly options: ResolverOptions = {}) {
     this.byName = new Map(stacks.map((s) => [s.stackName, s]));
+    if (options.deployTimeValues) {
+      for (const stack of stacks) {
+        for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
+          if (resource.Type !== 'AWS::SSM::Parameter' || typeof resource.Properties?.Name !== 'string') continue;
+          this.parameterWriters.set(`${stack.account}/${stack.region}/${resource.Properties.Name}`, { stack, logicalId });
+        }
+      }
+    }
   }
 
   /** The stack called `stackName`; throws when the assembly has none. */
@@ -199,6 +269,9 @@ export class TemplateResolver {
         const [id, attribute] = (typeof arg === 'string' ? arg.split('.') : arg) as [string, string];
         const c = this.context(stack, id);
         const getter = TYPES[c.resource.Type]?.attributes?.[attribute];
+        if (!getter && this.options.deployTimeValues && (c.resource.Type.startsWith('Custom::') || DEPLOY_TIME_ATTRIBUTES.has(`${c.resource.Type}.${attribute}`))) {
+          return deployTimeToken(stack, id, attribute);
+        }
         if (!getter) throw new UnresolvableIntrinsic(stack, `Fn::GetAtt ${id}.${attribute} (${c.resource.Type})`, 'add the attribute to TYPES in tools/access-sim/intrinsics.ts.');
         return getter(c);
       }
@@ -237,6 +310,13 @@ export class TemplateResolver {
 
   private parameter(stack: StackTemplate, id: string, parameter: { Type: string; Default?: string }): string {
     // A shared SSM parameter's value exists only after another account's deploy.
+    if (parameter.Type.startsWith('AWS::SSM::Parameter::Value') && this.options.deployTimeValues && parameter.Default !== undefined) {
+      const arn = /^arn:[^:]+:ssm:([^:]*):(\d*):parameter(\/.*)$/.exec(parameter.Default);
+      const [region, account, name] = arn ? [arn[1], arn[2], arn[3]] : [stack.region, stack.account, parameter.Default];
+      const writer = this.parameterWriters.get(`${account}/${region}/${name}`);
+      if (!writer) throw new UnresolvableIntrinsic(stack, `Ref ${id} (SSM parameter ${parameter.Default})`, 'no stack of the assembly writes that parameter (an AWS::SSM::Parameter of that name in that account and region).');
+      return this.scalar(writer.stack, this.walk(writer.stack, writer.stack.template.Resources![writer.logicalId].Properties!.Value), 'an SSM parameter value');
+    }
     if (parameter.Type.startsWith('AWS::SSM::Parameter::Value')) {
       throw new UnresolvableIntrinsic(stack, `Ref ${id} (the value of SSM parameter ${parameter.Default})`, 'known only at deploy time; derive the call from configuration instead.');
     }

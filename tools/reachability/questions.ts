@@ -1,0 +1,339 @@
+/**
+ * The questions a reachability analysis asks of one environment, derived from its configuration
+ * (the APIs, the consumers and the matrix `consumers[].calls`), never from a hand-written list, and
+ * their answers from the {@link NetworkModel} of its templates:
+ * - every pair the matrix allows: reachable on 443, end to end, name included;
+ * - every pair it denies: unreachable from any workload of the consumer's VPC;
+ * - each resolver function reaches no API but its own; no consumer reaches an API's tasks around
+ *   the load balancer, nor an API on another port (80, the container port);
+ * - no consumer VPC reaches another's (routing, whatever the security groups);
+ * - no VPC reaches the internet (routes, gateways, public addresses);
+ * - each API's tasks reach ECR, CloudWatch Logs (interface endpoints) and S3 (gateway endpoint).
+ */
+import { AppConfig, EnvironmentConfig } from '../../lib/config/types';
+import { Gap, NetworkModel, SecurityGroup, Subnet, Vpc, VpcEndpoint } from './model';
+import { Destination, flow, rangeOf, Hop, loadBalancerToTargets, PathTrace, resolveName, routeFor, securityGroupHop, Source, Trace } from './paths';
+
+export type Outcome = 'reachable' | 'unreachable' | 'partly reachable' | 'unknown';
+
+/** One question and its answer. */
+export interface Verdict {
+  readonly environment: string;
+  readonly question: string;
+  readonly expected: 'reachable' | 'unreachable';
+  readonly outcome: Outcome;
+  /** The hops of the path shown: the first that stops it, or a full one when every path gets through. */
+  readonly hops: readonly Hop[];
+  /** The hop where the path shown stops. */
+  readonly stoppedAt?: string;
+  /** Unmodelled resources on the path (the outcome is then `unknown`). */
+  readonly gaps: readonly Gap[];
+  /** How many source-to-destination paths were evaluated, and how many got through. */
+  readonly paths: { readonly evaluated: number; readonly reached: number };
+}
+
+/** True when the verdict meets its expectation. */
+export function met(verdict: Verdict): boolean {
+  return verdict.outcome === verdict.expected;
+}
+
+const hostOf = (url: string | undefined): string | undefined => {
+  try {
+    return url ? new URL(url).hostname.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Folds the traces of one question into its verdict. */
+function verdictOf(model: NetworkModel, environment: string, question: string, expected: Verdict['expected'], traces: readonly PathTrace[], setup?: Hop): Verdict {
+  const reached = traces.filter((t) => t.reached).length;
+  const touched = new Set(traces.flatMap((t) => [...t.touched]));
+  // A gap that names nothing modelled could be anywhere: it makes every path unknown.
+  const gaps = model.gaps.filter((g) => g.touches.length === 0 || g.touches.some((id) => touched.has(id)));
+  const outcome: Outcome = gaps.length > 0 ? 'unknown' : traces.length === 0 || reached === 0 ? 'unreachable' : reached === traces.length ? 'reachable' : 'partly reachable';
+  // Show a path that stops when there is one (it says where), else the first.
+  const shown = traces.find((t) => !t.reached) ?? traces[0];
+  const hops = [...(setup ? [setup] : []), ...(shown?.hops ?? [])];
+  const stop = hops.find((h) => !h.ok);
+  return { environment, question, expected, outcome, hops, stoppedAt: stop?.hop, gaps, paths: { evaluated: traces.length, reached } };
+}
+
+/** The environment's network, looked up by configuration: the VPC of an API or consumer (by account and CIDR), its subnets. */
+class Lookup {
+  constructor(private readonly model: NetworkModel) {}
+
+  vpc(account: string, cidr: string): Vpc | undefined {
+    return [...this.model.vpcs.values()].find((v) => v.account === account && v.cidr === cidr);
+  }
+
+  subnets(ids: readonly string[]): Subnet[] {
+    return ids.map((id) => this.model.subnets.get(id)).filter((s) => s !== undefined);
+  }
+
+  groups(ids: readonly string[]): SecurityGroup[] {
+    return ids.map((id) => this.model.securityGroups.get(id)).filter((g) => g !== undefined);
+  }
+
+  /** The subnets of a VPC that hold workloads: those with a function, service, endpoint or load balancer in them, else all. */
+  workloadSubnets(vpcId: string): Subnet[] {
+    const used = new Set([
+      ...this.model.functions.flatMap((f) => f.subnetIds), ...this.model.ecsServices.flatMap((s) => s.subnetIds),
+      ...this.model.endpoints.flatMap((e) => e.subnetIds), ...[...this.model.loadBalancers.values()].flatMap((l) => l.subnetIds),
+    ]);
+    const all = [...this.model.subnets.values()].filter((s) => s.vpcId === vpcId);
+    const withWork = all.filter((s) => used.has(s.id));
+    return withWork.length > 0 ? withWork : all;
+  }
+}
+
+/**
+ * A call to `host` on `port` from `sources`: name resolution from the source VPC, then every
+ * source subnet to every address the name resolves to, through the load balancer to the tasks.
+ */
+function callPaths(model: NetworkModel, sources: readonly Source[], host: string, port: number, parentZone: { id: string; name: string }, consumerAccount: string, mode: 'all' | 'any'): PathTrace[] {
+  const traces: PathTrace[] = [];
+  for (const source of sources) {
+    const probe = new Trace();
+    const resolution = resolveName(model, probe, host, source.subnet.vpcId, parentZone);
+    if (!resolution) {
+      traces.push(probe.result(false));
+      continue;
+    }
+    if (resolution.kind === 'load-balancer') {
+      const lb = resolution.loadBalancer;
+      const lbGroups = lb.securityGroupIds.map((id) => model.securityGroups.get(id)).filter((g) => g !== undefined);
+      for (const nodeSubnetId of lb.subnetIds) {
+        const trace = new Trace();
+        trace.hops.push(...probe.hops);
+        probe.touched.forEach((id) => trace.touch(id));
+        const node = model.subnets.get(nodeSubnetId);
+        if (!node) {
+          traces.push({ ...trace.result(false), hops: [...trace.hops, { hop: 'load balancer', ok: false, detail: `subnet ${nodeSubnetId} is not in the assembly` }] });
+          continue;
+        }
+        const destination: Destination = { subnet: node, groups: lb.securityGroupIds.length > 0 ? lbGroups : 'open', label: `load balancer in ${node.zone}` };
+        const ok = flow(model, trace, source, destination, 'tcp', port, { mode, returnPath: true }) && loadBalancerToTargets(model, trace, lb, port, host, mode, source.subnet);
+        traces.push(trace.result(ok));
+      }
+    } else {
+      const { endpoint, service } = resolution;
+      const endpointGroups = endpoint.securityGroupIds.map((id) => model.securityGroups.get(id)).filter((g) => g !== undefined);
+      for (const eniSubnetId of endpoint.subnetIds) {
+        const trace = new Trace();
+        trace.hops.push(...probe.hops);
+        probe.touched.forEach((id) => trace.touch(id));
+        const eni = model.subnets.get(eniSubnetId);
+        if (!eni) {
+          traces.push({ ...trace.result(false), hops: [...trace.hops, { hop: 'endpoint', ok: false, detail: `subnet ${eniSubnetId} is not in the assembly` }] });
+          continue;
+        }
+        const ok = flow(model, trace, source, { subnet: eni, groups: endpointGroups, label: `endpoint in ${eni.zone}` }, 'tcp', port, { mode, returnPath: true })
+          && privateLinkToTargets(model, trace, source.subnet, service, consumerAccount, port, host, mode);
+        traces.push(trace.result(ok));
+      }
+    }
+  }
+  return traces;
+}
+
+/** Through an endpoint service: its allowed principals and acceptance, its load balancer (security group per its PrivateLink setting), the listener and the tasks. */
+function privateLinkToTargets(model: NetworkModel, trace: Trace, source: Subnet, service: NetworkModel['endpointServices'][number], consumerAccount: string, port: number, host: string, mode: 'all' | 'any'): boolean {
+  trace.touch(service.id);
+  // The account's root ARN (in any partition) admits every principal of the account.
+  const principal = service.allowedPrincipals.find((p) => p === '*' || new RegExp(`^arn:[^:]+:iam::${consumerAccount}:root$`).test(p));
+  if (!principal) {
+    return trace.fail('endpoint service', `${short(service.where)} does not list account ${consumerAccount} (its root) among its allowed principals (${service.allowedPrincipals.join(', ') || 'none'})`);
+  }
+  if (service.acceptanceRequired) return trace.fail('endpoint service', `${short(service.where)} requires acceptance: each connection waits for the provider (not modelled as accepted)`);
+  trace.pass('endpoint service', `${short(service.where)} allows ${principal}, no acceptance needed`);
+  const lb = model.loadBalancers.get(service.loadBalancerArns[0] ?? '');
+  if (!lb) return trace.fail('load balancer', `${short(service.where)} fronts no load balancer of the assembly`);
+  trace.touch(lb.arn);
+  if (lb.securityGroupIds.length > 0 && lb.enforceOnPrivateLink) {
+    // Enforcement on (AWS's default): the load balancer's inbound rules apply to PrivateLink
+    // traffic too, evaluated against the client's address.
+    const groups = lb.securityGroupIds.map((id) => model.securityGroups.get(id)).filter((g) => g !== undefined);
+    if (!securityGroupHop(model, trace, 'lb ingress', groups, 'ingress', 'tcp', port, { range: source.range, groupIds: [], sameVpc: false, label: 'the client (PrivateLink, enforcement on)' }, mode)) return false;
+  } else {
+    trace.pass('lb ingress', `${short(lb.where)}: inbound rules not applied to PrivateLink traffic (EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic off)`);
+  }
+  return loadBalancerToTargets(model, trace, lb, port, host, mode);
+}
+
+/** True when every address of `range` is private (RFC 1918 or the shared 100.64.0.0/10 space): not routable on the internet. */
+function isPrivate(range: { first: number; last: number }): boolean {
+  return ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'].map(rangeOf).some((p) => p.first <= range.first && range.last <= p.last);
+}
+
+const short = (where: string): string => where.split('/').slice(-2).join('/');
+
+/** Every question of one environment, answered. */
+export function environmentVerdicts(config: AppConfig, env: EnvironmentConfig, model: NetworkModel): Verdict[] {
+  const lookup = new Lookup(model);
+  const verdicts: Verdict[] = [];
+  const parentZone = config.parentZone;
+  const missing = (question: string, expected: Verdict['expected'], what: string): Verdict =>
+    verdictOf(model, env.name, question, expected, [], { hop: 'source', ok: false, detail: what });
+  const openWorkloads = (vpc: Vpc, label: string): Source[] => lookup.workloadSubnets(vpc.id).map((subnet) => ({ subnet, groups: 'open', label }));
+
+  for (const consumer of env.consumers) {
+    const consumerVpc = lookup.vpc(consumer.account, consumer.cidr);
+    for (const api of env.apis) {
+      const allowed = consumer.calls.includes(api.name);
+      const host = api.domain.toLowerCase();
+      const question = `${consumer.name} -> ${api.name} (https://${host}:443)`;
+      if (!consumerVpc) {
+        verdicts.push(missing(question, allowed ? 'reachable' : 'unreachable', `no VPC of account ${consumer.account} with CIDR ${consumer.cidr} in the assembly`));
+        continue;
+      }
+      const resolvers = model.functions.filter((f) => hostOf(f.environment.API_BASE_URL) === host && lookup.subnets(f.subnetIds).some((s) => s.vpcId === consumerVpc.id));
+      if (allowed) {
+        const sources = resolvers.flatMap((f) => lookup.subnets(f.subnetIds).map((subnet): Source => ({ subnet, groups: lookup.groups(f.securityGroupIds), label: `${short(f.where)}` })));
+        verdicts.push(sources.length === 0
+          ? missing(question, 'reachable', `no function in ${consumer.name}'s VPC calls https://${host} (API_BASE_URL)`)
+          : verdictOf(model, env.name, question, 'reachable', callPaths(model, sources, host, 443, parentZone, consumer.account, 'all')));
+        // The same caller on another port: the load balancer listens on 443 only.
+        const apiVpcId = lookup.vpc(api.account, api.cidr)?.id;
+        const containerPorts = model.ecsServices.filter((x) => lookup.subnets(x.subnetIds).some((n) => n.vpcId === apiVpcId)).flatMap((x) => x.targets.map((t) => t.containerPort));
+        for (const port of [...new Set([80, ...containerPorts])].filter((p) => p !== 443)) {
+          verdicts.push(verdictOf(model, env.name, `${consumer.name} -> ${api.name} on port ${port}`, 'unreachable', callPaths(model, sources, host, port, parentZone, consumer.account, 'any')));
+        }
+      } else {
+        // A denied pair: no workload of the consumer's VPC gets through, whatever its security group.
+        verdicts.push(verdictOf(model, env.name, `${question}, denied: any workload`, 'unreachable', callPaths(model, openWorkloads(consumerVpc, `any workload of ${consumer.name}`), host, 443, parentZone, consumer.account, 'any')));
+      }
+      // Each resolver reaches no other API.
+      for (const resolver of model.functions.filter((f) => lookup.subnets(f.subnetIds).some((s) => s.vpcId === consumerVpc.id) && f.environment.API_BASE_URL && hostOf(f.environment.API_BASE_URL) !== host)) {
+        const sources = lookup.subnets(resolver.subnetIds).map((subnet): Source => ({ subnet, groups: lookup.groups(resolver.securityGroupIds), label: short(resolver.where) }));
+        verdicts.push(verdictOf(model, env.name, `${short(resolver.where)} -> ${api.name} (not its API)`, 'unreachable', callPaths(model, sources, host, 443, parentZone, consumer.account, 'any')));
+      }
+      // Around the load balancer: straight to the tasks on their container port.
+      const apiVpc = lookup.vpc(api.account, api.cidr);
+      const tasks = apiVpc ? model.ecsServices.filter((s) => lookup.subnets(s.subnetIds).some((x) => x.vpcId === apiVpc.id)) : [];
+      for (const service of tasks) {
+        const port = service.targets[0]?.containerPort ?? 443;
+        const traces = openWorkloads(consumerVpc, `any workload of ${consumer.name}`).flatMap((source) => lookup.subnets(service.subnetIds).map((subnet) => {
+          const trace = new Trace();
+          return trace.result(flow(model, trace, source, { subnet, groups: lookup.groups(service.securityGroupIds), label: `${api.name} tasks` }, 'tcp', port, { mode: 'any', returnPath: true }));
+        }));
+        verdicts.push(verdictOf(model, env.name, `${consumer.name} -> ${api.name} tasks directly (port ${port})`, 'unreachable', traces));
+      }
+    }
+  }
+
+  // Consumer to consumer: routing alone (any workload, any security group), forward direction.
+  for (const from of env.consumers) {
+    for (const to of env.consumers.filter((c) => c !== from)) {
+      const fromVpc = lookup.vpc(from.account, from.cidr);
+      const toVpc = lookup.vpc(to.account, to.cidr);
+      const question = `${from.name} -> ${to.name} (consumer to consumer, any port)`;
+      if (!fromVpc || !toVpc) {
+        verdicts.push(missing(question, 'unreachable', `no VPC in the assembly for ${!fromVpc ? from.name : to.name}`));
+        continue;
+      }
+      const traces = openWorkloads(fromVpc, `any workload of ${from.name}`).flatMap((source) => lookup.workloadSubnets(toVpc.id).map((subnet) => {
+        const trace = new Trace();
+        return trace.result(flow(model, trace, source, { subnet, groups: 'open', label: `any workload of ${to.name}` }, '-1', 443, { mode: 'any', returnPath: false }));
+      }));
+      verdicts.push(verdictOf(model, env.name, question, 'unreachable', traces));
+    }
+  }
+
+  // The internet, from every VPC of the environment's configuration.
+  const vpcs = [...env.apis.map((a) => ({ name: a.name, vpc: lookup.vpc(a.account, a.cidr) })), ...env.consumers.map((c) => ({ name: c.name, vpc: lookup.vpc(c.account, c.cidr) }))];
+  for (const { name, vpc } of vpcs) {
+    if (!vpc) continue; // reported by the questions above
+    verdicts.push(internetVerdict(model, env.name, name, vpc));
+  }
+
+  // Image pulls and logs: each API's tasks reach their endpoints.
+  const region = config.region;
+  for (const api of env.apis) {
+    const vpc = lookup.vpc(api.account, api.cidr);
+    const services = vpc ? model.ecsServices.filter((s) => lookup.subnets(s.subnetIds).some((x) => x.vpcId === vpc.id)) : [];
+    for (const service of services) {
+      const sources = lookup.subnets(service.subnetIds).map((subnet): Source => ({ subnet, groups: lookup.groups(service.securityGroupIds), label: `${api.name} tasks` }));
+      for (const endpointService of ['ecr.api', 'ecr.dkr', 'logs'].map((s) => `com.amazonaws.${region}.${s}`)) {
+        verdicts.push(interfaceEndpointVerdict(model, env.name, `${api.name} tasks -> ${endpointService.split('.').slice(3).join('.')} (interface endpoint)`, sources, endpointService));
+      }
+      verdicts.push(gatewayEndpointVerdict(model, env.name, `${api.name} tasks -> s3 (image layers, gateway endpoint)`, sources, `com.amazonaws.${region}.s3`));
+    }
+  }
+  return verdicts;
+}
+
+/** Tasks to an AWS service through an interface endpoint of their VPC with private DNS: security groups both ways and routing, to every endpoint subnet. */
+function interfaceEndpointVerdict(model: NetworkModel, environment: string, question: string, sources: readonly Source[], serviceName: string): Verdict {
+  const vpcId = sources[0]?.subnet.vpcId;
+  const endpoint: VpcEndpoint | undefined = model.endpoints.find((e) => e.vpcId === vpcId && e.type === 'Interface' && e.serviceName === serviceName);
+  if (!endpoint) return verdictOf(model, environment, question, 'reachable', [], { hop: 'name', ok: false, detail: `no interface endpoint for ${serviceName} in the tasks' VPC: the public name resolves to public addresses, which have no route` });
+  const setup = endpoint.privateDns
+    ? { hop: 'name', ok: true, detail: `${serviceName}'s regional name -> endpoint ${short(endpoint.where)} (private DNS)` }
+    : { hop: 'name', ok: false, detail: `endpoint ${short(endpoint.where)} has private DNS off: the service's regional name resolves to public addresses` };
+  if (!setup.ok) return verdictOf(model, environment, question, 'reachable', [], setup);
+  const groups = endpoint.securityGroupIds.map((id) => model.securityGroups.get(id)).filter((g) => g !== undefined);
+  const traces = sources.flatMap((source) => endpoint.subnetIds.map((id) => {
+    const trace = new Trace();
+    trace.touch(endpoint.id);
+    const subnet = model.subnets.get(id);
+    if (!subnet) return trace.result(trace.fail('endpoint', `subnet ${id} is not in the assembly`));
+    return trace.result(flow(model, trace, source, { subnet, groups, label: `${serviceName} endpoint` }, 'tcp', 443, { mode: 'all', returnPath: true }));
+  }));
+  return verdictOf(model, environment, question, 'reachable', traces, setup);
+}
+
+/** Tasks to S3 through the gateway endpoint: egress to the managed prefix list, a prefix-list route to the endpoint. */
+function gatewayEndpointVerdict(model: NetworkModel, environment: string, question: string, sources: readonly Source[], serviceName: string): Verdict {
+  const traces = sources.map((source) => {
+    const trace = new Trace();
+    trace.touch(source.subnet.id, source.subnet.routeTableId);
+    const groups = source.groups === 'open' ? [] : source.groups;
+    if (!securityGroupHop(model, trace, 'egress', groups, 'egress', 'tcp', 443, { groupIds: [], sameVpc: false, prefixList: serviceName, label: `the ${serviceName} prefix list` }, 'all')) return trace.result(false);
+    const route = routeFor(model, source.subnet, { prefixList: serviceName });
+    if (!route || route === 'local') return trace.result(trace.fail('route', `${short(source.subnet.where)}: no route to the ${serviceName} prefix list`));
+    const endpoint = model.endpoints.find((e) => e.id === route.target.id);
+    if (route.target.kind !== 'gateway-endpoint' && !endpoint) return trace.result(trace.fail('route', `${short(source.subnet.where)}: the ${serviceName} prefix list goes to ${route.target.kind} ${route.target.id}`));
+    return trace.result(trace.pass('route', `${short(source.subnet.where)}: ${serviceName} prefix list -> gateway endpoint (${short(route.where)})`));
+  });
+  // Routes to the gateway endpoint's prefix list exist in a table only when the endpoint names it.
+  return verdictOf(model, environment, question, 'reachable', traces);
+}
+
+/**
+ * Whether a VPC can reach the internet: an internet gateway attached, a route to an internet, NAT
+ * or other gateway, a transit-gateway route onward to anything but the environment's VPCs, or a
+ * public address (subnets that assign one, tasks given one).
+ */
+function internetVerdict(model: NetworkModel, environment: string, name: string, vpc: Vpc): Verdict {
+  const trace = new Trace();
+  trace.touch(vpc.id);
+  const subnets = [...model.subnets.values()].filter((s) => s.vpcId === vpc.id);
+  const gateway = model.internetGateways.find((g) => g.vpcId === vpc.id);
+  const opening: string[] = [];
+  if (gateway) opening.push(`internet gateway ${short(gateway.where)} attached`);
+  for (const subnet of subnets) {
+    trace.touch(subnet.id, subnet.routeTableId);
+    if (subnet.mapPublicIpOnLaunch) opening.push(`${short(subnet.where)} gives public addresses`);
+    for (const route of model.routes.get(subnet.routeTableId ?? '') ?? []) {
+      if (route.target.kind === 'internet-gateway' || route.target.kind === 'nat-gateway' || route.target.kind === 'other') opening.push(`${short(route.where)}: ${route.destination.kind === 'cidr' ? route.destination.cidr : 'prefix list'} -> ${route.target.kind} ${route.target.id}`);
+      if (route.target.kind === 'transit-gateway' && route.destination.kind === 'cidr' && !isPrivate(route.destination.range)) opening.push(`${short(route.where)}: public addresses (${route.destination.cidr}) -> the transit gateway, onward through whatever it routes them to`);
+      if (route.target.kind === 'transit-gateway' && route.destination.kind === 'cidr' && !model.transitGateways.has(route.target.id)) opening.push(`${short(route.where)}: ${route.destination.cidr} -> an imported transit gateway, whose routes are not in the assembly`);
+    }
+  }
+  for (const service of model.ecsServices.filter((s) => s.subnetIds.some((id) => model.subnets.get(id)?.vpcId === vpc.id))) {
+    if (service.assignPublicIp) opening.push(`${short(service.where)} assigns its tasks public addresses`);
+  }
+  for (const attachment of [...model.attachments.values()].filter((a) => a.vpcId === vpc.id)) {
+    trace.touch(attachment.id);
+    for (const table of [...model.transitRouteTables.values()].filter((t) => t.associations.some((a) => a.attachmentId === attachment.id))) {
+      for (const route of table.staticRoutes) if (!route.blackhole && !model.attachments.has(route.attachmentId ?? '')) opening.push(`${short(route.where)}: ${route.cidr} -> ${route.attachmentId} (not a VPC of the environment)`);
+    }
+  }
+  const routes = subnets.flatMap((s) => model.routes.get(s.routeTableId ?? '') ?? []);
+  if (opening.length > 0) trace.pass('internet', opening.join('; '));
+  else trace.fail('internet', `no internet gateway, no public address, ${routes.length} routes in ${new Set(subnets.map((s) => s.routeTableId)).size} route tables, none to an internet, NAT or other gateway, transit-gateway routes only to the environment's VPCs`);
+  return verdictOf(model, environment, `${name} VPC -> the internet`, 'unreachable', [trace.result(opening.length > 0)]);
+}
+
+export type { Source };
