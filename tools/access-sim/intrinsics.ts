@@ -1,6 +1,6 @@
 /**
  * Resolves the CloudFormation intrinsics of synthesized templates into the strings AWS would see
- * (Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::Select, Fn::Split, Fn::GetStackOutput), so policies can
+ * (Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::Select, Fn::Split, Fn::GetStackOutput, Fn::ImportValue), so policies can
  * be evaluated offline. Physical names CloudFormation would generate become stable placeholders
  * (`<stack>-<logicalId>`); every Ref and GetAtt of the same resource agrees with them.
  *
@@ -17,7 +17,7 @@ export interface StackTemplate {
   readonly account: string;
   readonly region: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly template: { Resources?: Record<string, CfnResource>; Parameters?: Record<string, any>; Outputs?: Record<string, { Value: unknown }> };
+  readonly template: { Resources?: Record<string, CfnResource>; Parameters?: Record<string, any>; Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }> };
 }
 
 /** A resource as it appears in a template. */
@@ -295,6 +295,15 @@ export class TemplateResolver {
           if (expr in variables) return this.scalar(stack, this.walk(stack, variables[expr]), 'Fn::Sub');
           return this.scalar(stack, this.walk(stack, expr.includes('.') ? { 'Fn::GetAtt': expr.split('.') } : { Ref: expr }), 'Fn::Sub');
         });
+      }
+      case 'Fn::ImportValue': {
+        // An export of a stack in the same account and region.
+        const name = this.scalar(stack, this.walk(stack, arg), 'Fn::ImportValue');
+        for (const source of this.stacks.filter((s) => s.account === stack.account && s.region === stack.region)) {
+          const output = Object.values(source.template.Outputs ?? {}).find((o) => o.Export !== undefined && this.walk(source, o.Export.Name) === name);
+          if (output) return this.walk(source, output.Value);
+        }
+        throw new UnresolvableIntrinsic(stack, `Fn::ImportValue ${name}`, 'no stack of the assembly in this account and region exports that name.');
       }
       case 'Fn::GetStackOutput': {
         const { StackName, OutputName } = arg as { StackName: string; OutputName: string };

@@ -180,6 +180,33 @@ describe('reachability: one wrong hop turns a verdict and names the hop', () => 
     expect(verdict.hops.find((h) => !h.ok)?.detail).toContain('the client (address preserved)');
   });
 
+  test('the tasks\' ingress rule referencing the wrong group (their own instead of the load balancer\'s): stops at task ingress', () => {
+    const stages = mutated(example().stages, stage, `ApiService-${api.name}`, (t) => {
+      for (const [, rule] of resources(t, 'AWS::EC2::SecurityGroupIngress')) rule.Properties.SourceSecurityGroupId = rule.Properties.GroupId;
+    });
+    const verdict = after(stages);
+    expect([verdict.outcome, verdict.stoppedAt]).toEqual(['unreachable', 'task ingress']);
+  });
+
+  test('a reference through an export (Fn::ImportValue) resolves like a stack output; an import of a name nobody exports fails naming it', () => {
+    const withImport = (exportName: string) => {
+      let stages = mutated(example().stages, stage, `ApiNetwork-${api.name}`, (t) => {
+        for (const output of Object.values<Json>(t.Outputs)) output.Export = { Name: { 'Fn::Join': ['-', ['export', JSON.stringify(output.Value).length.toString(), JSON.stringify(output.Value).replace(/\W/g, '')]] } };
+      });
+      const network = stages[stage].find((s) => s.path.endsWith(`ApiNetwork-${api.name}`))!;
+      stages = mutated(stages, stage, `ApiService-${api.name}`, (t) => {
+        const [, lb] = resources(t, 'AWS::ElasticLoadBalancingV2::LoadBalancer')[0];
+        lb.Properties.Subnets = lb.Properties.Subnets.map((ref: Json) => {
+          const value = (network.template as Json).Outputs[ref['Fn::GetStackOutput'].OutputName].Value;
+          return { 'Fn::ImportValue': exportName || `export-${JSON.stringify(value).length}-${JSON.stringify(value).replace(/\W/g, '')}` };
+        });
+      });
+      return stages;
+    };
+    expect(after(withImport('')).outcome).toBe('reachable');
+    expect(() => analyze(exampleConfig, withImport('nobody-exports-this'))).toThrow(/Fn::ImportValue nobody-exports-this.*no stack of the assembly in this account and region exports that name/);
+  });
+
   test('a route from one consumer to another (VPC route and gateway propagation): the consumer-to-consumer verdict turns open', () => {
     const prod = exampleConfig.environments.find((e) => e.consumers.length > 1)!;
     const [from, to] = prod.consumers;
