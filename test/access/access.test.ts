@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exampleConfig } from '../../lib/config/environments';
 import { AppConfig } from '../../lib/config/types';
+import { sharedParameterArn } from '../../lib/config/shared-parameters';
 import { bootstrapTemplate } from '../../tools/deploy/bootstrap-template';
 import { buildTestApp, configWith, exampleTestApp } from '../helpers';
 import { privateLinkConfig } from '../stages/privatelink-config';
@@ -68,6 +69,20 @@ describe.each<[string, AppConfig]>([
     const privateLink = config.environments.some((e) => e.connectivity === 'privatelink');
     for (const [source, count] of Object.entries(callsPerSource)) {
       expect({ source, found: count > 0 }).toEqual({ source, found: source !== endpointServiceCalls.name || privateLink });
+    }
+  });
+
+  test('per pair the matrix denies: the consumer\'s account is refused each shared parameter of that API', () => {
+    for (const env of config.environments) {
+      for (const consumer of env.consumers) {
+        for (const api of env.apis.filter((a) => !consumer.calls.includes(a.name))) {
+          for (const key of ['api-endpoint', 'api-revision', 'api-certificate-arn'] as const) {
+            const arn = sharedParameterArn(config, env, key, { kind: 'api', name: api.name });
+            const row = rows.find((r) => r.call.resource === arn && r.call.principal.includes(`::${consumer.account}:`));
+            expect({ consumer: consumer.name, api: api.name, key, decision: row?.decision }).toEqual({ consumer: consumer.name, api: api.name, key, decision: 'denied' });
+          }
+        }
+      }
     }
   });
 

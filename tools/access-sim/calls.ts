@@ -292,17 +292,33 @@ export const sharedParameterCalls: CallSource = (index) => {
       changeSetCallers.set(action.Configuration.StackName!, index.resolve<string>(pipeline.stack, action.RoleArn));
     }
   }
-  return index.stacks.flatMap((stack) => Object.values((stack.template.Parameters ?? {}) as Record<string, { Type: string; Default?: string }>)
+  const shareOf = (arn: string): PolicyDocument => {
+    const principals = shared.get(arn) ?? [];
+    return { Version: '2012-10-17', Statement: principals.length ? [{ Effect: 'Allow', Principal: { AWS: principals.map((a) => `arn:aws:iam::${a}:root`) }, Action: ['ssm:GetParameter', 'ssm:GetParameters'], Resource: arn }] : [] };
+  };
+  const reads = index.stacks.flatMap((stack) => Object.values((stack.template.Parameters ?? {}) as Record<string, { Type: string; Default?: string }>)
     .filter((p) => p.Type.startsWith('AWS::SSM::Parameter::Value') && p.Default?.startsWith('arn:'))
-    .map((p) => {
-      const arn = p.Default!;
+    .map((p) => ({ stack, arn: p.Default! })));
+  // The access matrix at this layer: an account that reads shared parameters of an environment
+  // (a consumer, an API) but is not among a parameter's share principals may not read that one
+  // (a consumer, another API's parameters it does not call).
+  const environmentOf = (arn: string) => arn.split(':parameter')[1].split('/').slice(0, 3).join('/');
+  const denied = [...shared.keys()].filter((arn) => arn.includes(':parameter/')).flatMap((arn) => {
+    const readers = new Set(reads.filter((r) => environmentOf(r.arn) === environmentOf(arn) && arnAccount(r.arn) !== r.stack.account).map((r) => r.stack));
+    const outsiders = [...new Map([...readers].filter((s) => s.account !== arnAccount(arn) && !(shared.get(arn) ?? []).includes(s.account)).map((s) => [s.account, s])).values()];
+    return outsiders.map((stack) => ({
+      call: `${stack.path}'s account, not a principal of its share, resolves ${arn.split(':parameter')[1]}`,
+      principal: deployRoleArn(stack.account, stack.region), action: 'ssm:GetParameters', resource: arn, resourceAccount: arnAccount(arn),
+      identityPolicies: deployRolePolicies(index.bootstrapTemplate, stack.account, stack.region), resourcePolicy: shareOf(arn), expected: 'denied' as const,
+    }));
+  });
+  return [...reads.map(({ stack, arn }) => {
       const caller = changeSetCallers.get(stack.stackName);
       if (caller === undefined) throw new Error(`${stack.path}: no pipeline action creates a change set for ${stack.stackName}`);
       if (caller !== deployRoleArn(stack.account, stack.region)) throw new Error(`${stack.path}: the change set is created by ${caller}, not the bootstrap deploy role; model its policy here`);
       // A RAM share grants read to its principals: modelled as the resource policy it acts as.
       // A parameter of the stack's own account needs no share (single-account sandboxes).
-      const principals = shared.get(arn) ?? [];
-      const share: PolicyDocument = { Version: '2012-10-17', Statement: principals.length ? [{ Effect: 'Allow', Principal: { AWS: principals.map((a) => `arn:aws:iam::${a}:root`) }, Action: ['ssm:GetParameter', 'ssm:GetParameters'], Resource: arn }] : [] };
+      const share = shareOf(arn);
       const foreign = arnAccount(arn) !== stack.account;
       return {
         call: `${stack.path}'s change set resolves ${arn.split(':parameter')[1]}${foreign ? ' (RAM-shared)' : ''}`,
@@ -311,7 +327,7 @@ export const sharedParameterCalls: CallSource = (index) => {
         ...(foreign ? { resourcePolicy: share } : {}),
         expected: 'allowed' as const,
       };
-    }));
+    }), ...denied];
 };
 
 /**
