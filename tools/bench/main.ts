@@ -11,7 +11,7 @@ import { benchHttp } from './http';
 import { Report, Section, USAGE, failures, parseOptions, renderReport } from './report';
 import { benchResolver } from './resolver';
 import { GNU_TIME, ROOT, benchTests, cleanup } from './run';
-import { benchScale, benchSynth, buildFloor } from './synth';
+import { benchPlatform, benchScale, benchSynth, buildFloor } from './synth';
 
 const run = (command: string, ...args: string[]) => spawnSync(command, args, { cwd: ROOT, encoding: 'utf8' });
 const load = () => loadavg().map((n) => Math.round(n * 100) / 100);
@@ -26,7 +26,7 @@ async function main(): Promise<number> {
     return 2;
   }
   if (options.help) return console.log(USAGE), 0;
-  const base = options.sections.includes('scale') ? configOrExit(options.config) : undefined;
+  const base = options.sections.includes('scale') || options.sections.includes('platform') ? configOrExit(options.config) : undefined;
 
   const began = Date.now();
   const progress = (line: string) => process.stderr.write(`[bench +${String(Math.round((Date.now() - began) / 1000)).padStart(4)} s] ${line}\n`);
@@ -44,6 +44,7 @@ async function main(): Promise<number> {
     http: () => benchHttp({ ...options, progress }),
     resolver: () => benchResolver({ invocations: options.invocations, importRuns: options['import-runs'], progress }),
     scale: async () => benchScale({ base: base!, counts: options.consumers, runs: options.runs, timeoutMs, progress, floor: await getFloor() }),
+    platform: async () => benchPlatform({ base: base!, shapes: options.platform, runs: options.runs, timeoutMs, progress, floor: await getFloor() }),
   };
   const sections: Record<string, unknown> = {};
   for (const name of options.sections) {

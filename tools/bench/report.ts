@@ -4,9 +4,9 @@ import { TableSection, renderSections } from '../shared/table';
 import type { HttpResult } from './http';
 import type { ResolverResult } from './resolver';
 import type { TestsResult } from './run';
-import type { ScaleResult, SynthResult } from './synth';
+import type { PlatformResult, ScaleResult, SynthResult } from './synth';
 
-export const SECTIONS = ['synth', 'tests', 'http', 'resolver', 'scale'] as const;
+export const SECTIONS = ['synth', 'tests', 'http', 'resolver', 'scale', 'platform'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** The integer options: default, minimum, maximum, usage. */
@@ -25,6 +25,7 @@ export const USAGE = `Usage: npm run bench -- [options]
 
 ${Object.entries(INTS).map(([name, [def, , , arg, text]]) => `  ${`--${name} ${arg}`.padEnd(20)}${text} (default ${def})`).join('\n')}
   --consumers 1,5,20  consumer counts for the synth scaling section (default 1,5,20)
+  --platform 2x5,20x50  APIs x consumers shapes for the platform section (default 2x5,10x25,20x50)
   --skip-tests        skip the slow \`npm test\` section (tsc, eslint, jest: about a minute)
   --only a,b          run only these sections: ${SECTIONS.join(', ')}
   --out FILE          JSON report (default bench-results/latest.json)
@@ -36,22 +37,27 @@ export function parseOptions(args: string[]) {
   const str = { type: 'string' } as const;
   const options = {
     ...(Object.fromEntries(Object.keys(INTS).map((name) => [name, str])) as Record<IntOption, typeof str>),
-    consumers: { ...str, default: '1,5,20' }, only: { ...str, default: SECTIONS.join(',') }, out: { ...str, default: 'bench-results/latest.json' },
+    consumers: { ...str, default: '1,5,20' }, platform: { ...str, default: '2x5,10x25,20x50' }, only: { ...str, default: SECTIONS.join(',') }, out: { ...str, default: 'bench-results/latest.json' },
     'skip-tests': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false }, ...CONFIG_OPTION,
   } as const;
   const { values: v } = parseCommandLine({ args, options }, USAGE);
   const ints = Object.fromEntries(Object.entries(INTS).map(([name, [def, min, max]]) => [name, intOption(name, v[name as IntOption] ?? String(def), min, max)]));
   const list = (raw: string) => raw.split(',').map((s) => s.trim()).filter((s, i, all) => s !== '' && all.indexOf(s) === i);
   const consumers = [...new Set(list(v.consumers).map((c) => intOption('consumers', c, 1, 200)))].sort((a, b) => a - b);
+  const platform = list(v.platform).map((shape) => {
+    const match = /^(\d+)x(\d+)$/.exec(shape);
+    if (!match) throw new UsageError(`--platform takes a comma-separated list of APIsxCONSUMERS shapes, e.g. 2x5,20x50; got "${shape}"`);
+    return { apis: intOption('platform', match[1], 1, 64), consumers: intOption('platform', match[2], 1, 200) };
+  });
   const only = list(v.only);
   const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
   if (unknown.length > 0 || only.length === 0) throw new UsageError(`--only takes a comma-separated list of ${SECTIONS.join(', ')}; unknown: ${unknown.join(', ') || '(empty)'}`);
   if (consumers.length === 0) throw new UsageError('--consumers takes a comma-separated list of integers from 1 to 200');
   const sections = SECTIONS.filter((s) => only.includes(s) && !(s === 'tests' && v['skip-tests']));
-  return { ...(ints as Record<IntOption, number>), consumers, sections, out: v.out, config: v.config, help: v.help };
+  return { ...(ints as Record<IntOption, number>), consumers, platform, sections, out: v.out, config: v.config, help: v.help };
 }
 export type Options = ReturnType<typeof parseOptions>;
-type Results = { synth: SynthResult; tests: TestsResult; http: HttpResult; resolver: ResolverResult; scale: ScaleResult };
+type Results = { synth: SynthResult; tests: TestsResult; http: HttpResult; resolver: ResolverResult; scale: ScaleResult; platform: PlatformResult };
 /** The JSON report; a section that threw has `{ error }` instead of its result, one not asked for is absent. */
 export type Report = { startedAt: string; finishedAt: string; machine: string; load: { start: number[]; end: number[] }; git: { commit: string; modified: number }; options: Options; sections: { [S in Section]?: Results[S] | { error: string } } };
 
@@ -135,13 +141,22 @@ function scaleTable(s: ScaleResult): TableSection {
   };
 }
 
+function platformTable(s: PlatformResult): TableSection {
+  return {
+    title: `(f) synth time vs APIs x consumers (floor app, one generated environment; the example, every environment, beside it; median of ${s.runs} run(s), interleaved)`,
+    headers: ['shape', 'allowed pairs', 'stacks', 'median wall', 'min-max wall', 'median CPU', 'vs the example', 'peak RSS', 'ok'],
+    rows: s.points.map((p) => [p.label, p.pairs, p.stacks ?? 'n/a', sec(p.medianMs), minMax(p), sec(p.cpuMs), Number.isFinite(p.vsExample) ? `${p.vsExample.toFixed(2)}x` : 'n/a', mib(p.rssKib), `${p.ok}/${p.runs.length}`]),
+    notes: failed(s.failures),
+  };
+}
+
 /** What could not be measured: sections that threw, failed runs, HTTP errors, failed invocations. */
 export function failures(sections: Report['sections']): string[] {
   return Object.entries(sections).flatMap(([name, r]) => (r === undefined ? [] : 'error' in r ? [r.error] : r.failures).map((f) => `${name}: ${f}`));
 }
 
 export function renderReport(report: Report): string {
-  const render: { [S in Section]: (r: Results[S]) => TableSection } = { synth: synthTable, tests: testsTable, http: httpTable, resolver: resolverTable, scale: scaleTable };
+  const render: { [S in Section]: (r: Results[S]) => TableSection } = { synth: synthTable, tests: testsTable, http: httpTable, resolver: resolverTable, scale: scaleTable, platform: platformTable };
   const tables = SECTIONS.flatMap((name) => {
     const r = report.sections[name];
     if (r === undefined) return [];

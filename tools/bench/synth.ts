@@ -21,15 +21,15 @@ export function rewriteDirname(source: string, dir: string): string {
 }
 
 /** bin/app.ts bundled to `<tmp>/bin/app.js` (CJS, node20, packages external, node_modules linked back). */
-export async function buildFloor(): Promise<{ appJs: string; buildMs: number; bytes: number }> {
+export async function buildFloor(): Promise<{ appJs: string; scaleAppJs: string; buildMs: number; bytes: number }> {
   const dir = tempDir('floor');
   const started = Date.now();
   const result = await build({
-    entryPoints: { 'bin/app': join(ROOT, 'bin', 'app.ts') }, outdir: dir, bundle: true, packages: 'external', platform: 'node', target: 'node20', format: 'cjs', logLevel: 'silent', metafile: true,
+    entryPoints: { 'bin/app': join(ROOT, 'bin', 'app.ts'), 'bin/scale-app': join(ROOT, 'tools', 'bench', 'scale-app.ts') }, outdir: dir, bundle: true, packages: 'external', platform: 'node', target: 'node20', format: 'cjs', logLevel: 'silent', metafile: true,
     plugins: [{ name: 'keep-dirname', setup: (b) => b.onLoad({ filter: /\.ts$/ }, (a) => (a.path.includes(`${sep}node_modules${sep}`) ? undefined : { contents: rewriteDirname(readFileSync(a.path, 'utf8'), dirname(a.path)), loader: 'ts' })) }],
   });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  return { appJs: join(dir, 'bin', 'app.js'), buildMs: Date.now() - started, bytes: Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0) };
+  return { appJs: join(dir, 'bin', 'app.js'), scaleAppJs: join(dir, 'bin', 'scale-app.js'), buildMs: Date.now() - started, bytes: Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith(join('bin', 'app.js'))).reduce((n, [, o]) => n + o.bytes, 0) };
 }
 
 /** CDK_CONTEXT_JSON as the CLI (aws-cdk 2.1148) passes it: cdk.json's context, cdk.context.json, the CLI's own keys, then `extra`. */
@@ -145,7 +145,7 @@ export function platformConfig(base: AppConfig, apis: number, consumers: number)
   }
   return {
     ...base,
-    quotas: { ...base.quotas, transitGatewayRouteTables: apis + consumerList.length },
+    quotas: { ...base.quotas, transitGatewayRouteTables: Math.max(apis + consumerList.length, quotaOf(base, 'transitGatewayRouteTables')) },
     environments: [{ ...env, apis: apiList, consumers: consumerList }],
   };
 }
@@ -157,7 +157,7 @@ export async function benchScale(o: { base: AppConfig; counts: readonly number[]
     const problems = validateConfig(config);
     if (problems.length > 0) throw new Error(`the generated configuration for ${n} consumers is invalid: ${problems.map(formatProblem).join('; ')}`);
     writeFileSync(join(dir, `${n}.json`), JSON.stringify(config));
-    return { id: String(n), label: `${n} consumers`, args: () => [o.floor.appJs], env: { CDK_CONTEXT_JSON: contextJson({ config: join(dir, `${n}.json`) }) } };
+    return { id: String(n), label: `${n} consumers`, args: () => [o.floor.scaleAppJs], env: { CDK_CONTEXT_JSON: contextJson({ config: join(dir, `${n}.json`) }) } };
   });
   const { measured, failures } = await interleaved(variants, o.runs, o.timeoutMs, o.progress, 'scale');
   const base = median(measured[0].runs.map((r) => r.wallMs));
@@ -172,3 +172,36 @@ export async function benchScale(o: { base: AppConfig; counts: readonly number[]
   };
 }
 export type ScaleResult = Awaited<ReturnType<typeof benchScale>>;
+
+/**
+ * (f) `platform`: the floor app synthesizing the example (every environment) and, in the same
+ * interleaved rounds, one environment of `apis` x `consumers` from {@link platformConfig}: how synth
+ * time and memory grow with the matrix, each shape against the example measured beside it.
+ */
+export async function benchPlatform(o: { base: AppConfig; shapes: readonly { apis: number; consumers: number }[]; runs: number; timeoutMs: number; progress: Progress; floor: Awaited<ReturnType<typeof buildFloor>> }) {
+  const dir = tempDir('platform');
+  const example: Variant = { id: 'example', label: 'the example (every environment)', args: () => [o.floor.scaleAppJs], env: { CDK_CONTEXT_JSON: contextJson({ config: writeConfig(dir, 'base', o.base) }) } };
+  const pairs: Record<string, number> = { example: o.base.environments.reduce((n, e) => n + e.consumers.reduce((m, c) => m + c.calls.length, 0), 0) };
+  const variants = [example, ...o.shapes.map(({ apis, consumers }): Variant => {
+    const config = platformConfig(o.base, apis, consumers);
+    const problems = validateConfig(config);
+    if (problems.length > 0) throw new Error(`the generated configuration of ${apis} APIs x ${consumers} consumers is invalid: ${problems.map(formatProblem).join('; ')}`);
+    const id = `${apis}x${consumers}`;
+    pairs[id] = config.environments[0].consumers.reduce((n, c) => n + c.calls.length, 0);
+    return { id, label: `${apis} APIs x ${config.environments[0].consumers.length} consumers`, args: () => [o.floor.scaleAppJs], env: { CDK_CONTEXT_JSON: contextJson({ config: writeConfig(dir, id, config) }) } };
+  })];
+  const { measured, failures } = await interleaved(variants, o.runs, o.timeoutMs, o.progress, 'platform');
+  const exampleMs = median(measured[0].runs.map((r) => r.wallMs));
+  return {
+    runs: o.runs,
+    points: measured.map(({ id, label, runs, stacks }) => ({ id, label, pairs: pairs[id], stacks: stacks?.size, ...summarize(runs), vsExample: ratio(median(runs.map((r) => r.wallMs)), exampleMs) })),
+    failures,
+  };
+}
+export type PlatformResult = Awaited<ReturnType<typeof benchPlatform>>;
+
+function writeConfig(dir: string, name: string, config: AppConfig): string {
+  const file = join(dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}

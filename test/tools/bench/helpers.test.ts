@@ -23,19 +23,20 @@ test('GNU time output: the last "%M %U %S" line, after an optional status line',
 
 describe('options', () => {
   test('defaults, both value forms, --skip-tests and --only', () => {
-    expect(parseOptions([])).toEqual({ runs: 3, duration: 10, connections: 50, warmup: 2, invocations: 1000, 'import-runs': 10, timeout: 600, consumers: [1, 5, 20], sections: ['synth', 'tests', 'http', 'resolver', 'scale'], out: 'bench-results/latest.json', help: false });
+    expect(parseOptions([])).toEqual({ runs: 3, duration: 10, connections: 50, warmup: 2, invocations: 1000, 'import-runs': 10, timeout: 600, consumers: [1, 5, 20], platform: [{ apis: 2, consumers: 5 }, { apis: 10, consumers: 25 }, { apis: 20, consumers: 50 }], sections: ['synth', 'tests', 'http', 'resolver', 'scale', 'platform'], out: 'bench-results/latest.json', help: false });
     const o = parseOptions(['--runs', '5', '--duration=3', '--skip-tests', '--consumers', '20,1,5,5', '--config', 'c.json']);
-    expect([o.runs, o.duration, o.consumers, o.sections, o.config]).toEqual([5, 3, [1, 5, 20], ['synth', 'http', 'resolver', 'scale'], 'c.json']);
+    expect([o.runs, o.duration, o.consumers, o.sections, o.config]).toEqual([5, 3, [1, 5, 20], ['synth', 'http', 'resolver', 'scale', 'platform'], 'c.json']);
+    expect(parseOptions(['--platform', '3x7,20x50']).platform).toEqual([{ apis: 3, consumers: 7 }, { apis: 20, consumers: 50 }]);
     expect(parseOptions(['--only', 'http,tests', '--skip-tests']).sections).toEqual(['http']);
     expect(parseOptions(['--only=scale,synth', '--warmup', '0']).sections).toEqual(['synth', 'scale']);
   });
 
-  test.each([['--runs', '0'], ['--runs', 'abc'], ['--runs'], ['--timeout', '5'], ['--only', 'nope'], ['--only', ','], ['--consumers', '1,x'], ['--consumers', '201'], ['--wat'], ['--skip-tests=1']])('rejects %s %s', (...argv) => {
+  test.each([['--runs', '0'], ['--runs', 'abc'], ['--runs'], ['--timeout', '5'], ['--only', 'nope'], ['--only', ','], ['--consumers', '1,x'], ['--consumers', '201'], ['--platform', '20'], ['--platform', '0x5'], ['--platform', '2x201'], ['--wat'], ['--skip-tests=1']])('rejects %s %s', (...argv) => {
     expect(() => parseOptions(argv)).toThrow(UsageError);
   });
 
   test('the usage text lists every option', () => {
-    for (const option of ['runs', 'duration', 'connections', 'warmup', 'invocations', 'import-runs', 'consumers', 'only', 'skip-tests', 'out', 'timeout', 'config', 'help']) expect(USAGE).toContain(`--${option}`);
+    for (const option of ['runs', 'duration', 'connections', 'warmup', 'invocations', 'import-runs', 'consumers', 'platform', 'only', 'skip-tests', 'out', 'timeout', 'config', 'help']) expect(USAGE).toContain(`--${option}`);
   });
 });
 
@@ -96,6 +97,10 @@ describe('platformConfig: 20 APIs x 50 consumers in one environment', () => {
     expect(env.consumers.length).toBeGreaterThanOrEqual(50);
     for (const api of env.apis) expect(env.consumers.some((c) => c.calls.includes(api.name))).toBe(true);
     expect(config.quotas?.transitGatewayRouteTables).toBe(env.apis.length + env.consumers.length);
+  });
+
+  test('a small shape is valid too: the route table quota never declared below AWS\'s default', () => {
+    expect(validateConfig(platformConfig(exampleConfig, 2, 5))).toEqual([]);
   });
 
   test('without the declared quota, synth refuses it with the quota\'s name', () => {
