@@ -1,4 +1,5 @@
-import { ApiConfig, AppConfig, EnvironmentConfig } from './types';
+import { createHash } from 'node:crypto';
+import { ApiConfig, AppConfig, ConsumerConfig, EnvironmentConfig } from './types';
 import { partitionOfRegion } from './regions';
 
 /**
@@ -39,4 +40,18 @@ export function delegationProviderRoleArn(config: AppConfig, env: EnvironmentCon
 /** `internal-api-dev-catalogue`: prefix of an API's resource names (alarms, dashboard). */
 export function apiResourcePrefix(config: AppConfig, env: EnvironmentConfig, api: ApiConfig): string {
   return `${config.projectName}-${env.name}-${api.name}`;
+}
+
+/** The two functions of a consumer that call an API: its GraphQL resolver and its deploy-time health check. */
+export type CallerKind = 'resolver' | 'check';
+
+/**
+ * Name of the role a consumer's function for `api` runs as, computed on both sides: the consumer's
+ * account names the role, the API's account recognises its callers by it. IAM allows 64
+ * characters; a longer name keeps its first 55 and a hash of the whole, so it stays unique.
+ */
+export function callerRoleName(config: AppConfig, env: EnvironmentConfig, consumer: ConsumerConfig, api: ApiConfig, kind: CallerKind): string {
+  const name = `${config.projectName}-${env.name}-${consumer.name}-${api.name}-${kind}`;
+  if (name.length <= 64) return name;
+  return `${name.slice(0, 55)}-${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
 }

@@ -46,6 +46,12 @@ export interface CalledApiProps {
    * @default 20
    */
   readonly resolverConcurrency?: number;
+  /**
+   * Names of the resolver's and the health check's roles: the API's account recognises its callers
+   * by these (see callerRoleName in lib/config/names.ts).
+   * @default - names CloudFormation generates
+   */
+  readonly roleNames?: { readonly resolver: string; readonly healthCheck: string };
 }
 
 /**
@@ -86,6 +92,7 @@ export class CalledApi extends Construct implements ec2.IConnectable {
     this.resolver = new IsolatedVpcFunction(this, 'Resolver', {
       ...inVpc,
       entry: props.resolverEntry,
+      roleName: props.roleNames?.resolver,
       // Well under AppSync's 30 s resolver limit; the client's own request timeout is 5 s.
       timeout: Duration.seconds(10),
       reservedConcurrentExecutions: resolverConcurrency,
@@ -93,6 +100,7 @@ export class CalledApi extends Construct implements ec2.IConnectable {
     this.healthCheck = new IsolatedVpcFunction(this, 'HealthCheck', {
       ...inVpc,
       entry: path.join(RESOLVER_DIR, 'src', 'healthcheck.ts'),
+      roleName: props.roleNames?.healthCheck,
       // The check retries for up to 60 s while fresh targets register.
       timeout: Duration.seconds(90),
     });

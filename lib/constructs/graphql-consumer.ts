@@ -39,7 +39,7 @@ function checkedApiKeys(scope: Construct, keys: readonly GraphqlApiKey[] | undef
 }
 
 /** One API a {@link GraphqlConsumer} calls. */
-export interface GraphqlConsumerApi extends Pick<CalledApiProps, 'destination' | 'baseUrl' | 'resolverEntry' | 'healthCheckInputs'> {
+export interface GraphqlConsumerApi extends Pick<CalledApiProps, 'destination' | 'baseUrl' | 'resolverEntry' | 'healthCheckInputs' | 'roleNames'> {
   /** The API's name: the id of its {@link CalledApi} and of its data source. */
   readonly name: string;
   /** Its GraphQL fragment (see lib/config/api-runtime.ts): the types and Query fields it serves. */
@@ -108,6 +108,7 @@ export class GraphqlConsumer extends Construct {
         resolverEntry: api.resolverEntry,
         logRetention: props.logRetention,
         healthCheckInputs: api.healthCheckInputs,
+        roleNames: api.roleNames,
         resolverConcurrency: props.resolverConcurrency,
       }));
     }

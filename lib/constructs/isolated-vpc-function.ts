@@ -46,6 +46,12 @@ export interface IsolatedVpcFunctionProps {
    * @default 256
    */
   readonly memorySize?: number;
+  /**
+   * The name of its role, for a role another account must recognise (an API that maps its callers'
+   * roles to consumers). Changing it replaces the role.
+   * @default - a name CloudFormation generates
+   */
+  readonly roleName?: string;
 }
 
 /**
@@ -62,7 +68,7 @@ export class IsolatedVpcFunction extends BundledNodeFunction {
     // eslint-disable-next-line awscdk/require-passing-this, awscdk/no-variable-construct-id -- siblings keep the deployed logical ids
     const logGroup = new RetainedLogGroup(scope, `${id}Logs`, { retention: props.logRetention });
     super(scope, id, {
-      role: networkInterfaceRole(scope, `${id}Role`, logGroup, props.vpc),
+      role: networkInterfaceRole(scope, `${id}Role`, logGroup, props.vpc, props.roleName),
       entry: props.entry,
       // Node's own https only: nothing from the AWS SDK belongs in the bundle.
       externalModules: [],
@@ -91,9 +97,9 @@ export class IsolatedVpcFunction extends BundledNodeFunction {
  * A Lambda role that may write to its own log group and manage the function's network interfaces,
  * nothing else. AWSLambdaVPCAccessExecutionRole would grant every ENI action on "*".
  */
-function networkInterfaceRole(scope: Construct, id: string, logGroup: logs.ILogGroup, vpc: ec2.IVpc): iam.Role {
+function networkInterfaceRole(scope: Construct, id: string, logGroup: logs.ILogGroup, vpc: ec2.IVpc, roleName: string | undefined): iam.Role {
   // eslint-disable-next-line awscdk/require-passing-this, awscdk/no-variable-construct-id -- siblings keep the deployed logical ids
-  const role = new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  const role = new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), roleName });
   logGroup.grantWrite(role);
   const ec2Arn = (resource: string) => literalArn(role, 'ec2', resource);
   // A new interface has no VPC yet (CreateNetworkInterface offers no ec2:Vpc on it); the same

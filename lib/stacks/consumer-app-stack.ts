@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { apiRuntimeOf, mergedSchema } from '../config/api-runtime';
 import { connectivityOf } from '../config/connectivity';
 import { apisCalledBy } from '../config/matrix';
+import { callerRoleName } from '../config/names';
 import { EnvironmentVpc } from '../config/shared-parameters';
 import { ConsumerConfig, EnvironmentConfig } from '../config/types';
 import { ApiInterfaceEndpoint } from '../constructs/api-interface-endpoint';
@@ -69,6 +70,7 @@ export class ConsumerAppStack extends AccountStack {
         baseUrl: read('api-endpoint', 'ApiEndpoint'),
         resolverEntry: runtime.graphql.resolverEntry,
         graphql: runtime.graphql,
+        roleNames: { resolver: callerRoleName(config, environment, consumer, api, 'resolver'), healthCheck: callerRoleName(config, environment, consumer, api, 'check') },
         // What the check depends on: a change to any of these re-runs it on the next deploy.
         healthCheckInputs: {
           // Every change on the API's side (image, task, NLB, security group, route, certificate)

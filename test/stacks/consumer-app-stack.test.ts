@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { apiRuntimeOf } from '../../lib/config/api-runtime';
 import { apisCalledBy } from '../../lib/config/matrix';
+import { callerRoleName } from '../../lib/config/names';
 import { sharedParameterArn, sharedParameterName } from '../../lib/config/shared-parameters';
 import { exampleConfig } from '../../lib/config/environments';
 import { DEFAULT_RESOLVER_CONCURRENCY } from '../../lib/constructs/called-api';
@@ -49,6 +50,18 @@ describe('ConsumerApp (consumer account)', () => {
     }
     t.resourceCountIs('AWS::EC2::SecurityGroupEgress', 0);
     t.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+  });
+
+  test('each API\'s resolver and health check run as roles named from the configuration, the names the API\'s account recognises its callers by', () => {
+    const roles = resourcesOf(consumerTemplate(), 'AWS::IAM::Role').map(([, r]) => r.Properties!.RoleName).filter((n) => n !== undefined);
+    const expected = called.flatMap((api) => [callerRoleName(exampleConfig, devEnv, consumer, api, 'resolver'), callerRoleName(exampleConfig, devEnv, consumer, api, 'check')]);
+    expect([...roles].sort()).toEqual([...expected].sort());
+    for (const [id, fn] of resolverFunctions()) {
+      const api = called.find((a) => id.startsWith(`Graphql${a.name}`))!;
+      const roleId = (fn.Properties!.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+      const kind = id.includes('Resolver') ? 'resolver' : 'check';
+      expect(consumerTemplate().toJSON().Resources[roleId].Properties.RoleName).toBe(callerRoleName(exampleConfig, devEnv, consumer, api, kind));
+    }
   });
 
   test('each API\'s base URL comes from that API\'s shared endpoint parameter', () => {
