@@ -6,8 +6,8 @@
  * GraphQL error's `errorType` and `message`. So:
  *   - `name` is set explicitly as a string (it must survive minification), and
  *   - `message` is written for the GraphQL caller: it never contains internal host names,
- *     IP addresses, ports, stack traces or raw upstream bodies. The only upstream text that
- *     is passed through is the internal API's own `error.message` for 4xx answers.
+ *     IP addresses, ports, stack traces or upstream text of any kind (not even the internal
+ *     API's own error message: the resolver's words only).
  * Everything useful for operators goes into `details` (non-enumerable, so it is never
  * serialised into the Lambda error payload) and is logged as structured JSON instead.
  */

@@ -1,7 +1,9 @@
 /**
  * The item API's answer mapped onto the resolver's result: the parsed JSON of a 2xx, else the
- * resolver error its status means (the API contract: 400 and 404 carry `error.message` meant for
- * the caller; 5xx and 429 are transient; anything else is a response we do not understand).
+ * resolver error its status means (400 and 404 the caller's fault; 5xx and 429 transient; anything
+ * else a response we do not understand). The API's own words never reach the GraphQL caller: an
+ * upstream message may carry a path, a host name or a port of the private side. The caller gets
+ * the typed error with the resolver's message; the API's message and code go to the log.
  */
 import {
   BadRequest,
@@ -38,19 +40,14 @@ function parseApiError(body: string): ApiErrorBody | undefined {
   return undefined;
 }
 
-/** The API's own message, made safe to show to a GraphQL caller (single line, bounded). */
-function safeApiMessage(message: string | undefined, fallback: string): string {
-  if (!message) return fallback;
-  // eslint-disable-next-line no-control-regex
-  const cleaned = message.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  if (!cleaned) return fallback;
-  return cleaned.length > 200 ? `${cleaned.slice(0, 197)}...` : cleaned;
-}
+/** What the GraphQL caller reads for a 400 and a 404: the resolver's words, never the API's. */
+export const BAD_REQUEST_MESSAGE = 'The request was rejected as invalid.';
+export const NOT_FOUND_MESSAGE = 'Not found.';
 
 /**
- * The JSON body of a 2xx response; otherwise throws: 400 -> BadRequest, 404 -> NotFound (both with
- * the API's own error.message), 5xx/429 -> UpstreamUnavailable, anything else or unparsable JSON
- * -> UpstreamBadResponse.
+ * The JSON body of a 2xx response; otherwise throws: 400 -> BadRequest, 404 -> NotFound, 5xx/429
+ * -> UpstreamUnavailable, anything else or unparsable JSON -> UpstreamBadResponse; the API's
+ * message is in the error's details (logged, never returned).
  */
 export function jsonOrStatusError(res: ApiResponse, path: string, requestId: string | undefined): unknown {
   const details: ErrorDetails = { path, statusCode: res.statusCode, requestId };
@@ -68,19 +65,15 @@ export function jsonOrStatusError(res: ApiResponse, path: string, requestId: str
   }
 
   const apiError = parseApiError(res.body);
-  const errorDetails: ErrorDetails = { ...details, apiErrorCode: apiError?.code, apiRequestId: apiError?.requestId };
+  const errorDetails: ErrorDetails = { ...details, apiErrorCode: apiError?.code, apiRequestId: apiError?.requestId, apiMessage: apiError?.message?.slice(0, 500) };
   if (res.statusCode === 400) {
-    throw new BadRequest(safeApiMessage(apiError?.message, 'The request was rejected as invalid.'), errorDetails);
+    throw new BadRequest(BAD_REQUEST_MESSAGE, errorDetails);
   }
   if (res.statusCode === 404) {
-    throw new NotFound(safeApiMessage(apiError?.message, 'Not found.'), errorDetails);
+    throw new NotFound(NOT_FOUND_MESSAGE, errorDetails);
   }
   if (res.statusCode >= 500 || res.statusCode === 429) {
-    throw new UpstreamUnavailable(UPSTREAM_UNAVAILABLE_MESSAGE, { ...errorDetails, apiMessage: apiError?.message });
+    throw new UpstreamUnavailable(UPSTREAM_UNAVAILABLE_MESSAGE, errorDetails);
   }
-  throw new UpstreamBadResponse(UPSTREAM_BAD_RESPONSE_MESSAGE, {
-    ...errorDetails,
-    apiMessage: apiError?.message,
-    reason: 'unexpected status',
-  });
+  throw new UpstreamBadResponse(UPSTREAM_BAD_RESPONSE_MESSAGE, { ...errorDetails, reason: 'unexpected status' });
 }

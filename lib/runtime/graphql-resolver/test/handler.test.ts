@@ -1,5 +1,6 @@
 import { destroyAgent, getAgentStats, resetApiClient } from '../src/api-client';
 import { ResolverError } from '../src/errors';
+import { BAD_REQUEST_MESSAGE, NOT_FOUND_MESSAGE } from '../src/status-errors';
 import { handler, pickRequestId, ResolverEvent } from '../src/handler';
 import { resolveRequestId } from '../../api-service/src/request-id';
 import { API_HOST, FIXTURE_ITEMS, FakeApi, TestPki, closedPort, createPki, startFakeApi, useApi } from './fake-api';
@@ -135,17 +136,19 @@ describe('argument validation (no upstream call)', () => {
 });
 
 describe('upstream error mapping', () => {
-  test('API 400 -> BadRequest with the API message', async () => {
+  test('API 400 -> BadRequest with the resolver\'s message; the API\'s only in the log', async () => {
     const err = await expectResolverError(handler(event('items', { cursor: 'not-a-cursor' })));
     expect(err.name).toBe('BadRequest');
-    expect(err.message).toBe('cursor is invalid');
+    expect(err.message).toBe(BAD_REQUEST_MESSAGE);
     expectNoLeak(err, api.port);
+    expect(logs.join('\n')).toContain('cursor is invalid');
   });
 
-  test('API 404 -> NotFound', async () => {
+  test('API 404 -> NotFound with the resolver\'s message; the API\'s only in the log', async () => {
     const err = await expectResolverError(handler(event('item', { id: 'item-9999' })));
     expect(err.name).toBe('NotFound');
-    expect(err.message).toBe('item item-9999 not found');
+    expect(err.message).toBe(NOT_FOUND_MESSAGE);
+    expect(logs.join('\n')).toContain('item item-9999 not found');
   });
 
   test('API 500 -> UpstreamUnavailable without the upstream body', async () => {

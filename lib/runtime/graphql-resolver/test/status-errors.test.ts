@@ -1,4 +1,4 @@
-import { jsonOrStatusError } from '../src/status-errors';
+import { BAD_REQUEST_MESSAGE, jsonOrStatusError, NOT_FOUND_MESSAGE } from '../src/status-errors';
 import type { ApiResponse } from '../src/transport';
 
 const response = (statusCode: number, body: unknown): ApiResponse => ({
@@ -22,18 +22,15 @@ describe('jsonOrStatusError', () => {
   });
 
   test.each([
-    [400, 'BadRequest', 'id is invalid'],
-    [404, 'NotFound', 'item x not found'],
-  ])('%i -> %s carrying the API message for the caller', (status, name, message) => {
-    const err = errorOf(response(status, { error: { code: 'C', message, requestId: 'r-1' } }));
+    [400, 'BadRequest', BAD_REQUEST_MESSAGE],
+    [404, 'NotFound', NOT_FOUND_MESSAGE],
+  ])('%i -> %s with the resolver\'s own message; the API\'s (which may name a path or host:port) only in the details', (status, name, message) => {
+    const apiMessage = 'no route /internal/v1/items/x on 10.10.1.7:8080';
+    const err = errorOf(response(status, { error: { code: 'C', message: apiMessage, requestId: 'r-1' } }));
     expect(err.name).toBe(name);
     expect(err.message).toBe(message);
-  });
-
-  test('an API message is made single-line and bounded before a caller sees it', () => {
-    const err = errorOf(response(400, { error: { message: `line\r\nbreak ${'x'.repeat(300)}` } }));
-    expect(err.message).not.toMatch(/[\r\n]/);
-    expect(err.message.length).toBeLessThanOrEqual(200);
+    expect(JSON.stringify(err)).not.toContain('10.10.1.7');
+    expect((err as Error & { details: Record<string, unknown> }).details).toMatchObject({ apiMessage, apiErrorCode: 'C', statusCode: status });
   });
 
   test.each([500, 502, 503, 429])('%i -> UpstreamUnavailable, without the upstream message', (status) => {
