@@ -81,6 +81,11 @@ export interface InternalNlbServiceProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
+   * Environment variables of the container (plain values: nothing secret belongs here).
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+  /**
    * TLS policy of the listener. Never `SslPolicy.RECOMMENDED`: despite its name that is the 2016 policy.
    * @default INTERNAL_NLB_SERVICE_DEFAULTS.sslPolicy (TLS13_RES: TLS 1.3, and TLS 1.2 with forward-secret AEAD ciphers only)
    */
@@ -156,6 +161,7 @@ export class InternalNlbService extends Construct implements ec2.IConnectable {
       image: props.image,
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'api' }),
       portMappings: [{ containerPort, protocol: ecs.Protocol.TCP }],
+      environment: props.environment,
       stopTimeout,
       readonlyRootFilesystem: true,
       // The image's unprivileged `node` user, by uid so it holds for any image (and for the guard rule).

@@ -11,12 +11,13 @@ import { PerAzSlotAddresses } from './per-az-slot-addresses';
 import { RetainedLogGroup } from './retained-log-group';
 
 /** Interface endpoints this construct knows how to add, by what runs in the VPC. */
-export type InterfaceEndpointName = 'ecr.api' | 'ecr.dkr' | 'logs';
+export type InterfaceEndpointName = 'ecr.api' | 'ecr.dkr' | 'logs' | 'sts';
 
 const INTERFACE_SERVICES: Record<InterfaceEndpointName, { id: string; service: ec2.InterfaceVpcEndpointAwsService }> = {
   'ecr.api': { id: 'EcrApiEndpoint', service: ec2.InterfaceVpcEndpointAwsService.ECR },
   'ecr.dkr': { id: 'EcrDockerEndpoint', service: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER },
   logs: { id: 'LogsEndpoint', service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS },
+  sts: { id: 'StsEndpoint', service: ec2.InterfaceVpcEndpointAwsService.STS },
 };
 
 /** Name of the subnet group that runs workloads (tasks, NLB, Lambda). */

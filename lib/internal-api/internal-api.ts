@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { API_VPC_INTERFACE_ENDPOINTS } from '../config/api-network';
 import { connectivityOf } from '../config/connectivity';
 import { callersOf } from '../config/matrix';
 import { ApiConfig, AppConfig, EnvironmentConfig } from '../config/types';
@@ -52,8 +53,9 @@ export class InternalApi {
       cidr: api.cidr,
       // Routes back to its callers only (the gateway's route tables enforce the same).
       peerCidrs: privateLink ? [] : callersOf(environment, api).map((c) => c.cidr),
-      // Fargate pulls images and ships logs with no route to the internet.
-      interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'logs'],
+      // Fargate pulls images and ships logs with no route to the internet; the API verifies its
+      // callers' identity tokens with STS (its regional name resolves to this endpoint).
+      interfaceEndpoints: API_VPC_INTERFACE_ENDPOINTS,
       ecrLayerS3Endpoint: true,
     });
     for (const stack of upstream) this.network.addStackDependency(stack);

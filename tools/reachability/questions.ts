@@ -8,8 +8,10 @@
  *   the load balancer, nor an API on another port (80, the container port);
  * - no consumer VPC reaches another's (routing, whatever the security groups);
  * - no VPC reaches the internet (routes, gateways, public addresses);
- * - each API's tasks reach ECR, CloudWatch Logs (interface endpoints) and S3 (gateway endpoint).
+ * - each API's tasks reach the interface endpoints every API VPC has (ECR, CloudWatch Logs, STS)
+ *   and S3 (gateway endpoint).
  */
+import { API_VPC_INTERFACE_ENDPOINTS } from '../../lib/config/api-network';
 import { AppConfig, EnvironmentConfig } from '../../lib/config/types';
 import { Gap, NetworkModel, SecurityGroup, Subnet, Vpc, VpcEndpoint } from './model';
 import { Destination, flow, rangeOf, Hop, loadBalancerToTargets, PathTrace, resolveName, routeFor, securityGroupHop, Source, Trace } from './paths';
@@ -254,7 +256,7 @@ export function environmentVerdicts(config: AppConfig, env: EnvironmentConfig, m
     const services = vpc ? model.ecsServices.filter((s) => lookup.subnets(s.subnetIds).some((x) => x.vpcId === vpc.id)) : [];
     for (const service of services) {
       const sources = lookup.subnets(service.subnetIds).map((subnet): Source => ({ subnet, groups: lookup.groups(service.securityGroupIds), label: `${api.name} tasks` }));
-      for (const endpointService of ['ecr.api', 'ecr.dkr', 'logs'].map((s) => `com.amazonaws.${region}.${s}`)) {
+      for (const endpointService of API_VPC_INTERFACE_ENDPOINTS.map((s) => `com.amazonaws.${region}.${s}`)) {
         verdicts.push(interfaceEndpointVerdict(model, env.name, `${api.name} tasks -> ${endpointService.split('.').slice(3).join('.')} (interface endpoint)`, sources, endpointService));
       }
       verdicts.push(gatewayEndpointVerdict(model, env.name, `${api.name} tasks -> s3 (image layers, gateway endpoint)`, sources, `com.amazonaws.${region}.s3`));

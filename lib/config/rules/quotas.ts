@@ -1,11 +1,10 @@
+import { API_VPC_INTERFACE_ENDPOINTS } from '../api-network';
 import { connectivityOf } from '../connectivity';
 import { environmentField, ReportProblem } from '../errors';
 import { apisCalledBy, callersOf } from '../matrix';
 import { DEFAULT_QUOTAS, MAX_TEMPLATE_PARAMETERS, QuotaName, quotaOf } from '../quotas';
 import { AppConfig } from '../types';
 
-/** Interface endpoints every API VPC has: ECR (api, dkr) and CloudWatch Logs, so Fargate needs no internet. */
-const API_VPC_INTERFACE_ENDPOINTS = 3;
 /** Shared values a consumer's app stack reads per API it calls: endpoint, certificate, revision (and the endpoint service's name). */
 const PARAMETERS_PER_CALLED_API = { 'transit-gateway': 3, privatelink: 4 } as const;
 
@@ -52,7 +51,7 @@ export function quotaRules(config: AppConfig, report: ReportProblem): void {
         over(`${at}.apis[${ai}]`, callers + 1, 'routesPerVpcRouteTable', 'routes in each subnet route table of its VPC (one per calling consumer, plus S3)');
         over(`${at}.apis[${ai}]`, callers, 'securityGroupRules', 'inbound rules on its load balancer\'s security group (443 from each calling consumer\'s CIDR)');
       }
-      over(`${at}.apis[${ai}]`, API_VPC_INTERFACE_ENDPOINTS, 'interfaceEndpointsPerVpc', 'interface endpoints in its VPC');
+      over(`${at}.apis[${ai}]`, API_VPC_INTERFACE_ENDPOINTS.length, 'interfaceEndpointsPerVpc', 'interface endpoints in its VPC');
     });
     env.consumers.forEach((consumer, ci) => {
       const calls = apisCalledBy(env, consumer).length;

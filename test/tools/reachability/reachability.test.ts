@@ -7,6 +7,7 @@
  */
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { API_VPC_INTERFACE_ENDPOINTS } from '../../../lib/config/api-network';
 import { exampleConfig } from '../../../lib/config/environments';
 import { AppConfig } from '../../../lib/config/types';
 import { StackTemplate } from '../../../tools/access-sim/intrinsics';
@@ -95,10 +96,10 @@ describe.each<[string, AppConfig, () => { stages: Stages }]>([
     }
   });
 
-  test('each API\'s tasks reach ECR, Logs and S3 through their endpoints', () => {
+  test('each API\'s tasks reach every interface endpoint of its VPC (ECR, Logs, STS) and S3 through the gateway endpoint', () => {
     for (const env of config.environments) {
       for (const a of env.apis) {
-        for (const service of ['ecr.api (interface endpoint)', 'ecr.dkr (interface endpoint)', 'logs (interface endpoint)', 's3 (image layers, gateway endpoint)']) {
+        for (const service of [...API_VPC_INTERFACE_ENDPOINTS.map((e) => `${e} (interface endpoint)`), 's3 (image layers, gateway endpoint)']) {
           expect(verdictOf(verdicts, env.name, `${a.name} tasks -> ${service}`).outcome).toBe('reachable');
         }
       }
