@@ -37,7 +37,7 @@ export function run(argv: readonly string[], io = STDIO): number {
       verdicts = analyze(config, stages);
     } catch (error) {
       if (error instanceof AssemblyMismatchError) throw new UsageError(error.message);
-      throw error;
+      throw new UsageError(`cannot analyse the cloud assembly at ${values.assembly}: ${(error as Error).message}`);
     }
     io.out(formatReport(verdicts));
     const misses = verdicts.filter((v) => !met(v));

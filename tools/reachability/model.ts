@@ -87,6 +87,9 @@ export interface NetworkAclEntry {
 
 export interface TransitGateway {
   readonly id: string;
+  readonly account: string;
+  /** `AutoAcceptSharedAttachments` (AWS's default: off): an attachment from another account is accepted without a manual step. */
+  readonly autoAccept: boolean;
   readonly defaultAssociation: boolean;
   readonly defaultPropagation: boolean;
   readonly where: Where;
@@ -94,6 +97,7 @@ export interface TransitGateway {
 
 export interface TransitAttachment {
   readonly id: string;
+  readonly account: string;
   readonly gatewayId: string;
   readonly vpcId: string;
   readonly subnetIds: readonly string[];
@@ -298,7 +302,36 @@ export function buildModel(stacks: readonly StackTemplate[]): NetworkModel {
     loadBalancers: new Map(), listeners: [], targetGroups: new Map(), ecsServices: [], functions: [], zones: [], delegations: [],
     records: [], certificates: new Map(), prefixListNames: new Map(), gaps: [],
   };
-  const all = stacks.flatMap((stack) => Object.entries(stack.template.Resources ?? {}).map(([logicalId, resource]) => ({ stack, logicalId, resource })));
+  const every = stacks.flatMap((stack) => Object.entries(stack.template.Resources ?? {}).map(([logicalId, resource]) => ({ stack, logicalId, resource })));
+  // A modelled resource whose properties cannot be resolved is a gap, not a crash: it is left out,
+  // and what it names makes the paths through it unknown.
+  const all = every.filter(({ stack, logicalId, resource }) => {
+    if (!MODELLED.has(resource.Type) && resource.Type !== 'Custom::AWS') return true;
+    try {
+      resolver.resolve(stack, resource.Properties ?? {});
+      return true;
+    } catch (error) {
+      const text = JSON.stringify(resource.Properties ?? {});
+      const refs = [...text.matchAll(/"(?:Ref|Fn::GetAtt)":\s*(?:"([^"]+)"|\["([^"]+)")/g)].map((m) => m[1] ?? m[2]);
+      const touches = refs.flatMap((id) => {
+        try {
+          return [resolver.ref(stack, id.split('.')[0])];
+        } catch {
+          return [];
+        }
+      });
+      // Itself too (its id, and a load balancer's DNS name, which a record may alias).
+      for (const own of [{ Ref: logicalId }, ...(resource.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer' ? [{ 'Fn::GetAtt': [logicalId, 'DNSName'] }] : [])]) {
+        try {
+          touches.push(String(resolver.resolve(stack, own)).toLowerCase());
+        } catch {
+          // not resolvable either: what it names is enough
+        }
+      }
+      model.gaps.push({ type: `${resource.Type} (unreadable: ${(error as Error).message.split(';')[0]})`, where: `${stack.path}/${logicalId}`, touches });
+      return false;
+    }
+  });
   const byType = (...types: string[]) => all.filter((r) => types.includes(r.resource.Type));
   const where = (stack: StackTemplate, logicalId: string): Where => `${stack.path}/${logicalId}`;
   const props = <T = Record<string, unknown>>(stack: StackTemplate, resource: CfnResource): T => resolver.resolve<T>(stack, resource.Properties ?? {});
@@ -328,16 +361,23 @@ export function buildModel(stacks: readonly StackTemplate[]): NetworkModel {
     if (subnet) model.subnets.set(subnet.id, { ...subnet, routeTableId: p.RouteTableId });
     else model.gaps.push({ type: resource.Type, where: where(stack, logicalId), touches: [p.RouteTableId] });
   }
+  // Routes to an endpoint: only a gateway endpoint is modelled (a Gateway Load Balancer endpoint leads to an appliance).
+  const endpointTypes = new Map(byType('AWS::EC2::VPCEndpoint').map(({ stack, logicalId, resource }) => [ref(stack, logicalId), String(resource.Properties?.VpcEndpointType ?? 'Gateway')]));
   for (const { stack, logicalId, resource } of byType('AWS::EC2::Route')) {
     const p = props<Record<string, string>>(stack, resource);
     const w = where(stack, logicalId);
+    if (p.DestinationCidrBlock === undefined && p.DestinationPrefixListId === undefined) {
+      // IPv6 is not modelled; an IPv6 route (to an egress-only gateway, say) is a gap of its table.
+      model.gaps.push({ type: `${resource.Type} (IPv6, not modelled)`, where: w, touches: [p.RouteTableId] });
+      continue;
+    }
     const destination: Peer = p.DestinationPrefixListId !== undefined
       ? { kind: 'prefix-list', prefixList: p.DestinationPrefixListId }
       : { kind: 'cidr', cidr: p.DestinationCidrBlock, range: cidrOf(p.DestinationCidrBlock, w) };
     const target: RouteTarget = p.TransitGatewayId !== undefined ? { kind: 'transit-gateway', id: p.TransitGatewayId }
       : p.NatGatewayId !== undefined ? { kind: 'nat-gateway', id: p.NatGatewayId }
         : p.GatewayId?.startsWith('igw-') || p.GatewayId?.includes('InternetGateway') ? { kind: 'internet-gateway', id: p.GatewayId }
-          : p.VpcEndpointId !== undefined ? { kind: 'gateway-endpoint', id: p.VpcEndpointId }
+          : p.VpcEndpointId !== undefined ? { kind: endpointTypes.get(p.VpcEndpointId) === 'Gateway' ? 'gateway-endpoint' : 'other', id: `${endpointTypes.get(p.VpcEndpointId) ?? 'unknown'} endpoint ${p.VpcEndpointId}` }
             : { kind: 'other', id: Object.entries(p).filter(([k]) => k.endsWith('Id') && k !== 'RouteTableId').map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing' };
     (model.routes.get(p.RouteTableId) ?? model.routes.set(p.RouteTableId, []).get(p.RouteTableId)!).push({ destination, target, where: w });
   }
@@ -378,7 +418,8 @@ export function buildModel(stacks: readonly StackTemplate[]): NetworkModel {
     const p = props<{ VpcId: string; SecurityGroupIngress?: Record<string, unknown>[]; SecurityGroupEgress?: Record<string, unknown>[] }>(stack, resource);
     const w = where(stack, logicalId);
     const id = ref(stack, logicalId);
-    const egress = p.SecurityGroupEgress !== undefined || standaloneEgress.has(id)
+    // An empty list is no egress rule of its own: CloudFormation still adds the default (which is why CDK writes a rule that matches nothing).
+    const egress = (p.SecurityGroupEgress !== undefined && p.SecurityGroupEgress.length > 0) || standaloneEgress.has(id)
       ? (p.SecurityGroupEgress ?? []).map((r) => ruleOf(w, r, 'egress'))
       : [{ protocol: '-1', fromPort: 0, toPort: 65535, peer: { kind: 'cidr' as const, cidr: '0.0.0.0/0', range: cidrOf('0.0.0.0/0', w) }, where: `${w} (CloudFormation's default egress rule)` }];
     model.securityGroups.set(id, { id, vpcId: p.VpcId, ingress: (p.SecurityGroupIngress ?? []).map((r) => ruleOf(w, r, 'ingress')), egress, where: w });
@@ -404,14 +445,14 @@ export function buildModel(stacks: readonly StackTemplate[]): NetworkModel {
   }
 
   for (const { stack, logicalId, resource } of byType('AWS::EC2::TransitGateway')) {
-    const p = props<{ DefaultRouteTableAssociation?: string; DefaultRouteTablePropagation?: string }>(stack, resource);
+    const p = props<{ DefaultRouteTableAssociation?: string; DefaultRouteTablePropagation?: string; AutoAcceptSharedAttachments?: string }>(stack, resource);
     const id = ref(stack, logicalId);
-    model.transitGateways.set(id, { id, defaultAssociation: (p.DefaultRouteTableAssociation ?? 'enable') === 'enable', defaultPropagation: (p.DefaultRouteTablePropagation ?? 'enable') === 'enable', where: where(stack, logicalId) });
+    model.transitGateways.set(id, { id, account: stack.account, autoAccept: p.AutoAcceptSharedAttachments === 'enable', defaultAssociation: (p.DefaultRouteTableAssociation ?? 'enable') === 'enable', defaultPropagation: (p.DefaultRouteTablePropagation ?? 'enable') === 'enable', where: where(stack, logicalId) });
   }
   for (const { stack, logicalId, resource } of byType('AWS::EC2::TransitGatewayAttachment', 'AWS::EC2::TransitGatewayVpcAttachment')) {
     const p = props<{ TransitGatewayId: string; VpcId: string; SubnetIds: string[] }>(stack, resource);
     const id = ref(stack, logicalId);
-    model.attachments.set(id, { id, gatewayId: p.TransitGatewayId, vpcId: p.VpcId, subnetIds: p.SubnetIds, where: where(stack, logicalId) });
+    model.attachments.set(id, { id, account: stack.account, gatewayId: p.TransitGatewayId, vpcId: p.VpcId, subnetIds: p.SubnetIds, where: where(stack, logicalId) });
   }
   for (const { stack, logicalId, resource } of byType('AWS::EC2::TransitGatewayRouteTable')) {
     const p = props<{ TransitGatewayId: string }>(stack, resource);
@@ -465,10 +506,11 @@ export function buildModel(stacks: readonly StackTemplate[]): NetworkModel {
     if (name === 'EC2.describeManagedPrefixLists') {
       const listName = (call.parameters?.Filters as { Name: string; Values: string[] }[] | undefined)?.find((f) => f.Name === 'prefix-list-name')?.Values[0];
       for (const path of call.outputPaths ?? []) if (listName) model.prefixListNames.set(deployTimeToken(stack, logicalId, path), listName);
-    } else if (name === 'EC2.modifyVpcEndpointServiceConfiguration' && typeof call.parameters?.PrivateDnsName === 'string') {
-      privateDnsNames.set(str(call.parameters.ServiceId), call.parameters.PrivateDnsName.toLowerCase());
-    } else if (!KNOWN_CUSTOM_CALLS.has(name)) {
-      unknownCalls.push({ stack, logicalId, resource, name, network: /^(EC2|ELBv2|ElasticLoadBalancingV2|Route53|Route53Resolver|NetworkFirewall|VPCLattice)$/.test(call.service ?? '') });
+    } else if (name === 'EC2.modifyVpcEndpointServiceConfiguration' && Object.keys(call.parameters ?? {}).every((k) => k === 'ServiceId' || k === 'PrivateDnsName')) {
+      // Only the private DNS name is read; a call that changes anything else is a gap (below).
+      if (typeof call.parameters?.PrivateDnsName === 'string') privateDnsNames.set(str(call.parameters.ServiceId), call.parameters.PrivateDnsName.toLowerCase());
+    } else if (!KNOWN_CUSTOM_CALLS.has(name) || name === 'EC2.modifyVpcEndpointServiceConfiguration') {
+      unknownCalls.push({ stack, logicalId, resource, name, network: /^(@aws-sdk\/client-)?(ec2|elbv2|elasticloadbalancingv2|elastic-load-balancing-v2|route53|route-53|route53resolver|route53-resolver|networkfirewall|network-firewall|vpclattice|vpc-lattice|ram)$/i.test(call.service ?? '') });
     }
   }
   for (const { stack, logicalId, resource } of byType('AWS::EC2::VPCEndpointService')) {
@@ -560,12 +602,16 @@ export function buildModel(stacks: readonly StackTemplate[]): NetworkModel {
   for (const { stack, logicalId, resource } of all) {
     const type = resource.Type;
     if (MODELLED.has(type) || IRRELEVANT.test(type) || KNOWN_CUSTOM_TYPES.has(type) || type === 'Custom::AWS') continue;
-    if (NETWORK_NAMESPACES.test(type)) {
-      model.gaps.push({ type, where: where(stack, logicalId), touches: touchesOf(stack, resource) });
-    } else if (type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource') {
-      const touches = touchesOf(stack, resource);
-      if (touches.length > 0) model.gaps.push({ type, where: where(stack, logicalId), touches });
-    }
+    const touches = touchesOf(stack, resource);
+    // A network type is a gap even when it names nothing modelled (it may still route or filter);
+    // any other type is one when it names a modelled resource (a VPC link to the load balancer,
+    // a database's interface in a subnet, a custom resource given a security group).
+    if (NETWORK_NAMESPACES.test(type) || touches.length > 0) model.gaps.push({ type, where: where(stack, logicalId), touches });
+  }
+  // The transit gateway's interfaces sit in the attachment subnets; their network ACLs are not modelled.
+  for (const attachment of model.attachments.values()) {
+    const withAcl = attachment.subnetIds.map((id) => model.subnets.get(id)).filter((subnet) => subnet?.networkAclId);
+    if (withAcl.length > 0) model.gaps.push({ type: 'network ACL on a transit gateway attachment subnet', where: withAcl[0]!.where, touches: [attachment.id] });
   }
   return model;
 }

@@ -18,11 +18,15 @@ export interface Hop {
   readonly hop: string;
   readonly ok: boolean;
   readonly detail: string;
+  /** The hop crosses something the model does not answer: the path is neither open nor closed. */
+  readonly unknown?: boolean;
 }
 
 /** The result of one path (one source subnet to one destination). */
 export interface PathTrace {
   readonly reached: boolean;
+  /** It stopped at a hop the model cannot answer ({@link Hop.unknown}). */
+  readonly unknown: boolean;
   readonly hops: readonly Hop[];
   /** Ids of the modelled resources the path went through (for matching gaps). */
   readonly touched: ReadonlySet<string>;
@@ -43,7 +47,7 @@ export interface Destination {
 }
 
 /** The ephemeral ports a reply goes to (what network ACLs must let back). */
-const EPHEMERAL = { from: 1024, to: 65535 };
+export const EPHEMERAL = { from: 1024, to: 65535 };
 
 /** Records hops and the resources they touched. */
 export class Trace {
@@ -60,12 +64,24 @@ export class Trace {
     return false;
   }
 
+  /** A hop the model cannot answer: the path stops here as neither open nor closed. */
+  unknown(hop: string, detail: string): false {
+    this.hops.push({ hop, ok: false, detail: `not modelled: ${detail}`, unknown: true });
+    return false;
+  }
+
+  /** The hops and resources of `other` appended (a sub-path evaluated on its own). */
+  append(other: Trace): void {
+    this.hops.push(...other.hops);
+    other.touched.forEach((id) => this.touched.add(id));
+  }
+
   touch(...ids: (string | undefined)[]): void {
     for (const id of ids) if (id) this.touched.add(id);
   }
 
   result(reached: boolean): PathTrace {
-    return { reached, hops: this.hops, touched: this.touched };
+    return { reached, unknown: !reached && this.hops.some((h) => h.unknown), hops: this.hops, touched: this.touched };
   }
 }
 
@@ -95,7 +111,12 @@ interface RulePeer {
  * managed list of that name.
  */
 function ruleMatches(model: NetworkModel, rule: SecurityGroupRule, peer: RulePeer, mode: 'all' | 'any'): boolean {
-  if (rule.peer.kind === 'cidr') return peer.range !== undefined && (mode === 'all' ? contains(rule.peer.range, peer.range) : overlaps(rule.peer.range, peer.range));
+  if (rule.peer.kind === 'cidr') {
+    // A managed prefix list's addresses are not in the templates: a rule for every address holds
+    // them; a narrower one may hold some (open for `any`, not enough for `all`).
+    if (peer.range === undefined) return peer.prefixList !== undefined && (rule.peer.range.prefix === 0 || mode === 'any');
+    return mode === 'all' ? contains(rule.peer.range, peer.range) : overlaps(rule.peer.range, peer.range);
+  }
   if (rule.peer.kind === 'group') return peer.sameVpc && peer.groupIds.includes(rule.peer.groupId);
   return peer.prefixList !== undefined && (model.prefixListNames.get(rule.peer.prefixList) ?? rule.peer.prefixList) === peer.prefixList;
 }
@@ -124,29 +145,60 @@ export function securityGroupHop(model: NetworkModel, trace: Trace, hop: string,
   return trace.fail(hop, `no rule of ${names} ${direction === 'ingress' ? 'admits' : 'lets out'} ${protocol} ${port} ${direction === 'ingress' ? 'from' : 'to'} ${peer.label}`);
 }
 
-/** A subnet's first assignable address (AWS reserves the first four), the representative address network ACLs are evaluated at. */
-function representative(range: CidrRange): CidrRange {
-  const address = range.prefix >= 30 ? range.first : range.first + 4;
-  return { first: address, last: address, prefix: 32 };
+/** The protocols a question about "any protocol" (`-1`) asks separately: network ACL entries name one each. */
+const PROTOCOLS = ['tcp', 'udp', 'icmp'] as const;
+
+/** Splits [first, last] at every boundary of `ranges` that falls inside it: each piece is inside or outside each range, whole. */
+function pieces(first: number, last: number, ranges: readonly { first: number; last: number }[]): { first: number; last: number }[] {
+  const cuts = new Set<number>([first]);
+  for (const r of ranges) {
+    if (r.first > first && r.first <= last) cuts.add(r.first);
+    if (r.last + 1 > first && r.last + 1 <= last) cuts.add(r.last + 1);
+  }
+  const starts = [...cuts].sort((x, y) => x - y);
+  return starts.map((start, i) => ({ first: start, last: i + 1 < starts.length ? starts[i + 1] - 1 : last }));
 }
 
 /**
- * Network-ACL hop (stateless, both directions are asked separately): the subnet's associated ACL,
- * its entries in rule-number order, the first match decides; no associated ACL is the VPC's
- * default ACL, which allows everything. Evaluated at the peer's representative address and at
- * both ends of the port range.
+ * Network-ACL hop (stateless: each direction and the reply are asked separately): the subnet's
+ * associated ACL, its entries in rule-number order, the first match decides; no associated ACL is
+ * the VPC's default ACL, which allows everything. The peer's addresses and the ports are split at
+ * every entry's boundaries, and each piece is decided: `all` passes when every piece is allowed
+ * (the path must work for any address and port it may use), `any` when one is. A question about
+ * any protocol (`-1`) is asked for tcp, udp and icmp, and passes as its mode says.
  */
-function networkAclHop(model: NetworkModel, trace: Trace, subnet: Subnet, egress: boolean, protocol: string, ports: { from: number; to: number }, peer: CidrRange): boolean {
+export function networkAclHop(model: NetworkModel, trace: Trace, subnet: Subnet, egress: boolean, protocol: string, ports: { from: number; to: number }, peer: CidrRange, mode: 'all' | 'any' = 'all'): boolean {
   const hop = egress ? 'acl out' : 'acl in';
   if (!subnet.networkAclId) return trace.pass(hop, `${short(subnet.where)}: the VPC's default ACL, allows all`);
   trace.touch(subnet.networkAclId);
   const entries = [...(model.networkAcls.get(subnet.networkAclId) ?? [])].filter((e) => e.egress === egress).sort((a, b) => a.ruleNumber - b.ruleNumber);
-  const address = representative(peer);
-  for (const port of [ports.from, ports.to]) {
-    const entry = entries.find((e) => protocolMatches(e.protocol, protocol) && (e.protocol === '-1' || (e.fromPort <= port && port <= e.toPort)) && contains(e.range, address));
-    if (!entry || !entry.allow) return trace.fail(hop, `${short(subnet.where)}: ${protocol} ${port}: ${entry ? `denied by rule ${entry.ruleNumber} (${short(entry.where)})` : 'no entry allows it (the implicit deny)'}`);
-  }
-  return trace.pass(hop, `${short(subnet.where)}: ${protocol} ${ports.from === ports.to ? ports.from : `${ports.from}-${ports.to}`} allowed`);
+  const protocols = protocol === '-1' ? [...PROTOCOLS] : [protocol];
+  const outcomes = protocols.map((proto) => {
+    const relevant = entries.filter((e) => protocolMatches(e.protocol, proto));
+    const portless = proto !== 'tcp' && proto !== 'udp';
+    const portPieces = portless ? [{ first: ports.from, last: ports.from }] : pieces(ports.from, ports.to, relevant.filter((e) => e.protocol !== '-1').map((e) => ({ first: e.fromPort, last: e.toPort })));
+    const addressPieces = pieces(peer.first, peer.last, relevant.map((e) => e.range));
+    const denied: string[] = [];
+    let allowed = 0;
+    for (const addresses of addressPieces) {
+      for (const portPiece of portPieces) {
+        const entry = relevant.find((e) => contains(e.range, { ...addresses, prefix: 32 }) && (portless || e.protocol === '-1' || (e.fromPort <= portPiece.first && portPiece.last <= e.toPort)));
+        if (entry?.allow) allowed += 1;
+        else if (denied.length < 1) denied.push(`${proto} ${portless ? '' : portPiece.first === portPiece.last ? portPiece.first : `${portPiece.first}-${portPiece.last}`} ${formatCidrPiece(addresses)}: ${entry ? `denied by rule ${entry.ruleNumber} (${short(entry.where)})` : 'no entry allows it (the implicit deny)'}`);
+      }
+    }
+    return { proto, all: denied.length === 0, any: allowed > 0, denied };
+  });
+  const ok = mode === 'all' ? outcomes.every((o) => o.all) : outcomes.some((o) => o.any);
+  const portText = ports.from === ports.to ? `${ports.from}` : `${ports.from}-${ports.to}`;
+  if (ok) return trace.pass(hop, `${short(subnet.where)}: ${protocol === '-1' ? outcomes.filter((o) => o.any).map((o) => o.proto).join('/') : protocol} ${portText} allowed${mode === 'any' ? ' (for some addresses or ports)' : ''}`);
+  return trace.fail(hop, `${short(subnet.where)}: ${outcomes.flatMap((o) => o.denied).slice(0, 2).join('; ') || `${protocol} ${portText}: nothing allowed`}`);
+}
+
+/** An address range as `a.b.c.d` or `a.b.c.d-e.f.g.h`. */
+function formatCidrPiece(range: { first: number; last: number }): string {
+  const dotted = (n: number) => [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join('.');
+  return range.first === range.last ? dotted(range.first) : `${dotted(range.first)}-${dotted(range.last)}`;
 }
 
 /** The route a subnet's table uses for a destination: longest prefix match over the local route and the table's routes. */
@@ -168,8 +220,8 @@ export function routeFor(model: NetworkModel, subnet: Subnet, destination: { ran
 }
 
 /** The gateway gateway route table an attachment is associated with (exactly one, or a failed hop). */
-function associatedTable(model: NetworkModel, trace: Trace, attachmentId: string): TransitRouteTable | undefined {
-  const tables = [...model.transitRouteTables.values()].filter((t) => t.associations.some((a) => a.attachmentId === attachmentId));
+function associatedTable(model: NetworkModel, trace: Trace, attachmentId: string, gatewayId: string): TransitRouteTable | undefined {
+  const tables = [...model.transitRouteTables.values()].filter((t) => t.gatewayId === gatewayId && t.associations.some((a) => a.attachmentId === attachmentId));
   if (tables.length !== 1) {
     trace.fail('transit gateway', `attachment ${attachmentId} is associated with ${tables.length} route tables (AWS allows one; with none the gateway drops its traffic)`);
     return undefined;
@@ -214,10 +266,13 @@ function routingHop(model: NetworkModel, trace: Trace, from: Subnet, to: Subnet,
   const attachment = [...model.attachments.values()].find((a) => a.gatewayId === gateway.id && a.vpcId === from.vpcId);
   if (!attachment) return trace.fail(tgwHop, `the VPC of ${short(from.where)} has no attachment to ${gateway.id}`);
   trace.touch(attachment.id);
+  // An attachment from another account than the gateway's waits for acceptance unless the gateway accepts shared attachments automatically.
+  const pending = [attachment, ...[...model.attachments.values()].filter((a) => a.gatewayId === gateway.id && a.vpcId === to.vpcId)].find((a) => !gateway.autoAccept && a.account !== gateway.account);
+  if (pending) return trace.fail(tgwHop, `attachment ${short(pending.where)} is in account ${pending.account}, the gateway in ${gateway.account} with AutoAcceptSharedAttachments off: it waits for acceptance, which no template gives`);
   if (!attachment.subnetIds.some((id) => model.subnets.get(id)?.zone === from.zone)) {
     return trace.fail(tgwHop, `attachment ${short(attachment.where)} has no subnet in ${from.zone}: traffic from that zone cannot reach the gateway`);
   }
-  const table = associatedTable(model, trace, attachment.id);
+  const table = associatedTable(model, trace, attachment.id, gateway.id);
   if (!table) return false;
   const next = transitRoute(model, table, to.range);
   if (!next) return trace.fail(tgwHop, `route table ${short(table.where)} has no route to ${to.cidr}`);
@@ -243,9 +298,9 @@ export function flow(model: NetworkModel, trace: Trace, source: Source, destinat
     const destGroups = Array.isArray(destination.groups) ? destination.groups.map((g) => g.id) : [];
     if (!securityGroupHop(model, trace, 'egress', source.groups, 'egress', protocol, port, { range: destination.subnet.range, groupIds: destGroups, sameVpc, label: destination.label }, mode)) return false;
   }
-  if (!networkAclHop(model, trace, source.subnet, true, protocol, { from: port, to: port }, destination.subnet.range)) return false;
+  if (!networkAclHop(model, trace, source.subnet, true, protocol, { from: port, to: port }, destination.subnet.range, mode)) return false;
   if (!routingHop(model, trace, source.subnet, destination.subnet, 'forward')) return false;
-  if (!networkAclHop(model, trace, destination.subnet, false, protocol, { from: port, to: port }, source.subnet.range)) return false;
+  if (!networkAclHop(model, trace, destination.subnet, false, protocol, { from: port, to: port }, source.subnet.range, mode)) return false;
   if (Array.isArray(destination.groups)) {
     const sourceGroups = source.groups === 'open' ? [] : source.groups.map((g) => g.id);
     if (!securityGroupHop(model, trace, 'ingress', destination.groups, 'ingress', protocol, port, { range: source.subnet.range, groupIds: sourceGroups, sameVpc, label: source.label }, mode)) return false;
@@ -254,8 +309,8 @@ export function flow(model: NetworkModel, trace: Trace, source: Source, destinat
   }
   if (!options.returnPath) return true;
   if (!routingHop(model, trace, destination.subnet, source.subnet, 'return')) return false;
-  if (!networkAclHop(model, trace, destination.subnet, true, protocol, EPHEMERAL, source.subnet.range)) return false;
-  return networkAclHop(model, trace, source.subnet, false, protocol, EPHEMERAL, destination.subnet.range);
+  if (!networkAclHop(model, trace, destination.subnet, true, protocol, EPHEMERAL, source.subnet.range, mode)) return false;
+  return networkAclHop(model, trace, source.subnet, false, protocol, EPHEMERAL, destination.subnet.range, mode);
 }
 
 /** What a name resolves to, seen from a VPC. */
@@ -322,6 +377,11 @@ export function resolveName(model: NetworkModel, trace: Trace, host: string, vpc
   const target = record.aliasDnsName?.replace(/^dualstack\./, '');
   const loadBalancer = [...model.loadBalancers.values()].find((lb) => lb.dnsName === target);
   if (!loadBalancer) {
+    trace.touch(target);
+    if (record.type === 'CNAME' || !record.aliasDnsName) {
+      trace.unknown(hop, `${host}: record ${short(record.where)} is ${record.type === 'CNAME' ? 'a CNAME' : 'not an alias'}; only an alias of a load balancer is followed`);
+      return undefined;
+    }
     trace.fail(hop, `${host}: record ${short(record.where)} points at ${record.aliasDnsName ?? 'addresses'}, no load balancer of the assembly`);
     return undefined;
   }
@@ -339,56 +399,67 @@ export function certificateCovers(name: string, host: string): boolean {
 /**
  * From a load balancer's listener on `port` to the API's tasks: the listener and its certificate
  * (covering `host`), the target group, the ECS service registered in it and its container port,
- * the load balancer's egress and the tasks' ingress, and routing between their subnets. The tasks
- * see the load balancer's address (IP targets of TCP and TLS groups, AWS's default), or `client`'s
- * when the group preserves client addresses.
+ * then from the load-balancer node in `node` (the subnet the client reached; cross-zone, so any
+ * task subnet) to each task subnet: the load balancer's egress, ACLs, routing both ways, and the
+ * tasks' ingress. The tasks see the load balancer's address (IP targets of TCP and TLS groups,
+ * AWS's default), or `client`'s when the group preserves client addresses. `all`: every task
+ * subnet of every group with a service must be reachable; `any`: one is enough.
  */
-export function loadBalancerToTargets(model: NetworkModel, trace: Trace, loadBalancer: LoadBalancer, port: number, host: string, mode: 'all' | 'any', client?: Subnet): boolean {
+export function loadBalancerToTargets(model: NetworkModel, trace: Trace, loadBalancer: LoadBalancer, node: Subnet, port: number, host: string, mode: 'all' | 'any', client?: Subnet): boolean {
   const listener = model.listeners.find((l) => l.loadBalancerArn === loadBalancer.arn && l.port === port);
   if (!listener) {
     const ports = model.listeners.filter((l) => l.loadBalancerArn === loadBalancer.arn).map((l) => `${l.protocol} ${l.port}`);
     return trace.fail('listener', `${short(loadBalancer.where)} has no listener on ${port} (listeners: ${ports.join(', ') || 'none'})`);
   }
-  if (listener.protocol === 'TLS' || listener.protocol === 'HTTPS') {
-    const certificate = listener.certificateArns.map((arn) => model.certificates.get(arn)).find((c) => c?.names.some((n) => certificateCovers(n, host)));
-    if (!certificate) {
-      const names = listener.certificateArns.map((arn) => model.certificates.get(arn)?.names.join(', ') ?? `${arn} (not in the assembly)`);
-      return trace.fail('certificate', `no certificate of ${short(listener.where)} covers ${host} (${names.join('; ') || 'none'})`);
-    }
-    trace.pass('listener', `${listener.protocol} ${port} (${short(listener.where)}), certificate ${short(certificate.where)} covers ${host}`);
-  } else {
-    trace.pass('listener', `${listener.protocol} ${port} (${short(listener.where)}): no TLS, no certificate checked`);
+  if (listener.protocol !== 'TLS' && listener.protocol !== 'HTTPS') {
+    // The caller speaks TLS (https://): whether the target terminates it is not in the templates.
+    return trace.unknown('listener', `${short(listener.where)} is ${listener.protocol} on ${port}: the load balancer does not terminate the caller's TLS, the targets would have to`);
   }
+  const unknownCertificate = listener.certificateArns.find((arn) => !model.certificates.has(arn));
+  const certificate = listener.certificateArns.map((arn) => model.certificates.get(arn)).find((c) => c?.names.some((n) => certificateCovers(n, host)));
+  if (!certificate) {
+    if (unknownCertificate) return trace.unknown('certificate', `${short(listener.where)} uses ${unknownCertificate}, which no template of the environment creates`);
+    const names = listener.certificateArns.map((arn) => model.certificates.get(arn)!.names.join(', '));
+    return trace.fail('certificate', `no certificate of ${short(listener.where)} covers ${host} (${names.join('; ') || 'none'})`);
+  }
+  trace.pass('listener', `${listener.protocol} ${port} (${short(listener.where)}), certificate ${short(certificate.where)} covers ${host}`);
   const groups = listener.targetGroupArns.map((arn) => model.targetGroups.get(arn)).filter((g) => g !== undefined);
-  if (groups.length === 0) return trace.fail('target group', `${short(listener.where)} forwards to no target group of the assembly`);
-  for (const group of groups) {
-    const service = model.ecsServices.find((s) => s.targets.some((t) => t.targetGroupArn === group.arn));
-    if (!service) {
-      if (mode === 'all') return trace.fail('target group', `no ECS service registers targets in ${short(group.where)}`);
-      continue;
-    }
+  const served = groups.flatMap((group) => model.ecsServices.filter((s) => s.targets.some((t) => t.targetGroupArn === group.arn)).map((service) => ({ group, service })));
+  if (served.length === 0) return trace.fail('target group', `${short(listener.where)} forwards to no target group an ECS service of the assembly registers in`);
+  const lbGroups = loadBalancer.securityGroupIds.map((id) => model.securityGroups.get(id)).filter((g) => g !== undefined);
+  const legs: Trace[] = [];
+  for (const { group, service } of served) {
     const containerPort = service.targets.find((t) => t.targetGroupArn === group.arn)!.containerPort;
-    trace.pass('target group', `${short(group.where)} (${group.protocol}, ${group.targetType} targets) <- ${short(service.where)} container port ${containerPort}`);
-    const lbSubnet = model.subnets.get(loadBalancer.subnetIds[0]);
     const taskGroups = service.securityGroupIds.map((id) => model.securityGroups.get(id)).filter((g) => g !== undefined);
     for (const taskSubnetId of service.subnetIds) {
+      const leg = new Trace();
+      legs.push(leg);
+      leg.pass('target group', `${short(group.where)} (${group.protocol}, ${group.targetType} targets) <- ${short(service.where)} container port ${containerPort}`);
       const taskSubnet = model.subnets.get(taskSubnetId);
-      if (!taskSubnet || !lbSubnet) return trace.fail('targets', `${short(service.where)}: subnet ${taskSubnetId} or the load balancer's is not in the assembly`);
-      const lbGroups = loadBalancer.securityGroupIds.map((id) => model.securityGroups.get(id)).filter((g) => g !== undefined);
-      const lbRange = loadBalancer.subnetIds.map((id) => model.subnets.get(id)?.range).filter((r) => r !== undefined);
-      const nodeRange = lbRange.reduce((a, b) => ({ first: Math.min(a.first, b.first), last: Math.max(a.last, b.last), prefix: 0 }));
-      if (loadBalancer.securityGroupIds.length > 0 && !securityGroupHop(model, trace, 'lb egress', lbGroups, 'egress', 'tcp', containerPort, { range: taskSubnet.range, groupIds: service.securityGroupIds, sameVpc: taskSubnet.vpcId === lbSubnet.vpcId, label: 'the tasks' }, mode)) return false;
-      if (!routingHop(model, trace, lbSubnet, taskSubnet, 'forward')) return false;
-      if (!networkAclHop(model, trace, taskSubnet, false, 'tcp', { from: containerPort, to: containerPort }, nodeRange)) return false;
-      // Targets see the client's address when the group preserves it (never through PrivateLink), else the load balancer's.
+      if (!taskSubnet) {
+        leg.fail('targets', `${short(service.where)}: subnet ${taskSubnetId} is not in the assembly`);
+        continue;
+      }
+      const sameVpc = taskSubnet.vpcId === node.vpcId;
+      // Targets see the client's address when the group preserves it (never through PrivateLink), else the load balancer node's.
       const seen = group.preserveClientIp && client
-        ? { range: client.range, groupIds: [], sameVpc: client.vpcId === taskSubnet.vpcId, label: 'the client (address preserved)' }
-        : { range: nodeRange, groupIds: loadBalancer.securityGroupIds, sameVpc: taskSubnet.vpcId === lbSubnet.vpcId, label: 'the load balancer' };
-      if (!securityGroupHop(model, trace, 'task ingress', taskGroups, 'ingress', 'tcp', containerPort, seen, mode)) return false;
+        ? { range: client.range, groupIds: [] as string[], sameVpc: client.vpcId === taskSubnet.vpcId, label: 'the client (address preserved)' }
+        : { range: node.range, groupIds: loadBalancer.securityGroupIds, sameVpc, label: 'the load balancer' };
+      const ok = (loadBalancer.securityGroupIds.length === 0 || securityGroupHop(model, leg, 'lb egress', lbGroups, 'egress', 'tcp', containerPort, { range: taskSubnet.range, groupIds: service.securityGroupIds, sameVpc, label: 'the tasks' }, mode))
+        && networkAclHop(model, leg, node, true, 'tcp', { from: containerPort, to: containerPort }, taskSubnet.range, mode)
+        && routingHop(model, leg, node, taskSubnet, 'forward')
+        && networkAclHop(model, leg, taskSubnet, false, 'tcp', { from: containerPort, to: containerPort }, seen.range, mode)
+        && securityGroupHop(model, leg, 'task ingress', taskGroups, 'ingress', 'tcp', containerPort, seen, mode)
+        && routingHop(model, leg, taskSubnet, node, 'return')
+        && networkAclHop(model, leg, taskSubnet, true, 'tcp', EPHEMERAL, seen.range, mode)
+        && networkAclHop(model, leg, node, false, 'tcp', EPHEMERAL, taskSubnet.range, mode);
+      if (ok) leg.pass('targets', `${short(taskSubnet.where)}`);
     }
-    return true;
   }
-  return trace.fail('target group', 'no target group of the listener has a service behind it');
+  const passed = legs.filter((l) => l.hops.at(-1)?.ok);
+  const shown = mode === 'all' ? legs.find((l) => !l.hops.at(-1)?.ok) ?? legs[0] : passed[0] ?? legs[0];
+  trace.append(shown);
+  return mode === 'all' ? passed.length === legs.length : passed.length > 0;
 }
 
 /** The `kind` of a route's target, for the internet question. */

@@ -14,7 +14,7 @@
 import { API_VPC_INTERFACE_ENDPOINTS } from '../../lib/config/api-network';
 import { AppConfig, EnvironmentConfig } from '../../lib/config/types';
 import { Gap, NetworkModel, SecurityGroup, Subnet, Vpc, VpcEndpoint } from './model';
-import { Destination, flow, rangeOf, Hop, loadBalancerToTargets, PathTrace, resolveName, routeFor, securityGroupHop, Source, Trace } from './paths';
+import { Destination, EPHEMERAL, flow, networkAclHop, rangeOf, Hop, loadBalancerToTargets, PathTrace, Resolution, resolveName, routeFor, securityGroupHop, Source, Trace } from './paths';
 
 export type Outcome = 'reachable' | 'unreachable' | 'partly reachable' | 'unknown';
 
@@ -53,9 +53,13 @@ function verdictOf(model: NetworkModel, environment: string, question: string, e
   const touched = new Set(traces.flatMap((t) => [...t.touched]));
   // A gap that names nothing modelled could be anywhere: it makes every path unknown.
   const gaps = model.gaps.filter((g) => g.touches.length === 0 || g.touches.some((id) => touched.has(id)));
-  const outcome: Outcome = gaps.length > 0 ? 'unknown' : traces.length === 0 || reached === 0 ? 'unreachable' : reached === traces.length ? 'reachable' : 'partly reachable';
-  // Show a path that stops when there is one (it says where), else the first.
-  const shown = traces.find((t) => !t.reached) ?? traces[0];
+  const outcome: Outcome = gaps.length > 0 ? 'unknown'
+    : traces.length > 0 && reached === traces.length ? 'reachable'
+      : traces.some((t) => t.unknown) ? 'unknown'
+        : reached === 0 ? 'unreachable' : 'partly reachable';
+  // Show what matters: for a path that must work, one that stops (it says where); for one that must
+  // not, one that gets through (the breach), else one that stops.
+  const shown = expected === 'unreachable' ? traces.find((t) => t.reached) ?? traces.find((t) => !t.reached) : traces.find((t) => !t.reached) ?? traces[0];
   const hops = [...(setup ? [setup] : []), ...(shown?.hops ?? [])];
   const stop = hops.find((h) => !h.ok);
   return { environment, question, expected, outcome, hops, stoppedAt: stop?.hop, gaps, paths: { evaluated: traces.length, reached } };
@@ -77,6 +81,11 @@ class Lookup {
     return ids.map((id) => this.model.securityGroups.get(id)).filter((g) => g !== undefined);
   }
 
+  /** Every subnet of a VPC. */
+  allSubnets(vpcId: string): Subnet[] {
+    return [...this.model.subnets.values()].filter((s) => s.vpcId === vpcId);
+  }
+
   /** The subnets of a VPC that hold workloads: those with a function, service, endpoint or load balancer in them, else all. */
   workloadSubnets(vpcId: string): Subnet[] {
     const used = new Set([
@@ -95,13 +104,39 @@ class Lookup {
  */
 function callPaths(model: NetworkModel, sources: readonly Source[], host: string, port: number, parentZone: { id: string; name: string }, consumerAccount: string, mode: 'all' | 'any'): PathTrace[] {
   const traces: PathTrace[] = [];
+  // A path that must stay closed is closed by the network, not by a name: a workload can connect to
+  // the API's addresses whatever its VPC's DNS answers. So `any` also tries them directly.
+  const direct = mode === 'any' ? apiLoadBalancer(model, host, parentZone) : undefined;
+  const directLb = direct?.kind === 'load-balancer' ? direct.loadBalancer : undefined;
   for (const source of sources) {
     const probe = new Trace();
-    const resolution = resolveName(model, probe, host, source.subnet.vpcId, parentZone);
-    if (!resolution) {
-      traces.push(probe.result(false));
-      continue;
+    const named = resolveName(model, probe, host, source.subnet.vpcId, parentZone);
+    const resolutions: { resolution: Resolution; probe: Trace }[] = named ? [{ resolution: named, probe }] : [];
+    if (!named) traces.push(probe.result(false));
+    if (direct && directLb && !(named?.kind === 'load-balancer' && named.loadBalancer === directLb)) {
+      const byAddress = new Trace();
+      byAddress.pass('name', `by address: ${host}'s load balancer ${short(directLb.where)}, whatever this VPC resolves`);
+      resolutions.push({ resolution: direct, probe: byAddress });
     }
+    for (const { resolution, probe } of resolutions) traces.push(...pathsFrom(model, source, resolution, probe, host, port, consumerAccount, mode));
+  }
+  return traces;
+}
+
+/** The load balancer the API's public record aliases (as any resolver outside the VPCs sees the name). */
+function apiLoadBalancer(model: NetworkModel, host: string, parentZone: { id: string; name: string }): Resolution | undefined {
+  const vpc = [...model.vpcs.values()].find((v) => v.dnsSupport);
+  if (!vpc) return undefined;
+  // Resolved as from a VPC with no endpoint or private zone of its own.
+  const bare: NetworkModel = { ...model, endpoints: [], zones: model.zones.filter((z) => z.vpcIds.length === 0) };
+  const resolution = resolveName(bare, new Trace(), host, vpc.id, parentZone);
+  return resolution?.kind === 'load-balancer' ? resolution : undefined;
+}
+
+/** From one source, through what the name resolved to, to every address it gives (load-balancer nodes or endpoint interfaces). */
+function pathsFrom(model: NetworkModel, source: Source, resolution: Resolution, probe: Trace, host: string, port: number, consumerAccount: string, mode: 'all' | 'any'): PathTrace[] {
+  const traces: PathTrace[] = [];
+  {
     if (resolution.kind === 'load-balancer') {
       const lb = resolution.loadBalancer;
       const lbGroups = lb.securityGroupIds.map((id) => model.securityGroups.get(id)).filter((g) => g !== undefined);
@@ -115,7 +150,7 @@ function callPaths(model: NetworkModel, sources: readonly Source[], host: string
           continue;
         }
         const destination: Destination = { subnet: node, groups: lb.securityGroupIds.length > 0 ? lbGroups : 'open', label: `load balancer in ${node.zone}` };
-        const ok = flow(model, trace, source, destination, 'tcp', port, { mode, returnPath: true }) && loadBalancerToTargets(model, trace, lb, port, host, mode, source.subnet);
+        const ok = flow(model, trace, source, destination, 'tcp', port, { mode, returnPath: true }) && loadBalancerToTargets(model, trace, lb, node, port, host, mode, source.subnet);
         traces.push(trace.result(ok));
       }
     } else {
@@ -160,7 +195,16 @@ function privateLinkToTargets(model: NetworkModel, trace: Trace, source: Subnet,
   } else {
     trace.pass('lb ingress', `${short(lb.where)}: inbound rules not applied to PrivateLink traffic (EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic off)`);
   }
-  return loadBalancerToTargets(model, trace, lb, port, host, mode);
+  // The endpoint service sends the connection to a load-balancer node of its own zone choice: each node subnet must do (all) or one may (any).
+  const nodes = lb.subnetIds.map((id) => model.subnets.get(id)).filter((n) => n !== undefined);
+  const legs = nodes.map((node) => {
+    const leg = new Trace();
+    return { leg, ok: loadBalancerToTargets(model, leg, lb, node, port, host, mode) };
+  });
+  const shown = (mode === 'all' ? legs.find((l) => !l.ok) : legs.find((l) => l.ok)) ?? legs[0];
+  if (!shown) return trace.fail('load balancer', `${short(lb.where)} has no subnet in the assembly`);
+  trace.append(shown.leg);
+  return mode === 'all' ? legs.every((l) => l.ok) : legs.some((l) => l.ok);
 }
 
 /** True when every address of `range` is private (RFC 1918 or the shared 100.64.0.0/10 space): not routable on the internet. */
@@ -170,6 +214,23 @@ function isPrivate(range: { first: number; last: number }): boolean {
 
 const short = (where: string): string => where.split('/').slice(-2).join('/');
 
+/**
+ * The ports other than 443 a caller of `api` is asked about: 80, the tasks' container ports, and
+ * every other port the API's load balancers listen on or their security groups admit.
+ */
+function otherPorts(model: NetworkModel, lookup: Lookup, api: EnvironmentConfig['apis'][number]): number[] {
+  const vpcId = lookup.vpc(api.account, api.cidr)?.id;
+  const services = model.ecsServices.filter((x) => lookup.subnets(x.subnetIds).some((n) => n.vpcId === vpcId));
+  const loadBalancers = [...model.loadBalancers.values()].filter((lb) => lookup.subnets(lb.subnetIds).some((n) => n.vpcId === vpcId));
+  const ports = [
+    80,
+    ...services.flatMap((x) => x.targets.map((t) => t.containerPort)),
+    ...model.listeners.filter((l) => loadBalancers.some((lb) => lb.arn === l.loadBalancerArn)).map((l) => l.port),
+    ...loadBalancers.flatMap((lb) => lookup.groups(lb.securityGroupIds).flatMap((g) => g.ingress.map((r) => r.fromPort))),
+  ];
+  return [...new Set(ports)].filter((p) => p !== 443 && p > 0).sort((a, b) => a - b);
+}
+
 /** Every question of one environment, answered. */
 export function environmentVerdicts(config: AppConfig, env: EnvironmentConfig, model: NetworkModel): Verdict[] {
   const lookup = new Lookup(model);
@@ -177,7 +238,8 @@ export function environmentVerdicts(config: AppConfig, env: EnvironmentConfig, m
   const parentZone = config.parentZone;
   const missing = (question: string, expected: Verdict['expected'], what: string): Verdict =>
     verdictOf(model, env.name, question, expected, [], { hop: 'source', ok: false, detail: what });
-  const openWorkloads = (vpc: Vpc, label: string): Source[] => lookup.workloadSubnets(vpc.id).map((subnet) => ({ subnet, groups: 'open', label }));
+  // Any workload: in any subnet of the VPC, with a security group that lets everything out.
+  const openWorkloads = (vpc: Vpc, label: string): Source[] => lookup.allSubnets(vpc.id).map((subnet) => ({ subnet, groups: 'open', label }));
 
   for (const consumer of env.consumers) {
     const consumerVpc = lookup.vpc(consumer.account, consumer.cidr);
@@ -196,9 +258,7 @@ export function environmentVerdicts(config: AppConfig, env: EnvironmentConfig, m
           ? missing(question, 'reachable', `no function in ${consumer.name}'s VPC calls https://${host} (API_BASE_URL)`)
           : verdictOf(model, env.name, question, 'reachable', callPaths(model, sources, host, 443, parentZone, consumer.account, 'all')));
         // The same caller on another port: the load balancer listens on 443 only.
-        const apiVpcId = lookup.vpc(api.account, api.cidr)?.id;
-        const containerPorts = model.ecsServices.filter((x) => lookup.subnets(x.subnetIds).some((n) => n.vpcId === apiVpcId)).flatMap((x) => x.targets.map((t) => t.containerPort));
-        for (const port of [...new Set([80, ...containerPorts])].filter((p) => p !== 443)) {
+        for (const port of otherPorts(model, lookup, api)) {
           verdicts.push(verdictOf(model, env.name, `${consumer.name} -> ${api.name} on port ${port}`, 'unreachable', callPaths(model, sources, host, port, parentZone, consumer.account, 'any')));
         }
       } else {
@@ -292,7 +352,13 @@ function gatewayEndpointVerdict(model: NetworkModel, environment: string, questi
     trace.touch(source.subnet.id, source.subnet.routeTableId);
     const groups = source.groups === 'open' ? [] : source.groups;
     if (!securityGroupHop(model, trace, 'egress', groups, 'egress', 'tcp', 443, { groupIds: [], sameVpc: false, prefixList: serviceName, label: `the ${serviceName} prefix list` }, 'all')) return trace.result(false);
+    // The list's addresses are not in the templates: its ACL hops are asked for every address.
+    const anywhere = rangeOf('0.0.0.0/0');
+    if (!networkAclHop(model, trace, source.subnet, true, 'tcp', { from: 443, to: 443 }, anywhere) || !networkAclHop(model, trace, source.subnet, false, 'tcp', EPHEMERAL, anywhere)) return trace.result(false);
     const route = routeFor(model, source.subnet, { prefixList: serviceName });
+    // A more specific route for public addresses may take some of the list's addresses elsewhere.
+    const overlapping = (model.routes.get(source.subnet.routeTableId ?? '') ?? []).find((r) => r.destination.kind === 'cidr' && r.destination.range.prefix > 0 && !isPrivate(r.destination.range));
+    if (overlapping && overlapping.destination.kind === 'cidr') return trace.result(trace.unknown('route', `${short(overlapping.where)} routes public addresses ${overlapping.destination.cidr}, which may hold some of ${serviceName}'s`));
     if (!route || route === 'local') return trace.result(trace.fail('route', `${short(source.subnet.where)}: no route to the ${serviceName} prefix list`));
     const endpoint = model.endpoints.find((e) => e.id === route.target.id);
     if (route.target.kind !== 'gateway-endpoint' && !endpoint) return trace.result(trace.fail('route', `${short(source.subnet.where)}: the ${serviceName} prefix list goes to ${route.target.kind} ${route.target.id}`));

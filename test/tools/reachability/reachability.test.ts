@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { API_VPC_INTERFACE_ENDPOINTS } from '../../../lib/config/api-network';
 import { exampleConfig } from '../../../lib/config/environments';
 import { AppConfig } from '../../../lib/config/types';
-import { StackTemplate } from '../../../tools/access-sim/intrinsics';
+import { StackTemplate, TemplateResolver } from '../../../tools/access-sim/intrinsics';
 import { analyze, formatReport, readStages } from '../../../tools/reachability/analyze';
 import { run } from '../../../tools/reachability/main';
 import { met, Verdict } from '../../../tools/reachability/questions';
@@ -85,6 +85,21 @@ describe.each<[string, AppConfig, () => { stages: Stages }]>([
           expect({ question, outcome: verdict.outcome }).toEqual({ question, outcome: allowed ? 'reachable' : 'unreachable' });
           // An allowed pair is reachable from every source subnet to every address its name gives.
           if (allowed) expect(verdict.paths.evaluated).toBeGreaterThan(0);
+        }
+      }
+    }
+  });
+
+  test('the other questions follow the matrix too: each allowed pair on port 80 and the container port, each resolver against every API not its own, each consumer straight to each API\'s tasks', () => {
+    for (const env of config.environments) {
+      const asked = verdicts.filter((v) => v.environment === env.name).map((v) => v.question);
+      for (const c of env.consumers) {
+        for (const a of env.apis) {
+          if (c.calls.includes(a.name)) for (const port of [80, 8080]) expect(asked).toContain(`${c.name} -> ${a.name} on port ${port}`);
+          expect(asked).toContain(`${c.name} -> ${a.name} tasks directly (port 8080)`);
+          // Each API the consumer calls has two functions (resolver, health check); each is asked about every other API.
+          const notItsApi = asked.filter((q) => q.startsWith(`ConsumerApp-${c.name}/`) && q.endsWith(`-> ${a.name} (not its API)`));
+          expect({ consumer: c.name, api: a.name, count: notItsApi.length }).toEqual({ consumer: c.name, api: a.name, count: 2 * c.calls.filter((n) => n !== a.name).length });
         }
       }
     }
@@ -189,7 +204,7 @@ describe('reachability: one wrong hop turns a verdict and names the hop', () => 
     expect([verdict.outcome, verdict.stoppedAt]).toEqual(['unreachable', 'task ingress']);
   });
 
-  test('a reference through an export (Fn::ImportValue) resolves like a stack output; an import of a name nobody exports fails naming it', () => {
+  test('a reference through an export (Fn::ImportValue) resolves like a stack output; an import of a name nobody exports makes the load balancer a named gap', () => {
     const withImport = (exportName: string) => {
       let stages = mutated(example().stages, stage, `ApiNetwork-${api.name}`, (t) => {
         for (const output of Object.values<Json>(t.Outputs)) output.Export = { Name: { 'Fn::Join': ['-', ['export', JSON.stringify(output.Value).length.toString(), JSON.stringify(output.Value).replace(/\W/g, '')]] } };
@@ -205,7 +220,10 @@ describe('reachability: one wrong hop turns a verdict and names the hop', () => 
       return stages;
     };
     expect(after(withImport('')).outcome).toBe('reachable');
-    expect(() => analyze(exampleConfig, withImport('nobody-exports-this'))).toThrow(/Fn::ImportValue nobody-exports-this.*no stack of the assembly in this account and region exports that name/);
+    // Unresolvable: the load balancer is a gap (named with the reason), its paths unknown; nothing throws.
+    const broken = after(withImport('nobody-exports-this'));
+    expect(broken.outcome).toBe('unknown');
+    expect(broken.gaps.map((g) => g.type).join('\n')).toMatch(/AWS::ElasticLoadBalancingV2::LoadBalancer \(unreadable: .*Fn::ImportValue nobody-exports-this/);
   });
 
   test('a route from one consumer to another (VPC route and gateway propagation): the consumer-to-consumer verdict turns open', () => {
@@ -222,7 +240,9 @@ describe('reachability: one wrong hop turns a verdict and names the hop', () => 
       t.Resources.WrongPropagation = { Type: 'AWS::EC2::TransitGatewayRouteTablePropagation', Properties: { TransitGatewayAttachmentId: { Ref: parameterOf(to.name) }, TransitGatewayRouteTableId: association.Properties.TransitGatewayRouteTableId } };
     });
     const verdict = verdictOf(analyze(exampleConfig, stages), prod.name, question);
-    expect(verdict.outcome).toBe('reachable');
+    // From the workload subnets (the transit subnets' tables have no such route): open, a miss.
+    expect(['reachable', 'partly reachable']).toContain(verdict.outcome);
+    expect(met(verdict)).toBe(false);
     expect(verdict.hops.find((h) => h.hop === 'transit gateway')?.detail).toContain(to.cidr);
   });
 
@@ -240,13 +260,72 @@ describe('reachability: one wrong hop turns a verdict and names the hop', () => 
     const other = dev.apis.find((a) => a !== api)!;
     const resolverQuestion = (v: Verdict) => v.environment === dev.name && v.question.endsWith(`-> ${other.name} (not its API)`) && v.question.includes(`ConsumerApp-${consumer.name}/Graphql${api.name}Resolver`);
     expect(baseline().find(resolverQuestion)?.outcome).toBe('unreachable');
-    const stages = mutated(example().stages, stage, `ConsumerApp-${consumer.name}`, (t) => {
-      for (const [, group] of resources(t, 'AWS::EC2::SecurityGroup')) delete group.Properties.SecurityGroupEgress;
+    for (const edit of [(group: Json) => delete group.Properties.SecurityGroupEgress, (group: Json) => (group.Properties.SecurityGroupEgress = [])]) {
+      const stages = mutated(example().stages, stage, `ConsumerApp-${consumer.name}`, (t) => {
+        for (const [, group] of resources(t, 'AWS::EC2::SecurityGroup')) edit(group);
+      });
+      const verdict = analyze(exampleConfig, stages).find(resolverQuestion)!;
+      // Past its egress now (no rule of its own, absent or an empty list); the other API's load balancer admits this consumer, so the path is open.
+      expect(verdict.outcome).toBe('reachable');
+      expect(verdict.hops.find((h) => h.hop === 'egress')?.detail).toContain('default egress rule');
+    }
+  });
+
+  test('the DNS alias pointed at the other API\'s load balancer: the resolver\'s egress, which admits its own API only, stops it', () => {
+    const other = dev.apis.find((a) => a !== api)!;
+    const otherStack = example().stages[stage].find((s) => s.path.endsWith(`ApiService-${other.name}`))!;
+    const [, otherRecord] = resources(otherStack.template, 'AWS::Route53::RecordSet').find(([, r]) => r.Properties.AliasTarget)!;
+    const otherLbId = resources(otherStack.template, 'AWS::ElasticLoadBalancingV2::LoadBalancer')[0][0];
+    // The other load balancer's DNS name as the model resolves it (its own stack's attribute).
+    const otherDns = verdictOf(baseline(), dev.name, `${consumer.name} -> ${other.name} (https://${other.domain}:443)`).hops.find((h) => h.hop === 'name')!.detail;
+    expect(otherDns).toContain(otherLbId);
+    const dnsName = new TemplateResolver(example().stages[stage], { deployTimeValues: true }).resolve<string>(otherStack, otherRecord.Properties.AliasTarget.DNSName);
+    const stages = mutated(example().stages, stage, `ApiService-${api.name}`, (t) => {
+      const [, record] = resources(t, 'AWS::Route53::RecordSet').find(([, r]) => r.Properties.AliasTarget)!;
+      record.Properties.AliasTarget.DNSName = dnsName;
     });
-    const verdict = analyze(exampleConfig, stages).find(resolverQuestion)!;
-    // Past its egress now; the other API's load balancer admits this consumer, so the path is open.
-    expect(verdict.outcome).toBe('reachable');
-    expect(verdict.hops.find((h) => h.hop === 'egress')?.detail).toContain('default egress rule');
+    const verdict = after(stages);
+    expect([verdict.outcome, verdict.stoppedAt]).toEqual(['unreachable', 'egress']);
+    expect(verdict.hops.find((h) => h.hop === 'name')?.detail).toContain(otherLbId);
+  });
+
+  describe('network ACLs on the consumer\'s subnets', () => {
+    /** An ACL with `entries` ([rule, egress, allow, protocol, from, to]) associated with the consumer VPC's workload subnets. */
+    const withAcl = (entries: [number, boolean, boolean, number, number, number][]) => mutated(example().stages, stage, `ConsumerNetwork-${consumer.name}`, (t) => {
+      const vpc = resources(t, 'AWS::EC2::VPC')[0][0];
+      t.Resources.Acl = { Type: 'AWS::EC2::NetworkAcl', Properties: { VpcId: { Ref: vpc } } };
+      entries.forEach(([rule, egress, allow, protocol, from, to], i) => {
+        t.Resources[`AclEntry${i}`] = { Type: 'AWS::EC2::NetworkAclEntry', Properties: { NetworkAclId: { Ref: 'Acl' }, RuleNumber: rule, Egress: egress, RuleAction: allow ? 'allow' : 'deny', Protocol: protocol, CidrBlock: '0.0.0.0/0', PortRange: { From: from, To: to } } };
+      });
+      // The workload subnets only: an ACL on the transit gateway's attachment subnets is a gap of its own (next test).
+      for (const [id] of resources(t, 'AWS::EC2::Subnet').filter(([, r]) => JSON.stringify(r.Properties.Tags).includes('"workload"'))) t.Resources[`${id}Acl`] = { Type: 'AWS::EC2::SubnetNetworkAclAssociation', Properties: { SubnetId: { Ref: id }, NetworkAclId: { Ref: 'Acl' } } };
+    });
+
+    test('443 out and the ephemeral ports back in allowed: still reachable', () => {
+      expect(after(withAcl([[100, true, true, 6, 443, 443], [100, false, true, 6, 1024, 65535]])).outcome).toBe('reachable');
+    });
+
+    test('part of the ephemeral range denied before the allow: the reply is blocked (stops at acl in)', () => {
+      const verdict = after(withAcl([[100, true, true, 6, 443, 443], [90, false, false, 6, 2000, 64000], [100, false, true, 6, 1024, 65535]]));
+      expect([verdict.outcome, verdict.stoppedAt]).toEqual(['unreachable', 'acl in']);
+      expect(verdict.hops.find((h) => !h.ok)?.detail).toContain('denied by rule 90');
+    });
+
+    test('an ACL on the transit gateway\'s attachment subnets: not modelled, the path is unknown and the gap named', () => {
+      const stages = mutated(example().stages, stage, `ConsumerNetwork-${consumer.name}`, (t) => {
+        const vpc = resources(t, 'AWS::EC2::VPC')[0][0];
+        t.Resources.Acl = { Type: 'AWS::EC2::NetworkAcl', Properties: { VpcId: { Ref: vpc } } };
+        for (const [id] of resources(t, 'AWS::EC2::Subnet').filter(([, r]) => JSON.stringify(r.Properties.Tags).includes('"transit"'))) t.Resources[`${id}Acl`] = { Type: 'AWS::EC2::SubnetNetworkAclAssociation', Properties: { SubnetId: { Ref: id }, NetworkAclId: { Ref: 'Acl' } } };
+      });
+      const verdict = after(stages);
+      expect(verdict.outcome).toBe('unknown');
+      expect(verdict.gaps.map((g) => g.type)).toContain('network ACL on a transit gateway attachment subnet');
+    });
+
+    test('no outbound entry: the implicit deny (stops at acl out)', () => {
+      const verdict = after(withAcl([[100, false, true, 6, 1024, 65535]]));
+      expect([verdict.outcome, verdict.stoppedAt]).toEqual(['unreachable', 'acl out']);
+    });
   });
 });
 
@@ -279,8 +358,21 @@ describe('reachability: PrivateLink hops', () => {
       for (const [, endpoint] of resources(t, 'AWS::EC2::VPCEndpoint')) endpoint.Properties.PrivateDnsEnabled = false;
     });
     const verdict = verdictOf(analyze(privateLinkConfig, stages), plDev.name, question);
-    expect(verdict.outcome).toBe('unreachable');
+    expect([verdict.outcome, verdict.stoppedAt]).toEqual(['unreachable', 'egress']);
     expect(verdict.hops.find((h) => h.hop === 'name')?.detail).toContain('A alias');
+  });
+});
+
+describe('reachability: the internet', () => {
+  test('a default route to a Gateway Load Balancer endpoint (an appliance, perhaps an egress one) counts as a way out', () => {
+    const stages = mutated(example().stages, 'Dev', `ConsumerNetwork-${consumer.name}`, (t) => {
+      const vpc = resources(t, 'AWS::EC2::VPC')[0][0];
+      t.Resources.Appliance = { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcId: { Ref: vpc }, VpcEndpointType: 'GatewayLoadBalancer', ServiceName: 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0', SubnetIds: [] } };
+      for (const [id, table] of resources(t, 'AWS::EC2::RouteTable')) t.Resources[`${id}Default`] = { Type: 'AWS::EC2::Route', Properties: { RouteTableId: { Ref: id }, DestinationCidrBlock: '0.0.0.0/0', VpcEndpointId: { Ref: 'Appliance' } }, table };
+    });
+    const verdict = verdictOf(analyze(exampleConfig, stages), dev.name, `${consumer.name} VPC -> the internet`);
+    expect(verdict.outcome).toBe('reachable');
+    expect(verdict.hops[0].detail).toContain('GatewayLoadBalancer endpoint');
   });
 });
 
