@@ -64,7 +64,7 @@ export function renderDiagram(config: AppConfig): string {
       if (!gateway) push(3, `${a('vpce_svc')}[${label(`VPC endpoint service<br/>private DNS ${api.domain}<br/>its callers' accounts only`)}]`);
       push(3, `${a('nlb')}[${label('internal NLB<br/>TLS :443 only')}]`);
       push(3, `${a('tasks')}[${label(tasksLabel(api))}]`);
-      push(3, `${a('vpce')}[${label('ECR / S3 / Logs<br/>VPC endpoints')}]`);
+      push(3, `${a('vpce')}[${label('ECR / S3 / Logs / STS<br/>VPC endpoints')}]`);
       push(3, `${a('zone')}[${label(`zone ${api.domain}<br/>+ ACM certificate`)}]`);
       push(2, 'end');
       edges.push(`${a('nlb')} --> ${a('tasks')}`, `${a('tasks')} -. image pull + logs .-> ${a('vpce')}`);
