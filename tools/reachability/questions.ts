@@ -14,7 +14,7 @@
 import { API_VPC_INTERFACE_ENDPOINTS } from '../../lib/config/api-network';
 import { AppConfig, EnvironmentConfig } from '../../lib/config/types';
 import { Gap, NetworkModel, SecurityGroup, Subnet, Vpc, VpcEndpoint } from './model';
-import { Destination, EPHEMERAL, flow, networkAclHop, rangeOf, Hop, loadBalancerToTargets, PathTrace, Resolution, resolveName, routeFor, securityGroupHop, Source, Trace } from './paths';
+import { EPHEMERAL, flow, networkAclHop, rangeOf, Hop, loadBalancerToTargets, PathTrace, Resolution, resolveName, routeFor, securityGroupHop, Source, Trace } from './paths';
 
 export type Outcome = 'reachable' | 'unreachable' | 'partly reachable' | 'unknown';
 
@@ -135,43 +135,26 @@ function apiLoadBalancer(model: NetworkModel, host: string, parentZone: { id: st
 
 /** From one source, through what the name resolved to, to every address it gives (load-balancer nodes or endpoint interfaces). */
 function pathsFrom(model: NetworkModel, source: Source, resolution: Resolution, probe: Trace, host: string, port: number, consumerAccount: string, mode: 'all' | 'any'): PathTrace[] {
-  const traces: PathTrace[] = [];
-  {
-    if (resolution.kind === 'load-balancer') {
-      const lb = resolution.loadBalancer;
-      const lbGroups = lb.securityGroupIds.map((id) => model.securityGroups.get(id)).filter((g) => g !== undefined);
-      for (const nodeSubnetId of lb.subnetIds) {
-        const trace = new Trace();
-        trace.hops.push(...probe.hops);
-        probe.touched.forEach((id) => trace.touch(id));
-        const node = model.subnets.get(nodeSubnetId);
-        if (!node) {
-          traces.push({ ...trace.result(false), hops: [...trace.hops, { hop: 'load balancer', ok: false, detail: `subnet ${nodeSubnetId} is not in the assembly` }] });
-          continue;
-        }
-        const destination: Destination = { subnet: node, groups: lb.securityGroupIds.length > 0 ? lbGroups : 'open', label: `load balancer in ${node.zone}` };
-        const ok = flow(model, trace, source, destination, 'tcp', port, { mode, returnPath: true }) && loadBalancerToTargets(model, trace, lb, node, port, host, mode, source.subnet);
-        traces.push(trace.result(ok));
+  const groupsOf = (ids: readonly string[]) => ids.map((id) => model.securityGroups.get(id)).filter((g) => g !== undefined);
+  // Where the addresses are, the groups on them, and what follows once a packet arrives there.
+  const target = resolution.kind === 'load-balancer'
+    ? {
+        what: 'load balancer', subnetIds: resolution.loadBalancer.subnetIds,
+        groups: resolution.loadBalancer.securityGroupIds.length > 0 ? groupsOf(resolution.loadBalancer.securityGroupIds) : 'open' as const,
+        beyond: (trace: Trace, at: Subnet) => loadBalancerToTargets(model, trace, resolution.loadBalancer, at, port, host, mode, source.subnet),
       }
-    } else {
-      const { endpoint, service } = resolution;
-      const endpointGroups = endpoint.securityGroupIds.map((id) => model.securityGroups.get(id)).filter((g) => g !== undefined);
-      for (const eniSubnetId of endpoint.subnetIds) {
-        const trace = new Trace();
-        trace.hops.push(...probe.hops);
-        probe.touched.forEach((id) => trace.touch(id));
-        const eni = model.subnets.get(eniSubnetId);
-        if (!eni) {
-          traces.push({ ...trace.result(false), hops: [...trace.hops, { hop: 'endpoint', ok: false, detail: `subnet ${eniSubnetId} is not in the assembly` }] });
-          continue;
-        }
-        const ok = flow(model, trace, source, { subnet: eni, groups: endpointGroups, label: `endpoint in ${eni.zone}` }, 'tcp', port, { mode, returnPath: true })
-          && privateLinkToTargets(model, trace, source.subnet, service, consumerAccount, port, host, mode);
-        traces.push(trace.result(ok));
-      }
-    }
-  }
-  return traces;
+    : {
+        what: 'endpoint', subnetIds: resolution.endpoint.subnetIds, groups: groupsOf(resolution.endpoint.securityGroupIds),
+        beyond: (trace: Trace) => privateLinkToTargets(model, trace, source.subnet, resolution.service, consumerAccount, port, host, mode),
+      };
+  return target.subnetIds.map((subnetId) => {
+    const trace = new Trace();
+    trace.append(probe);
+    const at = model.subnets.get(subnetId);
+    if (!at) return trace.result(trace.fail(target.what, `subnet ${subnetId} is not in the assembly`));
+    const ok = flow(model, trace, source, { subnet: at, groups: target.groups, label: `${target.what} in ${at.zone}` }, 'tcp', port, { mode, returnPath: true }) && target.beyond(trace, at);
+    return trace.result(ok);
+  });
 }
 
 /** Through an endpoint service: its allowed principals and acceptance, its load balancer (security group per its PrivateLink setting), the listener and the tasks. */
