@@ -34,7 +34,7 @@ export interface SecurityGroup {
   readonly id: string;
   readonly vpcId: string;
   readonly ingress: readonly SecurityGroupRule[];
-  /** Egress rules; `allowAll` when the group keeps CloudFormation's default (no egress rule of its own). */
+  /** Egress rules; CloudFormation's allow-all default as one rule when the group has no egress rule of its own. */
   readonly egress: readonly SecurityGroupRule[];
   readonly where: Where;
 }
