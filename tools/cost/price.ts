@@ -177,6 +177,10 @@ export function priceAlternatives(workload: Workload, prices: PriceTable, shape:
   const design = priceEnvironment(shape, workload, prices);
   const H = prices.hoursPerMonth;
   const { consumers, azs } = shape.shape;
+  // The matrix: one internal API per NLB, one (consumer, API) pair per resolver function.
+  const apis = Math.max(1, shape.nlbs);
+  const pairs = Math.max(consumers, shape.resolverFunctions.length);
+  const vpcs = apis + consumers;
   const traffic = trafficGB(workload);
   const fargateTasks = shape.fargate.ARM64.tasks + shape.fargate.X86_64.tasks;
 
@@ -193,15 +197,16 @@ export function priceAlternatives(workload: Workload, prices: PriceTable, shape:
     // TGW (consumers) and the interface endpoints (api). Consumer traffic leaves through its NAT
     // (NAT bills both directions) and crosses public IPs in-region (billed out and in, on both sides).
     build('a', 'public ALB + WAF + NAT', [...NLB, ...PATH, ...VPCE], (add) => {
-      add('alb.hours', 'Application Load Balancer (public)', H, 'albHour');
+      // One public ALB and web ACL per API; a NAT gateway per AZ in every VPC.
+      add('alb.hours', `Application Load Balancer (public) x${apis}`, apis * H, 'albHour');
       add('alb.lcu', 'ALB capacity units (max of dimensions)', capacityUnits(workload, prices.dimensions.albLcu, H).units * H, 'lcuHour');
-      add('waf.acl', 'WAF web ACL', 1, 'wafWebAclMonth');
-      add('waf.rules', `WAF rules x${workload.wafRules}`, workload.wafRules, 'wafRuleMonth');
+      add('waf.acl', `WAF web ACL x${apis}`, apis, 'wafWebAclMonth');
+      add('waf.rules', `WAF rules x${workload.wafRules} x${apis} ACLs`, workload.wafRules * apis, 'wafRuleMonth');
       add('waf.requests', 'WAF requests', workload.requestsPerMonth / MILLION, 'wafMillionRequests');
-      add('nat.hours', `NAT gateways: ${azs} AZs x ${1 + consumers} accounts`, azs * (1 + consumers) * H, 'natGatewayHour');
+      add('nat.hours', `NAT gateways: ${azs} AZs x ${vpcs} VPCs`, azs * vpcs * H, 'natGatewayHour');
       add('nat.data.consumer', 'NAT data, consumers (request + response)', traffic, 'natGatewayGB');
       if (fargateTasks > 0) add('nat.data.api', 'NAT data, api (image pulls + container logs)', apiEgressGB(workload), 'natGatewayGB');
-      add('ipv4.addresses', `Public IPv4: ${azs * (1 + consumers)} NAT + ${azs} ALB`, (azs * (1 + consumers) + azs) * H, 'publicIpv4Hour');
+      add('ipv4.addresses', `Public IPv4: ${azs * vpcs} NAT + ${azs * apis} ALB`, (azs * vpcs + azs * apis) * H, 'publicIpv4Hour');
       add('ipv4.transfer', 'Public-IP data, in-region (out + in, both sides)', traffic * 2, 'publicIpTransferGB');
     }),
     // (b) The other connectivity mode on the same NLB: PrivateLink (an interface endpoint per
@@ -209,23 +214,25 @@ export function priceAlternatives(workload: Workload, prices: PriceTable, shape:
     // a PrivateLink design.
     connectivityOf(shape) === 'TGW'
       ? build('b', 'PrivateLink', PATH, (add) => {
-        add('privatelink.hours', `PrivateLink endpoints: ${consumers} consumers x ${azs} AZs`, consumers * azs * H, 'privateLinkEndpointAzHour');
+        // One endpoint per (consumer, API it calls), in each AZ.
+        add('privatelink.hours', `PrivateLink endpoints: ${pairs} (consumer, API) pairs x ${azs} AZs`, pairs * azs * H, 'privateLinkEndpointAzHour');
         add('privatelink.data', 'PrivateLink endpoint data (request + response)', traffic, 'privateLinkEndpointGB');
       })
       : build('b', 'transit gateway', PATH, (add) => {
-        add('tgw.attachments', `Transit gateway attachments x${consumers + 1}`, (consumers + 1) * H, 'tgwAttachmentHour');
+        add('tgw.attachments', `Transit gateway attachments x${vpcs}`, vpcs * H, 'tgwAttachmentHour');
         add('tgw.data', 'Transit gateway data (request + response, once)', traffic, 'tgwGB');
       }),
-    // (c) VPC Lattice: one service targeting the tasks (no NLB), a service network associated with each consumer VPC.
+    // (c) VPC Lattice: one service per API targeting its tasks (no NLB), a service network associated with each consumer VPC.
     build('c', 'VPC Lattice', [...NLB, ...PATH], (add) => {
-      add('lattice.service', 'VPC Lattice service', H, 'latticeServiceHour');
+      add('lattice.service', `VPC Lattice services x${apis}`, apis * H, 'latticeServiceHour');
       add('lattice.data', 'VPC Lattice data (request + response)', traffic, 'latticeGB');
-      const perHour = workload.requestsPerMonth / H;
-      const billable = Math.max(0, perHour - prices.dimensions.latticeFreeRequestsPerServiceHour.value) * H;
+      // The free allowance is per service and hour; the requests are split evenly over the APIs.
+      const perServiceHour = workload.requestsPerMonth / H / apis;
+      const billable = Math.max(0, perServiceHour - prices.dimensions.latticeFreeRequestsPerServiceHour.value) * H * apis;
       add('lattice.requests', 'VPC Lattice requests (after free hourly allowance)', billable / MILLION, 'latticeMillionRequests');
       add('lattice.associations', `VPC Lattice VPC associations x${consumers}`, consumers * H, 'latticeVpcAssociationHour');
     }),
-    // (d) Private REST API Gateway (VPC link to the same NLB), an execute-api endpoint per consumer per AZ.
+    // (d) Private REST API Gateway (a VPC link to each NLB), an execute-api endpoint per consumer per AZ (one serves every API).
     build('d', 'private API Gateway', PATH, (add) => {
       add('apigw.requests', 'API Gateway REST requests', workload.requestsPerMonth / MILLION, 'apiGatewayRestMillionRequests');
       add('apigw.endpoint.hours', `execute-api endpoints: ${consumers} consumers x ${azs} AZs`, consumers * azs * H, 'interfaceEndpointAzHour');

@@ -250,6 +250,20 @@ describe('priceAlternatives', () => {
     expect(monthly(b, 'privatelink.hours')).toBeCloseTo(3 * 3 * H * 0.01, 12);
   });
 
+  test('the matrix scales them: per API (ALB and web ACL, NAT per VPC, Lattice service), per (consumer, API) pair (PrivateLink endpoints), per consumer (execute-api endpoints)', () => {
+    // 3 APIs (NLBs), 2 consumers, 4 pairs (resolver functions), 2 AZs.
+    const matrix: EnvironmentCounts = { ...dev, nlbs: 3, resolverFunctions: Array.from({ length: 4 }, () => dev.resolverFunctions[0]), shape: { consumers: 2, azs: 2 } };
+    const alt = Object.fromEntries(priceAlternatives(workload, prices, matrix).alternatives.map((x) => [x.id, x]));
+    expect(monthly(alt.a, 'alb.hours')).toBeCloseTo(3 * H * 0.03, 12);
+    expect(monthly(alt.a, 'waf.acl')).toBeCloseTo(3 * 5, 12);
+    expect(monthly(alt.a, 'nat.hours')).toBeCloseTo(2 * (3 + 2) * H * 0.05, 12);
+    expect(monthly(alt.a, 'ipv4.addresses')).toBeCloseTo((2 * 5 + 2 * 3) * H * 0.005, 12);
+    expect(monthly(alt.b, 'privatelink.hours')).toBeCloseTo(4 * 2 * H * 0.01, 12);
+    expect(monthly(alt.c, 'lattice.service')).toBeCloseTo(3 * H * 0.025, 12);
+    expect(alt.c.lineItems.find((l) => l.key === 'lattice.associations')?.item).toBe('VPC Lattice VPC associations x2');
+    expect(monthly(alt.d, 'apigw.endpoint.hours')).toBeCloseTo(2 * 2 * H * 0.01, 12);
+  });
+
   test('the comparison lists only the items that differ, plus the totals', () => {
     const comparison = compare(design, alternatives);
     expect(comparison.columns).toHaveLength(5);
