@@ -69,6 +69,8 @@ export interface ApiMonitoringProps {
 export class ApiMonitoring extends Construct {
   /** Every alarm, for extra actions. */
   public readonly alarms: readonly cloudwatch.Alarm[];
+  /** Requests per calling consumer (dimension `Consumer`), from the request log lines. */
+  public readonly requestsByConsumer: cloudwatch.Metric;
   /** The dashboard. */
   public readonly dashboard: cloudwatch.Dashboard;
 
@@ -84,6 +86,15 @@ export class ApiMonitoring extends Construct {
       metrics.fromLogs(this, service.logGroup, { metricName, filterPattern, metricValue, unit, defaultValue });
     const serverErrors = fromLogs('ServerErrors', logs.FilterPattern.all(requestLine, logs.FilterPattern.numberValue('$.status', '>=', 500)), '1', cloudwatch.Unit.COUNT, 0);
     const latency = fromLogs('Latency', requestLine, '$.durationMs', cloudwatch.Unit.MILLISECONDS);
+    // Requests per calling consumer (the name caller identity puts in the request line), one metric
+    // per consumer by dimension. CloudWatch allows no default value on a filter with dimensions.
+    this.requestsByConsumer = metrics.fromLogs(this, service.logGroup, {
+      metricName: 'RequestsByConsumer',
+      filterPattern: logs.FilterPattern.all(requestLine, logs.FilterPattern.stringValue('$.consumer', '=', '*')),
+      metricValue: '1',
+      unit: cloudwatch.Unit.COUNT,
+      dimensions: { Consumer: '$.consumer' },
+    });
 
     const lb = service.loadBalancer.metrics;
     const tg = service.targetGroup.metrics;

@@ -52,6 +52,12 @@ export interface CalledApiProps {
    * @default - names CloudFormation generates
    */
   readonly roleNames?: { readonly resolver: string; readonly healthCheck: string };
+  /**
+   * The API's name, which each request's caller token is bound to (API_AUDIENCE): the API accepts
+   * a token made for it only.
+   * @default - no caller token is sent
+   */
+  readonly audience?: string;
 }
 
 /**
@@ -82,7 +88,7 @@ export class CalledApi extends Construct implements ec2.IConnectable {
     this.securityGroup.addEgressRule(props.destination, ec2.Port.tcp(443), `HTTPS to ${id}`);
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup] });
 
-    const environment = { API_BASE_URL: props.baseUrl, NODE_OPTIONS: '--enable-source-maps' };
+    const environment = { API_BASE_URL: props.baseUrl, NODE_OPTIONS: '--enable-source-maps', ...(props.audience ? { API_AUDIENCE: props.audience } : {}) };
     const resolverConcurrency = props.resolverConcurrency ?? DEFAULT_RESOLVER_CONCURRENCY;
     if (!Number.isInteger(resolverConcurrency) || resolverConcurrency < 1) {
       throw new Error(`${this.node.path}: resolverConcurrency must be a positive integer, got ${resolverConcurrency}; ` +

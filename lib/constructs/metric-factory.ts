@@ -37,7 +37,7 @@ export class MetricFactory {
   }
 
   /** A metric published by a metric filter on `logGroup` into this factory's namespace; the filter is created in `scope` as `metricName`. */
-  public fromLogs(scope: Construct, logGroup: logs.ILogGroup, options: { metricName: string; filterPattern: logs.IFilterPattern; metricValue: string; unit: cloudwatch.Unit; defaultValue?: number }): cloudwatch.Metric {
+  public fromLogs(scope: Construct, logGroup: logs.ILogGroup, options: { metricName: string; filterPattern: logs.IFilterPattern; metricValue: string; unit: cloudwatch.Unit; defaultValue?: number; dimensions?: Record<string, string> }): cloudwatch.Metric {
     validateMetricNamespace(scope, this.namespace);
     // Created in the caller's construct (not `this`: the factory is no construct), so the filter's logical id is the caller's.
     // eslint-disable-next-line awscdk/require-passing-this
@@ -49,6 +49,7 @@ export class MetricFactory {
       metricValue: options.metricValue,
       unit: options.unit,
       defaultValue: options.defaultValue,
+      dimensions: options.dimensions,
     }).metric({ period: this.period });
   }
 }

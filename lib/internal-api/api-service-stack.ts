@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { apiRuntimeOf } from '../config/api-runtime';
 import { connectivityOf } from '../config/connectivity';
 import { callersOf } from '../config/matrix';
-import { apiResourcePrefix } from '../config/names';
+import { apiResourcePrefix, callerRoleName } from '../config/names';
 import { EnvironmentVpc } from '../config/shared-parameters';
 import { ApiConfig, EnvironmentConfig, ServiceConfig } from '../config/types';
 import { createAlarmTopic } from '../constructs/alarm-topic';
@@ -92,6 +92,16 @@ export class ApiServiceStack extends AccountStack {
       cpuArchitecture: service.architecture === 'ARM64' ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,
       appDrainTime: Duration.millis(DRAIN_TIMEOUT_MS),
       logRetention: service.logRetentionDays as logs.RetentionDays,
+      // Caller identity (lib/runtime/api-service/src/env.ts): the roles the matrix lets call this
+      // API, by name; a token of any other principal gets 403. The tokens are verified with STS
+      // through this VPC's STS endpoint (its regional name, private DNS).
+      environment: {
+        API_NAME: api.name,
+        STS_REGION: config.region,
+        CALLERS: JSON.stringify(callers.flatMap((consumer) => (['resolver', 'check'] as const).map((kind) => ({
+          consumer: consumer.name, account: consumer.account, role: callerRoleName(config, environment, consumer, api, kind),
+        })))),
+      },
     });
     this.monitoring = new ApiMonitoring(this, 'Monitoring', {
       service: this.api,

@@ -71,6 +71,8 @@ export class ConsumerAppStack extends AccountStack {
         resolverEntry: runtime.graphql.resolverEntry,
         graphql: runtime.graphql,
         roleNames: { resolver: callerRoleName(config, environment, consumer, api, 'resolver'), healthCheck: callerRoleName(config, environment, consumer, api, 'check') },
+        // Each request carries a token of the function's role, bound to this API's name.
+        audience: api.name,
         // What the check depends on: a change to any of these re-runs it on the next deploy.
         healthCheckInputs: {
           // Every change on the API's side (image, task, NLB, security group, route, certificate)

@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { apiRuntimeOf } from '../../lib/config/api-runtime';
+import { exampleConfig } from '../../lib/config/environments';
 import { callersOf } from '../../lib/config/matrix';
+import { callerRoleName } from '../../lib/config/names';
 import { buildTestStages, configWith, exampleTestStages, exampleEnvironment, firstEnvironmentOnly, memo, resourcesOf, stageNamed, templateOf } from '../helpers';
 
 // The example's stages, built on first use and shared by the tests below that only read them.
@@ -119,5 +121,41 @@ describe('ApiService (api account)', () => {
     const [[, taskDef]] = resourcesOf(t, 'AWS::ECS::TaskDefinition');
     expect(JSON.stringify(taskDef.Properties!.ContainerDefinitions)).toMatch(new RegExp(`${firstApi.account}\\.dkr\\.ecr\\.eu-west-1\\..*team/internal-api:v1\\.2\\.3`));
     expect(taskDef.Properties!.RuntimePlatform).toEqual({ CpuArchitecture: 'X86_64', OperatingSystemFamily: 'LINUX' });
+  });
+});
+
+describe('ApiService: caller identity', () => {
+  test('every API of every environment knows exactly the roles the matrix lets call it, by name, and verifies with its region\'s STS', () => {
+    for (const stage of stages()) {
+      const env = exampleEnvironment(stage.node.id.toLowerCase());
+      for (const api of env.apis) {
+        const [[, task]] = resourcesOf(templateOf(stage.apis.get(api.name)!.service), 'AWS::ECS::TaskDefinition');
+        const container = (task.Properties!.ContainerDefinitions as { Environment?: { Name: string; Value: string }[] }[])[0];
+        const vars = Object.fromEntries((container.Environment ?? []).map((e) => [e.Name, e.Value]));
+        const expected = callersOf(env, api).flatMap((c) => (['resolver', 'check'] as const).map((kind) => ({ consumer: c.name, account: c.account, role: callerRoleName(exampleConfig, env, c, api, kind) })));
+        expect({ api: `${env.name}/${api.name}`, callers: JSON.parse(vars.CALLERS) }).toEqual({ api: `${env.name}/${api.name}`, callers: expected });
+        expect([vars.API_NAME, vars.STS_REGION]).toEqual([api.name, exampleConfig.region]);
+        // A consumer the matrix does not list for this API is absent (prod: reporting -/-> stock).
+        for (const other of env.consumers.filter((c) => !c.calls.includes(api.name))) expect(vars.CALLERS).not.toContain(`"${other.name}"`);
+      }
+    }
+  });
+
+  test('its callers\' functions bind their tokens to it: API_AUDIENCE is the API\'s name on each resolver and health check', () => {
+    for (const [consumerName, app] of dev().consumerApps) {
+      const consumer = devEnv.consumers.find((c) => c.name === consumerName)!;
+      const functions = resourcesOf(templateOf(app), 'AWS::Lambda::Function').filter(([id]) => /Graphql.*(Resolver|HealthCheck)[0-9A-F]{8}$/.test(id));
+      expect(functions.length).toBe(2 * consumer.calls.length);
+      for (const [id, fn] of functions) {
+        const api = consumer.calls.find((name) => id.startsWith(`Graphql${name}`))!;
+        expect((fn.Properties!.Environment as { Variables: Record<string, string> }).Variables.API_AUDIENCE).toBe(api);
+      }
+    }
+  });
+
+  test('a request metric per consumer, by dimension, from the request lines that name one', () => {
+    const [[, filter]] = resourcesOf(service(), 'AWS::Logs::MetricFilter').filter(([, f]) => JSON.stringify(f.Properties).includes('RequestsByConsumer'));
+    expect(filter.Properties!.FilterPattern).toContain('$.consumer');
+    expect((filter.Properties!.MetricTransformations as { Dimensions: unknown[] }[])[0].Dimensions).toEqual([{ Key: 'Consumer', Value: '$.consumer' }]);
   });
 });
