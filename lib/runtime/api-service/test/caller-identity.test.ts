@@ -197,6 +197,31 @@ describe('api-service caller identity', () => {
   });
 });
 
+describe('caller verifier cache lifetime', () => {
+  let sts: FakeSts;
+  beforeAll(async () => {
+    sts = await startFakeSts([WEB]);
+  });
+  afterAll(() => sts.close());
+
+  test('a verified token is served from the cache until it expires, never after', async () => {
+    let clock = Date.now();
+    const verifier = createCallerVerifier(
+      { apiName: 'items', stsRegion: REGION, stsHost: regionalStsHost(REGION), stsEndpoint: `http://127.0.0.1:${sts.port}`, callers: CALLERS },
+      { now: () => clock },
+    );
+    const signedAt = Math.floor(clock / 1000) * 1000;
+    const t = token(WEB, 'items', signedAt);
+    await expect(Promise.resolve(verifier.verify(t))).resolves.toMatchObject({ consumer: 'web' });
+    clock = signedAt + CALLER_TOKEN_LIFETIME_SECONDS * 1000 - 1;
+    expect(verifier.verify(t)).toMatchObject({ consumer: 'web' }); // synchronous: cached
+    expect(verifier.stsCalls).toBe(1);
+    clock += 1;
+    expect(() => verifier.verify(t)).toThrow('expired');
+    expect(verifier.stsCalls).toBe(1);
+  });
+});
+
 describe('caller identity configuration', () => {
   const base = {
     CALLERS: JSON.stringify([{ consumer: 'web', account: '222222222222', role: 'web-resolver' }]),
