@@ -5,7 +5,9 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { CallerVerifier } from './caller-identity';
 import { Catalogue, createDefaultCatalogue } from './catalogue';
+import { CALLER_TOKEN_HEADER, HEALTH_CHECK_PATH } from './contract';
 import { DrainResult, createDrainer } from './drain';
 import { Logger, createLogger } from './logger';
 import { answerClientError, checkUrlLength, rejectRequest, withBodyLimit } from './request-limits';
@@ -40,6 +42,12 @@ export interface ApiServerOptions {
    * @default - none
    */
   readonly extraRoutes?: readonly ExtraRoute[];
+  /**
+   * Caller identity: every route but the health check requires a verified caller token, and the
+   * caller's consumer name is in its request log line.
+   * @default - none (every route open: the consumer VPCs are the trust boundary)
+   */
+  readonly callerVerifier?: CallerVerifier;
   /** Overrides, for tests. @default the constants of ./settings */
   readonly maxBodyBytes?: number;
   readonly keepAliveTimeoutMs?: number;
@@ -89,6 +97,8 @@ export function createApiServer(options: ApiServerOptions = {}): ApiServer {
   const routerProps: RouterFactoryProps = { send, isDraining, extraRoutes: options.extraRoutes ?? [] };
   const route = options.router ? options.router(routerProps) : createRouter({ ...routerProps, catalogue: options.catalogue ?? createDefaultCatalogue() });
 
+  const verifier = options.callerVerifier;
+
   const dispatch = (ctx: Context): void => {
     try {
       route(ctx);
@@ -114,6 +124,7 @@ export function createApiServer(options: ApiServerOptions = {}): ApiServer {
     const requestId = resolveRequestId(req.headers['x-request-id']);
     const url = req.url ?? '/';
     const q = url.indexOf('?');
+    let consumer: string | undefined;
     const ctx: Context = {
       req,
       res,
@@ -129,6 +140,7 @@ export function createApiServer(options: ApiServerOptions = {}): ApiServer {
         status: res.statusCode,
         durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e3) / 1e3,
         aborted: res.writableFinished ? undefined : true,
+        consumer,
       });
     });
     if (rejected) {
@@ -140,7 +152,40 @@ export function createApiServer(options: ApiServerOptions = {}): ApiServer {
       sendError(send, ctx, tooLong);
       return;
     }
-    withBodyLimit(send, maxBodyBytes, ctx, () => dispatch(ctx));
+    if (verifier === undefined || ctx.path === HEALTH_CHECK_PATH) {
+      withBodyLimit(send, maxBodyBytes, ctx, () => dispatch(ctx));
+      return;
+    }
+    // The load balancer's health check stays open; everything else needs a caller.
+    const fail = (err: unknown): void => {
+      if (err instanceof HttpError) {
+        sendError(send, ctx, err);
+        return;
+      }
+      logger.error('caller verification failed', { requestId, error: err instanceof Error ? err.message : String(err) });
+      sendError(send, ctx, new HttpError(500, 'INTERNAL', 'internal error'));
+    };
+    let caller: ReturnType<CallerVerifier['verify']>;
+    try {
+      caller = verifier.verify(req.headers[CALLER_TOKEN_HEADER]);
+    } catch (err) {
+      fail(err);
+      return;
+    }
+    if (!(caller instanceof Promise)) {
+      consumer = caller.consumer; // cached: no promise, no extra turn of the event loop
+      withBodyLimit(send, maxBodyBytes, ctx, () => dispatch(ctx));
+      return;
+    }
+    caller.then(
+      (verified) => {
+        consumer = verified.consumer;
+        if (!res.destroyed) withBodyLimit(send, maxBodyBytes, ctx, () => dispatch(ctx));
+      },
+      (err: unknown) => {
+        if (!res.destroyed) fail(err);
+      },
+    );
   };
 
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => handle(req, res));

@@ -30,3 +30,21 @@ export const DEFAULT_PAGE_LIMIT = 20;
  * the client is about to reuse, which would surface as a random ECONNRESET.
  */
 export const CLIENT_IDLE_REUSE_WINDOW_MS = 30_000;
+
+/**
+ * Caller identity: the request header that carries the caller's token (a presigned STS
+ * GetCallerIdentity request, base64url), and the signed header that binds it to one API. The
+ * audience header is not sent to the API: the API adds it, with its own name, when it forwards the
+ * token to STS, so a token signed for another API fails STS's signature check.
+ */
+export const CALLER_TOKEN_HEADER = 'x-internal-api-caller';
+export const CALLER_AUDIENCE_HEADER = 'x-internal-api-audience';
+
+/**
+ * How long a caller token is valid, from its X-Amz-Date. STS accepts a presigned GetCallerIdentity
+ * for 15 minutes after it was signed whatever X-Amz-Expires says (aws/aws-sdk-go#2167; the
+ * Kubernetes aws-iam-authenticator sends X-Amz-Expires=60 and its server allows 15 minutes,
+ * kubernetes-sigs/aws-iam-authenticator#160), so the API enforces this bound itself and never
+ * trusts a longer one.
+ */
+export const CALLER_TOKEN_LIFETIME_SECONDS = 900;

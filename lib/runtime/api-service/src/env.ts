@@ -4,13 +4,23 @@
  *   PORT                 listening port, 0..65535 (default CONTAINER_PORT = 8080; 0 = ephemeral)
  *   HOST                 listening address (default: all interfaces)
  *   DRAIN_TIMEOUT_MS     graceful-drain deadline after SIGTERM/SIGINT (default DRAIN_TIMEOUT_MS)
+ *
+ * Caller identity (./caller-identity), on when CALLERS is set:
+ *   CALLERS              JSON [{"consumer":"web","account":"222222222222","role":"web-resolver"}, ...]
+ *   API_NAME             this API's name, the audience callers sign their tokens for
+ *   STS_REGION           the region of the regional STS host tokens must be signed for
+ *   STS_ENDPOINT         where tokens are verified (default https://<regional STS host>, which the
+ *                        VPC's STS interface endpoint answers with private DNS on)
  */
+import type { CallerIdentityConfig, CallerMapping } from './caller-identity';
 import { CONTAINER_PORT, DRAIN_TIMEOUT_MS } from './settings';
 
 export interface RuntimeConfig {
   readonly port: number;
   readonly host: string | undefined;
   readonly drainTimeoutMs: number;
+  /** Undefined when CALLERS is unset: every route open, as before. */
+  readonly callerIdentity?: CallerIdentityConfig;
 }
 
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv): RuntimeConfig {
@@ -18,7 +28,63 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv): RuntimeConfig {
     port: integer(env, 'PORT', CONTAINER_PORT, 0, 65_535),
     host: env.HOST === undefined || env.HOST === '' ? undefined : env.HOST,
     drainTimeoutMs: integer(env, 'DRAIN_TIMEOUT_MS', DRAIN_TIMEOUT_MS, 1, 600_000),
+    callerIdentity: callerIdentity(env),
   };
+}
+
+const NAME = /^[A-Za-z0-9._-]{1,64}$/;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+function callerIdentity(env: NodeJS.ProcessEnv): CallerIdentityConfig | undefined {
+  const raw = env.CALLERS;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new Error('environment variable CALLERS must be JSON: [{"consumer":"...","account":"123456789012","role":"..."}]');
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) {
+    throw new Error('environment variable CALLERS must be a non-empty JSON array of {consumer, account, role}');
+  }
+  const callers: CallerMapping[] = parsed.map((entry: unknown, i) => {
+    const e = (entry ?? {}) as Record<string, unknown>;
+    const { consumer, account, role } = e;
+    if (typeof consumer !== 'string' || !NAME.test(consumer)) {
+      throw new Error(`environment variable CALLERS[${i}].consumer must be 1-64 characters of A-Z a-z 0-9 . _ -, got ${JSON.stringify(consumer)}`);
+    }
+    if (typeof account !== 'string' || !/^[0-9]{12}$/.test(account)) {
+      throw new Error(`environment variable CALLERS[${i}].account must be a 12-digit account id, got ${JSON.stringify(account)}`);
+    }
+    if (typeof role !== 'string' || !ROLE_NAME.test(role)) {
+      throw new Error(`environment variable CALLERS[${i}].role must be an IAM role name (no path), got ${JSON.stringify(role)}`);
+    }
+    return { consumer, account, role };
+  });
+  const apiName = env.API_NAME?.trim() ?? '';
+  if (!NAME.test(apiName)) {
+    throw new Error(`environment variable API_NAME must be set to this API's name (1-64 characters of A-Z a-z 0-9 . _ -) when CALLERS is set, got "${apiName}"`);
+  }
+  const stsRegion = env.STS_REGION?.trim() ?? '';
+  if (!/^[a-z]{2}(-[a-z]+)+-[0-9]$/.test(stsRegion)) {
+    throw new Error(`environment variable STS_REGION must be an AWS region (e.g. eu-west-1) when CALLERS is set, got "${stsRegion}"`);
+  }
+  const stsHost = stsRegion.startsWith('cn-') ? `sts.${stsRegion}.amazonaws.com.cn` : `sts.${stsRegion}.amazonaws.com`;
+  const stsEndpoint = env.STS_ENDPOINT?.trim() || `https://${stsHost}`;
+  let endpoint: URL;
+  try {
+    endpoint = new URL(stsEndpoint);
+  } catch {
+    throw new Error(`environment variable STS_ENDPOINT must be a URL, got "${stsEndpoint}"`);
+  }
+  const loopback = endpoint.hostname === '127.0.0.1' || endpoint.hostname === 'localhost' || endpoint.hostname === '[::1]';
+  if (endpoint.protocol !== 'https:' && !(endpoint.protocol === 'http:' && loopback)) {
+    throw new Error(`environment variable STS_ENDPOINT must use https (plain http only on loopback, for local runs), got "${stsEndpoint}"`);
+  }
+  if (endpoint.pathname !== '/' || endpoint.search !== '' || endpoint.username !== '') {
+    throw new Error(`environment variable STS_ENDPOINT must be an origin (scheme, host, port) only, got "${stsEndpoint}"`);
+  }
+  return { apiName, stsRegion, stsHost, stsEndpoint: endpoint.origin, callers };
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

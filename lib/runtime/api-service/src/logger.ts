@@ -15,6 +15,12 @@ export interface RequestLogEntry {
   readonly durationMs: number;
   /** True when the connection closed before the response was fully sent. */
   readonly aborted?: boolean;
+  /**
+   * The verified caller's consumer name (caller identity on). A CloudWatch metric filter on
+   * `{ $.msg = "request" && $.consumer = * }` with the dimension `consumer = $.consumer` counts
+   * requests per consumer.
+   */
+  readonly consumer?: string;
 }
 
 export interface Logger {
@@ -91,7 +97,8 @@ export function createLogger(sink: LogSink = stdoutSink, now: () => Date = () =>
         `{"time":"${now().toISOString()}","level":"${e.status >= 500 ? 'error' : 'info'}","msg":"request",` +
         `"requestId":${JSON.stringify(e.requestId)},"method":${JSON.stringify(e.method)},"path":${JSON.stringify(e.path)},` +
         `"status":${JSON.stringify(e.status)},"durationMs":${JSON.stringify(e.durationMs)}`;
-      sink(e.aborted === undefined ? `${line}}` : `${line},"aborted":${JSON.stringify(e.aborted)}}`);
+      const consumer = e.consumer === undefined ? '' : `,"consumer":${JSON.stringify(e.consumer)}`;
+      sink(e.aborted === undefined ? `${line}${consumer}}` : `${line},"aborted":${JSON.stringify(e.aborted)}${consumer}}`);
     },
   };
 }

@@ -15,6 +15,9 @@ export type ErrorCode =
   | 'HEADERS_TOO_LARGE'
   | 'EXPECTATION_FAILED'
   | 'REQUEST_TIMEOUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'IDENTITY_UNAVAILABLE'
   | 'INTERNAL';
 
 /** One request as the routes see it: the path and the query string already split. */

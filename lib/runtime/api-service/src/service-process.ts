@@ -9,6 +9,7 @@
  * SIGKILL; exiting on our own first means no request is cut by the kill.
  */
 import { ApiServerOptions, createApiServer } from './app';
+import { createCallerVerifier } from './caller-identity';
 import { RuntimeConfig, loadRuntimeConfig } from './env';
 import { createLogger } from './logger';
 import { ExtraRoute } from './routes';
@@ -48,9 +49,13 @@ export function runApiService(options: ApiServiceProcessOptions = {}): void {
     fatal('invalid configuration', err);
     return;
   }
-  const { port, host, drainTimeoutMs } = config;
+  const { port, host, drainTimeoutMs, callerIdentity } = config;
 
-  const api = createApiServer({ logger, extraRoutes: options.extraRoutes, router: options.router });
+  const callerVerifier = callerIdentity === undefined ? undefined : createCallerVerifier(callerIdentity);
+  if (callerIdentity !== undefined) {
+    logger.info('caller identity on', { apiName: callerIdentity.apiName, stsEndpoint: callerIdentity.stsEndpoint, callers: callerIdentity.callers.length });
+  }
+  const api = createApiServer({ logger, extraRoutes: options.extraRoutes, router: options.router, callerVerifier });
 
   const shutdown = (signal: NodeJS.Signals): void => {
     if (api.draining) {

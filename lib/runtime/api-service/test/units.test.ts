@@ -113,6 +113,8 @@ describe('request log line (built by hand on the hot path)', () => {
     { requestId: 'abc-1', method: 'GET', path: '/v1/items/item-0001', status: 200, durationMs: 0.123 },
     { requestId: 'x', method: 'POST', path: '/a"b\\c\n\u0000\u2028é', status: 503, durationMs: 12, aborted: true },
     { requestId: 'y', method: 'GET', path: '/', status: 499, durationMs: 1e-7, aborted: false },
+    { requestId: 'z', method: 'GET', path: '/v1/items', status: 200, durationMs: 1, consumer: 'web' },
+    { requestId: 'w', method: 'GET', path: '/v1/items', status: 200, durationMs: 1, aborted: true, consumer: 'we"b' },
   ])('is the JSON the generic path would write: %j', (entry) => {
     const lines: string[] = [];
     createLogger((l) => lines.push(l), () => at).request(entry);

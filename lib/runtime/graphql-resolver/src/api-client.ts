@@ -10,6 +10,7 @@
  * Callers import from here, so the parts can change without touching them.
  */
 import { destroyAgent } from './agent-pool';
+import { forgetCallerTokens } from './caller-token';
 import { forgetConfig } from './client-config';
 import { jsonOrStatusError } from './status-errors';
 import { ApiRequestOptions, apiRequest } from './transport';
@@ -31,4 +32,5 @@ export async function getJson(path: string, options: ApiRequestOptions = {}): Pr
 export function resetApiClient(): void {
   destroyAgent();
   forgetConfig();
+  forgetCallerTokens();
 }

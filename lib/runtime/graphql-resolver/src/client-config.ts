@@ -6,6 +6,8 @@
  *   API_CONNECT_PORT  port to connect to instead of the base URL's port
  *   API_TIMEOUT_MS    per-request deadline (default REQUEST_TIMEOUT_MS, at most MAX_TIMEOUT_MS)
  *   API_CA_PEM / API_CA_FILE  extra trusted CA certificate(s), PEM
+ *   API_AUDIENCE      the API's name: when set, every request carries a caller token for it
+ *                     (./caller-token), signed with the function's AWS_* credentials
  */
 import { readFileSync } from 'node:fs';
 
@@ -32,6 +34,8 @@ export interface ApiClientConfig {
   /** Extra trusted CA certificate(s), PEM, if any. */
   readonly extraCaPem?: string;
   readonly timeoutMs: number;
+  /** The API's name the caller token is bound to; undefined = no token sent. */
+  readonly audience?: string;
 }
 
 /**
@@ -95,6 +99,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiClientConfi
     throw invalidConfig('API_CA_PEM / API_CA_FILE does not contain a PEM certificate');
   }
 
+  const audience = env.API_AUDIENCE?.trim() || undefined;
+  if (audience !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(audience)) {
+    throw invalidConfig(`API_AUDIENCE must be 1-64 characters of A-Z, a-z, 0-9, ".", "_" or "-", got "${audience}"`);
+  }
+
   return {
     baseUrl: url.origin + url.pathname.replace(/\/+$/, ''),
     hostname,
@@ -105,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiClientConfi
     connectPort,
     extraCaPem,
     timeoutMs,
+    audience,
   };
 }
 

@@ -11,6 +11,8 @@ import * as https from 'node:https';
 import { isIP } from 'node:net';
 import type { IncomingHttpHeaders } from 'node:http';
 import { evictStaleSockets, getAgent, prepareRetryOnFreshSocket } from './agent-pool';
+import { CALLER_TOKEN_HEADER } from '../../api-service/src/contract';
+import { getCallerToken } from './caller-token';
 import { ApiClientConfig, getConfig } from './client-config';
 import {
   ErrorDetails,
@@ -58,6 +60,7 @@ function attempt(
   path: string,
   requestId: string | undefined,
   timeoutMs: number,
+  callerToken: string | undefined,
 ): Promise<AttemptResult> {
   return new Promise((resolve) => {
     let phase: RequestPhase = isIP(cfg.connectHost) ? 'connect' : 'dns';
@@ -71,6 +74,7 @@ function attempt(
       'user-agent': 'graphql-resolver',
     };
     if (requestId) headers['x-request-id'] = requestId;
+    if (callerToken !== undefined) headers[CALLER_TOKEN_HEADER] = callerToken;
 
     const baseDetails = (): ErrorDetails => ({
       host: cfg.hostname,
@@ -204,13 +208,16 @@ export async function apiRequest(path: string, options: ApiRequestOptions = {}):
   const timeoutMs = options.timeoutMs ?? cfg.timeoutMs;
   const deadline = Date.now() + timeoutMs;
 
+  // Signed locally (no AWS call); a token lacking credentials is a deployment mistake and throws its config error.
+  const callerToken = cfg.audience === undefined ? undefined : getCallerToken(cfg.audience);
+
   evictStaleSockets(target, Date.now());
-  let result = await attempt(cfg, target, path, options.requestId, timeoutMs);
+  let result = await attempt(cfg, target, path, options.requestId, timeoutMs, callerToken);
   if (result.retryOnFreshSocket && deadline - Date.now() > 0) {
     // The server closed an idle socket just as we reused it. GET is idempotent: retry once, on a
     // new connection (the other idle sockets are dropped first: they are likely dead too).
     prepareRetryOnFreshSocket(target);
-    result = await attempt(cfg, target, path, options.requestId, deadline - Date.now());
+    result = await attempt(cfg, target, path, options.requestId, deadline - Date.now(), callerToken);
   }
   if (result.error) throw result.error;
   return result.response as ApiResponse;

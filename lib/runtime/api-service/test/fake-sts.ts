@@ -1,0 +1,96 @@
+/**
+ * A stand-in for STS on 127.0.0.1: it answers GetCallerIdentity after checking the SigV4 signature
+ * of what it receives (host, audience header, query) with the test principals' secrets, as STS
+ * does, and can fail on demand (5xx, throttling, reset) and record what it was sent.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AwsCredentials, sigV4Signature } from '../../graphql-resolver/src/caller-token';
+import { CALLER_AUDIENCE_HEADER } from '../src/contract';
+
+export const REGION = 'eu-west-1';
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+/** A principal the fake STS knows: its credentials and the ARN GetCallerIdentity returns. */
+export interface Principal {
+  readonly credentials: AwsCredentials;
+  readonly account: string;
+  readonly role: string;
+}
+export const principal = (n: number, account: string, role: string): Principal => ({
+  credentials: { accessKeyId: `ASIATESTKEY${String(n).padStart(9, '0')}`, secretAccessKey: `secret-${n}`, sessionToken: `session-${n}` },
+  account,
+  role,
+});
+export const WEB = principal(1, '222222222222', 'web-resolver');
+export const MOBILE = principal(2, '333333333333', 'mobile-resolver');
+/** An arbitrary role of a listed consumer's account: it can sign a token, the API refuses it. */
+export const OTHER_ROLE = principal(3, WEB.account, 'some-other-role');
+
+export const CALLERS = [
+  { consumer: 'web', account: WEB.account, role: WEB.role },
+  { consumer: 'mobile', account: MOBILE.account, role: MOBILE.role },
+];
+
+export type StsMode = 'verify' | 'status503' | 'throttle' | 'reset';
+
+export interface FakeSts {
+  readonly port: number;
+  mode: StsMode;
+  delayMs: number;
+  readonly calls: Array<{ host?: string; audience?: string; url: string }>;
+  close(): Promise<void>;
+}
+
+export async function startFakeSts(principals: readonly Principal[]): Promise<FakeSts> {
+  const byKey = new Map(principals.map((p) => [p.credentials.accessKeyId, p]));
+  const sts: FakeSts = { port: 0, mode: 'verify', delayMs: 0, calls: [], close: async () => undefined };
+  const xmlError = (res: http.ServerResponse, status: number, code: string): void => {
+    res.writeHead(status, { 'content-type': 'text/xml' });
+    res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${code}</Message></Error></ErrorResponse>`);
+  };
+  const answer = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    if (sts.mode === 'reset') return void req.socket.destroy();
+    if (sts.mode === 'status503') return xmlError(res, 503, 'ServiceUnavailable');
+    if (sts.mode === 'throttle') return xmlError(res, 400, 'Throttling');
+    const url = new URL(req.url ?? '/', 'http://placeholder');
+    const query: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) if (k !== 'X-Amz-Signature') query[k] = v;
+    const p = byKey.get((query['X-Amz-Credential'] ?? '').split('/')[0]);
+    if (p === undefined) return xmlError(res, 403, 'InvalidClientTokenId');
+    const signedHeaders = (query['X-Amz-SignedHeaders'] ?? '').split(';');
+    const expected = sigV4Signature({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query,
+      headers: Object.fromEntries(signedHeaders.map((h) => [h, String(req.headers[h] ?? '')])),
+      signedHeaders,
+      payloadHash: EMPTY_SHA256,
+      amzDate: query['X-Amz-Date'] ?? '',
+      region: REGION,
+      service: 'sts',
+      secretAccessKey: p.credentials.secretAccessKey,
+    });
+    if (expected !== url.searchParams.get('X-Amz-Signature')) return xmlError(res, 403, 'SignatureDoesNotMatch');
+    res.writeHead(200, { 'content-type': 'text/xml' });
+    res.end(
+      '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
+        `<Arn>arn:aws:sts::${p.account}:assumed-role/${p.role}/session-1</Arn><UserId>AROAEXAMPLE:session-1</UserId>` +
+        `<Account>${p.account}</Account></GetCallerIdentityResult></GetCallerIdentityResponse>`,
+    );
+  };
+  const server = http.createServer((req, res) => {
+    sts.calls.push({ host: req.headers.host, audience: req.headers[CALLER_AUDIENCE_HEADER] as string | undefined, url: req.url ?? '' });
+    if (sts.delayMs > 0) setTimeout(() => answer(req, res), sts.delayMs);
+    else answer(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return Object.assign(sts, {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  });
+}
