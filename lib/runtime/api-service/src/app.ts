@@ -7,7 +7,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CallerVerifier } from './caller-identity';
 import { Catalogue, createDefaultCatalogue } from './catalogue';
-import { CALLER_TOKEN_HEADER, HEALTH_CHECK_PATH } from './contract';
+import { CALLER_PATH, CALLER_TOKEN_HEADER, HEALTH_CHECK_PATH } from './contract';
 import { DrainResult, createDrainer } from './drain';
 import { Logger, createLogger } from './logger';
 import { answerClientError, checkUrlLength, rejectRequest, withBodyLimit } from './request-limits';
@@ -165,6 +165,11 @@ export function createApiServer(options: ApiServerOptions = {}): ApiServer {
       logger.error('caller verification failed', { requestId, error: err instanceof Error ? err.message : String(err) });
       sendError(send, ctx, new HttpError(500, 'INTERNAL', 'internal error'));
     };
+    // A verified request: the caller route answers who it is; every other path goes to the router.
+    const serve = (): void => {
+      if (ctx.path === CALLER_PATH && (req.method === 'GET' || req.method === 'HEAD')) send(ctx, 200, { consumer });
+      else withBodyLimit(send, maxBodyBytes, ctx, () => dispatch(ctx));
+    };
     let caller: ReturnType<CallerVerifier['verify']>;
     try {
       caller = verifier.verify(req.headers[CALLER_TOKEN_HEADER]);
@@ -174,13 +179,13 @@ export function createApiServer(options: ApiServerOptions = {}): ApiServer {
     }
     if (!(caller instanceof Promise)) {
       consumer = caller.consumer; // cached: no promise, no extra turn of the event loop
-      withBodyLimit(send, maxBodyBytes, ctx, () => dispatch(ctx));
+      serve();
       return;
     }
     caller.then(
       (verified) => {
         consumer = verified.consumer;
-        if (!res.destroyed) withBodyLimit(send, maxBodyBytes, ctx, () => dispatch(ctx));
+        if (!res.destroyed) serve();
       },
       (err: unknown) => {
         if (!res.destroyed) fail(err);

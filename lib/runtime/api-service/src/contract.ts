@@ -12,6 +12,12 @@
 /** Path of the cheap, dependency-free health check (NLB target group and the deploy-time check). */
 export const HEALTH_CHECK_PATH = '/healthz';
 
+/**
+ * With caller identity on: answers the verified caller's consumer name (`{"consumer": ...}`), so a
+ * deploy-time check can prove the whole identity path (token, STS endpoint, mapping) works.
+ */
+export const CALLER_PATH = '/v1/caller';
+
 /** The collection of items: `GET /v1/items` lists, `GET /v1/items/{id}` reads one. */
 export const ITEMS_PATH = '/v1/items';
 

@@ -7,7 +7,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { makeCallerToken, presignUrl, regionalStsHost } from '../../graphql-resolver/src/caller-token';
 import { CallerIdentityConfig, CallerVerifier, createCallerVerifier } from '../src/caller-identity';
-import { CALLER_AUDIENCE_HEADER, CALLER_TOKEN_HEADER, CALLER_TOKEN_LIFETIME_SECONDS } from '../src/contract';
+import { CALLER_AUDIENCE_HEADER, CALLER_PATH, CALLER_TOKEN_HEADER, CALLER_TOKEN_LIFETIME_SECONDS } from '../src/contract';
 import { loadRuntimeConfig } from '../src/env';
 import { CALLERS, FakeSts, MOBILE, OTHER_ROLE, Principal, REGION, WEB, startFakeSts } from './fake-sts';
 import { Started, request, startServer, waitForLine } from './helpers';
@@ -79,6 +79,12 @@ describe('api-service caller identity', () => {
     expect(line).toMatchObject({ status: 200, consumer: 'web' });
     // Warm: the same token again costs no STS call.
     expect(await stsCallsDuring(async () => void expect((await request(s.port, '/v1/items', withToken(t))).status).toBe(200))).toBe(0);
+  });
+
+  test(`${CALLER_PATH} answers the verified caller's consumer (what the deploy-time check asks), and 401 without a token`, async () => {
+    const res = await request(s.port, CALLER_PATH, withToken(token(MOBILE)));
+    expect([res.status, res.json]).toEqual([200, { consumer: CALLERS.find((c) => c.role === MOBILE.role)!.consumer }]);
+    expect((await request(s.port, CALLER_PATH)).status).toBe(401);
   });
 
   test('forged signature -> 401 (STS answers 403 SignatureDoesNotMatch)', async () => {

@@ -1,13 +1,13 @@
 /**
  * Deploy-time health check, invoked by the health-check gate (healthcheck-gate.ts) inside the consumer VPC.
  *
- * Calls `${API_BASE_URL}/healthz` through the same client as the resolver (same DNS, routes,
+ * Calls `${API_BASE_URL}/healthz` (and, with API_AUDIENCE set, the identity route) through the same client as the resolver (same DNS, routes,
  * security groups, TLS verification) and retries for about a minute, because a fresh deployment
  * may still be registering NLB targets or propagating DNS. On failure it THROWS (which fails the
  * deployment) with a message naming the layer that failed: config, DNS, network, TLS or HTTP.
  */
 import { randomUUID } from 'node:crypto';
-import { HEALTH_CHECK_PATH } from '../../api-service/src/contract';
+import { CALLER_PATH, HEALTH_CHECK_PATH } from '../../api-service/src/contract';
 import { ApiClientConfigError, ApiResponse, apiRequest, getAgentStats, getConfig } from './api-client';
 import { ResolverError, UNTRUSTED_CERTIFICATE_CODES, describeError } from './errors';
 import { log } from './log';
@@ -17,7 +17,7 @@ export const HEALTH_ATTEMPT_TIMEOUT_MS = 5_000;
 /** Total budget for all attempts (the trigger Lambda's timeout must be larger, e.g. 2 minutes). */
 export const HEALTH_DEADLINE_MS = 60_000;
 
-export type HealthLayer = 'config' | 'DNS' | 'network' | 'TLS' | 'HTTP';
+export type HealthLayer = 'config' | 'DNS' | 'network' | 'TLS' | 'HTTP' | 'identity';
 
 export interface HealthFailure {
   readonly layer: HealthLayer;
@@ -247,6 +247,24 @@ export function classifyHealthCheckFailure(failure: unknown, target: HealthTarge
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The identity route's answer when it refused: 401 and 403 are configuration (no retry), 503 the API's way to STS. */
+export function classifyIdentityFailure(status: number, target: HealthTarget): HealthFailure {
+  const at = `identity: ${target.path} answered ${status}`;
+  if (status === 401) return { layer: 'identity', code: '401', message: `${at} — the API refused this function's token; API_AUDIENCE must be the API's name (its API_NAME)`, retryable: false };
+  if (status === 403) return { layer: 'identity', code: '403', message: `${at} — this function's role is not among the API's callers (CALLERS): check consumers[].calls and that both sides were deployed from one configuration`, retryable: false };
+  if (status === 503) return { layer: 'identity', code: '503', message: `${at} — the API could not verify the token with STS; check the STS interface endpoint in the API's VPC`, retryable: true };
+  return { layer: 'identity', code: String(status), message: `${at} — check the service logs`, retryable: status >= 500 };
+}
+
+function consumerOf(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as { consumer?: unknown };
+    return typeof parsed.consumer === 'string' ? parsed.consumer : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs the health check with retries; resolves with a summary or throws a diagnostic Error. */
 export async function runHealthCheck(options: HealthCheckOptions = {}): Promise<HealthCheckSummary> {
   const now = options.now ?? Date.now;
@@ -259,8 +277,10 @@ export async function runHealthCheck(options: HealthCheckOptions = {}): Promise<
   let target: HealthTarget = { host: '(unset)', port: 443, path: HEALTH_CHECK_PATH };
   let url = HEALTH_CHECK_PATH;
   let cfgError: unknown;
+  let audience: string | undefined;
   try {
     const cfg = getConfig();
+    audience = cfg.audience;
     target = { host: cfg.hostname, port: cfg.port, path: HEALTH_CHECK_PATH };
     url = `${cfg.baseUrl}${HEALTH_CHECK_PATH}`;
   } catch (err) {
@@ -283,7 +303,15 @@ export async function runHealthCheck(options: HealthCheckOptions = {}): Promise<
         requestId: `healthcheck-${randomUUID()}`,
         timeoutMs: Math.max(1, Math.min(attemptTimeoutMs, remaining)),
       });
-      if (res.statusCode === 200 && bodyStatus(res.body) === 'ok') {
+      // With caller identity on, the check proves that path too: this function's token, verified
+      // by the API through its STS endpoint, mapped to this consumer.
+      const identity = res.statusCode === 200 && bodyStatus(res.body) === 'ok' && audience !== undefined
+        ? await apiRequest(CALLER_PATH, { requestId: `healthcheck-${randomUUID()}`, timeoutMs: Math.max(1, Math.min(attemptTimeoutMs, deadlineMs - (now() - started))) })
+        : undefined;
+      if (identity && identity.statusCode !== 200) {
+        raw = { statusCode: identity.statusCode, body: identity.body.slice(0, 200) };
+        failure = classifyIdentityFailure(identity.statusCode, { ...target, path: CALLER_PATH });
+      } else if (res.statusCode === 200 && bodyStatus(res.body) === 'ok') {
         const summary: HealthCheckSummary = {
           ok: true,
           url,
@@ -292,11 +320,12 @@ export async function runHealthCheck(options: HealthCheckOptions = {}): Promise<
           attempts: attempt,
           durationMs: now() - started,
         };
-        log('info', 'health check passed', { ...summary, connectionsOpened: getAgentStats().connectionsOpened });
+        log('info', 'health check passed', { ...summary, consumer: identity ? consumerOf(identity.body) : undefined, connectionsOpened: getAgentStats().connectionsOpened });
         return summary;
+      } else {
+        raw = { statusCode: res.statusCode, body: res.body.slice(0, 200) };
+        failure = classifyHealthCheckFailure(res, target);
       }
-      raw = { statusCode: res.statusCode, body: res.body.slice(0, 200) };
-      failure = classifyHealthCheckFailure(res, target);
     } catch (err) {
       raw = describeError(err);
       failure = classifyHealthCheckFailure(err, target);

@@ -12,6 +12,7 @@ import { resetApiClient } from '../src/api-client';
 import { regionalStsHost } from '../src/caller-token';
 import { ResolverError } from '../src/errors';
 import { ResolverEvent, handler } from '../src/handler';
+import { runHealthCheck } from '../src/healthcheck';
 import { API_HOST, TestPki, createPki, useApi } from './fake-api';
 
 const event = (id: string): ResolverEvent =>
@@ -99,6 +100,14 @@ describe('resolver -> TLS -> api-service with caller identity -> STS', () => {
     const line = await waitForLine(api.logs, (l) => l.msg === 'request' && l.path === '/v1/items/item-0002');
     expect(line).toMatchObject({ status: 403 });
     expect(line.consumer).toBeUndefined();
+  });
+
+  test('the deploy-time health check proves the identity path: the listed role passes, another role fails with a 403 that names the fix', async () => {
+    const fast = { attemptTimeoutMs: 2_000, deadlineMs: 5_000, sleep: async () => undefined };
+    useApi(frontPort, pki.ca.cert, credentialsEnv(WEB));
+    await expect(runHealthCheck(fast)).resolves.toMatchObject({ ok: true });
+    useApi(frontPort, pki.ca.cert, credentialsEnv(OTHER_ROLE));
+    await expect(runHealthCheck(fast)).rejects.toThrow(/identity: \/v1\/caller answered 403 .*not among the API's callers \(CALLERS\)/);
   });
 
   test('a direct request to the TLS front without a token gets 401', async () => {
