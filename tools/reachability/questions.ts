@@ -85,17 +85,6 @@ class Lookup {
   allSubnets(vpcId: string): Subnet[] {
     return [...this.model.subnets.values()].filter((s) => s.vpcId === vpcId);
   }
-
-  /** The subnets of a VPC that hold workloads: those with a function, service, endpoint or load balancer in them, else all. */
-  workloadSubnets(vpcId: string): Subnet[] {
-    const used = new Set([
-      ...this.model.functions.flatMap((f) => f.subnetIds), ...this.model.ecsServices.flatMap((s) => s.subnetIds),
-      ...this.model.endpoints.flatMap((e) => e.subnetIds), ...[...this.model.loadBalancers.values()].flatMap((l) => l.subnetIds),
-    ]);
-    const all = [...this.model.subnets.values()].filter((s) => s.vpcId === vpcId);
-    const withWork = all.filter((s) => used.has(s.id));
-    return withWork.length > 0 ? withWork : all;
-  }
 }
 
 /**
@@ -277,7 +266,7 @@ export function environmentVerdicts(config: AppConfig, env: EnvironmentConfig, m
         verdicts.push(missing(question, 'unreachable', `no VPC in the assembly for ${!fromVpc ? from.name : to.name}`));
         continue;
       }
-      const traces = openWorkloads(fromVpc, `any workload of ${from.name}`).flatMap((source) => lookup.workloadSubnets(toVpc.id).map((subnet) => {
+      const traces = openWorkloads(fromVpc, `any workload of ${from.name}`).flatMap((source) => lookup.allSubnets(toVpc.id).map((subnet) => {
         const trace = new Trace();
         return trace.result(flow(model, trace, source, { subnet, groups: 'open', label: `any workload of ${to.name}` }, '-1', 443, { mode: 'any', returnPath: false }));
       }));
