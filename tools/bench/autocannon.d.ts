@@ -2,6 +2,6 @@
 declare module 'autocannon' {
   interface Histogram { average: number; total: number; p50: number; p90: number; p99: number; max: number }
   interface Result { requests: Histogram; latency: Histogram; errors: number; timeouts: number; non2xx: number }
-  function autocannon(options: { url: string; connections: number; duration: number; timeout: number }): Promise<Result>;
+  function autocannon(options: { url: string; headers?: Record<string, string>; connections: number; duration: number; timeout: number }): Promise<Result>;
   export = autocannon;
 }

@@ -1,23 +1,36 @@
 /**
  * One server per process for ./http.ts (which bundles and forks it): `hello` (bare node:http), `api`
  * (the api-service, JSON request log on stdout), `api-nolog`, `fastify` (fastify 5 + pino doing the
- * api-service's work: same catalogue, id check, headers, one log line with the same fields).
- * IPC: sends its port; answers 'usage' with process.resourceUsage().
+ * api-service's work: same catalogue, id check, headers, one log line with the same fields),
+ * `api-identity` (the api-service with caller identity on, against the tests' STS stand-in in this
+ * process; the load sends one token, so every request is served from the verified cache, as a warm
+ * caller's are).
+ * IPC: sends its port (and the headers the load must send); answers 'usage' with process.resourceUsage().
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiServer } from '../../lib/runtime/api-service/src/app';
+import { createCallerVerifier } from '../../lib/runtime/api-service/src/caller-identity';
+import { CALLER_TOKEN_HEADER } from '../../lib/runtime/api-service/src/contract';
+import { CALLERS, REGION, WEB, startFakeSts } from '../../lib/runtime/api-service/test/fake-sts';
+import { makeCallerToken, regionalStsHost } from '../../lib/runtime/graphql-resolver/src/caller-token';
 import { ITEM_ID_PATTERN } from '../../lib/runtime/api-service/src/contract';
 import { JSON_CONTENT_TYPE } from '../../lib/runtime/api-service/src/respond';
 import { createDefaultCatalogue } from '../../lib/runtime/api-service/src/catalogue';
 import { createLogger } from '../../lib/runtime/api-service/src/logger';
 import { resolveRequestId } from '../../lib/runtime/api-service/src/request-id';
 
-async function listen(kind: string): Promise<number> {
+async function listen(kind: string): Promise<number | { port: number; headers: Record<string, string> }> {
   if (kind === 'hello') {
     const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 11 }).end('hello world'));
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
     return (server.address() as AddressInfo).port;
+  }
+  if (kind === 'api-identity') {
+    const sts = await startFakeSts([WEB]);
+    const callerVerifier = createCallerVerifier({ apiName: 'items', stsRegion: REGION, stsHost: regionalStsHost(REGION), stsEndpoint: `http://127.0.0.1:${sts.port}`, callers: CALLERS });
+    const { port } = await createApiServer({ callerVerifier }).listen(0, '127.0.0.1');
+    return { port, headers: { [CALLER_TOKEN_HEADER]: makeCallerToken('items', WEB.credentials, REGION, Date.now()).token } };
   }
   if (kind === 'api' || kind === 'api-nolog') return (await createApiServer(kind === 'api' ? {} : { logger: createLogger(() => undefined) }).listen(0, '127.0.0.1')).port;
   if (kind !== 'fastify') throw new Error(`unknown server kind "${kind}"`);
@@ -46,7 +59,7 @@ async function listen(kind: string): Promise<number> {
 process.on('disconnect', () => process.exit(0));
 process.on('message', (msg) => msg === 'usage' && process.send?.(process.resourceUsage()));
 listen(process.argv[2]).then(
-  (port) => process.send?.({ port }),
+  (started) => process.send?.(typeof started === 'number' ? { port: started } : started),
   (err: unknown) => {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);

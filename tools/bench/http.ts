@@ -17,6 +17,7 @@ const SERVERS = [
   { kind: 'hello', label: 'node:http hello world', path: '/' },
   { kind: 'api', label: `api-service GET ${API_PATH}`, path: API_PATH },
   { kind: 'api-nolog', label: 'api-service, request log off', path: API_PATH },
+  { kind: 'api-identity', label: 'api-service, caller identity on (warm token)', path: API_PATH },
   { kind: 'fastify', label: 'fastify 5 + pino, same route and log line', path: API_PATH },
 ];
 
@@ -47,16 +48,16 @@ export async function benchHttp(o: { duration: number; warmup: number; connectio
     // Plain node without our ts-node hooks; stdout (the request log) to /dev/null, as cheap as a container's.
     const child = track(fork(childJs, [s.kind], { execArgv: [], detached: true, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], env: { ...process.env, NODE_ENV: 'production', NODE_OPTIONS: '' } }));
     try {
-      const { port } = await next<{ port: number }>(child, `${s.kind} start`);
+      const { port, headers = {} } = await next<{ port: number; headers?: Record<string, string> }>(child, `${s.kind} start`);
       const url = `http://127.0.0.1:${port}${s.path}`;
-      const probe = await fetch(url);
+      const probe = await fetch(url, { headers });
       const bodyBytes = (await probe.arrayBuffer()).byteLength;
       if (probe.status !== 200) throw new Error(`GET ${url} answered ${probe.status}`);
-      if (o.warmup > 0) await (o.progress(`http: ${s.kind} warm-up ${o.warmup} s`), autocannon({ url, connections: o.connections, duration: o.warmup, timeout: 10 }));
+      if (o.warmup > 0) await (o.progress(`http: ${s.kind} warm-up ${o.warmup} s`), autocannon({ url, headers, connections: o.connections, duration: o.warmup, timeout: 10 }));
       const usage = async () => (child.send('usage'), next<NodeJS.ResourceUsage>(child, `${s.kind} usage`));
       const before = await usage();
       o.progress(`http: ${s.kind} ${o.duration} s x ${o.connections} connections`);
-      const r = await autocannon({ url, connections: o.connections, duration: o.duration, timeout: 10 });
+      const r = await autocannon({ url, headers, connections: o.connections, duration: o.duration, timeout: 10 });
       const after = await usage();
       const cpuMs = (after.userCPUTime + after.systemCPUTime - before.userCPUTime - before.systemCPUTime) / 1000;
       const errors = r.errors + r.timeouts + r.non2xx;
@@ -70,11 +71,13 @@ export async function benchHttp(o: { duration: number; warmup: number; connectio
     }
   }
   const measured = summarizeRounds(servers);
-  const [hello, api, fastify] = ['hello', 'api', 'fastify'].map((kind) => measured.find((s) => s.kind === kind));
+  const [hello, api, fastify, identity] = ['hello', 'api', 'fastify', 'api-identity'].map((kind) => measured.find((s) => s.kind === kind));
   return {
     duration: o.duration, warmup: o.warmup, connections: o.connections, runs: o.runs, servers: measured, failures,
     apiVsHello: { reqPerSec: ratio(api?.reqPerSec, hello?.reqPerSec), p99: ratio(api?.p99, hello?.p99) },
     apiVsFastify: { reqPerSec: ratio(api?.reqPerSec, fastify?.reqPerSec), p99: ratio(api?.p99, fastify?.p99), cpuPerRequest: ratio(api?.cpuMsPer1k, fastify?.cpuMsPer1k) },
+    identityVsApi: { reqPerSec: ratio(identity?.reqPerSec, api?.reqPerSec), p99: ratio(identity?.p99, api?.p99) },
+    identityVsFastify: { reqPerSec: ratio(identity?.reqPerSec, fastify?.reqPerSec), p99: ratio(identity?.p99, fastify?.p99) },
   };
 }
 export type HttpResult = Awaited<ReturnType<typeof benchHttp>>;

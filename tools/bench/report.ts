@@ -108,6 +108,7 @@ function httpTable(h: HttpResult): TableSection {
     notes: [
       `api-service / hello world: req/s ${times(h.apiVsHello.reqPerSec)}, p99 ${times(h.apiVsHello.p99)}`,
       `api-service / fastify + pino: req/s ${times(h.apiVsFastify.reqPerSec)} (target >= 1.2), p99 ${times(h.apiVsFastify.p99)} (target <= 1), CPU per request ${times(h.apiVsFastify.cpuPerRequest)} (lower is better)`,
+      `caller identity on / off: req/s ${times(h.identityVsApi.reqPerSec)}, p99 ${times(h.identityVsApi.p99)}; on / fastify + pino: req/s ${times(h.identityVsFastify.reqPerSec)} (target >= 1.2)`,
       'latency from autocannon (1 ms resolution); errors = errors + timeouts + non-2xx',
       ...failed(h.failures),
     ],

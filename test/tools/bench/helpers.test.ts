@@ -45,7 +45,7 @@ test('the report: header, ratios against fastify, failed and erroring sections; 
   const report: Report = {
     startedAt: 'a', finishedAt: 'b', machine: '2 x CPU', load: { start: [1.5, 1, 1], end: [2, 1, 1] }, git: { commit: 'abc1234', modified: 0 }, options: parseOptions([]),
     sections: {
-      http: { duration: 3, warmup: 1, connections: 50, runs: 1, servers: [server('hello', 20000, 4, 50), server('api', 12000, 6, 80), server('fastify', 10000, 8, 100)], failures: ['api-nolog: the server exited (1)'], apiVsHello: { reqPerSec: 0.6, p99: 1.5 }, apiVsFastify: { reqPerSec: 1.2, p99: 0.75, cpuPerRequest: 0.8 } },
+      http: { duration: 3, warmup: 1, connections: 50, runs: 1, servers: [server('hello', 20000, 4, 50), server('api', 12000, 6, 80), server('fastify', 10000, 8, 100), server('api-identity', 11000, 7, 85)], failures: ['api-nolog: the server exited (1)'], apiVsHello: { reqPerSec: 0.6, p99: 1.5 }, apiVsFastify: { reqPerSec: 1.2, p99: 0.75, cpuPerRequest: 0.8 }, identityVsApi: { reqPerSec: 11000 / 12000, p99: 7 / 6 }, identityVsFastify: { reqPerSec: 1.1, p99: 0.875 } },
       tests: { steps: [{ step: 'tsc --noEmit -p .', ok: true, wallMs: 12000, cpuMs: 15000, rssKib: 1048576 }], failures: [] },
       scale: { error: 'generated configuration invalid' },
     },
@@ -54,6 +54,7 @@ test('the report: header, ratios against fastify, failed and erroring sections; 
   expect(text).toContain('load average (1/5/15 min): start 1.5 / 1 / 1, end 2 / 1 / 1');
   expect(text).toContain('git: abc1234');
   expect(text).toContain('api-service / fastify + pino: req/s 1.20x (target >= 1.2), p99 0.75x (target <= 1), CPU per request 0.80x');
+  expect(text).toContain('caller identity on / off: req/s 0.92x, p99 1.17x; on / fastify + pino: req/s 1.10x (target >= 1.2)');
   expect(text).toMatch(/tsc --noEmit -p \.\s+12\.0 s\s+15\.0 s\s+1024 MiB\s+ok/);
   expect(text).toContain('FAILED api-nolog: the server exited (1)');
   expect(text).toMatch(/ERROR\s+generated configuration invalid/);
