@@ -9,6 +9,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } f
 import { join } from 'node:path';
 import { API_VPC_INTERFACE_ENDPOINTS } from '../../../lib/config/api-network';
 import { exampleConfig } from '../../../lib/config/environments';
+import { CONTAINER_PORT } from '../../../lib/runtime/api-service/src/settings';
 import { AppConfig } from '../../../lib/config/types';
 import { StackTemplate, TemplateResolver } from '../../../tools/access-sim/intrinsics';
 import { analyze, formatReport, readStages } from '../../../tools/reachability/analyze';
@@ -95,8 +96,8 @@ describe.each<[string, AppConfig, () => { stages: Stages }]>([
       const asked = verdicts.filter((v) => v.environment === env.name).map((v) => v.question);
       for (const c of env.consumers) {
         for (const a of env.apis) {
-          if (c.calls.includes(a.name)) for (const port of [80, 8080]) expect(asked).toContain(`${c.name} -> ${a.name} on port ${port}`);
-          expect(asked).toContain(`${c.name} -> ${a.name} tasks directly (port 8080)`);
+          if (c.calls.includes(a.name)) for (const port of [80, CONTAINER_PORT]) expect(asked).toContain(`${c.name} -> ${a.name} on port ${port}`);
+          expect(asked).toContain(`${c.name} -> ${a.name} tasks directly (port ${CONTAINER_PORT})`);
           // Each API the consumer calls has two functions (resolver, health check); each is asked about every other API.
           const notItsApi = asked.filter((q) => q.startsWith(`ConsumerApp-${c.name}/`) && q.endsWith(`-> ${a.name} (not its API)`));
           expect({ consumer: c.name, api: a.name, count: notItsApi.length }).toEqual({ consumer: c.name, api: a.name, count: 2 * c.calls.filter((n) => n !== a.name).length });
