@@ -153,7 +153,10 @@ describe('api-service caller identity', () => {
       const cached = token(MOBILE);
       expect((await request(s.port, '/v1/items/item-0001', withToken(cached))).status).toBe(200);
       sts.mode = mode;
-      const cold = await request(s.port, '/v1/items/item-0001', withToken(token(MOBILE, 'items', Date.now() - 1000)));
+      // A token no other test mints (X-Amz-Date has whole seconds: a token signed in the same second
+      // by an earlier case would be the same string, already cached): signed 5 minutes ago, one second apart per case.
+      const signedAt = Date.now() - 300_000 - 1000 * ['status503', 'throttle', 'reset'].indexOf(mode);
+      const cold = await request(s.port, '/v1/items/item-0001', withToken(token(MOBILE, 'items', signedAt)));
       expect(cold.status).toBe(503);
       expect(cold.json.error.code).toBe('IDENTITY_UNAVAILABLE');
       const warm = await request(s.port, '/v1/items/item-0001', withToken(cached));
