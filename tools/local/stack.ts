@@ -9,6 +9,12 @@
  */
 import { join } from 'node:path';
 import { ApiServer, createApiServer } from '../../lib/runtime/api-service/src/app';
+import { createCallerVerifier } from '../../lib/runtime/api-service/src/caller-identity';
+import { CALLER_TOKEN_HEADER } from '../../lib/runtime/api-service/src/contract';
+// The STS stand-in of the identity tests: it checks the SigV4 signature of each presigned request
+// against the local caller's test credentials, as STS would, and answers GetCallerIdentity.
+import { FakeSts, principal, REGION, startFakeSts } from '../../lib/runtime/api-service/test/fake-sts';
+import { makeCallerToken, regionalStsHost } from '../../lib/runtime/graphql-resolver/src/caller-token';
 import { createLogger } from '../../lib/runtime/api-service/src/logger';
 import { exampleConfig } from '../../lib/config/environments';
 import { getAgentStats, getConfig, resetApiClient } from '../../lib/runtime/graphql-resolver/src/api-client';
@@ -20,7 +26,7 @@ import { TlsFront, startTlsFront } from './tls-front';
 export const LOCAL_HOST = '127.0.0.1';
 /** Generated CA / certificate / key go here (ignored by git). */
 export const DEFAULT_STATE_DIR = join(__dirname, '..', '..', '.local');
-/** The API name of the example config's first environment (`api.dev.example.com`). */
+/** The API name of the example config's first environment (`catalogue.dev.example.com`). */
 export const DEFAULT_API_NAME = exampleConfig.environments[0].apis[0].domain;
 
 export type PortRole = 'graphql' | 'tls-front' | 'api';
@@ -55,7 +61,13 @@ export class PortUnavailableError extends Error {
   }
 }
 
-const RESOLVER_ENV = ['API_BASE_URL', 'API_CA_PEM', 'API_CA_FILE', 'API_CONNECT_HOST', 'API_CONNECT_PORT', 'API_TIMEOUT_MS'];
+const RESOLVER_ENV = ['API_BASE_URL', 'API_CA_PEM', 'API_CA_FILE', 'API_CONNECT_HOST', 'API_CONNECT_PORT', 'API_TIMEOUT_MS', 'API_AUDIENCE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION'];
+
+/**
+ * The local caller, as the API's CALLERS lists it: a consumer's resolver role with test credentials
+ * (the STS stand-in knows their secret). The audience is the API name's first label.
+ */
+const LOCAL_CALLER = { consumer: 'local', ...principal(1, '000000000000', 'local-resolver') };
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
 
 let running = false;
@@ -80,7 +92,8 @@ function apiServiceSink(hopLog: HopLog, countRequest: () => void): (json: string
       countRequest();
       const rid = typeof rec.requestId === 'string' ? rec.requestId : undefined;
       const aborted = rec.aborted === true ? ' (aborted)' : '';
-      hopLog.line('api-service', `${rec.method} ${rec.path} ${rec.status} ${rec.durationMs}ms${aborted}`, rid);
+      const caller = typeof rec.consumer === 'string' ? ` consumer ${rec.consumer}` : '';
+      hopLog.line('api-service', `${rec.method} ${rec.path} ${rec.status} ${rec.durationMs}ms${caller}${aborted}`, rid);
       return;
     }
     const { level, msg, ...rest } = rec;
@@ -110,6 +123,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
 
   let apiRequests = 0;
   let api: ApiServer | undefined;
+  let sts: FakeSts | undefined;
   let front: TlsFront | undefined;
   let graphql: GraphqlServer | undefined;
   let resolverConnectionsAtStop: number | undefined;
@@ -123,6 +137,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       resetApiClient();
       await front?.close();
       await api?.close();
+      await sts?.close();
     } finally {
       restoreEnv();
       running = false;
@@ -130,8 +145,15 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   };
 
   try {
-    // 1. the api-service (same code as the container), plain HTTP on loopback
-    const apiServer = (api = createApiServer({ logger: createLogger(apiServiceSink(hopLog, () => (apiRequests += 1))) }));
+    // 1. the api-service (same code as the container), plain HTTP on loopback, with caller identity
+    //    on: its STS is the stand-in, and the local resolver's role is its one caller.
+    const audience = apiName.split('.')[0];
+    sts = await startFakeSts([LOCAL_CALLER]);
+    const callerVerifier = createCallerVerifier({
+      apiName: audience, stsRegion: REGION, stsHost: regionalStsHost(REGION), stsEndpoint: `http://${LOCAL_HOST}:${sts.port}`,
+      callers: [{ consumer: LOCAL_CALLER.consumer, account: LOCAL_CALLER.account, role: LOCAL_CALLER.role }],
+    });
+    const apiServer = (api = createApiServer({ logger: createLogger(apiServiceSink(hopLog, () => (apiRequests += 1))), callerVerifier }));
     const apiAddress = await bind('api', apiPort, () => apiServer.listen(apiPort, LOCAL_HOST));
 
     // 2. throw-away PKI and the TLS front
@@ -147,6 +169,11 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     process.env.API_CA_FILE = pki.caFile;
     process.env.API_CONNECT_HOST = LOCAL_HOST;
     process.env.API_CONNECT_PORT = String(front.port);
+    // ... and signing its caller tokens as a Lambda function does, with its role's credentials.
+    Object.assign(process.env, {
+      API_AUDIENCE: audience, AWS_REGION: REGION, AWS_ACCESS_KEY_ID: LOCAL_CALLER.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CALLER.credentials.secretAccessKey, AWS_SESSION_TOKEN: LOCAL_CALLER.credentials.sessionToken,
+    });
     resetApiClient();
     getConfig(); // fail now, not at the first query, if the configuration is invalid
 
@@ -163,7 +190,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       graphqlUrl,
       /** The api-service itself, plain HTTP (what the NLB targets), e.g. http://127.0.0.1:8080 */
       apiUrl: `http://${LOCAL_HOST}:${apiAddress.port}`,
-      /** What the resolver is configured with (API_BASE_URL), e.g. https://api.dev.example.com */
+      /** What the resolver is configured with (API_BASE_URL), e.g. https://catalogue.dev.example.com */
       apiBaseUrl: `https://${apiName}`,
       apiName,
       certificateName,
@@ -174,7 +201,11 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       caFile: pki.caFile,
       /** A ready-to-paste query. */
       curlCommand: `curl -s ${graphqlUrl} -H 'content-type: application/json' -d '${query}'`,
-      /** A ready-to-paste request through the TLS front with verification on (curl --resolve). */
+      /** The consumer name the API logs for the local resolver's requests. */
+      consumer: LOCAL_CALLER.consumer,
+      /** Headers a direct request to the API needs: a fresh caller token of the local resolver's role. */
+      callerHeaders: (): Record<string, string> => ({ [CALLER_TOKEN_HEADER]: makeCallerToken(audience, LOCAL_CALLER.credentials, REGION, Date.now()).token }),
+      /** A ready-to-paste request through the TLS front with verification on (curl --resolve): 401, it has no caller token. */
       curlTlsFrontCommand:
         `curl -s --cacert ${pki.caFile} --resolve ${apiName}:${frontPort}:${LOCAL_HOST} ` +
         `https://${apiName}:${frontPort}/v1/items/item-0001`,

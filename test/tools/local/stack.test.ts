@@ -5,6 +5,7 @@ import { BAD_REQUEST_MESSAGE, NOT_FOUND_MESSAGE } from '../../../lib/runtime/gra
  * GraphQL (graphql-http, AppSync's schema file) -> the real Lambda handler -> TLS front -> api-service.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as https from 'node:https';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,7 +100,7 @@ describe('local stack: GraphQL -> Lambda handler -> TLS front -> api-service', (
   });
 
   test('an item, identical to what the api-service returns', async () => {
-    const direct = (await (await fetch(`${stack.apiUrl}/v1/items/item-0001`)).json()) as Record<string, unknown>;
+    const direct = (await (await fetch(`${stack.apiUrl}/v1/items/item-0001`, { headers: stack.callerHeaders() })).json()) as Record<string, unknown>;
     const res = await gql(stack.graphqlUrl, `{ item(id: "item-0001") { ${ITEM_FIELDS} } }`);
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
@@ -137,7 +138,7 @@ describe('local stack: GraphQL -> Lambda handler -> TLS front -> api-service', (
       'item-0009',
       'item-0010',
     ]);
-    const direct = (await (await fetch(`${stack.apiUrl}/v1/items?limit=5&cursor=${page1.nextCursor}`)).json()) as {
+    const direct = (await (await fetch(`${stack.apiUrl}/v1/items?limit=5&cursor=${page1.nextCursor}`, { headers: stack.callerHeaders() })).json()) as {
       nextCursor: string;
     };
     expect(second.body.data.items.nextCursor).toBe(direct.nextCursor);
@@ -213,6 +214,24 @@ describe('local stack: GraphQL -> Lambda handler -> TLS front -> api-service', (
     expect(stats.tlsHandshakes).toBeLessThanOrEqual(2);
     expect(stats.resolverConnectionsOpened).toBe(stats.tlsHandshakes);
     expect(stats.tlsHandshakeFailures).toBe(0);
+  });
+
+  // After the handshake count: its request through the front is a handshake of its own.
+  test('caller identity is on: the resolver\'s requests carry its role\'s token (the API logs its consumer); a request with no token gets 401, straight or through the TLS front', async () => {
+    const res = await gql(stack.graphqlUrl, '{ item(id: "item-0002") { id } }');
+    expect(res.body.data.item).toEqual({ id: 'item-0002' });
+    expect(logs.some((l) => l.includes('api-service') && l.includes('/v1/items/item-0002 200') && l.includes(`consumer ${stack.consumer}`))).toBe(true);
+    expect((await fetch(`${stack.apiUrl}/v1/items/item-0001`)).status).toBe(401);
+    const viaFront = await new Promise<number>((resolve, reject) => {
+      const req = https.request({ host: stack.host, port: stack.tlsFrontPort, path: '/v1/items/item-0001', servername: stack.apiName, ca: readFileSync(stack.caFile), headers: { host: stack.apiName } }, (r) => {
+        r.resume();
+        resolve(r.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(viaFront).toBe(401);
+    expect(stack.curlTlsFrontCommand).toContain(`https://${stack.apiName}:${stack.tlsFrontPort}/`);
   });
 
   test('the API\'s request limits apply locally: 11 aliased resolvers or depth 5 never reach the resolver, as AppSync refuses them before any Lambda runs', async () => {
