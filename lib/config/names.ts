@@ -45,6 +45,9 @@ export function apiResourcePrefix(config: AppConfig, env: EnvironmentConfig, api
 /** The two functions of a consumer that call an API: its GraphQL resolver and its deploy-time health check. */
 export type CallerKind = 'resolver' | 'check';
 
+/** Both kinds: an API admits each of its callers' two roles. */
+export const CALLER_KINDS: readonly CallerKind[] = ['resolver', 'check'];
+
 /**
  * Name of the role a consumer's function for `api` runs as, computed on both sides: the consumer's
  * account names the role, the API's account recognises its callers by it. IAM allows 64

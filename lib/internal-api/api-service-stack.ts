@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { apiRuntimeOf } from '../config/api-runtime';
 import { connectivityOf } from '../config/connectivity';
 import { callersOf } from '../config/matrix';
-import { apiResourcePrefix, callerRoleName } from '../config/names';
+import { apiResourcePrefix, CALLER_KINDS, callerRoleName } from '../config/names';
 import { EnvironmentVpc } from '../config/shared-parameters';
 import { ApiConfig, EnvironmentConfig, ServiceConfig } from '../config/types';
 import { createAlarmTopic } from '../constructs/alarm-topic';
@@ -98,7 +98,7 @@ export class ApiServiceStack extends AccountStack {
       environment: {
         API_NAME: api.name,
         STS_REGION: config.region,
-        CALLERS: JSON.stringify(callers.flatMap((consumer) => (['resolver', 'check'] as const).map((kind) => ({
+        CALLERS: JSON.stringify(callers.flatMap((consumer) => CALLER_KINDS.map((kind) => ({
           consumer: consumer.name, account: consumer.account, role: callerRoleName(config, environment, consumer, api, kind),
         })))),
       },

@@ -89,7 +89,13 @@ const contains = (outer: CidrRange, inner: CidrRange): boolean => outer.first <=
 const overlaps = (a: CidrRange, b: CidrRange): boolean => a.first <= b.last && b.first <= a.last;
 const protocolMatches = (rule: string, protocol: string): boolean => rule === '-1' || rule === protocol;
 const portMatches = (rule: { fromPort: number; toPort: number }, port: number): boolean => rule.fromPort <= port && port <= rule.toPort;
-const short = (where: Where): string => where.split('/').slice(-2).join('/');
+/** A resource's place as the report shows it: its stack and logical id. */
+export const short = (where: Where): string => where.split('/').slice(-2).join('/');
+
+/** The security groups of the model with these ids (an id no template creates is left out). */
+export function groupsOf(model: NetworkModel, ids: readonly string[]): SecurityGroup[] {
+  return ids.map((id) => model.securityGroups.get(id)).filter((g) => g !== undefined);
+}
 const peerText = (model: NetworkModel, peer: Peer): string => (peer.kind === 'cidr' ? peer.cidr : peer.kind === 'group' ? `group ${peer.groupId}` : `prefix list ${model.prefixListNames.get(peer.prefixList) ?? peer.prefixList}`);
 
 /** Network view of the far end of a security-group rule. */
@@ -426,11 +432,11 @@ export function loadBalancerToTargets(model: NetworkModel, trace: Trace, loadBal
   const groups = listener.targetGroupArns.map((arn) => model.targetGroups.get(arn)).filter((g) => g !== undefined);
   const served = groups.flatMap((group) => model.ecsServices.filter((s) => s.targets.some((t) => t.targetGroupArn === group.arn)).map((service) => ({ group, service })));
   if (served.length === 0) return trace.fail('target group', `${short(listener.where)} forwards to no target group an ECS service of the assembly registers in`);
-  const lbGroups = loadBalancer.securityGroupIds.map((id) => model.securityGroups.get(id)).filter((g) => g !== undefined);
+  const lbGroups = groupsOf(model, loadBalancer.securityGroupIds);
   const legs: Trace[] = [];
   for (const { group, service } of served) {
     const containerPort = service.targets.find((t) => t.targetGroupArn === group.arn)!.containerPort;
-    const taskGroups = service.securityGroupIds.map((id) => model.securityGroups.get(id)).filter((g) => g !== undefined);
+    const taskGroups = groupsOf(model, service.securityGroupIds);
     for (const taskSubnetId of service.subnetIds) {
       const leg = new Trace();
       legs.push(leg);

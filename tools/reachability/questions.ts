@@ -14,7 +14,7 @@
 import { API_VPC_INTERFACE_ENDPOINTS } from '../../lib/config/api-network';
 import { AppConfig, EnvironmentConfig } from '../../lib/config/types';
 import { Gap, NetworkModel, SecurityGroup, Subnet, Vpc, VpcEndpoint } from './model';
-import { EPHEMERAL, flow, networkAclHop, rangeOf, Hop, loadBalancerToTargets, PathTrace, Resolution, resolveName, routeFor, securityGroupHop, Source, Trace } from './paths';
+import { EPHEMERAL, flow, groupsOf, networkAclHop, rangeOf, short, Hop, loadBalancerToTargets, PathTrace, Resolution, resolveName, routeFor, securityGroupHop, Source, Trace } from './paths';
 
 export type Outcome = 'reachable' | 'unreachable' | 'partly reachable' | 'unknown';
 
@@ -78,7 +78,7 @@ class Lookup {
   }
 
   groups(ids: readonly string[]): SecurityGroup[] {
-    return ids.map((id) => this.model.securityGroups.get(id)).filter((g) => g !== undefined);
+    return groupsOf(this.model, ids);
   }
 
   /** Every subnet of a VPC. */
@@ -124,16 +124,15 @@ function apiLoadBalancer(model: NetworkModel, host: string, parentZone: { id: st
 
 /** From one source, through what the name resolved to, to every address it gives (load-balancer nodes or endpoint interfaces). */
 function pathsFrom(model: NetworkModel, source: Source, resolution: Resolution, probe: Trace, host: string, port: number, consumerAccount: string, mode: 'all' | 'any'): PathTrace[] {
-  const groupsOf = (ids: readonly string[]) => ids.map((id) => model.securityGroups.get(id)).filter((g) => g !== undefined);
   // Where the addresses are, the groups on them, and what follows once a packet arrives there.
   const target = resolution.kind === 'load-balancer'
     ? {
         what: 'load balancer', subnetIds: resolution.loadBalancer.subnetIds,
-        groups: resolution.loadBalancer.securityGroupIds.length > 0 ? groupsOf(resolution.loadBalancer.securityGroupIds) : 'open' as const,
+        groups: resolution.loadBalancer.securityGroupIds.length > 0 ? groupsOf(model, resolution.loadBalancer.securityGroupIds) : 'open' as const,
         beyond: (trace: Trace, at: Subnet) => loadBalancerToTargets(model, trace, resolution.loadBalancer, at, port, host, mode, source.subnet),
       }
     : {
-        what: 'endpoint', subnetIds: resolution.endpoint.subnetIds, groups: groupsOf(resolution.endpoint.securityGroupIds),
+        what: 'endpoint', subnetIds: resolution.endpoint.subnetIds, groups: groupsOf(model, resolution.endpoint.securityGroupIds),
         beyond: (trace: Trace) => privateLinkToTargets(model, trace, source.subnet, resolution.service, consumerAccount, port, host, mode),
       };
   return target.subnetIds.map((subnetId) => {
@@ -162,7 +161,7 @@ function privateLinkToTargets(model: NetworkModel, trace: Trace, source: Subnet,
   if (lb.securityGroupIds.length > 0 && lb.enforceOnPrivateLink) {
     // Enforcement on (AWS's default): the load balancer's inbound rules apply to PrivateLink
     // traffic too, evaluated against the client's address.
-    const groups = lb.securityGroupIds.map((id) => model.securityGroups.get(id)).filter((g) => g !== undefined);
+    const groups = groupsOf(model, lb.securityGroupIds);
     if (!securityGroupHop(model, trace, 'lb ingress', groups, 'ingress', 'tcp', port, { range: source.range, groupIds: [], sameVpc: false, label: 'the client (PrivateLink, enforcement on)' }, mode)) return false;
   } else {
     trace.pass('lb ingress', `${short(lb.where)}: inbound rules not applied to PrivateLink traffic (EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic off)`);
@@ -183,8 +182,6 @@ function privateLinkToTargets(model: NetworkModel, trace: Trace, source: Subnet,
 function isPrivate(range: { first: number; last: number }): boolean {
   return ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'].map(rangeOf).some((p) => p.first <= range.first && range.last <= p.last);
 }
-
-const short = (where: string): string => where.split('/').slice(-2).join('/');
 
 /**
  * The ports other than 443 a caller of `api` is asked about: 80, the tasks' container ports, and
@@ -306,7 +303,7 @@ function interfaceEndpointVerdict(model: NetworkModel, environment: string, ques
     ? { hop: 'name', ok: true, detail: `${serviceName}'s regional name -> endpoint ${short(endpoint.where)} (private DNS)` }
     : { hop: 'name', ok: false, detail: `endpoint ${short(endpoint.where)} has private DNS off: the service's regional name resolves to public addresses` };
   if (!setup.ok) return verdictOf(model, environment, question, 'reachable', [], setup);
-  const groups = endpoint.securityGroupIds.map((id) => model.securityGroups.get(id)).filter((g) => g !== undefined);
+  const groups = groupsOf(model, endpoint.securityGroupIds);
   const traces = sources.flatMap((source) => endpoint.subnetIds.map((id) => {
     const trace = new Trace();
     trace.touch(endpoint.id);
