@@ -15,6 +15,7 @@ import { buildTestApp, configWith, exampleTestApp } from '../helpers';
 import { privateLinkConfig } from '../stages/privatelink-config';
 import { AssemblyIndex, stacksOf } from '../../tools/access-sim/assembly-index';
 import { CALL_SOURCES, endpointServiceCalls } from '../../tools/access-sim/calls';
+import { latticeInvokeCalls } from '../../tools/access-sim/lattice-calls';
 import { admits, evaluate, Evaluated, formatTable } from '../../tools/access-sim/simulate';
 
 /** Three environments of two APIs and three consumer accounts each, every account distinct, each consumer calling a different set. */
@@ -55,7 +56,7 @@ describe.each<[string, AppConfig]>([
     const { app } = config === exampleConfig ? exampleTestApp() : buildTestApp(config);
     // Every account bootstrapped as docs/deploying.md says: with the template deploy-commands writes.
     const index = new AssemblyIndex(stacksOf(app), bootstrapTemplate(config));
-    const calls = CALL_SOURCES.map((source) => source(index));
+    const calls = CALL_SOURCES.map((source) => source(index, config));
     callsPerSource = Object.fromEntries(CALL_SOURCES.map((source, i) => [source.name, calls[i].length]));
     rows = await Promise.all(calls.flat().map(evaluate));
     mkdirSync(OUT, { recursive: true });
@@ -65,10 +66,11 @@ describe.each<[string, AppConfig]>([
   test('every kind of call is found in the templates', () => {
     // A refactoring that hides resources from a source (renamed type, moved property) fails here
     // instead of silently checking nothing.
-    // Endpoint services exist only where an environment uses PrivateLink.
-    const privateLink = config.environments.some((e) => e.connectivity === 'privatelink');
+    // Endpoint services exist only where an environment uses PrivateLink, Lattice services only in lattice mode.
+    const inMode = (mode: string) => config.environments.some((e) => (e.connectivity as string | undefined) === mode);
+    const onlyIn: Record<string, string> = { [endpointServiceCalls.name]: 'privatelink', [latticeInvokeCalls.name]: 'lattice' };
     for (const [source, count] of Object.entries(callsPerSource)) {
-      expect({ source, found: count > 0 }).toEqual({ source, found: source !== endpointServiceCalls.name || privateLink });
+      expect({ source, found: count > 0 }).toEqual({ source, found: onlyIn[source] === undefined || inMode(onlyIn[source]) });
     }
   });
 

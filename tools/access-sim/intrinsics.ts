@@ -128,6 +128,33 @@ const TYPES: Record<string, { nameProperty?: string; lowercase?: boolean; ref: P
   'AWS::CertificateManager::Certificate': { ref: (c) => `${c.arnPrefix('acm')}certificate/${keyId(c)}` },
   'AWS::ECS::TaskDefinition': { ref: (c) => `${c.arnPrefix('ecs')}task-definition/${c.name}:1` },
   'AWS::ECS::Service': { ref: (c) => `${c.arnPrefix('ecs')}service/${c.name}` },
+  // VPC Lattice: Ref of a service network, service or target group is its ARN (not its id).
+  'AWS::VpcLattice::ServiceNetwork': {
+    ref: (c) => `${c.arnPrefix('vpc-lattice')}servicenetwork/sn-${hexOf(c)}`,
+    attributes: { Arn: (c) => `${c.arnPrefix('vpc-lattice')}servicenetwork/sn-${hexOf(c)}`, Id: (c) => `sn-${hexOf(c)}` },
+  },
+  'AWS::VpcLattice::Service': {
+    nameProperty: 'Name',
+    ref: (c) => `${c.arnPrefix('vpc-lattice')}service/svc-${hexOf(c)}`,
+    attributes: {
+      Arn: (c) => `${c.arnPrefix('vpc-lattice')}service/svc-${hexOf(c)}`,
+      Id: (c) => `svc-${hexOf(c)}`,
+      'DnsEntry.DomainName': (c) => `${c.name.toLowerCase()}-${hexOf(c)}.7d67968.vpc-lattice-svcs.${c.stack.region}.on.aws`,
+      'DnsEntry.HostedZoneId': (c) => `Z${hexOf(c).toUpperCase()}LATTICE`,
+    },
+  },
+  'AWS::VpcLattice::TargetGroup': {
+    ref: (c) => `${c.arnPrefix('vpc-lattice')}targetgroup/tg-${hexOf(c)}`,
+    attributes: { Arn: (c) => `${c.arnPrefix('vpc-lattice')}targetgroup/tg-${hexOf(c)}`, Id: (c) => `tg-${hexOf(c)}` },
+  },
+  'AWS::VpcLattice::ServiceNetworkVpcAssociation': {
+    ref: (c) => `${c.arnPrefix('vpc-lattice')}servicenetworkvpcassociation/snva-${hexOf(c)}`,
+    attributes: { Arn: (c) => `${c.arnPrefix('vpc-lattice')}servicenetworkvpcassociation/snva-${hexOf(c)}`, Id: (c) => `snva-${hexOf(c)}` },
+  },
+  'AWS::VpcLattice::ServiceNetworkServiceAssociation': {
+    ref: (c) => `${c.arnPrefix('vpc-lattice')}servicenetworkserviceassociation/snsa-${hexOf(c)}`,
+    attributes: { Arn: (c) => `${c.arnPrefix('vpc-lattice')}servicenetworkserviceassociation/snsa-${hexOf(c)}`, Id: (c) => `snsa-${hexOf(c)}` },
+  },
 };
 
 /** `net` or `app`, as in a load balancer's ARN. */

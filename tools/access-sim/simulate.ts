@@ -29,6 +29,21 @@ export interface AccessCall {
    * account's root ARN (`arn:aws:iam::<account>:root`, any principal of that account) admits it.
    */
   readonly allowedPrincipals?: readonly string[];
+  /**
+   * Further resource policies the owning service evaluates for the same request, each of which
+   * must allow it just as {@link resourcePolicy} must: VPC Lattice checks the service network's
+   * auth policy and then the service's, and refuses the request unless both allow it.
+   * @default - none
+   */
+  readonly furtherResourcePolicies?: readonly { name: string; policy: PolicyDocument }[];
+  /**
+   * The owning service requires an explicit allow from the identity policies and from each
+   * resource policy, whatever the accounts: where IAM lets either alone allow a principal of the
+   * resource's own account, VPC Lattice wants both ("both auth policies and identity-based
+   * policies need to have explicit allow statements", its user guide).
+   * @default false
+   */
+  readonly explicitAllowRequired?: boolean;
   readonly expected: Expectation;
 }
 
@@ -56,6 +71,24 @@ function principalContext(principal: string): Record<string, string> {
  * "denied".
  */
 export async function evaluate(call: AccessCall): Promise<Evaluated> {
+  for (const { name, policy } of [{ name: undefined, policy: call.resourcePolicy }, ...(call.furtherResourcePolicies ?? [])]) {
+    const result = await simulateWith(call, policy);
+    const of = name === undefined ? '' : ` (${name})`;
+    if (result.overall !== 'Allowed') return { call, decision: 'denied', detail: `${result.overall}${of}` };
+    if (call.explicitAllowRequired && result.identity !== 'Allowed') return { call, decision: 'denied', detail: `${result.identity ?? 'ImplicitlyDenied'} (identity policy)` };
+    if (call.explicitAllowRequired && !EXPLICIT_RESOURCE_ALLOW.includes(result.resource ?? '')) return { call, decision: 'denied', detail: `${result.resource ?? 'ImplicitlyDenied'} (${name ?? 'resource policy'})` };
+  }
+  if (call.allowedPrincipals && !admits(call.allowedPrincipals, call.principal)) {
+    return { call, decision: 'denied', detail: 'NotInAllowedPrincipals' };
+  }
+  return { call, decision: 'allowed', detail: 'Allowed' };
+}
+
+/** iam-simulate's words for a resource policy with a statement that allows the request (the principal itself, or its account). */
+const EXPLICIT_RESOURCE_ALLOW = ['Allowed', 'AllowedForAccount'];
+
+/** One run of iam-simulate for `call` against one resource policy: the overall verdict, and the identity and resource policies' own. */
+async function simulateWith(call: AccessCall, resourcePolicy: PolicyDocument | undefined): Promise<{ overall: string; identity?: string; resource?: string }> {
   const simulation = aliasUnrecognisedKeys({
     request: {
       principal: call.principal,
@@ -67,7 +100,7 @@ export async function evaluate(call: AccessCall): Promise<Evaluated> {
     identityPolicies: call.identityPolicies.map((p) => ({ ...p })),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
-    resourcePolicy: call.resourcePolicy,
+    resourcePolicy,
   });
   const result = await runSimulation(simulation, {});
   if (result.resultType === 'error') {
@@ -78,10 +111,8 @@ export async function evaluate(call: AccessCall): Promise<Evaluated> {
     // A dropped key would make a condition look unmet (or a deny look inapplicable).
     throw new Error(`"${call.call}": context keys ${ignored.join(', ')} do not apply to ${call.action} on ${call.resource}; fix the call in tools/access-sim/calls.ts.`);
   }
-  if (result.overallResult === 'Allowed' && call.allowedPrincipals && !admits(call.allowedPrincipals, call.principal)) {
-    return { call, decision: 'denied', detail: 'NotInAllowedPrincipals' };
-  }
-  return { call, decision: result.overallResult === 'Allowed' ? 'allowed' : 'denied', detail: result.overallResult };
+  const analysis = result.resultType === 'single' ? result.result.analysis : undefined;
+  return { overall: result.overallResult, identity: analysis?.identityAnalysis?.result, resource: analysis?.resourceAnalysis?.result };
 }
 
 /** Whether an allow-list of principals admits `principal` (see AccessCall.allowedPrincipals). */
