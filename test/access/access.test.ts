@@ -8,7 +8,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exampleConfig } from '../../lib/config/environments';
-import { AppConfig } from '../../lib/config/types';
+import { connectivityOf } from '../../lib/config/connectivity';
+import { AppConfig, Connectivity } from '../../lib/config/types';
 import { sharedParameterArn } from '../../lib/config/shared-parameters';
 import { bootstrapTemplate } from '../../tools/deploy/bootstrap-template';
 import { buildTestApp, configWith, exampleTestApp } from '../helpers';
@@ -67,8 +68,8 @@ describe.each<[string, AppConfig]>([
     // A refactoring that hides resources from a source (renamed type, moved property) fails here
     // instead of silently checking nothing.
     // Endpoint services exist only where an environment uses PrivateLink, Lattice services only in lattice mode.
-    const inMode = (mode: string) => config.environments.some((e) => (e.connectivity as string | undefined) === mode);
-    const onlyIn: Record<string, string> = { [endpointServiceCalls.name]: 'privatelink', [latticeInvokeCalls.name]: 'lattice' };
+    const inMode = (mode: Connectivity) => config.environments.some((e) => connectivityOf(e) === mode);
+    const onlyIn: Record<string, Connectivity> = { [endpointServiceCalls.name]: 'privatelink', [latticeInvokeCalls.name]: 'lattice' };
     for (const [source, count] of Object.entries(callsPerSource)) {
       expect({ source, found: count > 0 }).toEqual({ source, found: onlyIn[source] === undefined || inMode(onlyIn[source]) });
     }

@@ -13,7 +13,7 @@ import { latticeConfig } from '../stages/lattice-config';
 import { latticeFixture, withEdit } from './lattice-fixture';
 
 const config: AppConfig = latticeConfig();
-const env: EnvironmentConfig = config.environments.find((e) => (e.connectivity as string | undefined) === 'lattice')!;
+const env: EnvironmentConfig = config.environments.find((e) => e.connectivity === 'lattice')!;
 const stacks = latticeFixture(config, env);
 
 const run = (s: readonly StackTemplate[]): Promise<Evaluated[]> => Promise.all(latticeInvokeCalls(new AssemblyIndex(s), config).map(evaluate));

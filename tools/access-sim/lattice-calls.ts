@@ -111,7 +111,7 @@ export const latticeInvokeCalls: CallSource = (assembly, config) => {
   const index = assembly.withSharedValues();
   const partition = partitionOf(config);
   const roleArn = (account: string, name: string) => `arn:${partition}:iam::${account}:role/${name}`;
-  return config.environments.filter((env) => (connectivityOf(env) as string) === 'lattice').flatMap((env) => {
+  return config.environments.filter((env) => connectivityOf(env) === 'lattice').flatMap((env) => {
     const services = new Map(env.apis.map((api) => [api.name, serviceOf(index, env, api)]));
     const invoke = (call: string, principal: string, identityPolicies: AccessCall['identityPolicies'], api: ApiConfig, sourceVpcOwner: string, path: string, expected: 'allowed' | 'denied'): AccessCall => {
       const service = services.get(api.name)!;
