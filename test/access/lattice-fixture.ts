@@ -57,8 +57,10 @@ export function latticeFixture(config: AppConfig, env: EnvironmentConfig): Stack
             Effect: 'Allow', Action: INVOKE, Resource: '*',
             Principal: { AWS: `arn:aws:iam::${consumer.account}:root` },
             Condition: {
-              ArnEquals: { 'aws:PrincipalArn': CALLER_KINDS.map((kind) => `arn:aws:iam::${consumer.account}:role/${callerRoleName(config, env, consumer, api, kind)}`) },
-              StringEquals: { 'vpc-lattice-svcs:SourceVpcOwnerAccount': consumer.account },
+              StringEquals: {
+                'aws:PrincipalArn': CALLER_KINDS.map((kind) => `arn:aws:iam::${consumer.account}:role/${callerRoleName(config, env, consumer, api, kind)}`),
+                'vpc-lattice-svcs:SourceVpcOwnerAccount': consumer.account,
+              },
             },
           })),
         },
@@ -103,4 +105,14 @@ export function withEdit(stacks: readonly StackTemplate[], pick: (stack: StackTe
   if (picked.length !== 1) throw new Error(`the mutation picks ${picked.length} resources; pick one`);
   edit(picked[0].Properties!);
   return copy;
+}
+
+/** `statement` without the condition key `key`, under whichever operator it sits (an operator left empty goes too). */
+export function dropConditionKey(statement: { Condition?: Record<string, Record<string, unknown>> }, key: string): void {
+  for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
+    const found = Object.keys(keys).find((k) => k.toLowerCase() === key.toLowerCase());
+    if (found === undefined) continue;
+    delete keys[found];
+    if (Object.keys(keys).length === 0) delete statement.Condition![operator];
+  }
 }
