@@ -9,10 +9,27 @@ import { AssemblyIndex } from '../../tools/access-sim/assembly-index';
 import { StackTemplate } from '../../tools/access-sim/intrinsics';
 import { latticeInvokeCalls } from '../../tools/access-sim/lattice-calls';
 import { evaluate, Evaluated, formatTable } from '../../tools/access-sim/simulate';
-import { latticeConfig } from '../stages/lattice-config';
+import { configWith } from '../helpers';
 import { dropConditionKey, latticeFixture, withEdit } from './lattice-fixture';
 
-const config: AppConfig = latticeConfig();
+/**
+ * `dev` in lattice mode with three APIs (each in its own account) and three consumers calling
+ * different sets: wider than the synthesized lattice test configuration, as templates written by
+ * hand cost nothing to build.
+ */
+const config: AppConfig = configWith((c) => {
+  const dev = c.environments[0];
+  dev.connectivity = 'lattice';
+  delete dev.transitGateway;
+  const [catalogue, stock] = dev.apis;
+  dev.apis = [catalogue, stock, { ...catalogue, name: 'pricing', account: '141414141414', cidr: '10.12.0.0/20', domain: 'pricing.dev.example.com' }];
+  // pricing runs the catalogue's runtime: one consumer cannot serve both schemas.
+  dev.consumers = [
+    { name: 'storefront', account: '555555555555', cidr: '10.20.0.0/20', calls: [catalogue.name, stock.name] },
+    { name: 'billing', account: '121212121212', cidr: '10.20.0.0/20', calls: [catalogue.name] },
+    { name: 'reporting', account: '151515151515', cidr: '10.21.0.0/20', calls: [stock.name, 'pricing'] },
+  ];
+});
 const env: EnvironmentConfig = config.environments.find((e) => e.connectivity === 'lattice')!;
 const stacks = latticeFixture(config, env);
 
