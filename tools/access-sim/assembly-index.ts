@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { cliBootstrapTemplate } from '../deploy/bootstrap-template';
-import { CfnResource, ResolverOptions, StackTemplate, TemplateResolver } from './intrinsics';
+import { CfnResource, StackTemplate, TemplateResolver } from './intrinsics';
 
 /** An IAM policy document, resolved (no intrinsics left). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -45,35 +45,18 @@ export function stacksOf(app: App): StackTemplate[] {
 export class AssemblyIndex {
   public readonly resolver: TemplateResolver;
   private readonly roleByArn = new Map<string, Located>();
-  private shared?: AssemblyIndex;
 
   /**
    * @param bootstrapTemplate the bootstrap template every account of the assembly is bootstrapped
    * with (its deploy role resolves the stacks' SSM parameter types); `cdk bootstrap`'s own when
    * omitted, as for an account bootstrapped without `--template`.
-   * @param resolverOptions how values that exist only after a deploy resolve (see ResolverOptions).
    */
-  constructor(
-    public readonly stacks: readonly StackTemplate[],
-    public readonly bootstrapTemplate: string = cliBootstrapTemplate(),
-    private readonly resolverOptions: ResolverOptions = {},
-  ) {
-    this.resolver = new TemplateResolver(stacks, resolverOptions);
+  constructor(public readonly stacks: readonly StackTemplate[], public readonly bootstrapTemplate: string = cliBootstrapTemplate()) {
+    // Shared parameters through their writer: see ResolverOptions.sharedParameters.
+    this.resolver = new TemplateResolver(stacks, { sharedParameters: true });
     for (const found of this.resourcesOfType('AWS::IAM::Role')) {
       this.roleByArn.set(this.resolver.resolve(found.stack, { 'Fn::GetAtt': [found.logicalId, 'Arn'] }), found);
     }
-  }
-
-  /**
-   * The same assembly with shared SSM parameters resolved through the stack that writes each (and
-   * deploy-time attributes as tokens), for a call whose policy names a resource only another
-   * account's deploy identifies: a Lattice service's ARN, which the caller's role policy reads.
-   * Resolving it through its writer is what shows the policy names that service and no other.
-   */
-  withSharedValues(): AssemblyIndex {
-    if (this.resolverOptions.deployTimeValues) return this;
-    this.shared ??= new AssemblyIndex(this.stacks, this.bootstrapTemplate, { ...this.resolverOptions, deployTimeValues: true });
-    return this.shared;
   }
 
   /** Every resource of `type` in every stack. */

@@ -197,10 +197,17 @@ const NO_VALUE = Symbol('AWS::NoValue');
 /** How a resolver answers for values that exist only once the stacks are deployed. */
 export interface ResolverOptions {
   /**
-   * Resolve them from the assembly instead of throwing: a shared SSM parameter (a stack parameter
-   * of type `AWS::SSM::Parameter::Value<...>`) to the value its writer's `AWS::SSM::Parameter`
-   * resource in the assembly sets, and an attribute AWS computes at deploy time (a custom
-   * resource's output, a hosted zone's name servers) to a stable token
+   * Resolve a shared SSM parameter (a stack parameter of type `AWS::SSM::Parameter::Value<...>`)
+   * to the value its writer's `AWS::SSM::Parameter` resource in the assembly sets, instead of
+   * throwing. The access simulation turns this on: a role's grant on a resource another account
+   * creates (a Lattice service's ARN) names it through such a parameter, and resolving it through
+   * its writer is what shows the grant names that resource and no other.
+   * @default false
+   */
+  readonly sharedParameters?: boolean;
+  /**
+   * Shared parameters as {@link sharedParameters}, and an attribute AWS computes at deploy time (a
+   * custom resource's output, a hosted zone's name servers) as a stable token
    * `{{deploy-time:<stack>/<logicalId>.<attribute>}}` that compares equal wherever the same
    * attribute is read. The access simulation leaves this off: its calls are derived from
    * configuration where a value is known only at deploy time.
@@ -222,7 +229,7 @@ export class TemplateResolver {
 
   constructor(public readonly stacks: readonly StackTemplate[], private readonly options: ResolverOptions = {}) {
     this.byName = new Map(stacks.map((s) => [s.stackName, s]));
-    if (options.deployTimeValues) {
+    if (this.resolvesSharedParameters) {
       for (const stack of stacks) {
         for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
           if (resource.Type !== 'AWS::SSM::Parameter' || typeof resource.Properties?.Name !== 'string') continue;
@@ -230,6 +237,10 @@ export class TemplateResolver {
         }
       }
     }
+  }
+
+  private get resolvesSharedParameters(): boolean {
+    return Boolean(this.options.sharedParameters || this.options.deployTimeValues);
   }
 
   /** The stack called `stackName`; throws when the assembly has none. */
@@ -346,7 +357,7 @@ export class TemplateResolver {
 
   private parameter(stack: StackTemplate, id: string, parameter: { Type: string; Default?: string }): string {
     // A shared SSM parameter's value exists only after another account's deploy.
-    if (parameter.Type.startsWith('AWS::SSM::Parameter::Value') && this.options.deployTimeValues && parameter.Default !== undefined) {
+    if (parameter.Type.startsWith('AWS::SSM::Parameter::Value') && this.resolvesSharedParameters && parameter.Default !== undefined) {
       const arn = /^arn:[^:]+:ssm:([^:]*):(\d*):parameter(\/.*)$/.exec(parameter.Default);
       const [region, account, name] = arn ? [arn[1], arn[2], arn[3]] : [stack.region, stack.account, parameter.Default];
       const writer = this.parameterWriters.get(`${account}/${region}/${name}`);

@@ -106,9 +106,7 @@ function networkOf(index: AssemblyIndex, env: EnvironmentConfig, service: AuthGu
  * context is what Lattice sets: the caller's role (`aws:PrincipalArn`, `aws:PrincipalAccount`),
  * the owner of the VPC the request comes from, the service and the network.
  */
-export const latticeInvokeCalls: CallSource = (assembly, config) => {
-  // The service's ARN reaches the callers' role policies as a shared parameter.
-  const index = assembly.withSharedValues();
+export const latticeInvokeCalls: CallSource = (index, config) => {
   const partition = partitionOf(config);
   const roleArn = (account: string, name: string) => `arn:${partition}:iam::${account}:role/${name}`;
   return config.environments.filter((env) => connectivityOf(env) === 'lattice').flatMap((env) => {
