@@ -112,7 +112,7 @@ describe('access simulation: the lattice configuration\'s templates bent to brea
   const api = env.apis.find((a) => env.consumers.some((c) => !c.calls.includes(a.name)))!;
   const outsider = env.consumers.find((c) => !c.calls.includes(api.name))!;
   const caller = env.consumers.find((c) => c.calls.includes(api.name) && c.account !== outsider.account)!;
-  const serviceAuthPolicy = (s: StackTemplate, r: { Type: string }) => s.path.endsWith(`/ApiService-${api.name}`) && r.Type === 'AWS::VpcLattice::AuthPolicy';
+  const serviceAuthPolicy = (s: StackTemplate, r: { Type: string }) => s.stackName.endsWith(`-ApiService-${api.name}`) && r.Type === 'AWS::VpcLattice::AuthPolicy';
   const flagged = async (stacks: StackTemplate[]) => (await Promise.all(latticeInvokeCalls(new AssemblyIndex(stacks), latticeConfig).map(evaluate)))
     .filter((r) => r.decision !== r.call.expected).map((r) => r.call.call);
 

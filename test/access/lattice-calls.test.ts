@@ -38,7 +38,7 @@ const run = (s: readonly StackTemplate[]): Promise<Evaluated[]> => Promise.all(l
 const serviceArnOf = (api: string) => latticeInvokeCalls(new AssemblyIndex(stacks), config).find((c) => c.call.endsWith(`invokes ${api}`))!.context!['vpc-lattice-svcs:ServiceArn'] as string;
 const mismatches = (rows: Evaluated[]) => rows.filter((r) => r.decision !== r.call.expected).map((r) => r.call.call);
 const roleArn = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
-const serviceStack = (api: string) => (s: StackTemplate) => s.path.endsWith(`/ApiService-${api}`);
+const serviceStack = (api: string) => (s: StackTemplate) => s.stackName.endsWith(`-ApiService-${api}`);
 const authPolicyIn = (inStack: (s: StackTemplate) => boolean) => (s: StackTemplate, r: { Type: string }) => inStack(s) && r.Type === 'AWS::VpcLattice::AuthPolicy';
 
 describe('Lattice invocations on templates that follow the matrix', () => {
@@ -112,7 +112,7 @@ describe('Lattice invocations on templates bent to break the matrix: the simulat
 
   test('a caller role without its invoke grant: its call is refused though both auth policies allow it', async () => {
     const role = callerRoleName(config, env, caller, victim, 'resolver');
-    const consumerStack = stacks.find((s) => s.account === caller.account && s.path.endsWith(`ConsumerApp-${caller.name}`))!;
+    const consumerStack = stacks.find((s) => s.account === caller.account && s.stackName.endsWith(`-ConsumerApp-${caller.name}`))!;
     const roleId = Object.entries(consumerStack.template.Resources!).find(([, r]) => r.Type === 'AWS::IAM::Role' && r.Properties?.RoleName === role)![0];
     const bent = withEdit(stacks, (s, r) => s.path === consumerStack.path && r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties?.Roles) === JSON.stringify([{ Ref: roleId }]), (p) => {
       p.PolicyDocument.Statement = [{ Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' }];

@@ -66,12 +66,12 @@ function authPolicyOf(index: AssemblyIndex, located: Located, arn: string, id: s
   return index.resolve<PolicyDocument>(policies[0].stack, policies[0].resource.Properties!.Policy);
 }
 
-/** The Lattice service of `api`: the one in the API's account, in a stack of its environment named after the API. */
+/** The Lattice service of `api`: the one in its `<Stage>-ApiService-<api>` stack, in the API's account. */
 function serviceOf(index: AssemblyIndex, env: EnvironmentConfig, api: ApiConfig): AuthGuarded {
-  const stage = `${stageIdFor(env)}/`;
-  const found = index.resourcesOfType('AWS::VpcLattice::Service').filter((s) => s.stack.path.startsWith(stage) && s.stack.account === api.account && s.stack.path.endsWith(`-${api.name}`));
+  const stackName = `${stageIdFor(env)}-ApiService-${api.name}`;
+  const found = index.resourcesOfType('AWS::VpcLattice::Service').filter((s) => s.stack.stackName === stackName && s.stack.account === api.account);
   if (found.length !== 1) {
-    throw new Error(`environment "${env.name}" is in lattice mode: expected one AWS::VpcLattice::Service for API "${api.name}" in account ${api.account} (a stack ${stage}...-${api.name}), found ${found.length}.`);
+    throw new Error(`environment "${env.name}" is in lattice mode: expected one AWS::VpcLattice::Service for API "${api.name}" in stack ${stackName} of account ${api.account}, found ${found.length}.`);
   }
   const [located] = found;
   const arn = index.resolve<string>(located.stack, { 'Fn::GetAtt': [located.logicalId, 'Arn'] });
