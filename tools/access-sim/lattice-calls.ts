@@ -116,7 +116,7 @@ export const latticeInvokeCalls: CallSource = (index, config) => {
       const network = networkOf(index, env, service);
       return {
         call, principal, action: INVOKE, resource: `${service.arn}${path}`, resourceAccount: api.account,
-        identityPolicies, resourcePolicy: service.authPolicy, furtherResourcePolicies: [{ name: 'service network auth policy', policy: network.authPolicy }], explicitAllowRequired: true,
+        identityPolicies, resourcePolicy: service.authPolicy, resourcePolicyName: 'service auth policy', furtherResourcePolicies: [{ name: 'service network auth policy', policy: network.authPolicy }], explicitAllowRequired: true,
         context: { 'vpc-lattice-svcs:SourceVpcOwnerAccount': sourceVpcOwner, 'vpc-lattice-svcs:ServiceArn': service.arn, 'vpc-lattice-svcs:ServiceNetworkArn': network.arn },
         expected,
       };

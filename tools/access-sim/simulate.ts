@@ -19,8 +19,13 @@ export interface AccessCall {
   readonly resourceAccount: string;
   /** Identity policies of the principal (none for a service principal). */
   readonly identityPolicies: readonly { name: string; policy: PolicyDocument }[];
-  /** The resource's policy: bucket, topic, key or trust policy. */
+  /** The resource's policy: bucket, topic, key, trust or auth policy. */
   readonly resourcePolicy?: PolicyDocument;
+  /**
+   * What {@link resourcePolicy} is, for the table where several policies could refuse the call.
+   * @default 'resource policy'
+   */
+  readonly resourcePolicyName?: string;
   /** Request context beyond what {@link evaluate} derives from the principal. */
   readonly context?: Readonly<Record<string, string | string[]>>;
   /**
@@ -71,12 +76,15 @@ function principalContext(principal: string): Record<string, string> {
  * "denied".
  */
 export async function evaluate(call: AccessCall): Promise<Evaluated> {
-  for (const { name, policy } of [{ name: undefined, policy: call.resourcePolicy }, ...(call.furtherResourcePolicies ?? [])]) {
+  const further = call.furtherResourcePolicies ?? [];
+  const policies = [{ name: call.resourcePolicyName ?? 'resource policy', policy: call.resourcePolicy }, ...further];
+  for (const { name, policy } of policies) {
     const result = await simulateWith(call, policy);
-    const of = name === undefined ? '' : ` (${name})`;
+    // Which policy refused it, where more than one could have.
+    const of = further.length > 0 ? ` (${name})` : '';
     if (result.overall !== 'Allowed') return { call, decision: 'denied', detail: `${result.overall}${of}` };
     if (call.explicitAllowRequired && result.identity !== 'Allowed') return { call, decision: 'denied', detail: `${result.identity ?? 'ImplicitlyDenied'} (identity policy)` };
-    if (call.explicitAllowRequired && !EXPLICIT_RESOURCE_ALLOW.includes(result.resource ?? '')) return { call, decision: 'denied', detail: `${result.resource ?? 'ImplicitlyDenied'} (${name ?? 'resource policy'})` };
+    if (call.explicitAllowRequired && !EXPLICIT_RESOURCE_ALLOW.includes(result.resource ?? '')) return { call, decision: 'denied', detail: `${result.resource ?? 'ImplicitlyDenied'} (${name})` };
   }
   if (call.allowedPrincipals && !admits(call.allowedPrincipals, call.principal)) {
     return { call, decision: 'denied', detail: 'NotInAllowedPrincipals' };
