@@ -5,7 +5,8 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { makeCallerToken, presignUrl, regionalStsHost } from '../../graphql-resolver/src/caller-token';
+import { makeCallerToken, regionalStsHost } from '../../graphql-resolver/src/caller-token';
+import { presignUrl } from '../../graphql-resolver/src/sigv4';
 import { CallerIdentityConfig, CallerVerifier, createCallerVerifier } from '../src/caller-identity';
 import { CALLER_AUDIENCE_HEADER, CALLER_PATH, CALLER_TOKEN_HEADER, CALLER_TOKEN_LIFETIME_SECONDS } from '../src/contract';
 import { loadRuntimeConfig } from '../src/env';
