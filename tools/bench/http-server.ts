@@ -29,7 +29,7 @@ async function listen(kind: string): Promise<number | { port: number; headers: R
   if (kind === 'api-identity') {
     const sts = await startFakeSts([WEB]);
     const callerVerifier = createCallerVerifier({ apiName: 'items', stsRegion: REGION, stsHost: regionalStsHost(REGION), stsEndpoint: `http://127.0.0.1:${sts.port}`, callers: CALLERS });
-    const { port } = await createApiServer({ callerVerifier }).listen(0, '127.0.0.1');
+    const { port } = await createApiServer({ callerIdentity: callerVerifier }).listen(0, '127.0.0.1');
     return { port, headers: { [CALLER_TOKEN_HEADER]: makeCallerToken('items', WEB.credentials, REGION, Date.now()).token } };
   }
   if (kind === 'api' || kind === 'api-nolog') return (await createApiServer(kind === 'api' ? {} : { logger: createLogger(() => undefined) }).listen(0, '127.0.0.1')).port;

@@ -153,7 +153,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       apiName: audience, stsRegion: REGION, stsHost: regionalStsHost(REGION), stsEndpoint: `http://${LOCAL_HOST}:${sts.port}`,
       callers: [{ consumer: LOCAL_CALLER.consumer, account: LOCAL_CALLER.account, role: LOCAL_CALLER.role }],
     });
-    const apiServer = (api = createApiServer({ logger: createLogger(apiServiceSink(hopLog, () => (apiRequests += 1))), callerVerifier }));
+    const apiServer = (api = createApiServer({ logger: createLogger(apiServiceSink(hopLog, () => (apiRequests += 1))), callerIdentity: callerVerifier }));
     const apiAddress = await bind('api', apiPort, () => apiServer.listen(apiPort, LOCAL_HOST));
 
     // 2. throw-away PKI and the TLS front

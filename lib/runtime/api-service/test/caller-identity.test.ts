@@ -33,7 +33,7 @@ describe('api-service caller identity', () => {
       callers: CALLERS,
     };
     verifier = createCallerVerifier(config, { maxCachedTokens: MAX_CACHED });
-    s = await startServer({ callerVerifier: verifier });
+    s = await startServer({ callerIdentity: verifier });
   });
   afterAll(async () => {
     await s.api.close();
@@ -170,7 +170,7 @@ describe('api-service caller identity', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const other = await startServer({ callerVerifier: createCallerVerifier({ ...config, stsEndpoint: `http://127.0.0.1:${port}` }) });
+    const other = await startServer({ callerIdentity: createCallerVerifier({ ...config, stsEndpoint: `http://127.0.0.1:${port}` }) });
     try {
       const res = await request(other.port, '/v1/items/item-0001', withToken(token(WEB)));
       expect(res.status).toBe(503);
@@ -245,6 +245,7 @@ describe('caller identity configuration', () => {
 
   test('defaults the endpoint to the regional STS host', () => {
     expect(loadRuntimeConfig(base).callerIdentity).toEqual({
+      source: 'sts-token',
       apiName: 'items',
       stsRegion: 'eu-west-1',
       stsHost: 'sts.eu-west-1.amazonaws.com',

@@ -72,7 +72,7 @@ describe('Lattice signing headers', () => {
     ['another path', { target: '/v1/items/item-0001' }],
     ['another query', { target: '/v1/items?limit=6&cursor=abc_-1' }],
     ['another host', { host: 'orders.dev.example.com' }],
-  ])('a signature does not verify for %s', (_name, change) => {
+  ] as Array<[string, { target?: string; host?: string }]>)('a signature does not verify for %s', (_name, change) => {
     const h = latticeSigningHeaders('GET', API_HOST, '/v1/items?limit=5&cursor=abc_-1', ENV, now);
     const r = received(h, change.target, change.host);
     expect(verifySigV4(r, PRINCIPALS, verifyOptions(now))).toMatchObject({ ok: false, code: 'SignatureDoesNotMatch' });
