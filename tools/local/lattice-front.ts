@@ -96,6 +96,8 @@ export async function startLatticeFront(options: LatticeFrontOptions) {
       [LATTICE_IDENTITY_HEADER]: `Principal=arn:aws:sts::${p.account}:assumed-role/${p.role}/${session}; PrincipalOrgID=; PrincipalOrgPaths=; SessionName=${session}; Type=AWS_IAM`,
       'x-amzn-lattice-network': `SourceVpcArn=arn:aws:ec2:${region}:${p.account}:vpc/vpc-0local`,
       'x-amzn-lattice-target': `ServiceArn=${arn('service', 'svc-local')};ServiceNetworkArn=${arn('servicenetwork', 'sn-local')};TargetGroupArn=${arn('targetgroup', 'tg-local')}`,
+      // AWS's page names these x-forwarded-port/-proto in its source, x-forwarded-for-port/-proto in
+      // its rendered copy; the api-service reads neither.
       'x-forwarded-for': req.socket.remoteAddress ?? '',
       'x-forwarded-port': String(options.port === 0 ? (server.address() as AddressInfo).port : options.port),
       'x-forwarded-proto': 'https',
