@@ -110,6 +110,14 @@ describe('Lattice invocations on templates bent to break the matrix: the simulat
     expect(new Set(expectedAllowed.map((r) => r.detail))).toEqual(new Set(['ImplicitlyDenied (service network auth policy)']));
   });
 
+  test('both auth policies opened to everyone (AWS\'s "authenticated and unauthenticated" template): an unsigned request gets in', async () => {
+    const open = (p: Record<string, any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      p.Policy.Statement = [{ Effect: 'Allow', Principal: '*', Action: 'vpc-lattice-svcs:Invoke', Resource: '*' }];
+    };
+    const bent = withEdit(withEdit(stacks, authPolicyIn(serviceStack(victim.name)), open), authPolicyIn((s) => s.account === config.accounts.network), open);
+    expect(mismatches(await run(bent))).toContain(`an unsigned request from a VPC of ${caller.account} invokes ${victim.name}`);
+  });
+
   test('a caller role without its invoke grant: its call is refused though both auth policies allow it', async () => {
     const role = callerRoleName(config, env, caller, victim, 'resolver');
     const consumerStack = stacks.find((s) => s.account === caller.account && s.stackName.endsWith(`-ConsumerApp-${caller.name}`))!;

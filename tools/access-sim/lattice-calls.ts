@@ -13,7 +13,7 @@ import { ApiConfig, EnvironmentConfig } from '../../lib/config/types';
 import { stageIdFor } from '../../lib/stages/environment-stage';
 import { AssemblyIndex, Located, PolicyDocument } from './assembly-index';
 import { CallSource, STRANGER_ACCOUNT } from './call-source';
-import { AccessCall } from './simulate';
+import { AccessCall, ANONYMOUS } from './simulate';
 
 const INVOKE = 'vpc-lattice-svcs:Invoke';
 
@@ -151,6 +151,13 @@ export const latticeInvokeCalls: CallSource = (index, config) => {
     for (const { account, who } of others) {
       for (const api of env.apis) {
         calls.push(invoke(`${who} (${account}) invokes ${api.name}`, roleArn(account, 'any-other-role'), [ANY_INVOKE], api, account, '/items', 'denied'));
+      }
+    }
+    // An unsigned request, even from a caller's own VPC: Lattice evaluates it as an anonymous
+    // principal, which only an auth policy allowing `*` admits.
+    for (const api of env.apis) {
+      for (const account of [...new Set(env.consumers.filter((c) => c.calls.includes(api.name)).map((c) => c.account))]) {
+        calls.push(invoke(`an unsigned request from a VPC of ${account} invokes ${api.name}`, ANONYMOUS, [], api, account, '/items', 'denied'));
       }
     }
     return calls;

@@ -11,7 +11,7 @@ export type Expectation = 'allowed' | 'denied';
 export interface AccessCall {
   /** What the request is for, in the design's words, e.g. `CodeBuild writes its build log`. */
   readonly call: string;
-  /** A role ARN, or a service principal such as `cloudwatch.amazonaws.com`. */
+  /** A role ARN, a service principal such as `cloudwatch.amazonaws.com`, or {@link ANONYMOUS}. */
   readonly principal: string;
   readonly action: string;
   readonly resource: string;
@@ -60,10 +60,17 @@ export interface Evaluated {
   readonly detail: string;
 }
 
+/**
+ * The principal of an unsigned request: no identity policies, no principal keys; allowed only
+ * where a resource policy allows `*` (VPC Lattice evaluates an unsigned request this way).
+ */
+export const ANONYMOUS = 'anonymous';
+
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?[^/]+$/;
 
 /** The global condition keys AWS sets from the principal (iam-simulate leaves them to the caller). */
 function principalContext(principal: string): Record<string, string> {
+  if (principal === ANONYMOUS) return {};
   const role = ROLE_ARN.exec(principal);
   if (role) return { 'aws:PrincipalArn': principal, 'aws:PrincipalAccount': role[1], 'aws:PrincipalType': 'AssumedRole', 'aws:PrincipalIsAWSService': 'false' };
   if (/^[a-z0-9.-]+\.amazonaws\.com$/.test(principal)) return { 'aws:PrincipalServiceName': principal, 'aws:PrincipalIsAWSService': 'true' };
@@ -83,7 +90,7 @@ export async function evaluate(call: AccessCall): Promise<Evaluated> {
     // Which policy refused it, where more than one could have.
     const of = further.length > 0 ? ` (${name})` : '';
     if (result.overall !== 'Allowed') return { call, decision: 'denied', detail: `${result.overall}${of}` };
-    if (call.explicitAllowRequired && result.identity !== 'Allowed') return { call, decision: 'denied', detail: `${result.identity ?? 'ImplicitlyDenied'} (identity policy)` };
+    if (call.explicitAllowRequired && call.principal !== ANONYMOUS && result.identity !== 'Allowed') return { call, decision: 'denied', detail: `${result.identity ?? 'ImplicitlyDenied'} (identity policy)` };
     if (call.explicitAllowRequired && !EXPLICIT_RESOURCE_ALLOW.includes(result.resource ?? '')) return { call, decision: 'denied', detail: `${result.resource ?? 'ImplicitlyDenied'} (${name})` };
   }
   if (call.allowedPrincipals && !admits(call.allowedPrincipals, call.principal)) {
@@ -99,7 +106,7 @@ const EXPLICIT_RESOURCE_ALLOW = ['Allowed', 'AllowedForAccount'];
 async function simulateWith(call: AccessCall, resourcePolicy: PolicyDocument | undefined): Promise<{ overall: string; identity?: string; resource?: string }> {
   const simulation = aliasUnrecognisedKeys({
     request: {
-      principal: call.principal,
+      principal: call.principal === ANONYMOUS ? { type: 'Anonymous' } : call.principal,
       action: call.action,
       resource: { resource: call.resource, accountId: call.resourceAccount },
       // AWS services and the SDKs always call over TLS.
