@@ -110,10 +110,12 @@ export const latticeInvokeCalls: CallSource = (index, config) => {
   const partition = partitionOf(config);
   const roleArn = (account: string, name: string) => `arn:${partition}:iam::${account}:role/${name}`;
   return config.environments.filter((env) => connectivityOf(env) === 'lattice').flatMap((env) => {
-    const services = new Map(env.apis.map((api) => [api.name, serviceOf(index, env, api)]));
+    const guards = new Map(env.apis.map((api) => {
+      const service = serviceOf(index, env, api);
+      return [api.name, { service, network: networkOf(index, env, service) }];
+    }));
     const invoke = (call: string, principal: string, identityPolicies: AccessCall['identityPolicies'], api: ApiConfig, sourceVpcOwner: string, path: string, expected: 'allowed' | 'denied'): AccessCall => {
-      const service = services.get(api.name)!;
-      const network = networkOf(index, env, service);
+      const { service, network } = guards.get(api.name)!;
       return {
         call, principal, action: INVOKE, resource: `${service.arn}${path}`, resourceAccount: api.account,
         identityPolicies, resourcePolicy: service.authPolicy, resourcePolicyName: 'service auth policy', furtherResourcePolicies: [{ name: 'service network auth policy', policy: network.authPolicy }], explicitAllowRequired: true,
