@@ -12,7 +12,7 @@ import { readAssembly, SHARED_ENVIRONMENT } from '../shared/assembly';
 import { countBillable } from './count';
 import { renderTable } from '../shared/table';
 import { loadPrices, loadWorkload, workloadFor } from './inputs';
-import { Alternative, compare, Comparison, connectivityOf, Estimate, priceAlternatives, priceEnvironment, servesTraffic, trafficGB } from './price';
+import { ALTERNATIVE_NAMES, AlternativeId, compare, Comparison, connectivityOf, Estimate, MODE_NAMES, MODES, priceAlternatives, priceEnvironment, servesTraffic, trafficGB } from './price';
 
 const USAGE = 'usage: tools/cost/main.ts [--assembly cdk.out] [--workload tools/cost/workload.json] [--prices tools/cost/prices/<region>.json] [--json out.json]';
 
@@ -134,23 +134,20 @@ export function renderReport(report: CostReport): string {
 /**
  * Per environment, this design's monthly total beside each alternative's, as a Markdown table: the
  * `cost-summary` block of docs/cost.md (written by `npm run docs -- --write`). The mode an
- * environment uses is in bold; the other mode is alternative (b).
+ * environment uses is in bold; the two other modes are what it would cost with `connectivity` switched.
  */
 export function costSummaryMarkdown(report: CostReport): string {
+  const others: AlternativeId[] = ['public-alb', 'api-gateway'];
   const lines = [
-    '| environment | connectivity | transit gateway | PrivateLink | (a) public ALB + WAF + NAT | (c) VPC Lattice | (d) private API Gateway |',
-    '|---|---|---|---|---|---|---|',
+    `| environment | connectivity | ${MODES.map((m) => MODE_NAMES[m]).join(' | ')} | ${others.map((id) => ALTERNATIVE_NAMES[id]).join(' | ')} |`,
+    `|---|---|${MODES.map(() => '---|').join('')}${others.map(() => '---|').join('')}`,
   ];
   for (const env of report.environments) {
     if (!env.alternatives) continue;
-    const alt = (id: Alternative['id']) => money(env.alternatives!.find((a) => a.id === id)!.total);
-    const design = `**${money(env.estimate.total)}**`;
-    const tgw = connectivityOf(env.counts) === 'TGW';
+    const mode = connectivityOf(env.counts);
+    const total = (id: AlternativeId) => (id === mode ? `**${money(env.estimate.total)}**` : money(env.alternatives!.find((a) => a.id === id)!.total));
     const { consumers, azs } = env.counts.shape;
-    lines.push(
-      `| ${env.environment} (${consumers} consumer${consumers === 1 ? '' : 's'}, ${azs} AZs) | ${tgw ? 'transit gateway' : 'PrivateLink'} | ` +
-        `${tgw ? design : alt('b')} | ${tgw ? alt('b') : design} | ${alt('a')} | ${alt('c')} | ${alt('d')} |`,
-    );
+    lines.push(`| ${env.environment} (${consumers} consumer${consumers === 1 ? '' : 's'}, ${azs} AZs) | ${MODE_NAMES[mode]} | ${[...MODES, ...others].map(total).join(' | ')} |`);
   }
   return lines.join('\n');
 }
