@@ -26,15 +26,17 @@ export const transitGatewaySchema = z
       transitGatewayId: z.string().describe('The existing TGW\'s id, e.g. "tgw-0123456789abcdef0".'),
     }),
   ])
-  .describe('How this environment gets its transit gateway: required in transit-gateway mode, absent in privatelink mode.');
+  .describe('How this environment gets its transit gateway: required in transit-gateway mode, absent in privatelink and lattice modes.');
 
 export const connectivitySchema = z
   // The custom message is the fix the shape check reports for any other value.
-  .enum(['transit-gateway', 'privatelink'], { error: 'use "transit-gateway" (the default) or "privatelink".' })
+  .enum(['transit-gateway', 'privatelink', 'lattice'], { error: 'use "transit-gateway" (the default), "privatelink" or "lattice".' })
   .describe(
     'How the consumers reach the API. "transit-gateway": their VPCs are attached to the environment\'s transit gateway and route to the API VPC ' +
       '(CIDRs must not overlap); pays off when the attachments exist anyway. "privatelink": the API\'s NLB is a VPC endpoint service and each consumer VPC ' +
-      'has an interface endpoint to it; no transit gateway, and CIDRs may overlap; cheaper for one API and a few consumers. Default: "transit-gateway".',
+      'has an interface endpoint to it; no transit gateway, and CIDRs may overlap; cheaper for one API and a few consumers. "lattice": one VPC Lattice service ' +
+      'network per environment, each API a Lattice service (no load balancer) whose IAM auth policy names exactly its callers\' roles, each consumer VPC ' +
+      'associated with the network; no transit gateway, CIDRs may overlap; the cheapest at platform scale (npm run cost). Default: "transit-gateway".',
   );
 
 export const consumerSchema = z

@@ -9,7 +9,17 @@ import { AccountId, AppConfig, Connectivity, EnvironmentConfig } from './types';
  * `StringParameter.fromStringParameterArn`. Values known from config (account ids, CIDRs,
  * domain names, role names) are computed instead and never appear here.
  */
-export type SharedParameterKey = 'transit-gateway-id' | 'api-endpoint' | 'api-certificate-arn' | 'transit-attachment-id' | 'api-revision' | 'endpoint-service-name';
+export type SharedParameterKey =
+  | 'transit-gateway-id'
+  | 'api-endpoint'
+  | 'api-certificate-arn'
+  | 'transit-attachment-id'
+  | 'api-revision'
+  | 'endpoint-service-name'
+  | 'service-network-arn'
+  | 'lattice-service-arn'
+  | 'lattice-service-dns-name'
+  | 'lattice-service-hosted-zone-id';
 
 /** One VPC of an environment, for values that exist once per VPC (or per API): an API's, or a consumer's. */
 export type EnvironmentVpc = { readonly kind: 'api'; readonly name: string } | { readonly kind: 'consumer'; readonly name: string };
@@ -105,6 +115,37 @@ export const SHARED_PARAMETERS: Readonly<Record<SharedParameterKey, SharedParame
     key: 'endpoint-service-name',
     description: 'Name of the VPC endpoint service on the API\'s load balancer (com.amazonaws.vpce...), written by ApiService: each consumer VPC\'s interface endpoint connects to it.',
     connectivity: 'privatelink',
+    perVpc: 'api',
+    owner: apiOwner,
+    readers: (_config, env, vpc) => callerAccounts(env, vpc),
+  },
+  'service-network-arn': {
+    key: 'service-network-arn',
+    description: 'ARN of the environment\'s VPC Lattice service network, written by LatticeHub in the network account: each API associates its service with it, each consumer its VPC.',
+    connectivity: 'lattice',
+    owner: (config) => config.accounts.network,
+    readers: (_config, env) => [...env.apis.map((a) => a.account), ...env.consumers.map((c) => c.account)],
+  },
+  'lattice-service-arn': {
+    key: 'lattice-service-arn',
+    description: 'ARN of the API\'s VPC Lattice service, written by ApiService: its callers\' roles are granted vpc-lattice-svcs:Invoke on it.',
+    connectivity: 'lattice',
+    perVpc: 'api',
+    owner: apiOwner,
+    readers: (_config, env, vpc) => callerAccounts(env, vpc),
+  },
+  'lattice-service-dns-name': {
+    key: 'lattice-service-dns-name',
+    description: 'The DNS name VPC Lattice generated for the API\'s service, written by ApiService: each caller\'s private zone for the API\'s own name aliases it.',
+    connectivity: 'lattice',
+    perVpc: 'api',
+    owner: apiOwner,
+    readers: (_config, env, vpc) => callerAccounts(env, vpc),
+  },
+  'lattice-service-hosted-zone-id': {
+    key: 'lattice-service-hosted-zone-id',
+    description: 'The hosted zone id of the DNS name VPC Lattice generated for the API\'s service (the alias target\'s zone), written by ApiService.',
+    connectivity: 'lattice',
     perVpc: 'api',
     owner: apiOwner,
     readers: (_config, env, vpc) => callerAccounts(env, vpc),

@@ -1,13 +1,13 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { addressPlan } from '../config/address-plan';
 import { isAzId } from '../config/availability-zones';
 import { cidrToId } from '../config/cidr';
 import { PerAzSlotAddresses } from './per-az-slot-addresses';
+import { managedPrefixListId } from './managed-prefix-list';
 import { RetainedLogGroup } from './retained-log-group';
 
 /** Interface endpoints this construct knows how to add, by what runs in the VPC. */
@@ -177,7 +177,8 @@ export class PrivateNetwork extends Construct {
           resources: [`arn:${this.vpc.stack.partition}:s3:::prod-${this.vpc.stack.region}-starport-layer-bucket/*`],
         }),
       );
-      this.s3PrefixListId = this.lookUpS3PrefixList();
+      // Not an attribute of the endpoint: the tasks' egress names S3 by it instead of 0.0.0.0/0.
+      this.s3PrefixListId = managedPrefixListId(this, 'S3PrefixList', 's3', 's3-prefix-list');
     }
   }
 
@@ -208,37 +209,5 @@ export class PrivateNetwork extends Construct {
       }
     }
     return attachment;
-  }
-
-  /**
-   * The S3 prefix list id differs per region and is not an attribute of the endpoint: it is read
-   * at deploy time (never at synth) so the tasks' egress can name S3 instead of 0.0.0.0/0.
-   */
-  private lookUpS3PrefixList(): string {
-    const region = Stack.of(this).region;
-    const logGroup = new RetainedLogGroup(this, 'S3PrefixListLogs');
-    // Its own role: write to its own log group, read prefix lists; no managed policy.
-    const role = new iam.Role(this, 'S3PrefixListRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    logGroup.grantWrite(role);
-    const lookup = new cr.AwsCustomResource(this, 'S3PrefixList', {
-      role,
-      logGroup,
-      onUpdate: {
-        service: 'EC2',
-        action: 'describeManagedPrefixLists',
-        parameters: { Filters: [{ Name: 'prefix-list-name', Values: [`com.amazonaws.${region}.s3`] }] },
-        physicalResourceId: cr.PhysicalResourceId.of(`s3-prefix-list-${region}`),
-        outputPaths: ['PrefixLists.0.PrefixListId'],
-      },
-      policy: cr.AwsCustomResourcePolicy.fromStatements([
-        new iam.PolicyStatement({ actions: ['ec2:DescribeManagedPrefixLists'], resources: ['*'] }),
-      ]),
-      installLatestAwsSdk: false,
-    });
-    Validations.of(lookup).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason: 'ec2:DescribeManagedPrefixLists is a read-only Describe action with no resource-level permissions (Service Authorization Reference).',
-    });
-    return lookup.getResponseField('PrefixLists.0.PrefixListId');
   }
 }

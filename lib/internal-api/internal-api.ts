@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { API_VPC_INTERFACE_ENDPOINTS } from '../config/api-network';
+import { apiVpcInterfaceEndpoints } from '../config/api-network';
 import { connectivityOf } from '../config/connectivity';
 import { callersOf } from '../config/matrix';
 import { ApiConfig, AppConfig, EnvironmentConfig } from '../config/types';
@@ -55,7 +55,7 @@ export class InternalApi {
       peerCidrs: privateLink ? [] : callersOf(environment, api).map((c) => c.cidr),
       // Fargate pulls images and ships logs with no route to the internet; the API verifies its
       // callers' identity tokens with STS (its regional name resolves to this endpoint).
-      interfaceEndpoints: API_VPC_INTERFACE_ENDPOINTS,
+      interfaceEndpoints: apiVpcInterfaceEndpoints(connectivityOf(environment)),
       ecrLayerS3Endpoint: true,
     });
     for (const stack of upstream) this.network.addStackDependency(stack);

@@ -4,7 +4,8 @@
  * api-service's work: same catalogue, id check, headers, one log line with the same fields),
  * `api-identity` (the api-service with caller identity on, against the tests' STS stand-in in this
  * process; the load sends one token, so every request is served from the verified cache, as a warm
- * caller's are).
+ * caller's are), `api-lattice` (the api-service with CALLER_IDENTITY_SOURCE=lattice; the load sends
+ * the identity header Lattice would add).
  * IPC: sends its port (and the headers the load must send); answers 'usage' with process.resourceUsage().
  */
 import * as http from 'node:http';
@@ -12,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { createApiServer } from '../../lib/runtime/api-service/src/app';
 import { createCallerVerifier } from '../../lib/runtime/api-service/src/caller-identity';
 import { CALLER_TOKEN_HEADER } from '../../lib/runtime/api-service/src/contract';
+import { LATTICE_IDENTITY_HEADER, createLatticeIdentitySource } from '../../lib/runtime/api-service/src/lattice-identity';
 import { CALLERS, REGION, WEB, startFakeSts } from '../../lib/runtime/api-service/test/fake-sts';
 import { makeCallerToken, regionalStsHost } from '../../lib/runtime/graphql-resolver/src/caller-token';
 import { ITEM_ID_PATTERN } from '../../lib/runtime/api-service/src/contract';
@@ -29,8 +31,12 @@ async function listen(kind: string): Promise<number | { port: number; headers: R
   if (kind === 'api-identity') {
     const sts = await startFakeSts([WEB]);
     const callerVerifier = createCallerVerifier({ apiName: 'items', stsRegion: REGION, stsHost: regionalStsHost(REGION), stsEndpoint: `http://127.0.0.1:${sts.port}`, callers: CALLERS });
-    const { port } = await createApiServer({ callerVerifier }).listen(0, '127.0.0.1');
+    const { port } = await createApiServer({ callerIdentity: callerVerifier }).listen(0, '127.0.0.1');
     return { port, headers: { [CALLER_TOKEN_HEADER]: makeCallerToken('items', WEB.credentials, REGION, Date.now()).token } };
+  }
+  if (kind === 'api-lattice') {
+    const { port } = await createApiServer({ callerIdentity: createLatticeIdentitySource({ apiName: 'items', callers: CALLERS }) }).listen(0, '127.0.0.1');
+    return { port, headers: { [LATTICE_IDENTITY_HEADER]: `Principal=arn:aws:sts::${WEB.account}:assumed-role/${WEB.role}/bench; PrincipalOrgID=; SessionName=bench; Type=AWS_IAM` } };
   }
   if (kind === 'api' || kind === 'api-nolog') return (await createApiServer(kind === 'api' ? {} : { logger: createLogger(() => undefined) }).listen(0, '127.0.0.1')).port;
   if (kind !== 'fastify') throw new Error(`unknown server kind "${kind}"`);

@@ -18,6 +18,7 @@ const SERVERS = [
   { kind: 'api', label: `api-service GET ${API_PATH}`, path: API_PATH },
   { kind: 'api-nolog', label: 'api-service, request log off', path: API_PATH },
   { kind: 'api-identity', label: 'api-service, caller identity on (warm token)', path: API_PATH },
+  { kind: 'api-lattice', label: 'api-service, caller from the Lattice identity header', path: API_PATH },
   { kind: 'fastify', label: 'fastify 5 + pino, same route and log line', path: API_PATH },
 ];
 

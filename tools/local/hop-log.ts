@@ -6,6 +6,8 @@
  *   tls-front   conn#1 GET /v1/items/item-0001 -> tcp 127.0.0.1:8080 rid=58aec42a
  *   api-service GET /v1/items/item-0001 200 0.3ms rid=58aec42a
  *
+ * (With `--connectivity lattice` a `lattice` line, the Lattice stand-in's, replaces `tls-front`.)
+ *
  * Every hop only knows its own part when it finishes (inner hops finish first), so lines that carry
  * the request id of a GraphQL request still in flight are held back and written, sorted by hop,
  * right after that request's `graphql` line. The request id travels as AppSync's
@@ -13,7 +15,7 @@
  * request id (TLS handshakes, connection events) and lines of requests that did not come through
  * the GraphQL endpoint are written at once.
  */
-const PATH_ORDER = ['graphql', 'resolver', 'tls-front', 'api-service'] as const;
+const PATH_ORDER = ['graphql', 'resolver', 'tls-front', 'lattice', 'api-service'] as const;
 type Hop = (typeof PATH_ORDER)[number];
 
 /** The first 8 characters of a request id: enough to correlate the lines of one request. */

@@ -1,16 +1,21 @@
 /**
  * The whole data path on one machine, no AWS (drawn in ./README.md): GraphQL endpoint -> the real
- * Lambda handler -> TLS front -> api-service, on 127.0.0.1 only. `startLocalStack()` is used by
+ * Lambda handler -> TLS front (the NLB's listener) -> api-service, on 127.0.0.1 only; with
+ * `connectivity: 'lattice'`, a VPC Lattice stand-in (./lattice-front.ts) replaces the TLS front and
+ * the STS stand-in: the resolver SigV4-signs, the stand-in verifies and adds the identity header. `startLocalStack()` is used by
  * `npm start` (tools/local/main.ts), by test/tools/local, tools/local/measure.ts and tools/bench.
  *
  * One stack per process at a time: like in a Lambda execution environment, the resolver's
  * configuration and keep-alive agent are module-level state, configured here through the same
- * environment variables as in AWS (API_BASE_URL, API_CA_FILE, API_CONNECT_HOST, API_CONNECT_PORT).
+ * environment variables as in AWS (API_BASE_URL, API_CA_FILE, API_CONNECT_HOST, API_CONNECT_PORT,
+ * API_AUDIENCE or API_SIGNING).
  */
 import { join } from 'node:path';
 import { ApiServer, createApiServer } from '../../lib/runtime/api-service/src/app';
 import { createCallerVerifier } from '../../lib/runtime/api-service/src/caller-identity';
+import type { CallerIdentitySource } from '../../lib/runtime/api-service/src/caller-identity-source';
 import { CALLER_TOKEN_HEADER } from '../../lib/runtime/api-service/src/contract';
+import { LATTICE_IDENTITY_HEADER, createLatticeIdentitySource } from '../../lib/runtime/api-service/src/lattice-identity';
 // The STS stand-in of the identity tests: it checks the SigV4 signature of each presigned request
 // against the local caller's test credentials, as STS would, and answers GetCallerIdentity.
 import { FakeSts, principal, REGION, startFakeSts } from '../../lib/runtime/api-service/test/fake-sts';
@@ -20,6 +25,7 @@ import { exampleConfig } from '../../lib/config/environments';
 import { getAgentStats, getConfig, resetApiClient } from '../../lib/runtime/graphql-resolver/src/api-client';
 import { GRAPHQL_PATH, GraphqlServer, startGraphqlServer } from './graphql-server';
 import { HopLog } from './hop-log';
+import { LatticeFront, startLatticeFront } from './lattice-front';
 import { createLocalPki } from './pki';
 import { TlsFront, startTlsFront } from './tls-front';
 
@@ -31,11 +37,25 @@ export const DEFAULT_API_NAME = exampleConfig.environments[0].apis[0].domain;
 
 export type PortRole = 'graphql' | 'tls-front' | 'api';
 
+/**
+ * The path between the resolver and the API, by the configuration's connectivity modes: the
+ * transit gateway and PrivateLink both end at the NLB's TLS listener (the TLS front here, with a
+ * caller token checked against the STS stand-in); `lattice` is a VPC Lattice service (SigV4 and
+ * the identity header, no token, no STS).
+ */
+export const LOCAL_CONNECTIVITY = ['transit-gateway', 'privatelink', 'lattice'] as const;
+export type LocalConnectivity = (typeof LOCAL_CONNECTIVITY)[number];
+
 export interface LocalStackOptions {
   /** Name the resolver calls (`https://<apiName>`) and verifies the certificate against. */
   readonly apiName?: string;
   /** Name in the TLS front's certificate. Defaults to `apiName`; set a different one to see verification fail. */
   readonly certificateName?: string;
+  /**
+   * The path to the API (see LOCAL_CONNECTIVITY).
+   * @default 'transit-gateway'
+   */
+  readonly connectivity?: LocalConnectivity;
   /** Ports on 127.0.0.1; 0 (the default) picks a free one. */
   readonly graphqlPort?: number;
   readonly tlsFrontPort?: number;
@@ -61,11 +81,11 @@ export class PortUnavailableError extends Error {
   }
 }
 
-const RESOLVER_ENV = ['API_BASE_URL', 'API_CA_PEM', 'API_CA_FILE', 'API_CONNECT_HOST', 'API_CONNECT_PORT', 'API_TIMEOUT_MS', 'API_AUDIENCE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION'];
+const RESOLVER_ENV = ['API_BASE_URL', 'API_CA_PEM', 'API_CA_FILE', 'API_CONNECT_HOST', 'API_CONNECT_PORT', 'API_TIMEOUT_MS', 'API_AUDIENCE', 'API_SIGNING', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION'];
 
 /**
  * The local caller, as the API's CALLERS lists it: a consumer's resolver role with test credentials
- * (the STS stand-in knows their secret). The audience is the API name's first label.
+ * (the STS and Lattice stand-ins know their secret). The audience is the API name's first label.
  */
 const LOCAL_CALLER = { consumer: 'local', ...principal(1, '000000000000', 'local-resolver') };
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
@@ -105,6 +125,9 @@ function apiServiceSink(hopLog: HopLog, countRequest: () => void): (json: string
 export async function startLocalStack(options: LocalStackOptions = {}) {
   if (running) throw new Error('a local stack is already running in this process (the resolver client is process-wide state)');
   const apiName = options.apiName ?? DEFAULT_API_NAME;
+  const connectivity = options.connectivity ?? 'transit-gateway';
+  if (!LOCAL_CONNECTIVITY.includes(connectivity)) throw new Error(`connectivity must be one of ${LOCAL_CONNECTIVITY.join(', ')}, got "${String(connectivity)}"`);
+  const lattice = connectivity === 'lattice';
   const certificateName = options.certificateName ?? apiName;
   for (const [what, name] of Object.entries({ apiName, certificateName })) {
     if (!DNS_NAME.test(name)) throw new Error(`${what} must be a DNS name, got "${name}"`);
@@ -124,7 +147,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
   let apiRequests = 0;
   let api: ApiServer | undefined;
   let sts: FakeSts | undefined;
-  let front: TlsFront | undefined;
+  let front: TlsFront | LatticeFront | undefined;
   let graphql: GraphqlServer | undefined;
   let resolverConnectionsAtStop: number | undefined;
 
@@ -146,21 +169,30 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
 
   try {
     // 1. the api-service (same code as the container), plain HTTP on loopback, with caller identity
-    //    on: its STS is the stand-in, and the local resolver's role is its one caller.
+    //    on and the local resolver's role its one caller: verified through the STS stand-in, or
+    //    read from the identity header the Lattice stand-in adds.
     const audience = apiName.split('.')[0];
-    sts = await startFakeSts([LOCAL_CALLER]);
-    const callerVerifier = createCallerVerifier({
-      apiName: audience, stsRegion: REGION, stsHost: regionalStsHost(REGION), stsEndpoint: `http://${LOCAL_HOST}:${sts.port}`,
-      callers: [{ consumer: LOCAL_CALLER.consumer, account: LOCAL_CALLER.account, role: LOCAL_CALLER.role }],
-    });
-    const apiServer = (api = createApiServer({ logger: createLogger(apiServiceSink(hopLog, () => (apiRequests += 1))), callerVerifier }));
+    const callers = [{ consumer: LOCAL_CALLER.consumer, account: LOCAL_CALLER.account, role: LOCAL_CALLER.role }];
+    let callerIdentity: CallerIdentitySource;
+    if (lattice) {
+      callerIdentity = createLatticeIdentitySource({ apiName: audience, callers });
+    } else {
+      sts = await startFakeSts([LOCAL_CALLER]);
+      callerIdentity = createCallerVerifier({
+        apiName: audience, stsRegion: REGION, stsHost: regionalStsHost(REGION), stsEndpoint: `http://${LOCAL_HOST}:${sts.port}`, callers,
+      });
+    }
+    const apiServer = (api = createApiServer({ logger: createLogger(apiServiceSink(hopLog, () => (apiRequests += 1))), callerIdentity }));
     const apiAddress = await bind('api', apiPort, () => apiServer.listen(apiPort, LOCAL_HOST));
 
-    // 2. throw-away PKI and the TLS front
+    // 2. throw-away PKI and the front: the NLB's TLS listener, or the Lattice service
     const pki = await createLocalPki(stateDir, certificateName);
-    const log = (line: string, requestId?: string) => hopLog.line('tls-front', line, requestId);
+    const hop = lattice ? 'lattice' : 'tls-front';
+    const log = (line: string, requestId?: string) => hopLog.line(hop, line, requestId);
     front = await bind('tls-front', tlsFrontPort, () =>
-      startTlsFront({ ...pki.leaf, host: LOCAL_HOST, port: tlsFrontPort, targetPort: apiAddress.port, log }),
+      lattice
+        ? startLatticeFront({ ...pki.leaf, host: LOCAL_HOST, port: tlsFrontPort, targetPort: apiAddress.port, region: REGION, allowed: [LOCAL_CALLER], log })
+        : startTlsFront({ ...pki.leaf, host: LOCAL_HOST, port: tlsFrontPort, targetPort: apiAddress.port, log }),
     );
 
     // 3. the resolver, configured exactly like in AWS except for where it connects to
@@ -169,9 +201,11 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
     process.env.API_CA_FILE = pki.caFile;
     process.env.API_CONNECT_HOST = LOCAL_HOST;
     process.env.API_CONNECT_PORT = String(front.port);
-    // ... and signing its caller tokens as a Lambda function does, with its role's credentials.
+    // ... and signing as a Lambda function does, with its role's credentials: caller tokens, or
+    // every request for Lattice.
     Object.assign(process.env, {
-      API_AUDIENCE: audience, AWS_REGION: REGION, AWS_ACCESS_KEY_ID: LOCAL_CALLER.credentials.accessKeyId,
+      ...(lattice ? { API_SIGNING: 'lattice' } : { API_AUDIENCE: audience }),
+      AWS_REGION: REGION, AWS_ACCESS_KEY_ID: LOCAL_CALLER.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CALLER.credentials.secretAccessKey, AWS_SESSION_TOKEN: LOCAL_CALLER.credentials.sessionToken,
     });
     resetApiClient();
@@ -194,6 +228,7 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       apiBaseUrl: `https://${apiName}`,
       apiName,
       certificateName,
+      connectivity,
       graphqlPort: graphql.port,
       tlsFrontPort: frontPort,
       apiPort: apiAddress.port,
@@ -203,9 +238,18 @@ export async function startLocalStack(options: LocalStackOptions = {}) {
       curlCommand: `curl -s ${graphqlUrl} -H 'content-type: application/json' -d '${query}'`,
       /** The consumer name the API logs for the local resolver's requests. */
       consumer: LOCAL_CALLER.consumer,
-      /** Headers a direct request to the API needs: a fresh caller token of the local resolver's role. */
-      callerHeaders: (): Record<string, string> => ({ [CALLER_TOKEN_HEADER]: makeCallerToken(audience, LOCAL_CALLER.credentials, REGION, Date.now()).token }),
-      /** A ready-to-paste request through the TLS front with verification on (curl --resolve): 401, it has no caller token. */
+      /**
+       * Headers a direct request to the API needs: a fresh caller token of the local resolver's role,
+       * or (lattice) the identity header the Lattice stand-in would add for it.
+       */
+      callerHeaders: (): Record<string, string> =>
+        lattice
+          ? { [LATTICE_IDENTITY_HEADER]: `Principal=arn:aws:sts::${LOCAL_CALLER.account}:assumed-role/${LOCAL_CALLER.role}/local; SessionName=local; Type=AWS_IAM` }
+          : { [CALLER_TOKEN_HEADER]: makeCallerToken(audience, LOCAL_CALLER.credentials, REGION, Date.now()).token },
+      /**
+       * A ready-to-paste request through the front with verification on (curl --resolve), with no
+       * identity: 401 from the API (no caller token), or 403 from the Lattice stand-in (unsigned).
+       */
       curlTlsFrontCommand:
         `curl -s --cacert ${pki.caFile} --resolve ${apiName}:${frontPort}:${LOCAL_HOST} ` +
         `https://${apiName}:${frontPort}/v1/items/item-0001`,

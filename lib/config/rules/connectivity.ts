@@ -9,12 +9,13 @@ export function connectivityRules(config: AppConfig, report: ReportProblem): voi
   config.environments.forEach((env, index) => {
     const at = environmentField(env, index);
     const gateway = env.transitGateway;
-    if (connectivityOf(env) === 'privatelink') {
+    const mode = connectivityOf(env);
+    if (mode !== 'transit-gateway') {
       if (gateway !== undefined) {
-        report(`${at}.transitGateway`, gateway, 'privatelink mode has no transit gateway: remove transitGateway, or set connectivity to "transit-gateway".');
+        report(`${at}.transitGateway`, gateway, `${mode} mode has no transit gateway: remove transitGateway, or set connectivity to "transit-gateway".`);
       }
     } else if (gateway === undefined) {
-      report(`${at}.transitGateway`, undefined, 'transit-gateway mode needs one: add transitGateway: { mode: "create" } (or { mode: "import", transitGatewayId }), or set connectivity to "privatelink".');
+      report(`${at}.transitGateway`, undefined, 'transit-gateway mode needs one: add transitGateway: { mode: "create" } (or { mode: "import", transitGatewayId }), or set connectivity to "privatelink" or "lattice".');
     } else if (gateway.mode === 'import') {
       if (!TGW_ID.test(gateway.transitGatewayId)) {
         report(`${at}.transitGateway.transitGatewayId`, gateway.transitGatewayId, 'use the id of an existing transit gateway: "tgw-" followed by 8 or 17 hex digits.');
@@ -32,7 +33,7 @@ export function connectivityRules(config: AppConfig, report: ReportProblem): voi
 /**
  * Which transit gateway the environment's VPCs are routed through, as a key equal for VPCs that
  * share one (an imported gateway may serve several environments); undefined when nothing is
- * routed between its VPCs (privatelink mode, or a gateway missing, which the rules above report).
+ * routed between its VPCs (privatelink and lattice modes, or a gateway missing, which the rules above report).
  */
 export function gatewayKeyOf(env: EnvironmentConfig, index: number): string | undefined {
   if (connectivityOf(env) !== 'transit-gateway' || env.transitGateway === undefined) return undefined;

@@ -1,12 +1,15 @@
-import { API_VPC_INTERFACE_ENDPOINTS } from '../api-network';
+import { apiVpcInterfaceEndpoints } from '../api-network';
 import { connectivityOf } from '../connectivity';
 import { environmentField, ReportProblem } from '../errors';
 import { apisCalledBy, callersOf } from '../matrix';
 import { DEFAULT_QUOTAS, MAX_TEMPLATE_PARAMETERS, QuotaName, quotaOf } from '../quotas';
 import { AppConfig } from '../types';
 
-/** Shared values a consumer's app stack reads per API it calls: endpoint, certificate, revision (and the endpoint service's name). */
-const PARAMETERS_PER_CALLED_API = { 'transit-gateway': 3, privatelink: 4 } as const;
+/**
+ * Shared values a consumer's app stack reads per API it calls: endpoint, certificate, revision (and
+ * the endpoint service's name; or the Lattice service's ARN, DNS name and hosted zone id).
+ */
+const PARAMETERS_PER_CALLED_API = { 'transit-gateway': 3, privatelink: 4, lattice: 6 } as const;
 
 /**
  * `quotas`, and the access matrix against them: what each environment's matrix needs of every
@@ -34,9 +37,11 @@ export function quotaRules(config: AppConfig, report: ReportProblem): void {
 
   config.environments.forEach((env, index) => {
     const at = environmentField(env, index);
-    const privateLink = connectivityOf(env) === 'privatelink';
+    const mode = connectivityOf(env);
+    // Only a transit gateway routes between the VPCs (and only a load balancer's group lists CIDRs).
+    const routed = mode === 'transit-gateway';
     // Read directly: a missing gateway is the connectivity rules' problem to report, not a crash here.
-    if (!privateLink && env.transitGateway?.mode === 'create') {
+    if (routed && env.transitGateway?.mode === 'create') {
       // One table per VPC (see IsolatedTransitRouting for why consumers do not share one).
       over(`${at}.consumers`, env.apis.length + env.consumers.length, 'transitGatewayRouteTables', 'transit gateway route tables (one per API and one per consumer)');
       const vpcs = env.apis.length + env.consumers.length;
@@ -46,18 +51,18 @@ export function quotaRules(config: AppConfig, report: ReportProblem): void {
     }
     env.apis.forEach((api, ai) => {
       const callers = callersOf(env, api).length;
-      if (!privateLink) {
+      if (routed) {
         // A route per caller, and the S3 gateway endpoint's prefix-list route.
         over(`${at}.apis[${ai}]`, callers + 1, 'routesPerVpcRouteTable', 'routes in each subnet route table of its VPC (one per calling consumer, plus S3)');
         over(`${at}.apis[${ai}]`, callers, 'securityGroupRules', 'inbound rules on its load balancer\'s security group (443 from each calling consumer\'s CIDR)');
       }
-      over(`${at}.apis[${ai}]`, API_VPC_INTERFACE_ENDPOINTS.length, 'interfaceEndpointsPerVpc', 'interface endpoints in its VPC');
+      over(`${at}.apis[${ai}]`, apiVpcInterfaceEndpoints(mode).length, 'interfaceEndpointsPerVpc', 'interface endpoints in its VPC');
     });
     env.consumers.forEach((consumer, ci) => {
       const calls = apisCalledBy(env, consumer).length;
-      if (privateLink) over(`${at}.consumers[${ci}].calls`, calls, 'interfaceEndpointsPerVpc', 'interface endpoints in its VPC (one per API it calls)');
-      else over(`${at}.consumers[${ci}].calls`, calls, 'routesPerVpcRouteTable', 'routes in each subnet route table of its VPC (one per API it calls)');
-      const parameters = 1 + calls * PARAMETERS_PER_CALLED_API[connectivityOf(env)];
+      if (mode === 'privatelink') over(`${at}.consumers[${ci}].calls`, calls, 'interfaceEndpointsPerVpc', 'interface endpoints in its VPC (one per API it calls)');
+      else if (routed) over(`${at}.consumers[${ci}].calls`, calls, 'routesPerVpcRouteTable', 'routes in each subnet route table of its VPC (one per API it calls)');
+      const parameters = 1 + calls * PARAMETERS_PER_CALLED_API[mode];
       if (parameters > MAX_TEMPLATE_PARAMETERS) {
         report(`${at}.consumers[${ci}].calls`, calls, `its app stack would read ${parameters} shared values, over CloudFormation's ${MAX_TEMPLATE_PARAMETERS} parameters per template (not adjustable); split the consumer.`);
       }

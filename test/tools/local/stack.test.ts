@@ -273,6 +273,76 @@ describe('local stack: GraphQL -> Lambda handler -> TLS front -> api-service', (
   });
 });
 
+describe('local stack, --connectivity lattice: GraphQL -> resolver (SigV4) -> Lattice stand-in -> api-service (CALLER_IDENTITY_SOURCE=lattice)', () => {
+  let stack: LocalStack;
+  let stateDir: string;
+  const logs: string[] = [];
+  let handlerLogs: ReturnType<typeof captureConsole>;
+
+  beforeAll(async () => {
+    handlerLogs = captureConsole();
+    stateDir = mkdtempSync(join(tmpdir(), 'local-stack-lattice-'));
+    stack = await startLocalStack({ stateDir, connectivity: 'lattice', log: (line) => logs.push(line) });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    handlerLogs.restore();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  /** One HTTPS request to the stand-in, verification on, with `headers`. */
+  const viaFront = (path: string, headers: Record<string, string> = {}): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const req = https.request({ host: stack.host, port: stack.tlsFrontPort, path, servername: stack.apiName, ca: readFileSync(stack.caFile), headers: { host: stack.apiName, ...headers } }, (r) => {
+        r.resume();
+        resolve(r.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  test('the quick-start query answers, the same item the api-service returns; each hop logs it, Lattice\'s line naming the signer', async () => {
+    // The banner's curl, as the README's quick start sends it.
+    const query = JSON.parse(/-d '(.*)'$/.exec(stack.curlCommand)![1]) as { query: string };
+    expect(query.query).toBe('{ item(id: "item-0001") { id name priceCents } }');
+    logs.length = 0;
+    const res = await gql(stack.graphqlUrl, query.query);
+    expect(res.body.errors).toBeUndefined();
+    const direct = (await (await fetch(`${stack.apiUrl}/v1/items/item-0001`, { headers: stack.callerHeaders() })).json()) as Record<string, unknown>;
+    expect(res.body.data.item).toEqual({ id: direct.id, name: direct.name, priceCents: direct.priceCents });
+    const rid = (res.headers.get('x-amzn-requestid') ?? '').slice(0, 8);
+    const mine = logs.filter((l) => l.includes(`rid=${rid}`));
+    expect(mine.map((l) => l.split(' ')[0])).toEqual(['graphql', 'resolver', 'lattice', 'api-service']);
+    expect(mine[2]).toMatch(/GET \/v1\/items\/item-0001 -> local-resolver \(SigV4 ok\)/);
+    expect(mine[3]).toMatch(new RegExp(`GET /v1/items/item-0001 200 .*consumer ${stack.consumer}`));
+  });
+
+  test('an unsigned request to the stand-in is refused with 403 (the banner\'s curl), and never reaches the API', async () => {
+    const before = stack.stats().apiRequests;
+    expect(await viaFront('/v1/items/item-0001')).toBe(403);
+    // Even one claiming to be the local caller in Lattice's own header.
+    expect(await viaFront('/v1/items/item-0001', stack.callerHeaders())).toBe(403);
+    expect(stack.stats().apiRequests).toBe(before);
+    expect(stack.curlTlsFrontCommand).toContain(`https://${stack.apiName}:${stack.tlsFrontPort}/`);
+  });
+
+  test('the api-service reads Lattice\'s identity only: straight to it with no header, 401', async () => {
+    expect((await fetch(`${stack.apiUrl}/v1/items/item-0001`)).status).toBe(401);
+  });
+
+  test('the resolver sends no caller token in this mode, and signs for vpc-lattice-svcs', () => {
+    expect(process.env.API_SIGNING).toBe('lattice');
+    expect(process.env.API_AUDIENCE).toBeUndefined();
+  });
+
+  test('stop() closes everything and releases every port', async () => {
+    const ports = [stack.graphqlPort, stack.tlsFrontPort, stack.apiPort];
+    await stack.stop();
+    for (const port of ports) expect(await canListen(port)).toBe(true);
+    expect(process.env.API_SIGNING).toBeUndefined();
+  });
+});
+
 describe('local stack: host name verification is on', () => {
   test('a certificate for another name fails the query with UpstreamCertificateRejected (TLS altname cause in the logs)', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'local-stack-wrong-'));
@@ -344,6 +414,14 @@ describe('local stack: start-up errors', () => {
     );
     expect(() => parseArgs(['--api-port', '70000'], {})).toThrow(/port number/);
     expect(() => parseArgs(['--bogus'], {})).toThrow(/unknown option/);
+  });
+
+  test('npm start -- --connectivity: transit-gateway by default (the path as before), lattice or privatelink by flag or LOCAL_CONNECTIVITY', () => {
+    expect(parseArgs([], {}).connectivity).toBe('transit-gateway');
+    expect(parseArgs(['--connectivity', 'lattice'], {}).connectivity).toBe('lattice');
+    expect(parseArgs([], { LOCAL_CONNECTIVITY: 'lattice' }).connectivity).toBe('lattice');
+    expect(parseArgs(['--connectivity=privatelink'], { LOCAL_CONNECTIVITY: 'lattice' }).connectivity).toBe('privatelink');
+    expect(() => parseArgs(['--connectivity', 'vpn'], {})).toThrow('--connectivity must be transit-gateway, privatelink, lattice, got "vpn"');
   });
 
   test('npm start -- --config FILE: the API name is that file\'s first environment\'s', () => {

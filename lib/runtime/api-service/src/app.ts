@@ -5,9 +5,9 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CallerVerifier } from './caller-identity';
+import type { CallerIdentitySource } from './caller-identity-source';
 import { Catalogue, createDefaultCatalogue } from './catalogue';
-import { CALLER_PATH, CALLER_TOKEN_HEADER, HEALTH_CHECK_PATH } from './contract';
+import { CALLER_PATH, HEALTH_CHECK_PATH } from './contract';
 import { DrainResult, createDrainer } from './drain';
 import { Logger, createLogger } from './logger';
 import { answerClientError, checkUrlLength, rejectRequest, withBodyLimit } from './request-limits';
@@ -43,11 +43,12 @@ export interface ApiServerOptions {
    */
   readonly extraRoutes?: readonly ExtraRoute[];
   /**
-   * Caller identity: every route but the health check requires a verified caller token, and the
-   * caller's consumer name is in its request log line.
+   * Caller identity (a caller token verified with STS, or Lattice's identity header): every route
+   * but the health check requires a caller the source maps to a consumer, and the consumer's name
+   * is in its request log line.
    * @default - none (every route open: the consumer VPCs are the trust boundary)
    */
-  readonly callerVerifier?: CallerVerifier;
+  readonly callerIdentity?: CallerIdentitySource;
   /** Overrides, for tests. @default the constants of ./settings */
   readonly maxBodyBytes?: number;
   readonly keepAliveTimeoutMs?: number;
@@ -97,7 +98,7 @@ export function createApiServer(options: ApiServerOptions = {}): ApiServer {
   const routerProps: RouterFactoryProps = { send, isDraining, extraRoutes: options.extraRoutes ?? [] };
   const route = options.router ? options.router(routerProps) : createRouter({ ...routerProps, catalogue: options.catalogue ?? createDefaultCatalogue() });
 
-  const verifier = options.callerVerifier;
+  const identity = options.callerIdentity;
 
   const dispatch = (ctx: Context): void => {
     try {
@@ -152,7 +153,7 @@ export function createApiServer(options: ApiServerOptions = {}): ApiServer {
       sendError(send, ctx, tooLong);
       return;
     }
-    if (verifier === undefined || ctx.path === HEALTH_CHECK_PATH) {
+    if (identity === undefined || ctx.path === HEALTH_CHECK_PATH) {
       withBodyLimit(send, maxBodyBytes, ctx, () => dispatch(ctx));
       return;
     }
@@ -170,9 +171,9 @@ export function createApiServer(options: ApiServerOptions = {}): ApiServer {
       if (ctx.path === CALLER_PATH && (req.method === 'GET' || req.method === 'HEAD')) send(ctx, 200, { consumer });
       else withBodyLimit(send, maxBodyBytes, ctx, () => dispatch(ctx));
     };
-    let caller: ReturnType<CallerVerifier['verify']>;
+    let caller: ReturnType<CallerIdentitySource['identify']>;
     try {
-      caller = verifier.verify(req.headers[CALLER_TOKEN_HEADER]);
+      caller = identity.identify(req);
     } catch (err) {
       fail(err);
       return;

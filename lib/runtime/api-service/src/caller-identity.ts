@@ -1,5 +1,5 @@
 /**
- * Who is calling: verifies the caller token (a presigned STS GetCallerIdentity request, base64url,
+ * The `sts-token` caller identity source (./caller-identity-source): verifies the caller token (a presigned STS GetCallerIdentity request, base64url,
  * in CALLER_TOKEN_HEADER) and maps the IAM role it proves to a consumer of the configuration.
  *
  * A token is not a URL to fetch: it is checked to be exactly a GetCallerIdentity request to the
@@ -18,15 +18,11 @@
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { CALLER_AUDIENCE_HEADER, CALLER_TOKEN_LIFETIME_SECONDS } from './contract';
+import { Caller, CallerIdentitySource, CallerMapping, mapCaller, unauthenticated } from './caller-identity-source';
+import { CALLER_AUDIENCE_HEADER, CALLER_TOKEN_HEADER, CALLER_TOKEN_LIFETIME_SECONDS } from './contract';
 import { HttpError } from './respond';
 
-/** One consumer's resolver: the role it runs as in its account. */
-export interface CallerMapping {
-  readonly consumer: string;
-  readonly account: string;
-  readonly role: string;
-}
+export type { Caller, CallerMapping } from './caller-identity-source';
 
 export interface CallerIdentityConfig {
   /** This API's name: the audience every accepted token must be signed for. */
@@ -51,14 +47,9 @@ export interface CallerVerifierOptions {
   readonly stsTimeoutMs?: number;
 }
 
-/** A verified caller. */
-export interface Caller {
-  readonly consumer: string;
-  readonly arn: string;
-}
-
-/** The caller of a request, or why it has none. */
-export interface CallerVerifier {
+/** The caller of a request, from its caller token, or why it has none. */
+export interface CallerVerifier extends CallerIdentitySource {
+  readonly kind: 'sts-token';
   /** The caller (synchronously when cached), or throws / rejects with an HttpError (401/403/503). */
   verify(header: string | string[] | undefined): Caller | Promise<Caller>;
   /** Tokens cached now (for tests and metrics). */
@@ -81,9 +72,6 @@ const MAX_STS_RESPONSE_BYTES = 64 * 1024;
 const EXPECTED_SIGNED_HEADERS = ['host', CALLER_AUDIENCE_HEADER].sort().join(';');
 const REQUIRED_PARAMS = ['Action', 'Version', 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature'];
 const ALLOWED_PARAMS = new Set([...REQUIRED_PARAMS, 'X-Amz-Security-Token']);
-const ASSUMED_ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):sts::([0-9]{12}):assumed-role\/([\w+=,.@-]{1,64})\/([\w+=,.@-]{2,64})$/;
-
-const unauthenticated = (message: string): HttpError => new HttpError(401, 'UNAUTHENTICATED', message);
 const unavailable = (): HttpError => new HttpError(503, 'IDENTITY_UNAVAILABLE', 'caller identity cannot be verified now; retry');
 
 interface CachedCaller {
@@ -166,14 +154,6 @@ export function checkToken(token: string, config: CallerIdentityConfig, now: num
 /** The `<Code>` of an STS error body, if any. */
 const errorCode = (body: string): string | undefined => /<Code>([^<]{1,100})<\/Code>/.exec(body)?.[1];
 
-/** The caller a verified ARN maps to, else 403. */
-export function mapCaller(arn: string, callers: readonly CallerMapping[]): Caller | HttpError {
-  const m = ASSUMED_ROLE_ARN.exec(arn);
-  const match = m ? callers.find((c) => c.account === m[2] && c.role === m[3]) : undefined;
-  if (!match) return new HttpError(403, 'FORBIDDEN', 'this caller is not allowed to call this API');
-  return { consumer: match.consumer, arn };
-}
-
 export function createCallerVerifier(config: CallerIdentityConfig, options: CallerVerifierOptions = {}): CallerVerifier {
   const now = options.now ?? Date.now;
   const maxCached = options.maxCachedTokens ?? MAX_CACHED_TOKENS;
@@ -251,7 +231,9 @@ export function createCallerVerifier(config: CallerIdentityConfig, options: Call
     return result;
   };
 
-  return {
+  const verifier: CallerVerifier = {
+    kind: 'sts-token',
+    identify: (req) => verifier.verify(req.headers[CALLER_TOKEN_HEADER]),
     verify(header) {
       if (typeof header !== 'string' || header === '') throw unauthenticated('caller token missing');
       const at = now();
@@ -285,4 +267,5 @@ export function createCallerVerifier(config: CallerIdentityConfig, options: Call
       return stsCalls;
     },
   };
+  return verifier;
 }

@@ -5,22 +5,33 @@
  *   HOST                 listening address (default: all interfaces)
  *   DRAIN_TIMEOUT_MS     graceful-drain deadline after SIGTERM/SIGINT (default DRAIN_TIMEOUT_MS)
  *
- * Caller identity (./caller-identity), on when CALLERS is set:
+ * Caller identity (./caller-identity-source), on when CALLERS is set:
+ *   CALLER_IDENTITY_SOURCE  `sts-token` (default) or `lattice`
  *   CALLERS              JSON [{"consumer":"web","account":"222222222222","role":"web-resolver"}, ...]
- *   API_NAME             this API's name, the audience callers sign their tokens for
+ *   API_NAME             this API's name (sts-token: the audience callers sign their tokens for)
+ * sts-token only (./caller-identity):
  *   STS_REGION           the region of the regional STS host tokens must be signed for
  *   STS_ENDPOINT         where tokens are verified (default https://<regional STS host>, which the
  *                        VPC's STS interface endpoint answers with private DNS on)
+ * lattice (./lattice-identity): the caller is the identity header VPC Lattice adds; no STS, so
+ * STS_REGION and STS_ENDPOINT are not read.
  */
-import type { CallerIdentityConfig, CallerMapping } from './caller-identity';
+import type { CallerIdentityConfig } from './caller-identity';
+import type { CallerIdentitySourceKind, CallerMapping } from './caller-identity-source';
+import type { LatticeIdentityConfig } from './lattice-identity';
 import { CONTAINER_PORT, DRAIN_TIMEOUT_MS } from './settings';
+
+/** Caller identity's settings, by source. */
+export type CallerIdentitySettings =
+  | ({ readonly source: 'sts-token' } & CallerIdentityConfig)
+  | ({ readonly source: 'lattice' } & LatticeIdentityConfig);
 
 export interface RuntimeConfig {
   readonly port: number;
   readonly host: string | undefined;
   readonly drainTimeoutMs: number;
-  /** Undefined when CALLERS is unset: every route open, as before. */
-  readonly callerIdentity?: CallerIdentityConfig;
+  /** Undefined when CALLERS is unset (sts-token): every route open, as before. */
+  readonly callerIdentity?: CallerIdentitySettings;
 }
 
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv): RuntimeConfig {
@@ -35,9 +46,20 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv): RuntimeConfig {
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
-function callerIdentity(env: NodeJS.ProcessEnv): CallerIdentityConfig | undefined {
+const SOURCES: readonly CallerIdentitySourceKind[] = ['sts-token', 'lattice'];
+
+function callerIdentity(env: NodeJS.ProcessEnv): CallerIdentitySettings | undefined {
+  const rawSource = env.CALLER_IDENTITY_SOURCE?.trim() || 'sts-token';
+  if (!(SOURCES as readonly string[]).includes(rawSource)) {
+    throw new Error(`environment variable CALLER_IDENTITY_SOURCE must be ${SOURCES.map((k) => `"${k}"`).join(' or ')} (or unset for "sts-token"), got "${rawSource}"`);
+  }
+  const source = rawSource as CallerIdentitySourceKind;
   const raw = env.CALLERS;
-  if (raw === undefined || raw.trim() === '') return undefined;
+  if (raw === undefined || raw.trim() === '') {
+    // Behind Lattice every route but /healthz needs a listed caller: no list would be a 403 for all.
+    if (source === 'lattice') throw new Error('environment variable CALLERS must be set when CALLER_IDENTITY_SOURCE is "lattice": the consumers allowed to call this API');
+    return undefined;
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -65,6 +87,7 @@ function callerIdentity(env: NodeJS.ProcessEnv): CallerIdentityConfig | undefine
   if (!NAME.test(apiName)) {
     throw new Error(`environment variable API_NAME must be set to this API's name (1-64 characters of A-Z a-z 0-9 . _ -) when CALLERS is set, got "${apiName}"`);
   }
+  if (source === 'lattice') return { source, apiName, callers };
   const stsRegion = env.STS_REGION?.trim() ?? '';
   if (!/^[a-z]{2}(-[a-z]+)+-[0-9]$/.test(stsRegion)) {
     throw new Error(`environment variable STS_REGION must be an AWS region (e.g. eu-west-1) when CALLERS is set, got "${stsRegion}"`);
@@ -84,7 +107,7 @@ function callerIdentity(env: NodeJS.ProcessEnv): CallerIdentityConfig | undefine
   if (endpoint.pathname !== '/' || endpoint.search !== '' || endpoint.username !== '') {
     throw new Error(`environment variable STS_ENDPOINT must be an origin (scheme, host, port) only, got "${stsEndpoint}"`);
   }
-  return { apiName, stsRegion, stsHost, stsEndpoint: endpoint.origin, callers };
+  return { source, apiName, stsRegion, stsHost, stsEndpoint: endpoint.origin, callers };
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -10,7 +10,9 @@
  */
 import { ApiServerOptions, createApiServer } from './app';
 import { createCallerVerifier } from './caller-identity';
-import { RuntimeConfig, loadRuntimeConfig } from './env';
+import type { CallerIdentitySource } from './caller-identity-source';
+import { CallerIdentitySettings, RuntimeConfig, loadRuntimeConfig } from './env';
+import { createLatticeIdentitySource } from './lattice-identity';
 import { createLogger } from './logger';
 import { ExtraRoute } from './routes';
 
@@ -26,6 +28,11 @@ export interface ApiServiceProcessOptions {
    * @default the catalogue's
    */
   readonly router?: ApiServerOptions['router'];
+}
+
+/** The source CALLER_IDENTITY_SOURCE names, with its settings. */
+export function createIdentitySource(settings: CallerIdentitySettings): CallerIdentitySource {
+  return settings.source === 'lattice' ? createLatticeIdentitySource(settings) : createCallerVerifier(settings);
 }
 
 /** Runs the service in this process until a signal drains it; exits the process when done. */
@@ -51,11 +58,16 @@ export function runApiService(options: ApiServiceProcessOptions = {}): void {
   }
   const { port, host, drainTimeoutMs, callerIdentity } = config;
 
-  const callerVerifier = callerIdentity === undefined ? undefined : createCallerVerifier(callerIdentity);
+  const identity = callerIdentity === undefined ? undefined : createIdentitySource(callerIdentity);
   if (callerIdentity !== undefined) {
-    logger.info('caller identity on', { apiName: callerIdentity.apiName, stsEndpoint: callerIdentity.stsEndpoint, callers: callerIdentity.callers.length });
+    logger.info('caller identity on', {
+      source: callerIdentity.source,
+      apiName: callerIdentity.apiName,
+      stsEndpoint: callerIdentity.source === 'sts-token' ? callerIdentity.stsEndpoint : undefined,
+      callers: callerIdentity.callers.length,
+    });
   }
-  const api = createApiServer({ logger, extraRoutes: options.extraRoutes, router: options.router, callerVerifier });
+  const api = createApiServer({ logger, extraRoutes: options.extraRoutes, router: options.router, callerIdentity: identity });
 
   const shutdown = (signal: NodeJS.Signals): void => {
     if (api.draining) {

@@ -5,7 +5,8 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { makeCallerToken, presignUrl, regionalStsHost } from '../../graphql-resolver/src/caller-token';
+import { makeCallerToken, regionalStsHost } from '../../graphql-resolver/src/caller-token';
+import { presignUrl } from '../../graphql-resolver/src/sigv4';
 import { CallerIdentityConfig, CallerVerifier, createCallerVerifier } from '../src/caller-identity';
 import { CALLER_AUDIENCE_HEADER, CALLER_PATH, CALLER_TOKEN_HEADER, CALLER_TOKEN_LIFETIME_SECONDS } from '../src/contract';
 import { loadRuntimeConfig } from '../src/env';
@@ -32,7 +33,7 @@ describe('api-service caller identity', () => {
       callers: CALLERS,
     };
     verifier = createCallerVerifier(config, { maxCachedTokens: MAX_CACHED });
-    s = await startServer({ callerVerifier: verifier });
+    s = await startServer({ callerIdentity: verifier });
   });
   afterAll(async () => {
     await s.api.close();
@@ -169,7 +170,7 @@ describe('api-service caller identity', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const other = await startServer({ callerVerifier: createCallerVerifier({ ...config, stsEndpoint: `http://127.0.0.1:${port}` }) });
+    const other = await startServer({ callerIdentity: createCallerVerifier({ ...config, stsEndpoint: `http://127.0.0.1:${port}` }) });
     try {
       const res = await request(other.port, '/v1/items/item-0001', withToken(token(WEB)));
       expect(res.status).toBe(503);
@@ -244,6 +245,7 @@ describe('caller identity configuration', () => {
 
   test('defaults the endpoint to the regional STS host', () => {
     expect(loadRuntimeConfig(base).callerIdentity).toEqual({
+      source: 'sts-token',
       apiName: 'items',
       stsRegion: 'eu-west-1',
       stsHost: 'sts.eu-west-1.amazonaws.com',

@@ -5,11 +5,11 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AwsCredentials, sigV4Signature } from '../../graphql-resolver/src/caller-token';
+import type { AwsCredentials } from '../../graphql-resolver/src/sigv4';
 import { CALLER_AUDIENCE_HEADER } from '../src/contract';
+import { verifySigV4 } from './sigv4-verifier';
 
 export const REGION = 'eu-west-1';
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /** A principal the fake STS knows: its credentials and the ARN GetCallerIdentity returns. */
 export interface Principal {
@@ -53,25 +53,9 @@ export async function startFakeSts(principals: readonly Principal[]): Promise<Fa
     if (sts.mode === 'reset') return void req.socket.destroy();
     if (sts.mode === 'status503') return xmlError(res, 503, 'ServiceUnavailable');
     if (sts.mode === 'throttle') return xmlError(res, 400, 'Throttling');
-    const url = new URL(req.url ?? '/', 'http://placeholder');
-    const query: Record<string, string> = {};
-    for (const [k, v] of url.searchParams) if (k !== 'X-Amz-Signature') query[k] = v;
-    const p = byKey.get((query['X-Amz-Credential'] ?? '').split('/')[0]);
-    if (p === undefined) return xmlError(res, 403, 'InvalidClientTokenId');
-    const signedHeaders = (query['X-Amz-SignedHeaders'] ?? '').split(';');
-    const expected = sigV4Signature({
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query,
-      headers: Object.fromEntries(signedHeaders.map((h) => [h, String(req.headers[h] ?? '')])),
-      signedHeaders,
-      payloadHash: EMPTY_SHA256,
-      amzDate: query['X-Amz-Date'] ?? '',
-      region: REGION,
-      service: 'sts',
-      secretAccessKey: p.credentials.secretAccessKey,
-    });
-    if (expected !== url.searchParams.get('X-Amz-Signature')) return xmlError(res, 403, 'SignatureDoesNotMatch');
+    const checked = verifySigV4({ method: req.method ?? 'GET', target: req.url ?? '/', headers: req.headers }, byKey, { service: 'sts', region: REGION, form: 'query' });
+    if (!checked.ok) return xmlError(res, 403, checked.code === 'InvalidClientTokenId' ? 'InvalidClientTokenId' : 'SignatureDoesNotMatch');
+    const p = checked.principal;
     res.writeHead(200, { 'content-type': 'text/xml' });
     res.end(
       '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +

@@ -8,6 +8,9 @@
  *   API_CA_PEM / API_CA_FILE  extra trusted CA certificate(s), PEM
  *   API_AUDIENCE      the API's name: when set, every request carries a caller token for it
  *                     (./caller-token), signed with the function's AWS_* credentials
+ *   API_SIGNING       `lattice`: every request is SigV4-signed for VPC Lattice (./lattice-signing)
+ *                     with the function's AWS_* credentials, and no caller token is sent (Lattice
+ *                     proves the caller to the API; API_AUDIENCE is then not used). Unset: as above.
  */
 import { readFileSync } from 'node:fs';
 
@@ -36,7 +39,12 @@ export interface ApiClientConfig {
   readonly timeoutMs: number;
   /** The API's name the caller token is bound to; undefined = no token sent. */
   readonly audience?: string;
+  /** How requests prove the caller: a caller token (when `audience` is set), or Lattice's SigV4. */
+  readonly signing: ApiSigning;
 }
+
+/** `caller-token`: today's token when API_AUDIENCE is set (or nothing); `lattice`: SigV4 for VPC Lattice. */
+export type ApiSigning = 'caller-token' | 'lattice';
 
 /**
  * Missing or invalid client configuration in the Lambda environment: a deployment mistake, never
@@ -99,7 +107,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiClientConfi
     throw invalidConfig('API_CA_PEM / API_CA_FILE does not contain a PEM certificate');
   }
 
-  const audience = env.API_AUDIENCE?.trim() || undefined;
+  const rawSigning = env.API_SIGNING?.trim() ?? '';
+  if (rawSigning !== '' && rawSigning !== 'lattice') {
+    throw invalidConfig(`API_SIGNING must be "lattice" or unset, got "${rawSigning}"`);
+  }
+  const signing: ApiSigning = rawSigning === 'lattice' ? 'lattice' : 'caller-token';
+  // Behind Lattice the identity is Lattice's: a token would only be one more secret on the wire.
+  const audience = signing === 'lattice' ? undefined : env.API_AUDIENCE?.trim() || undefined;
   if (audience !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(audience)) {
     throw invalidConfig(`API_AUDIENCE must be 1-64 characters of A-Z, a-z, 0-9, ".", "_" or "-", got "${audience}"`);
   }
@@ -115,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiClientConfi
     extraCaPem,
     timeoutMs,
     audience,
+    signing,
   };
 }
 

@@ -107,6 +107,20 @@ export class UpstreamBadResponse extends ResolverError {
   readonly clientFault = false;
 }
 
+/**
+ * The internal API (or VPC Lattice in front of it) refused this function's identity: 401 (no
+ * identity, or one it could not verify) or 403 (a principal it does not admit). A deployment
+ * problem (the matrix, the auth policy, the CALLERS list or the signing mode disagree), never the
+ * GraphQL caller's fault and not transient: no retry hint. Which side refused, and its words, are in
+ * the log only.
+ */
+export class CallerNotAuthorized extends ResolverError {
+  static {
+    this.prototype.name = 'CallerNotAuthorized';
+  }
+  readonly clientFault = false;
+}
+
 /** The resolver was attached to a field it does not implement (a deployment mistake). */
 export class UnsupportedField extends ResolverError {
   static {
@@ -129,6 +143,7 @@ export const GENERIC_INTERNAL_MESSAGE = 'Internal error while resolving the fiel
 export const UPSTREAM_UNAVAILABLE_MESSAGE = 'The item service is temporarily unavailable. Please retry.';
 export const UPSTREAM_TIMEOUT_MESSAGE = 'The item service did not answer in time. Please retry.';
 export const UPSTREAM_BAD_RESPONSE_MESSAGE = 'The item service returned an unexpected response.';
+export const CALLER_NOT_AUTHORIZED_MESSAGE = 'The item service did not accept this resolver as a caller; this is a configuration problem, not a transient outage.';
 /** For a `certificateProblem()` description: says it is a configuration problem, so no retry hint. */
 export const certificateRejectedMessage = (problem: string): string =>
   `The item service's TLS certificate ${problem}; this is a configuration problem of the service, not a transient outage.`;

@@ -1,7 +1,7 @@
 /**
  * Deploy-time health check, invoked by the health-check gate (healthcheck-gate.ts) inside the consumer VPC.
  *
- * Calls `${API_BASE_URL}/healthz` (and, with API_AUDIENCE set, the identity route) through the same client as the resolver (same DNS, routes,
+ * Calls `${API_BASE_URL}/healthz` (and, with API_AUDIENCE or API_SIGNING=lattice set, the identity route) through the same client as the resolver (same DNS, routes,
  * security groups, TLS verification) and retries for about a minute, because a fresh deployment
  * may still be registering NLB targets or propagating DNS. On failure it THROWS (which fails the
  * deployment) with a message naming the layer that failed: config, DNS, network, TLS or HTTP.
@@ -9,7 +9,9 @@
 import { randomUUID } from 'node:crypto';
 import { CALLER_PATH, HEALTH_CHECK_PATH } from '../../api-service/src/contract';
 import { ApiClientConfigError, ApiResponse, apiRequest, getAgentStats, getConfig } from './api-client';
-import { ResolverError, UNTRUSTED_CERTIFICATE_CODES, describeError } from './errors';
+import type { ApiSigning } from './client-config';
+import { CallerNotAuthorized, ResolverError, UNTRUSTED_CERTIFICATE_CODES, describeError } from './errors';
+import { SigningConfigError } from './lambda-credentials';
 import { log } from './log';
 
 /** Per-attempt timeout: short, a healthy service answers in milliseconds. */
@@ -96,12 +98,15 @@ function bodyStatus(body: string | undefined): string | undefined {
  * Explains a failed health-check attempt. `failure` is either a thrown error (from the API client
  * or a raw Node error with `code`) or a received response that was not `200 {"status":"ok"}`.
  */
-export function classifyHealthCheckFailure(failure: unknown, target: HealthTarget): HealthFailure {
+export function classifyHealthCheckFailure(failure: unknown, target: HealthTarget, signing: ApiSigning = 'caller-token'): HealthFailure {
   const { host, port, path } = target;
   const hostPort = `${host}:${port}`;
 
   if (isResponse(failure)) {
     const status = failure.statusCode;
+    // The API answers /healthz to anyone; behind Lattice a 401/403 there is Lattice refusing the
+    // signed request before it reaches the API.
+    if (signing === 'lattice' && (status === 401 || status === 403)) return classifyIdentityFailure(status, target, signing);
     const reported = bodyStatus(failure.body);
     const suffix = reported ? ` (status "${reported}")` : '';
     if (status === 503) {
@@ -136,8 +141,12 @@ export function classifyHealthCheckFailure(failure: unknown, target: HealthTarge
     };
   }
 
-  if (failure instanceof ApiClientConfigError) {
+  if (failure instanceof ApiClientConfigError || failure instanceof SigningConfigError) {
     return { layer: 'config', code: 'CONFIG', message: `config: ${failure.message}`, retryable: false };
+  }
+  if (failure instanceof CallerNotAuthorized) {
+    const status = Number(failure.details.statusCode);
+    return classifyIdentityFailure(status === 401 || status === 403 ? status : 403, target, signing);
   }
 
   const { code, phase, timedOut } = errorInfo(failure);
@@ -247,9 +256,18 @@ export function classifyHealthCheckFailure(failure: unknown, target: HealthTarge
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The identity route's answer when it refused: 401 and 403 are configuration (no retry), 503 the API's way to STS. */
-export function classifyIdentityFailure(status: number, target: HealthTarget): HealthFailure {
+/**
+ * A refused identity: 401 and 403 are configuration (no retry); 503 is the API's way to STS. With
+ * the caller token the API refused; behind Lattice, a 403 on any path may be Lattice's auth policy
+ * (its refusal is not the API's JSON), a 401 or 403 on the identity route the API's CALLERS.
+ */
+export function classifyIdentityFailure(status: number, target: HealthTarget, signing: ApiSigning = 'caller-token'): HealthFailure {
   const at = `identity: ${target.path} answered ${status}`;
+  if (signing === 'lattice') {
+    if (status === 401) return { layer: 'identity', code: '401', message: `${at} — the API saw no Lattice caller identity: it must run with CALLER_IDENTITY_SOURCE=lattice behind a Lattice service with auth type AWS_IAM, reached through that service only`, retryable: false };
+    if (status === 403) return { layer: 'identity', code: '403', message: `${at} — this function's role was refused: by the Lattice service's auth policy (a non-JSON AccessDeniedException: check consumers[].calls and the policy) or by the API's CALLERS; check that both sides were deployed from one configuration`, retryable: false };
+    return { layer: 'identity', code: String(status), message: `${at} — check the service logs`, retryable: status >= 500 };
+  }
   if (status === 401) return { layer: 'identity', code: '401', message: `${at} — the API refused this function's token; API_AUDIENCE must be the API's name (its API_NAME)`, retryable: false };
   if (status === 403) return { layer: 'identity', code: '403', message: `${at} — this function's role is not among the API's callers (CALLERS): check consumers[].calls and that both sides were deployed from one configuration`, retryable: false };
   if (status === 503) return { layer: 'identity', code: '503', message: `${at} — the API could not verify the token with STS; check the STS interface endpoint in the API's VPC`, retryable: true };
@@ -277,10 +295,12 @@ export async function runHealthCheck(options: HealthCheckOptions = {}): Promise<
   let target: HealthTarget = { host: '(unset)', port: 443, path: HEALTH_CHECK_PATH };
   let url = HEALTH_CHECK_PATH;
   let cfgError: unknown;
-  let audience: string | undefined;
+  let identityChecked = false;
+  let signing: ApiSigning = 'caller-token';
   try {
     const cfg = getConfig();
-    audience = cfg.audience;
+    signing = cfg.signing;
+    identityChecked = cfg.audience !== undefined || cfg.signing === 'lattice';
     target = { host: cfg.hostname, port: cfg.port, path: HEALTH_CHECK_PATH };
     url = `${cfg.baseUrl}${HEALTH_CHECK_PATH}`;
   } catch (err) {
@@ -303,14 +323,14 @@ export async function runHealthCheck(options: HealthCheckOptions = {}): Promise<
         requestId: `healthcheck-${randomUUID()}`,
         timeoutMs: Math.max(1, Math.min(attemptTimeoutMs, remaining)),
       });
-      // With caller identity on, the check proves that path too: this function's token, verified
-      // by the API through its STS endpoint, mapped to this consumer.
-      const identity = res.statusCode === 200 && bodyStatus(res.body) === 'ok' && audience !== undefined
+      // With caller identity on, the check proves that path too: this function's token verified by
+      // the API through its STS endpoint, or its signature by Lattice, mapped to this consumer.
+      const identity = res.statusCode === 200 && bodyStatus(res.body) === 'ok' && identityChecked
         ? await apiRequest(CALLER_PATH, { requestId: `healthcheck-${randomUUID()}`, timeoutMs: Math.max(1, Math.min(attemptTimeoutMs, deadlineMs - (now() - started))) })
         : undefined;
       if (identity && identity.statusCode !== 200) {
         raw = { statusCode: identity.statusCode, body: identity.body.slice(0, 200) };
-        failure = classifyIdentityFailure(identity.statusCode, { ...target, path: CALLER_PATH });
+        failure = classifyIdentityFailure(identity.statusCode, { ...target, path: CALLER_PATH }, signing);
       } else if (res.statusCode === 200 && bodyStatus(res.body) === 'ok') {
         const summary: HealthCheckSummary = {
           ok: true,
@@ -324,11 +344,11 @@ export async function runHealthCheck(options: HealthCheckOptions = {}): Promise<
         return summary;
       } else {
         raw = { statusCode: res.statusCode, body: res.body.slice(0, 200) };
-        failure = classifyHealthCheckFailure(res, target);
+        failure = classifyHealthCheckFailure(res, target, signing);
       }
     } catch (err) {
       raw = describeError(err);
-      failure = classifyHealthCheckFailure(err, target);
+      failure = classifyHealthCheckFailure(err, target, signing);
     }
 
     const elapsed = now() - started;

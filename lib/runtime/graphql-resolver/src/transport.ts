@@ -14,6 +14,7 @@ import { evictStaleSockets, getAgent, prepareRetryOnFreshSocket } from './agent-
 import { CALLER_TOKEN_HEADER } from '../../api-service/src/contract';
 import { getCallerToken } from './caller-token';
 import { ApiClientConfig, getConfig } from './client-config';
+import { latticeSigningHeaders } from './lattice-signing';
 import {
   ErrorDetails,
   InternalError,
@@ -60,7 +61,7 @@ function attempt(
   path: string,
   requestId: string | undefined,
   timeoutMs: number,
-  callerToken: string | undefined,
+  identityHeaders: Readonly<Record<string, string>> | undefined,
 ): Promise<AttemptResult> {
   return new Promise((resolve) => {
     let phase: RequestPhase = isIP(cfg.connectHost) ? 'connect' : 'dns';
@@ -74,7 +75,7 @@ function attempt(
       'user-agent': 'graphql-resolver',
     };
     if (requestId) headers['x-request-id'] = requestId;
-    if (callerToken !== undefined) headers[CALLER_TOKEN_HEADER] = callerToken;
+    if (identityHeaders !== undefined) Object.assign(headers, identityHeaders);
 
     const baseDetails = (): ErrorDetails => ({
       host: cfg.hostname,
@@ -208,16 +209,23 @@ export async function apiRequest(path: string, options: ApiRequestOptions = {}):
   const timeoutMs = options.timeoutMs ?? cfg.timeoutMs;
   const deadline = Date.now() + timeoutMs;
 
-  // Signed locally (no AWS call); a token lacking credentials is a deployment mistake and throws its config error.
-  const callerToken = cfg.audience === undefined ? undefined : getCallerToken(cfg.audience);
+  // Signed locally (no AWS call); missing credentials are a deployment mistake and throw their
+  // config error. A Lattice signature covers the date and the path, so it is made per request (the
+  // one retry below reuses it: it is seconds old).
+  const identityHeaders =
+    cfg.signing === 'lattice'
+      ? latticeSigningHeaders('GET', cfg.hostHeader, cfg.basePath + path)
+      : cfg.audience === undefined
+        ? undefined
+        : { [CALLER_TOKEN_HEADER]: getCallerToken(cfg.audience) };
 
   evictStaleSockets(target, Date.now());
-  let result = await attempt(cfg, target, path, options.requestId, timeoutMs, callerToken);
+  let result = await attempt(cfg, target, path, options.requestId, timeoutMs, identityHeaders);
   if (result.retryOnFreshSocket && deadline - Date.now() > 0) {
     // The server closed an idle socket just as we reused it. GET is idempotent: retry once, on a
     // new connection (the other idle sockets are dropped first: they are likely dead too).
     prepareRetryOnFreshSocket(target);
-    result = await attempt(cfg, target, path, options.requestId, deadline - Date.now(), callerToken);
+    result = await attempt(cfg, target, path, options.requestId, deadline - Date.now(), identityHeaders);
   }
   if (result.error) throw result.error;
   return result.response as ApiResponse;

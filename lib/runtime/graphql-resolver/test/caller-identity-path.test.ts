@@ -46,7 +46,7 @@ describe('resolver -> TLS -> api-service with caller identity -> STS', () => {
     pki = await createPki();
     sts = await startFakeSts([WEB, OTHER_ROLE]);
     api = await startServer({
-      callerVerifier: createCallerVerifier({
+      callerIdentity: createCallerVerifier({
         apiName: 'items',
         stsRegion: REGION,
         stsHost: regionalStsHost(REGION),

@@ -1,14 +1,8 @@
 import { CALLER_AUDIENCE_HEADER, CALLER_TOKEN_HEADER, CALLER_TOKEN_LIFETIME_SECONDS } from '../../api-service/src/contract';
 import { getJson, resetApiClient } from '../src/api-client';
-import {
-  CALLER_TOKEN_REFRESH_MARGIN_SECONDS,
-  CallerTokenConfigError,
-  forgetCallerTokens,
-  getCallerToken,
-  presignUrl,
-  regionalStsHost,
-  sigV4Signature,
-} from '../src/caller-token';
+import { CALLER_TOKEN_REFRESH_MARGIN_SECONDS, forgetCallerTokens, getCallerToken, regionalStsHost } from '../src/caller-token';
+import { SigningConfigError } from '../src/lambda-credentials';
+import { presignUrl, sigV4Signature } from '../src/sigv4';
 import { FakeApi, TestPki, createPki, startFakeApi, useApi } from './fake-api';
 
 const ENV = {
@@ -112,7 +106,7 @@ describe('caller token', () => {
   });
 
   test('fails naming the missing variables when the function has no credentials', () => {
-    expect(() => getCallerToken('items', { AWS_REGION: 'eu-west-1' }, Date.now())).toThrow(CallerTokenConfigError);
+    expect(() => getCallerToken('items', { AWS_REGION: 'eu-west-1' }, Date.now())).toThrow(SigningConfigError);
     expect(() => getCallerToken('items', { AWS_REGION: 'eu-west-1' }, Date.now())).toThrow(
       'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY not set',
     );

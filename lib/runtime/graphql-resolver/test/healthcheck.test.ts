@@ -1,5 +1,6 @@
 import { resetApiClient } from '../src/api-client';
-import { UpstreamTimeout, UpstreamUnavailable } from '../src/errors';
+import { CALLER_NOT_AUTHORIZED_MESSAGE, CallerNotAuthorized, UpstreamTimeout, UpstreamUnavailable } from '../src/errors';
+import { SigningConfigError } from '../src/lambda-credentials';
 import { HealthCheckOptions, classifyHealthCheckFailure, defaultBackoffMs, runHealthCheck } from '../src/healthcheck';
 import { API_HOST, FakeApi, TestPki, closedPort, createPki, startBlackhole, startFakeApi, useApi } from './fake-api';
 
@@ -35,6 +36,18 @@ describe('classifyHealthCheckFailure', () => {
     const result = classifyHealthCheckFailure(failure, target);
     expect(result.layer).toBe(layer);
     expect(result.message).toMatch(message);
+  });
+
+  test('a refused identity (CallerNotAuthorized) is an identity failure that names the fix, never retried; missing credentials a config failure', () => {
+    const refused = (status: number) => new CallerNotAuthorized(CALLER_NOT_AUTHORIZED_MESSAGE, { statusCode: status });
+    expect(classifyHealthCheckFailure(refused(401), target)).toMatchObject({ layer: 'identity', code: '401', retryable: false, message: expect.stringContaining('API_AUDIENCE') });
+    expect(classifyHealthCheckFailure(refused(403), target, 'lattice')).toMatchObject({ layer: 'identity', code: '403', retryable: false, message: expect.stringContaining("Lattice service's auth policy") });
+    expect(classifyHealthCheckFailure(new SigningConfigError('AWS_REGION not set'), target)).toMatchObject({ layer: 'config', retryable: false });
+  });
+
+  test('behind Lattice, /healthz answering 401 or 403 is Lattice refusing the signature or the role (identity), not a wrong URL', () => {
+    expect(classifyHealthCheckFailure({ statusCode: 403, body: 'AccessDeniedException' }, target, 'lattice')).toMatchObject({ layer: 'identity', code: '403', retryable: false });
+    expect(classifyHealthCheckFailure({ statusCode: 403, body: '' }, target)).toMatchObject({ layer: 'HTTP' });
   });
 
   test('retryable only where waiting can help', () => {

@@ -1,3 +1,4 @@
+import { CALLER_NOT_AUTHORIZED_MESSAGE } from '../src/errors';
 import { BAD_REQUEST_MESSAGE, jsonOrStatusError, NOT_FOUND_MESSAGE } from '../src/status-errors';
 import type { ApiResponse } from '../src/transport';
 
@@ -31,6 +32,21 @@ describe('jsonOrStatusError', () => {
     expect(err.message).toBe(message);
     expect(JSON.stringify(err)).not.toContain('10.10.1.7');
     expect((err as Error & { details: Record<string, unknown> }).details).toMatchObject({ apiMessage, apiErrorCode: 'C', statusCode: status });
+  });
+
+  test.each([
+    [401, { error: { code: 'UNAUTHENTICATED', message: 'caller token rejected by STS (SignatureDoesNotMatch)', requestId: 'r-1' } }],
+    [403, { error: { code: 'FORBIDDEN', message: 'this caller is not allowed to call this API', requestId: 'r-1' } }],
+    // VPC Lattice's own refusal (its auth policy) is not the API's JSON.
+    [403, 'AccessDeniedException: User: arn:aws:sts::222222222222:assumed-role/web-resolver/s is not authorized to perform: vpc-lattice-svcs:Invoke'],
+  ])('%i -> CallerNotAuthorized with the resolver\'s own message; the refusal\'s words only in the details', (status, body) => {
+    const err = errorOf(response(status, body));
+    expect(err.name).toBe('CallerNotAuthorized');
+    expect(err.message).toBe(CALLER_NOT_AUTHORIZED_MESSAGE);
+    expect(JSON.stringify(err) + err.message).not.toMatch(/STS|arn:aws|not allowed/);
+    const details = (err as Error & { details: Record<string, unknown> }).details;
+    expect(details.statusCode).toBe(status);
+    expect(JSON.stringify(details)).toMatch(typeof body === 'string' ? /AccessDeniedException/ : /"apiErrorCode":"(UNAUTHENTICATED|FORBIDDEN)"/);
   });
 
   test.each([500, 502, 503, 429])('%i -> UpstreamUnavailable, without the upstream message', (status) => {
