@@ -30,9 +30,7 @@ export const PLATFORM_SHAPE = { apis: 20, consumers: 50 } as const;
 
 /** `base` reduced to the bench's generated environment of `apis` x `consumers`, in `mode`. */
 export function platformEnvironment(apis: number, consumers: number, mode: Mode, base: AppConfig = exampleConfig): { config: AppConfig; env: EnvironmentConfig } {
-  // Until lattice mode is in the configuration schema, its configuration is the same matrix with
-  // the mode given to the model only.
-  const config = platformConfig(base, apis, consumers, mode as Parameters<typeof platformConfig>[3]);
+  const config = platformConfig(base, apis, consumers, mode);
   return { config, env: config.environments[0] };
 }
 
