@@ -125,8 +125,9 @@ export function renderReport(report: CostReport): string {
     const c = env.counts;
     out.push('', `== ${env.environment}: ${c.stacks.length} stacks, accounts ${c.accounts.join(', ')} ==`);
     out.push(
-      `counted: ${c.nlbs} NLB, ${c.interfaceEndpoints} interface endpoints (${c.interfaceEndpointAzs} endpoint-AZs), ${c.transitGateways} TGW, ` +
-        `${c.tgwAttachments} TGW attachments, ${c.fargate.ARM64.tasks + c.fargate.X86_64.tasks} Fargate tasks, ${c.hostedZones} hosted zones, ` +
+      `counted: ${c.nlbs} NLB, ${c.interfaceEndpoints} interface endpoints (${c.interfaceEndpointAzs} endpoint-AZs; ${c.stsEndpoints} to STS), ${c.transitGateways} TGW, ` +
+        `${c.tgwAttachments} TGW attachments, ${c.privateLinkEndpoints} PrivateLink endpoints, ${c.latticeServices} Lattice services, ${c.latticeVpcAssociations} Lattice VPC associations, ` +
+        `${c.fargate.ARM64.tasks + c.fargate.X86_64.tasks} Fargate tasks, ${c.hostedZones} hosted zones (${c.privateHostedZones} private), ` +
         `${c.appSyncApis} AppSync APIs, ${c.lambdaFunctions} Lambda functions (${c.resolverFunctions.length} resolvers), ${c.kmsKeys} KMS keys, ` +
         `${c.pipelines.length} pipelines, ${c.logGroups} log groups, ${c.alarms} alarms, ${c.customMetrics} custom metrics, ${c.advancedSsmParameters} advanced SSM parameters; ` +
         `shape: ${c.shape.consumers} consumers x ${c.shape.azs} AZs`,

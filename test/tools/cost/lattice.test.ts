@@ -4,12 +4,15 @@
  * a private zone per (consumer, API) pair, the interface endpoints as counted (no STS), no NLB. Every
  * expected figure is computed here from the fixture price table and workload, not typed in.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readAssembly } from '../../../tools/shared/assembly';
 import { countBillable, countEnvironment } from '../../../tools/cost/count';
 import { loadPrices, loadWorkload, workloadFor } from '../../../tools/cost/inputs';
 import { connectivityOf, Estimate, matrixOf, pathLines, priceAlternatives, priceEnvironment, trafficGB } from '../../../tools/cost/price';
-import { FIXTURE_RESOLVER_MB, FIXTURE_TASKS, latticeEnvironment } from './fixtures/lattice';
+import { run } from '../../../tools/cost/main';
+import { FIXTURE_RESOLVER_MB, FIXTURE_TASKS, latticeEnvironment, writeAssembly } from './fixtures/lattice';
 
 const FIXTURES = join(__dirname, 'fixtures');
 const prices = loadPrices(join(FIXTURES, 'prices.json'));
@@ -162,5 +165,20 @@ describe('lattice mode: the alternatives', () => {
     expect(keys(byId['public-alb'])).not.toEqual(expect.arrayContaining(['vpce.hours']));
     expect(keys(byId['public-alb']).filter((k) => k.startsWith('lattice.') || k.startsWith('vpce.'))).toEqual([]);
     expect(monthly(byId['api-gateway'], 'nlb.hours')).toBeCloseTo(nlbs, 9);
+  });
+});
+
+describe('npm run cost on a lattice-mode assembly', () => {
+  test('reads the Stage from cdk.out, prices it as VPC Lattice, and shows the two other modes beside it', () => {
+    const assembly = writeAssembly(mkdtempSync(join(tmpdir(), 'cost-lattice-')), 'Lat', latticeEnvironment(APIS, CONSUMERS));
+    const out: string[] = [];
+    const code = run(['--assembly', assembly, '--workload', join(FIXTURES, 'workload.json'), '--prices', join(FIXTURES, 'prices.json')], { out: (l) => out.push(l), err: (l) => out.push(l) });
+    expect(code).toBe(0);
+    const text = out.join('\n');
+    expect(text).toContain(`${APIS.length} Lattice services, ${CONSUMERS.length} Lattice VPC associations`);
+    const { alternatives } = priceAlternatives(workload, prices, counts);
+    const money = (v: number) => v.toLocaleString('en-US', { style: 'currency', currency: 'USD' }).replace(/[$.]/g, '\\$&');
+    expect(text).toMatch(new RegExp(`^monthly\\s+this design \\(VPC Lattice\\)\\s+transit gateway\\s+PrivateLink\\s+public ALB \\+ WAF \\+ NAT\\s+private API Gateway$`, 'm'));
+    expect(text).toMatch(new RegExp(`^total\\s+${[design.total, ...alternatives.map((a) => a.total)].map(money).join('\\s+')}$`, 'm'));
   });
 });
