@@ -8,6 +8,7 @@
  * every mode that synthesizes and fails when these counts and the templates' differ, so the table
  * cannot drift from the stacks.
  */
+import { connectivityOf } from '../../lib/config/connectivity';
 import { AppConfig, EnvironmentConfig } from '../../lib/config/types';
 import { stageIdFor } from '../../lib/stages/environment-stage';
 import { EnvironmentCounts, FargateService, ResolverFunction } from './count';
@@ -85,7 +86,7 @@ export const PRICED_FIELDS = [
  * {@link countEnvironment} would read them from its templates. Stack names, accounts and the
  * unpriced tallies (Lambda functions, log groups) are left empty: they are not priced.
  */
-export function countFromConfig(config: AppConfig, env: EnvironmentConfig, mode: Mode = (env.connectivity as Mode | undefined) ?? 'transit-gateway'): EnvironmentCounts {
+export function countFromConfig(config: AppConfig, env: EnvironmentConfig, mode: Mode = connectivityOf(env)): EnvironmentCounts {
   const units = UNITS[mode];
   const azs = config.availabilityZones.length;
   const pairs = env.consumers.reduce((n, c) => n + c.calls.length, 0);

@@ -1,3 +1,4 @@
+import { Connectivity } from '../../lib/config/types';
 import { EnvironmentCounts } from './count';
 import { CapacityUnit, PriceKey, PriceTable, Workload } from './inputs';
 
@@ -85,8 +86,8 @@ export interface MatrixShape {
   readonly stsEndpointAzs: number;
 }
 
-/** How the consumers reach the APIs: the three connectivity modes of the configuration. */
-export type Mode = 'transit-gateway' | 'privatelink' | 'lattice';
+/** How the consumers reach the APIs: the configuration's connectivity modes. */
+export type Mode = Connectivity;
 export const MODES: readonly Mode[] = ['transit-gateway', 'privatelink', 'lattice'];
 export const MODE_NAMES: Record<Mode, string> = { 'transit-gateway': 'transit gateway', privatelink: 'PrivateLink', lattice: 'VPC Lattice' };
 
