@@ -11,7 +11,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { blockRanges } from '../tools/shared/blocks';
-import { gateReruns, REPLACING, ScenarioResult, updateSafety, updateSafetyBlock, updateScenarios } from '../tools/docs/update-safety';
+import { compareConfigs, gateReruns, REPLACING, ScenarioResult, updateSafety, updateSafetyBlock, updateScenarios } from '../tools/docs/update-safety';
+import { AppConfig } from '../lib/config/types';
+import { latticeConfig } from './stages/lattice-config';
 import { memo } from './helpers';
 
 /** Resource types whose replacement or removal loses data, traffic or identity. */
@@ -32,6 +34,11 @@ const STATEFUL_TYPES = new Set([
   'AWS::Logs::LogGroup',
   'AWS::KMS::Key',
   'AWS::S3::Bucket',
+  'AWS::VpcLattice::ServiceNetwork',
+  'AWS::VpcLattice::Service',
+  'AWS::VpcLattice::TargetGroup',
+  'AWS::VpcLattice::ServiceNetworkServiceAssociation',
+  'AWS::VpcLattice::ServiceNetworkVpcAssociation',
 ]);
 const REMOVING = new Set([ResourceImpact.WILL_DESTROY, ResourceImpact.WILL_ORPHAN]);
 
@@ -115,5 +122,64 @@ describe('update safety: what `cdk diff` shows for each kind of update', () => {
     expect(ranges).toHaveLength(1);
     const [[start, end]] = ranges;
     expect(text.slice(start, end)).toBe(updateSafetyBlock().content);
+  });
+});
+
+describe('update safety in lattice mode (the example\'s lattice variant, its first environment)', () => {
+  const env = latticeConfig.environments[0];
+  const stage = env.name.charAt(0).toUpperCase() + env.name.slice(1);
+  // A consumer that does not call every API, and an API it does not call: granted, then revoked.
+  const grantee = env.consumers.find((c) => c.calls.length < env.apis.length)!;
+  const grantedApi = env.apis.find((a) => !grantee.calls.includes(a.name))!;
+  const bend = (change: (c: { environments: { apis: unknown[]; consumers: { name: string; calls: string[] }[] }[] }) => void): AppConfig => {
+    const copy = structuredClone(latticeConfig) as unknown as Parameters<typeof change>[0];
+    change(copy);
+    return copy as unknown as AppConfig;
+  };
+  const granted = bend((c) => c.environments[0].consumers.find((x) => x.name === grantee.name)!.calls.push(grantedApi.name));
+  const withApi = bend((c) => {
+    c.environments[0].apis.push({ ...structuredClone(env.apis[0]), name: 'archive', account: '151515151515', cidr: '10.12.0.0/20', domain: `archive.${env.name}.example.com`, runtime: 'api-service' });
+    c.environments[0].consumers.push({ name: 'auditor', account: '161616161616', cidr: '10.22.0.0/20', calls: ['archive'] } as { name: string; calls: string[] });
+  });
+  const results = memo(() => {
+    const [grant, revoke, addApi] = compareConfigs([[latticeConfig, granted], [granted, latticeConfig], [latticeConfig, withApi]]);
+    return { grant, revoke, addApi };
+  });
+  const changedStacks = (result: ScenarioResult) => [...result.diffs].filter(([, d]) => d.resources.differenceCount > 0).map(([name]) => name).sort();
+
+  test(`a grant (${grantee.name} -> ${grantedApi.name}) changes that API's service (its auth policy, its shared values' readers) and that consumer's app, re-runs the other callers' checks of that API only; it replaces and removes nothing`, () => {
+    const { grant } = results();
+    const otherCallers = env.consumers.filter((c) => c !== grantee && c.calls.includes(grantedApi.name));
+    expect(changedStacks(grant).filter((n) => n.startsWith(`${stage}-`))).toEqual(
+      [`${stage}-ApiService-${grantedApi.name}`, `${stage}-ConsumerApp-${grantee.name}`, ...otherCallers.map((c) => `${stage}-ConsumerApp-${c.name}`)].sort(),
+    );
+    expect(unsafeStatefulChanges(grant)).toEqual([]);
+    expect(removals(grant, false)).toEqual([]);
+    const policy: string[] = [];
+    grant.diffs.get(`${stage}-ApiService-${grantedApi.name}`)!.resources.forEachDifference((id, change) => { if (change.resourceType === 'AWS::VpcLattice::AuthPolicy' && change.isUpdate) policy.push(id); });
+    expect(policy).toHaveLength(1);
+    // In another caller's app only its check of the granted API changes (the API's revision moved).
+    for (const caller of otherCallers) {
+      const changed: string[] = [];
+      grant.diffs.get(`${stage}-ConsumerApp-${caller.name}`)!.resources.forEachDifference((id) => changed.push(id));
+      expect(changed.every((id) => id.startsWith(`Graphql${grantedApi.name.replace(/-/g, '')}HealthCheckGate`))).toBe(true);
+      expect(changed.length).toBeGreaterThan(0);
+    }
+  });
+
+  test('its revocation removes exactly that pair\'s zone, functions and grants, and nothing stateful of anyone else', () => {
+    const { revoke } = results();
+    const owned = (stack: string, id: string) => stack === `${stage}-ConsumerApp-${grantee.name}` && id.toLowerCase().includes(grantedApi.name.replace(/-/g, '').toLowerCase());
+    expect(unsafeStatefulChanges(revoke, owned)).toEqual([]);
+    const removed = removals(revoke);
+    expect(removed.filter((r) => !owned(r.split('/')[0], r.split('/')[1]))).toEqual([]);
+    for (const kind of [/LatticeName.*Zone/, /HealthCheckGate/, /Resolver/]) expect({ kind: String(kind), removed: removed.some((r) => kind.test(r)) }).toEqual({ kind: String(kind), removed: true });
+  });
+
+  test('adding an API and its consumer adds their stacks and replaces or removes nothing', () => {
+    const { addApi } = results();
+    expect(addApi.newStacks).toEqual(expect.arrayContaining([`${stage}-ApiService-archive`, `${stage}-ConsumerApp-auditor`]));
+    expect(unsafeStatefulChanges(addApi)).toEqual([]);
+    expect(removals(addApi, false)).toEqual([]);
   });
 });

@@ -11,7 +11,10 @@ import { AppConfig } from './types';
  * - inbound or outbound rules per security group: 60, each direction counted apart
  *   (same page; rules per group times groups per interface may not pass 1,000);
  * - interface VPC endpoints per VPC: 50
- *   (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-limits-endpoints.html).
+ *   (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-limits-endpoints.html);
+ * - VPC Lattice service associations per service network: 500
+ *   (https://docs.aws.amazon.com/vpc-lattice/latest/ug/quotas.html).
+ * Not adjustable: a VPC Lattice auth policy's 10 KB (same page; checked in lattice-policies.ts terms).
  * Not adjustable, and so not in `quotas`: CloudFormation's 200 parameters per template
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html);
  * its 500 resources per stack are checked by the CDK itself at synth.
@@ -21,6 +24,7 @@ export const DEFAULT_QUOTAS = {
   routesPerVpcRouteTable: 50,
   securityGroupRules: 60,
   interfaceEndpointsPerVpc: 50,
+  latticeServicesPerServiceNetwork: 500,
 } as const;
 
 /** CloudFormation's limit on parameters per template (each shared value read is one). */

@@ -113,6 +113,7 @@ export const quotasSchema = z
     routesPerVpcRouteTable: z.number().optional().describe('Routes per VPC route table (non-propagated). Default: 50 (AWS\'s default quota).'),
     securityGroupRules: z.number().optional().describe('Inbound (and, separately, outbound) rules per security group. Default: 60 (AWS\'s default quota).'),
     interfaceEndpointsPerVpc: z.number().optional().describe('Interface endpoints per VPC. Default: 50 (AWS\'s default quota).'),
+    latticeServicesPerServiceNetwork: z.number().optional().describe('VPC Lattice service associations per service network (lattice mode: one per API). Default: 500 (AWS\'s default quota).'),
   })
   .describe(
     'The AWS quotas the access matrix can hit, as raised in your accounts (Service Quotas console, region of the deployment). Synth checks the matrix ' +

@@ -1,12 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { API_MONITORING_DEFAULTS } from './api-monitoring-defaults';
 import { MetricFactory } from './metric-factory';
 import { addAlarmActions } from './monitoring-common';
-import { InternalNlbService } from './internal-nlb-service';
 
 /** Alarm thresholds of {@link ApiMonitoring}. */
 export interface ApiMonitoringThresholds {
@@ -37,10 +39,23 @@ export interface ApiMonitoringThresholds {
   readonly certificateExpiryDays?: number;
 }
 
+/**
+ * What {@link ApiMonitoring} watches: the tasks, their request log and certificate, and the
+ * internal NLB in front of them when there is one (InternalNlbService; a LatticeApiService has none).
+ */
+export type MonitoredApiService = {
+  readonly service: ecs.FargateService;
+  readonly logGroup: logs.ILogGroup;
+  readonly certificate: acm.ICertificate;
+  readonly desiredCount: number;
+  readonly loadBalancer?: elbv2.NetworkLoadBalancer;
+  readonly targetGroup?: elbv2.NetworkTargetGroup;
+};
+
 /** Properties of {@link ApiMonitoring}. */
 export interface ApiMonitoringProps {
-  /** The service to watch (its load balancer, target group, tasks, request log and certificate). */
-  readonly service: InternalNlbService;
+  /** The service to watch (its load balancer and target group if any, tasks, request log and certificate). */
+  readonly service: MonitoredApiService;
   /** Prefix of the alarm and dashboard names, e.g. `internal-api-dev-api`; unique per environment. */
   readonly name: string;
   /**
@@ -96,36 +111,57 @@ export class ApiMonitoring extends Construct {
       dimensions: { Consumer: '$.consumer' },
     });
 
-    const lb = service.loadBalancer.metrics;
-    const tg = service.targetGroup.metrics;
-    const alarm = (alarmId: string, metric: cloudwatch.Metric, options: Omit<cloudwatch.CreateAlarmOptions, 'alarmName'>) =>
-      metric.createAlarm(this, alarmId, { alarmName: `${props.name}-${alarmId}`, ...options });
+    const alarm = (alarmId: string, metric: cloudwatch.IMetric, options: Omit<cloudwatch.CreateAlarmOptions, 'alarmName'>) =>
+      new cloudwatch.Alarm(this, alarmId, { alarmName: `${props.name}-${alarmId}`, metric, ...options });
     const expiryDays = thresholds.certificateExpiryDays;
     const certificate = service.certificate;
+    const runningTasks = new cloudwatch.Metric({
+      namespace: 'ECS/ContainerInsights',
+      metricName: 'RunningTaskCount',
+      dimensionsMap: { ClusterName: service.service.cluster.clusterName, ServiceName: service.service.serviceName },
+      period,
+      statistic: 'Minimum',
+    });
+    const nlb = service.loadBalancer && service.targetGroup ? { lb: service.loadBalancer.metrics, tg: service.targetGroup.metrics } : undefined;
+    const frontDoorAlarms = nlb
+      ? [
+          alarm('UnhealthyHosts', nlb.tg.unHealthyHostCount({ period, statistic: 'Maximum' }), {
+            alarmDescription: 'A target fails the /healthz check.',
+            threshold: thresholds.unhealthyHosts,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluationPeriods: 2,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          }),
+          alarm('TooFewHealthyHosts', nlb.tg.healthyHostCount({ period, statistic: 'Minimum' }), {
+            alarmDescription: `Fewer healthy targets than the desired count (${thresholds.healthyHosts}).`,
+            threshold: thresholds.healthyHosts,
+            comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+            evaluationPeriods: 3,
+            treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+          }),
+          alarm('TargetResets', nlb.lb.tcpTargetResetCount({ period, statistic: 'Sum' }), {
+            alarmDescription: 'Targets reset TCP connections (crashing or overloaded tasks).',
+            threshold: thresholds.targetResets,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluationPeriods: 3,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          }),
+        ]
+      : [
+          // No load balancer (VPC Lattice registers the tasks): the tasks ECS keeps running, which
+          // it replaces when Lattice's health check (the target group's) fails them.
+          alarm('TooFewRunningTasks', runningTasks, {
+            alarmDescription: `Fewer running tasks than the desired count (${thresholds.healthyHosts}).`,
+            threshold: thresholds.healthyHosts,
+            comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+            evaluationPeriods: 3,
+            treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+          }),
+        ];
     this.alarms = [
-      alarm('UnhealthyHosts', tg.unHealthyHostCount({ period, statistic: 'Maximum' }), {
-        alarmDescription: 'A target fails the /healthz check.',
-        threshold: thresholds.unhealthyHosts,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 2,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-      alarm('TooFewHealthyHosts', tg.healthyHostCount({ period, statistic: 'Minimum' }), {
-        alarmDescription: `Fewer healthy targets than the desired count (${thresholds.healthyHosts}).`,
-        threshold: thresholds.healthyHosts,
-        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      }),
-      alarm('TargetResets', lb.tcpTargetResetCount({ period, statistic: 'Sum' }), {
-        alarmDescription: 'Targets reset TCP connections (crashing or overloaded tasks).',
-        threshold: thresholds.targetResets,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
+      ...frontDoorAlarms,
       alarm('Target5xx', serverErrors.with({ statistic: 'Sum' }), {
-        alarmDescription: 'The API answers with 5xx (an NLB has no HTTP metrics; counted from the request log lines).',
+        alarmDescription: `The API answers with 5xx (${nlb ? 'an NLB has no HTTP metrics; ' : ''}counted from the request log lines).`,
         threshold: thresholds.serverErrors,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 3,
@@ -141,25 +177,20 @@ export class ApiMonitoring extends Construct {
     ];
     addAlarmActions(this.alarms, props.alarmTopic);
 
-    const runningTasks = new cloudwatch.Metric({
-      namespace: 'ECS/ContainerInsights',
-      metricName: 'RunningTaskCount',
-      dimensionsMap: { ClusterName: service.service.cluster.clusterName, ServiceName: service.service.serviceName },
-      period,
-      statistic: 'Minimum',
-    });
     const graph = (title: string, left: cloudwatch.IMetric[]) => new cloudwatch.GraphWidget({ title, left, width: 8 });
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.name,
       widgets: [
-        [
-          graph('NLB: active flows', [lb.activeFlowCount({ period, statistic: 'Average' })]),
-          graph('NLB: TLS negotiation errors, target resets', [
-            lb.custom('ClientTLSNegotiationErrorCount', { period, statistic: 'Sum' }),
-            lb.tcpTargetResetCount({ period, statistic: 'Sum' }),
-          ]),
-          graph('NLB: healthy / unhealthy hosts', [tg.healthyHostCount({ period, statistic: 'Minimum' }), tg.unHealthyHostCount({ period, statistic: 'Maximum' })]),
-        ],
+        ...(nlb
+          ? [[
+              graph('NLB: active flows', [nlb.lb.activeFlowCount({ period, statistic: 'Average' })]),
+              graph('NLB: TLS negotiation errors, target resets', [
+                nlb.lb.custom('ClientTLSNegotiationErrorCount', { period, statistic: 'Sum' }),
+                nlb.lb.tcpTargetResetCount({ period, statistic: 'Sum' }),
+              ]),
+              graph('NLB: healthy / unhealthy hosts', [nlb.tg.healthyHostCount({ period, statistic: 'Minimum' }), nlb.tg.unHealthyHostCount({ period, statistic: 'Maximum' })]),
+            ]]
+          : []),
         [
           graph('Service: CPU and memory (%)', [service.service.metricCpuUtilization({ period }), service.service.metricMemoryUtilization({ period })]),
           graph('Service: running tasks', [runningTasks]),

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { HealthCheckGate } from './health-check-gate';
@@ -53,11 +54,23 @@ export interface CalledApiProps {
    */
   readonly roleNames?: { readonly resolver: string; readonly healthCheck: string };
   /**
-   * The API's name, which each request's caller token is bound to (API_AUDIENCE): the API accepts
-   * a token made for it only.
-   * @default - no caller token is sent
+   * How the functions prove who they are to the API: a caller token bound to the API's name
+   * (API_AUDIENCE; the API accepts a token made for it only), or a SigV4 signature for VPC Lattice
+   * (API_SIGNING=lattice; the roles get vpc-lattice-svcs:Invoke on the API's service).
+   * @default - no proof is sent
    */
-  readonly audience?: string;
+  readonly authentication?: CallerAuthentication;
+}
+
+/** How a consumer's functions prove their identity to an API, by connectivity mode. */
+export type CallerAuthentication =
+  | { readonly kind: 'caller-token'; readonly audience: string }
+  | { readonly kind: 'lattice'; readonly serviceArn: string };
+
+function authenticationEnvironment(authentication: CallerAuthentication | undefined): Record<string, string> {
+  if (authentication?.kind === 'caller-token') return { API_AUDIENCE: authentication.audience };
+  if (authentication?.kind === 'lattice') return { API_SIGNING: 'lattice' };
+  return {};
 }
 
 /**
@@ -88,7 +101,7 @@ export class CalledApi extends Construct implements ec2.IConnectable {
     this.securityGroup.addEgressRule(props.destination, ec2.Port.tcp(443), `HTTPS to ${id}`);
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup] });
 
-    const environment = { API_BASE_URL: props.baseUrl, NODE_OPTIONS: '--enable-source-maps', ...(props.audience ? { API_AUDIENCE: props.audience } : {}) };
+    const environment = { API_BASE_URL: props.baseUrl, NODE_OPTIONS: '--enable-source-maps', ...authenticationEnvironment(props.authentication) };
     const resolverConcurrency = props.resolverConcurrency ?? DEFAULT_RESOLVER_CONCURRENCY;
     if (!Number.isInteger(resolverConcurrency) || resolverConcurrency < 1) {
       throw new Error(`${this.node.path}: resolverConcurrency must be a positive integer, got ${resolverConcurrency}; ` +
@@ -115,6 +128,21 @@ export class CalledApi extends Construct implements ec2.IConnectable {
         id: 'NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ',
         reason: 'Invoked synchronously only (AppSync, and the health-check gate with RequestResponse); a DLQ receives failed asynchronous invocations and would stay empty.',
       });
+    }
+    if (props.authentication?.kind === 'lattice') {
+      // Lattice evaluates the caller's identity policy as well as the service's auth policy: both must allow.
+      const serviceArn = props.authentication.serviceArn;
+      const invoke = new iam.PolicyStatement({ actions: ['vpc-lattice-svcs:Invoke'], resources: [`${serviceArn}/*`] });
+      // cdk-nag names a referenced value by its logical id: <LatticeServiceArn...Parameter>/*.
+      const reference = Token.isUnresolved(serviceArn) ? (Stack.of(this).resolve(serviceArn) as { Ref?: string }).Ref : undefined;
+      const shown = reference ? `<${reference}>` : serviceArn;
+      for (const fn of [this.resolver, this.healthCheck]) {
+        fn.addToRolePolicy(invoke);
+        Validations.of(fn.role!).acknowledge({
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::${shown}/*]`,
+          reason: 'vpc-lattice-svcs:Invoke on every path of this one API\'s Lattice service (its ARN, then /<path>): the service\'s auth policy names this role, and the API decides per route.',
+        });
+      }
     }
     Validations.of(this.healthCheck).acknowledge({
       id: 'NIST.800.53.R5::NIST.800.53.R5-LambdaConcurrency',

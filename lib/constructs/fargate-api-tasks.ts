@@ -90,6 +90,11 @@ export interface FargateApiTasksOptions {
    * @default - an unnamed port mapping
    */
   readonly portName?: string;
+  /**
+   * Whether a load balancer fronts the tasks: ECS takes a health-check grace period only for a
+   * service with load balancers (CreateService refuses it otherwise).
+   */
+  readonly loadBalanced: boolean;
 }
 
 /** The API's Fargate tasks, as {@link addFargateApiTasks} builds them. */
@@ -192,7 +197,7 @@ export function addFargateApiTasks(scope: Construct, props: FargateApiTasksProps
     minHealthyPercent: 100,
     maxHealthyPercent: 200,
     availabilityZoneRebalancing: ecs.AvailabilityZoneRebalancing.ENABLED,
-    healthCheckGracePeriod: D.healthCheckGracePeriod,
+    healthCheckGracePeriod: options.loadBalanced ? D.healthCheckGracePeriod : undefined,
   });
   const scaling = service.autoScaleTaskCount({ minCapacity, maxCapacity });
   scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: props.targetCpuUtilizationPercent ?? D.targetCpuUtilizationPercent });

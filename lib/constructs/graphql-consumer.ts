@@ -39,7 +39,7 @@ function checkedApiKeys(scope: Construct, keys: readonly GraphqlApiKey[] | undef
 }
 
 /** One API a {@link GraphqlConsumer} calls. */
-export interface GraphqlConsumerApi extends Pick<CalledApiProps, 'destination' | 'baseUrl' | 'resolverEntry' | 'healthCheckInputs' | 'roleNames' | 'audience'> {
+export interface GraphqlConsumerApi extends Pick<CalledApiProps, 'destination' | 'baseUrl' | 'resolverEntry' | 'healthCheckInputs' | 'roleNames' | 'authentication'> {
   /** The API's name: the id of its {@link CalledApi} and of its data source. */
   readonly name: string;
   /** Its GraphQL fragment (see lib/config/api-runtime.ts): the types and Query fields it serves. */
@@ -109,7 +109,7 @@ export class GraphqlConsumer extends Construct {
         logRetention: props.logRetention,
         healthCheckInputs: api.healthCheckInputs,
         roleNames: api.roleNames,
-        audience: api.audience,
+        authentication: api.authentication,
         resolverConcurrency: props.resolverConcurrency,
       }));
     }

@@ -57,7 +57,7 @@ export class InternalNlbService extends Construct implements ec2.IConnectable {
     super(scope, id);
     const { network, clients } = props;
     const vpc = network.vpc;
-    const tasks = addFargateApiTasks(this, props, { taskSecurityGroupDescription: 'Internal API tasks: container port from the NLB only' });
+    const tasks = addFargateApiTasks(this, props, { taskSecurityGroupDescription: 'Internal API tasks: container port from the NLB only', loadBalanced: true });
     const { container, containerPort, stopTimeout, taskSecurityGroup } = tasks;
     this.service = tasks.service;
 

@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { apiRuntimeOf } from '../config/api-runtime';
 import { connectivityOf } from '../config/connectivity';
+import { latticeServicePolicy } from '../config/lattice-policies';
 import { callersOf } from '../config/matrix';
 import { apiResourcePrefix, CALLER_KINDS, callerRoleName } from '../config/names';
 import { EnvironmentVpc } from '../config/shared-parameters';
@@ -18,6 +19,7 @@ import { ApiClients } from '../constructs/api-clients';
 import { ApiMonitoring } from '../constructs/api-monitoring';
 import { MetricFactory } from '../constructs/metric-factory';
 import { InternalNlbService } from '../constructs/internal-nlb-service';
+import { LatticeApiService } from '../constructs/lattice-api-service';
 import { PrivateLinkEndpointService } from '../constructs/private-link-endpoint-service';
 import { PrivateNetwork } from '../constructs/private-network';
 import { SharedParameter } from '../constructs/shared-parameter';
@@ -48,8 +50,8 @@ export interface ApiServiceStackProps extends AccountStackProps {
 
 /** In the API's account: its Fargate service behind the internal TLS NLB, and its DNS name. */
 export class ApiServiceStack extends AccountStack {
-  /** The service and its load balancer. */
-  public readonly api: InternalNlbService;
+  /** The service and its front door: an internal NLB, or (lattice mode) a VPC Lattice service. */
+  public readonly api: InternalNlbService | LatticeApiService;
   /** The VPC endpoint service on the NLB, in privatelink mode only. */
   public readonly endpointService?: PrivateLinkEndpointService;
   /** Alarms and dashboard. */
@@ -72,15 +74,13 @@ export class ApiServiceStack extends AccountStack {
     super(scope, id, { ...props, terminationProtection: true, synthesizer });
     const { config, environment, api, network, subdomain } = props;
     const service = api.service;
-    const privateLink = connectivityOf(environment) === 'privatelink';
+    const mode = connectivityOf(environment);
     // Exactly the consumers the matrix lets call this API: their CIDRs, their accounts.
     const callers = callersOf(environment, api);
     const vpc: EnvironmentVpc = { kind: 'api', name: api.name };
 
-    this.api = new InternalNlbService(this, 'Api', {
+    const tasks = {
       network,
-      certificate: subdomain.certificate,
-      clients: privateLink ? ApiClients.privateLink() : ApiClients.fromCidrs(callers.map((c) => c.cidr)),
       image: this.containerImage(api),
       containerPort: CONTAINER_PORT,
       healthCheckPath: HEALTH_CHECK_PATH,
@@ -93,16 +93,33 @@ export class ApiServiceStack extends AccountStack {
       appDrainTime: Duration.millis(DRAIN_TIMEOUT_MS),
       logRetention: service.logRetentionDays as logs.RetentionDays,
       // Caller identity (lib/runtime/api-service/src/env.ts): the roles the matrix lets call this
-      // API, by name; a token of any other principal gets 403. The tokens are verified with STS
-      // through this VPC's STS endpoint (its regional name, private DNS).
+      // API, by name; any other principal gets 403. Over a transit gateway or PrivateLink the
+      // callers' tokens are verified with STS through this VPC's STS endpoint (its regional name,
+      // private DNS); behind VPC Lattice the caller is the principal Lattice authenticated.
       environment: {
         API_NAME: api.name,
-        STS_REGION: config.region,
+        ...(mode === 'lattice' ? { CALLER_IDENTITY_SOURCE: 'lattice' } : { STS_REGION: config.region }),
         CALLERS: JSON.stringify(callers.flatMap((consumer) => CALLER_KINDS.map((kind) => ({
           consumer: consumer.name, account: consumer.account, role: callerRoleName(config, environment, consumer, api, kind),
         })))),
       },
+    };
+    const lattice = mode === 'lattice'
+      ? new LatticeApiService(this, 'Api', {
+        ...tasks,
+        name: apiResourcePrefix(config, environment, api),
+        domainName: api.domain,
+        certificate: subdomain.certificate,
+        serviceNetworkArn: SharedParameter.read(this, 'ServiceNetworkArn', { config, environment, key: 'service-network-arn' }),
+        authPolicy: latticeServicePolicy(config, environment, api),
+      })
+      : undefined;
+    const nlb = lattice ? undefined : new InternalNlbService(this, 'Api', {
+      ...tasks,
+      certificate: subdomain.certificate,
+      clients: mode === 'privatelink' ? ApiClients.privateLink() : ApiClients.fromCidrs(callers.map((c) => c.cidr)),
     });
+    this.api = (lattice ?? nlb)!;
     this.monitoring = new ApiMonitoring(this, 'Monitoring', {
       service: this.api,
       // Per environment and API: two of them in one account must not share a metric.
@@ -111,11 +128,15 @@ export class ApiServiceStack extends AccountStack {
       alarmTopic: this.alarmTopic(service),
     });
 
-    // Public zone, private answer: the alias resolves to the NLB's private IPs only.
-    const alias = new route53.ARecord(this, 'ApiAlias', {
-      zone: subdomain.zone,
-      target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.api.loadBalancer)),
-    });
+    // How the API's name answers: over a transit gateway or PrivateLink, an alias in its public
+    // zone to the NLB's private addresses; behind Lattice, nothing public at all (each caller's VPC
+    // has a private zone for the name, aliasing the service's generated name).
+    const published = nlb
+      ? new route53.ARecord(this, 'ApiAlias', {
+        zone: subdomain.zone,
+        target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(nlb.loadBalancer)),
+      })
+      : lattice!.association;
 
     this.endpointUrl = `https://${api.domain}`;
     const endpoint = new SharedParameter(this, 'EndpointParameter', {
@@ -126,7 +147,7 @@ export class ApiServiceStack extends AccountStack {
       value: this.endpointUrl,
     });
     // Published once the name answers and the service exists, so a reader never sees a dead URL.
-    endpoint.node.addDependency(alias, this.api.service);
+    endpoint.node.addDependency(published, this.api.service);
     const revision = new DeploymentRevision([...(props.upstreamStacks ?? []), this]);
     synthesizer.carry(revision);
     this.revision = revision.value;
@@ -138,7 +159,7 @@ export class ApiServiceStack extends AccountStack {
       value: revision.value,
     });
     // Written last: a consumer that sees the new revision sees the service that produced it.
-    revisionParameter.node.addDependency(alias, this.api.service);
+    revisionParameter.node.addDependency(published, this.api.service);
     new SharedParameter(this, 'CertificateParameter', {
       config,
       environment,
@@ -147,10 +168,19 @@ export class ApiServiceStack extends AccountStack {
       value: subdomain.certificate.certificateArn,
     });
 
-    if (privateLink) {
+    if (lattice) {
+      // What each caller's VPC needs: the service to grant Invoke on, the name to alias.
+      const publish = (key: 'lattice-service-arn' | 'lattice-service-dns-name' | 'lattice-service-hosted-zone-id', id: string, value: string) =>
+        new SharedParameter(this, id, { config, environment, vpc, key, value }).node.addDependency(lattice.association);
+      publish('lattice-service-arn', 'LatticeServiceArnParameter', lattice.latticeService.attrArn);
+      publish('lattice-service-dns-name', 'LatticeServiceDnsNameParameter', lattice.latticeService.attrDnsEntryDomainName);
+      publish('lattice-service-hosted-zone-id', 'LatticeServiceHostedZoneIdParameter', lattice.latticeService.attrDnsEntryHostedZoneId);
+    }
+
+    if (mode === 'privatelink' && nlb) {
       // The same NLB and TLS listener, offered to the consumer accounts as an endpoint service.
       this.endpointService = new PrivateLinkEndpointService(this, 'PrivateLink', {
-        loadBalancer: this.api.loadBalancer,
+        loadBalancer: nlb.loadBalancer,
         allowedAccounts: [...new Set(callers.map((c) => c.account))],
         privateDnsName: api.domain,
         zone: subdomain.zone,

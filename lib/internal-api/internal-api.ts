@@ -43,19 +43,20 @@ export class InternalApi {
   constructor(scope: Construct, props: InternalApiProps) {
     const { config, environment, api } = props;
     const common = { config, environment, account: api.account };
-    const privateLink = connectivityOf(environment) === 'privatelink';
+    const mode = connectivityOf(environment);
+    const served = { 'transit-gateway': 'attached to the transit gateway', privatelink: 'serving its consumers through PrivateLink', lattice: 'serving its consumers through VPC Lattice' } as const;
     const upstream = props.upstreamStacks ?? [];
 
     this.network = new NetworkStack(scope, `ApiNetwork-${api.name}`, {
       ...common,
-      description: `${environment.name}: isolated VPC of API ${api.name} ${privateLink ? 'serving its consumers through PrivateLink' : 'attached to the transit gateway'}`,
+      description: `${environment.name}: isolated VPC of API ${api.name} ${served[mode]}`,
       vpc: { kind: 'api', name: api.name },
       cidr: api.cidr,
       // Routes back to its callers only (the gateway's route tables enforce the same).
-      peerCidrs: privateLink ? [] : callersOf(environment, api).map((c) => c.cidr),
+      peerCidrs: mode === 'transit-gateway' ? callersOf(environment, api).map((c) => c.cidr) : [],
       // Fargate pulls images and ships logs with no route to the internet; the API verifies its
       // callers' identity tokens with STS (its regional name resolves to this endpoint).
-      interfaceEndpoints: apiVpcInterfaceEndpoints(connectivityOf(environment)),
+      interfaceEndpoints: apiVpcInterfaceEndpoints(mode),
       ecrLayerS3Endpoint: true,
     });
     for (const stack of upstream) this.network.addStackDependency(stack);
@@ -71,7 +72,7 @@ export class InternalApi {
     this.service = new ApiServiceStack(scope, `ApiService-${api.name}`, {
       ...common,
       api,
-      description: `${environment.name}: internal API ${api.name} on Fargate behind a TLS-only internal NLB`,
+      description: `${environment.name}: internal API ${api.name} on Fargate ${connectivityOf(environment) === 'lattice' ? 'as a VPC Lattice service (HTTPS, IAM auth)' : 'behind a TLS-only internal NLB'}`,
       network: this.network.network,
       subdomain: this.dns.subdomain,
       upstreamStacks: [...upstream, this.network, this.dns],

@@ -7,6 +7,7 @@ import { InternalApi } from '../internal-api/internal-api';
 import { ConsumerAppStack } from '../stacks/consumer-app-stack';
 import { DelegationRoleStack } from '../stacks/delegation-role-stack';
 import { NetworkStack } from '../stacks/network-stack';
+import { LatticeHubStack } from '../stacks/lattice-hub-stack';
 import { TransitHubStack } from '../stacks/transit-hub-stack';
 import { TransitRoutingStack } from '../stacks/transit-routing-stack';
 
@@ -25,14 +26,17 @@ export function stageIdFor(environment: EnvironmentConfig): string {
 
 /**
  * Every stack of one environment, across its accounts, with the deploy order as stack
- * dependencies: the transit hub, one {@link InternalApi} per `apis[]` entry, one network and one
- * app per consumer, and the gateway's routing once every attachment exists. The access matrix
+ * dependencies: the transit hub (or the Lattice service network), one {@link InternalApi} per
+ * `apis[]` entry, one network and one app per consumer, and the gateway's routing once every
+ * attachment exists. The access matrix
  * (`consumers[].calls`) decides what each of them admits. The same class serves `cdk deploy`
  * and the pipeline.
  */
 export class EnvironmentStage extends Stage {
   /** The environment this stage deploys. */
   public readonly environment: EnvironmentConfig;
+  /** The environment's VPC Lattice service network stack, in lattice mode only. */
+  public readonly latticeHub?: LatticeHubStack;
   /** The environment's transit gateway stack, absent in `import` mode. */
   public readonly transitHub?: TransitHubStack;
   /** The gateway's route tables that enforce the matrix, absent in `import` mode. */
@@ -51,7 +55,8 @@ export class EnvironmentStage extends Stage {
     const { config, environment } = props;
     this.environment = environment;
     const common = { config, environment };
-    const privateLink = connectivityOf(environment) === 'privatelink';
+    // Only a transit gateway routes between the environment's VPCs.
+    const routed = connectivityOf(environment) === 'transit-gateway';
 
     if (createsTransitGateway(environment)) {
       this.transitHub = new TransitHubStack(this, 'TransitHub', {
@@ -60,6 +65,15 @@ export class EnvironmentStage extends Stage {
         description: `${environment.name}: transit gateway shared with the environment's accounts`,
       });
     }
+
+    if (connectivityOf(environment) === 'lattice') {
+      this.latticeHub = new LatticeHubStack(this, 'LatticeHub', {
+        ...common,
+        account: config.accounts.network,
+        description: `${environment.name}: VPC Lattice service network shared with the environment's accounts`,
+      });
+    }
+    const hub = this.transitHub ?? this.latticeHub;
 
     this.delegationRole = new DelegationRoleStack(this, 'DelegationRole', {
       ...common,
@@ -70,7 +84,7 @@ export class EnvironmentStage extends Stage {
 
     const apis = new Map<string, InternalApi>();
     for (const api of environment.apis) {
-      apis.set(api.name, new InternalApi(this, { ...common, api, delegationRole: this.delegationRole, upstreamStacks: this.transitHub ? [this.transitHub] : [] }));
+      apis.set(api.name, new InternalApi(this, { ...common, api, delegationRole: this.delegationRole, upstreamStacks: hub ? [hub] : [] }));
     }
     this.apis = apis;
 
@@ -83,8 +97,8 @@ export class EnvironmentStage extends Stage {
         vpc: { kind: 'consumer', name: consumer.name },
         cidr: consumer.cidr,
         // A consumer VPC routes to the APIs it calls only; the gateway's route tables
-        // (TransitRouting) enforce the same whatever a consumer admin adds here. PrivateLink routes nothing.
-        peerCidrs: privateLink ? [] : apisCalledBy(environment, consumer).map((a) => a.cidr),
+        // (TransitRouting) enforce the same whatever a consumer admin adds here. PrivateLink and Lattice route nothing.
+        peerCidrs: routed ? apisCalledBy(environment, consumer).map((a) => a.cidr) : [],
       });
       if (this.transitHub) network.addStackDependency(this.transitHub);
       consumerNetworks.set(consumer.name, network);
@@ -116,6 +130,8 @@ export class EnvironmentStage extends Stage {
       // Its deploy-time health checks call the APIs: their services and the routes to them must be up first.
       for (const api of called) app.addStackDependency(apis.get(api.name)!.service);
       if (this.transitRouting) app.addStackDependency(this.transitRouting);
+      // It associates its VPC with the service network by the ARN the hub publishes.
+      if (this.latticeHub) app.addStackDependency(this.latticeHub);
       consumerApps.set(consumer.name, app);
     }
     this.consumerApps = consumerApps;

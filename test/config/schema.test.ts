@@ -31,7 +31,7 @@ function describedFields(node: JsonSchemaNode, path = ''): { path: string; descr
 describe('the configuration schema', () => {
   test('fails on an unknown connectivity mode, with the fix', () => {
     expect(problemsFor((c) => (c.environments[0].connectivity = 'vpn'))).toEqual([
-      { field: 'environments[dev].connectivity', value: 'vpn', fix: 'use "transit-gateway" (the default) or "privatelink".' },
+      { field: 'environments[dev].connectivity', value: 'vpn', fix: 'use "transit-gateway" (the default), "privatelink" or "lattice".' },
     ]);
   });
 

@@ -4,7 +4,9 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { apiRuntimeOf } from '../../lib/config/api-runtime';
 import { exampleConfig } from '../../lib/config/environments';
 import { callersOf } from '../../lib/config/matrix';
-import { callerRoleName } from '../../lib/config/names';
+import { CALLER_KINDS, callerRoleName } from '../../lib/config/names';
+import { mapCaller } from '../../lib/runtime/api-service/src/caller-identity-source';
+import { loadRuntimeConfig } from '../../lib/runtime/api-service/src/env';
 import { buildTestStages, configWith, exampleTestStages, exampleEnvironment, firstEnvironmentOnly, memo, resourcesOf, stageNamed, templateOf } from '../helpers';
 
 // The example's stages, built on first use and shared by the tests below that only read them.
@@ -137,6 +139,31 @@ describe('ApiService: caller identity', () => {
         expect([vars.API_NAME, vars.STS_REGION]).toEqual([api.name, exampleConfig.region]);
         // A consumer the matrix does not list for this API is absent (prod: reporting -/-> stock).
         for (const other of env.consumers.filter((c) => !c.calls.includes(api.name))) expect(vars.CALLERS).not.toContain(`"${other.name}"`);
+      }
+    }
+  });
+
+  test('the API\'s own mapping, read from its task definition, admits exactly the matrix\'s two roles per caller: any other role of a caller\'s account (it can make a token too) is refused', () => {
+    // The API-side rule of caller identity, evaluated by the runtime's own function on the deployed value.
+    for (const env of exampleConfig.environments) {
+      const stage = stageNamed(stages(), env.name);
+      for (const api of env.apis) {
+        const [[, task]] = resourcesOf(templateOf(stage.apis.get(api.name)!.service), 'AWS::ECS::TaskDefinition');
+        const container = (task.Properties!.ContainerDefinitions as { Environment: { Name: string; Value: string }[] }[])[0];
+        const callers = loadRuntimeConfig(Object.fromEntries(container.Environment.map((e) => [e.Name, e.Value]))).callerIdentity!.callers;
+        const session = (account: string, role: string) => `arn:aws:sts::${account}:assumed-role/${role}/session`;
+        for (const consumer of env.consumers) {
+          const listed = consumer.calls.includes(api.name);
+          for (const kind of CALLER_KINDS) {
+            const verdict = mapCaller(session(consumer.account, callerRoleName(exampleConfig, env, consumer, api, kind)), callers);
+            expect({ api: api.name, consumer: consumer.name, kind, admitted: 'consumer' in verdict ? verdict.consumer : false }).toEqual({ api: api.name, consumer: consumer.name, kind, admitted: listed ? consumer.name : false });
+          }
+          // Another role of the same account, and this consumer's role for another API, are not callers of this API.
+          expect(mapCaller(session(consumer.account, 'Admin'), callers)).toHaveProperty('status', 403);
+          for (const other of env.apis.filter((a) => a !== api)) {
+            expect(mapCaller(session(consumer.account, callerRoleName(exampleConfig, env, consumer, other, 'resolver')), callers)).toHaveProperty('status', 403);
+          }
+        }
       }
     }
   });

@@ -18,6 +18,7 @@ import { CALLERS, REGION, WEB, startFakeSts } from '../../lib/runtime/api-servic
 import { makeCallerToken, regionalStsHost } from '../../lib/runtime/graphql-resolver/src/caller-token';
 import { ITEM_ID_PATTERN } from '../../lib/runtime/api-service/src/contract';
 import { JSON_CONTENT_TYPE } from '../../lib/runtime/api-service/src/respond';
+import { partitionOfRegion } from '../../lib/config/regions';
 import { createDefaultCatalogue } from '../../lib/runtime/api-service/src/catalogue';
 import { createLogger } from '../../lib/runtime/api-service/src/logger';
 import { resolveRequestId } from '../../lib/runtime/api-service/src/request-id';
@@ -36,7 +37,7 @@ async function listen(kind: string): Promise<number | { port: number; headers: R
   }
   if (kind === 'api-lattice') {
     const { port } = await createApiServer({ callerIdentity: createLatticeIdentitySource({ apiName: 'items', callers: CALLERS }) }).listen(0, '127.0.0.1');
-    return { port, headers: { [LATTICE_IDENTITY_HEADER]: `Principal=arn:aws:sts::${WEB.account}:assumed-role/${WEB.role}/bench; PrincipalOrgID=; SessionName=bench; Type=AWS_IAM` } };
+    return { port, headers: { [LATTICE_IDENTITY_HEADER]: `Principal=arn:${partitionOfRegion(REGION) ?? 'aws'}:sts::${WEB.account}:assumed-role/${WEB.role}/bench; PrincipalOrgID=; SessionName=bench; Type=AWS_IAM` } };
   }
   if (kind === 'api' || kind === 'api-nolog') return (await createApiServer(kind === 'api' ? {} : { logger: createLogger(() => undefined) }).listen(0, '127.0.0.1')).port;
   if (kind !== 'fastify') throw new Error(`unknown server kind "${kind}"`);

@@ -278,5 +278,17 @@ export function updateSafety(config: AppConfig = exampleConfig): UpdateSafety {
   return value;
 }
 
+/**
+ * Each `[before, after]` pair of configurations synthesized (each distinct configuration once) and
+ * every stack of `after` diffed against `before`, for a change no scenario above covers (a mode the
+ * example does not use).
+ */
+export function compareConfigs(pairs: readonly (readonly [AppConfig, AppConfig])[]): ScenarioResult[] {
+  const templates = new Map<AppConfig, Templates>();
+  const of = (config: AppConfig) => templates.get(config) ?? templates.set(config, synthesize(config)).get(config)!;
+  const every: Scenario = { name: 'compare', changed: 0, stacks: () => true };
+  return pairs.map(([before, after]) => run(every, of(before), of(after)));
+}
+
 /** The `update-safety` block of docs/deploying.md. */
 export const updateSafetyBlock = (config: AppConfig = exampleConfig): GeneratedBlock => ({ name: 'update-safety', content: `\n${updateSafety(config).table}\n` });

@@ -1,5 +1,6 @@
 import { apiVpcInterfaceEndpoints } from '../api-network';
 import { connectivityOf } from '../connectivity';
+import { LATTICE_AUTH_POLICY_MAX_BYTES, latticeServicePolicy, policyBytes } from '../lattice-policies';
 import { environmentField, ReportProblem } from '../errors';
 import { apisCalledBy, callersOf } from '../matrix';
 import { DEFAULT_QUOTAS, MAX_TEMPLATE_PARAMETERS, QuotaName, quotaOf } from '../quotas';
@@ -49,8 +50,18 @@ export function quotaRules(config: AppConfig, report: ReportProblem): void {
         report(`${at}.consumers`, vpcs, `the TransitRouting stack reads one attachment id per VPC, and CloudFormation allows ${MAX_TEMPLATE_PARAMETERS} parameters per template (not adjustable); split the environment.`);
       }
     }
+    if (mode === 'lattice') {
+      over(`${at}.apis`, env.apis.length, 'latticeServicesPerServiceNetwork', 'VPC Lattice service associations on its service network (one per API)');
+    }
     env.apis.forEach((api, ai) => {
       const callers = callersOf(env, api).length;
+      if (mode === 'lattice') {
+        const bytes = policyBytes(latticeServicePolicy(config, env, api));
+        if (bytes > LATTICE_AUTH_POLICY_MAX_BYTES) {
+          report(`${at}.apis[${ai}]`, callers, `its VPC Lattice auth policy would be ${bytes} bytes for ${callers} calling consumers, over AWS's ${LATTICE_AUTH_POLICY_MAX_BYTES} (10 KB, not adjustable); ` +
+            'split the API into two with fewer callers each, shorten projectName and consumer names, or use another connectivity mode.');
+        }
+      }
       if (routed) {
         // A route per caller, and the S3 gateway endpoint's prefix-list route.
         over(`${at}.apis[${ai}]`, callers + 1, 'routesPerVpcRouteTable', 'routes in each subnet route table of its VPC (one per calling consumer, plus S3)');
@@ -81,5 +92,7 @@ function quotaName(quota: QuotaName): string {
       return 'Inbound or outbound rules per security group';
     case 'interfaceEndpointsPerVpc':
       return 'Interface VPC endpoints per VPC';
+    case 'latticeServicesPerServiceNetwork':
+      return 'Service associations per service network';
   }
 }
