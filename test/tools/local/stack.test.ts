@@ -505,6 +505,30 @@ describe('local stack: host name verification is on', () => {
   });
 });
 
+describe('local stack: a consumer that calls fewer APIs', () => {
+  test('runs only the APIs it calls, and its schema has no field of the others (as its AppSync API)', async () => {
+    // A consumer of the example that does not call every API of its environment (Prod's reporting).
+    const env = exampleConfig.environments.find((e) => e.consumers.some((c) => e.apis.some((a) => !c.calls.includes(a.name))))!;
+    const consumer = env.consumers.find((c) => env.apis.some((a) => !c.calls.includes(a.name)))!;
+    const denied = env.apis.filter((a) => !consumer.calls.includes(a.name));
+    const stateDir = mkdtempSync(join(tmpdir(), 'local-stack-fewer-'));
+    const stack = await startLocalStack({ stateDir, environment: env.name, consumer: consumer.name, log: () => undefined });
+    try {
+      expect(stack.apis.map((a) => a.name)).toEqual(env.apis.filter((a) => consumer.calls.includes(a.name)).map((a) => a.name));
+      for (const api of denied) {
+        for (const field of apiRuntimeOf(api).graphql.queryFields) {
+          const res = await gql(stack.graphqlUrl, `{ ${field} { __typename } }`);
+          expect(res.body.errors?.[0].message).toContain(`Cannot query field "${field}" on type "Query".`);
+        }
+      }
+      expect(stack.stats().resolverInvocations).toBe(0);
+    } finally {
+      await stack.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('local stack: start-up errors', () => {
   test('a port that is taken is reported clearly, and nothing is left running', async () => {
     const blocker = net.createServer();
