@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { AssetHashType, Stack, Stage } from 'aws-cdk-lib';
@@ -74,8 +74,8 @@ interface Bundle {
   bound(asset: s3assets.Asset): void;
 }
 
-/** Staged bundles of this process, by asset directory and build options: each is built once. */
-const STAGED = new Map<string, string>();
+/** Build directories of this process, by asset directory and build options: each is built once. */
+const BUILT = new Map<string, string>();
 
 function bundleEntry(scope: Construct, entry: string, external: readonly string[]): Bundle {
   const options = nodeBundleOptions(entry, external);
@@ -86,25 +86,31 @@ function bundleEntry(scope: Construct, entry: string, external: readonly string[
     // are told apart (and counted, as the pipeline's publishing steps are) as in a real synth.
     return { code: lambda.Code.fromAsset(placeholderDir(), { assetHash: key, assetHashType: AssetHashType.CUSTOM }), bound: () => {} };
   }
-  const stage = Stage.of(scope)!;
-  const assetOutdir = stage.assetOutdir;
+  const assetOutdir = Stage.of(scope)!.assetOutdir;
   const memo = `${assetOutdir}\0${key}`;
+  const built = BUILT.get(memo);
+  // Every function of this entry in this assembly stages the same build directory: AssetStaging
+  // caches by source path and assembly, so the second and later ones neither hash nor copy it
+  // (at platform scale, hundreds of functions share a handful of entries).
+  if (built !== undefined && existsSync(built)) return { code: lambda.Code.fromAsset(built), bound: () => {} };
   const buildDir = join(assetOutdir, `bundling-temp-node-${key}`);
   rmSync(buildDir, { recursive: true, force: true });
-  const staged = STAGED.get(memo);
-  // Built already for this assembly: a copy of the staged bundle is staged again (Code.fromAsset
-  // of the staged directory itself would take the hash in its name for a file extension).
-  if (staged !== undefined && existsSync(staged)) cpSync(staged, buildDir, { recursive: true });
-  else buildSync({ ...options, outfile: join(buildDir, 'index.js') });
+  buildSync({ ...options, outfile: join(buildDir, 'index.js') });
+  BUILT.set(memo, buildDir);
   return {
     code: lambda.Code.fromAsset(buildDir),
     bound(asset) {
-      // assetPath is relative to the stage's assembly (absolute when staging is turned off).
-      const stagedDir = resolve(stage.outdir, asset.assetPath);
       // With asset staging turned off (SAM's local tooling) the build directory is the asset.
-      if (stagedDir === resolve(buildDir) || !existsSync(stagedDir)) return;
-      rmSync(buildDir, { recursive: true, force: true });
-      STAGED.set(memo, stagedDir);
+      if (resolve(Stage.of(scope)!.outdir, asset.assetPath) === resolve(buildDir)) return;
+      // Removed once every construct exists and has staged its copy (validation runs after the
+      // tree is built, before templates are written), so the assembly holds staged assets only.
+      asset.node.addValidation({
+        validate: () => {
+          rmSync(buildDir, { recursive: true, force: true });
+          BUILT.delete(memo);
+          return [];
+        },
+      });
     },
   };
 }
