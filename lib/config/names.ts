@@ -42,6 +42,11 @@ export function apiResourcePrefix(config: AppConfig, env: EnvironmentConfig, api
   return `${config.projectName}-${env.name}-${api.name}`;
 }
 
+/** `internal-api-dev`: the name of an environment's VPC Lattice service network (lattice mode). */
+export function latticeServiceNetworkName(config: AppConfig, env: EnvironmentConfig): string {
+  return `${config.projectName}-${env.name}`;
+}
+
 /** The two functions of a consumer that call an API: its GraphQL resolver and its deploy-time health check. */
 export type CallerKind = 'resolver' | 'check';
 

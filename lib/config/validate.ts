@@ -1,7 +1,7 @@
 import { ConfigProblem, ConfigValidationError, ReportProblem } from './errors';
 import { accountRules } from './rules/accounts';
 import { apiRules } from './rules/apis';
-import { connectivityRules } from './rules/connectivity';
+import { connectivityRules, latticeNameRules } from './rules/connectivity';
 import { consumerRules } from './rules/consumers';
 import { dnsRules } from './rules/dns';
 import { environmentRules } from './rules/environments';
@@ -27,6 +27,7 @@ const RULES: readonly ((config: AppConfig, report: ReportProblem) => void)[] = [
   environmentRules,
   apiRules,
   connectivityRules,
+  latticeNameRules,
   consumerRules,
   networkRules,
   serviceRules,

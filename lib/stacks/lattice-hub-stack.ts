@@ -2,6 +2,7 @@ import * as ram from 'aws-cdk-lib/aws-ram';
 import { Construct } from 'constructs';
 import { connectivityOf } from '../config/connectivity';
 import { latticeNetworkPolicy } from '../config/lattice-policies';
+import { latticeServiceNetworkName } from '../config/names';
 import { sharedParameterPrincipals } from '../config/shared-parameters';
 import { EnvironmentConfig } from '../config/types';
 import { LatticeServiceNetwork } from '../constructs/lattice-service-network';
@@ -33,7 +34,7 @@ export class LatticeHubStack extends AccountStack {
       throw new Error(`${this.node.path}: environment "${environment.name}" is in ${connectivityOf(environment)} mode; LatticeHub is only built in lattice mode.`);
     }
     this.serviceNetwork = new LatticeServiceNetwork(this, 'ServiceNetwork', {
-      name: `${config.projectName}-${environment.name}`,
+      name: latticeServiceNetworkName(config, environment),
       policy: latticeNetworkPolicy(config, environment),
     });
     const principals = sharedParameterPrincipals(config, environment, 'service-network-arn');

@@ -8,14 +8,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exampleConfig } from '../../lib/config/environments';
-import { AppConfig } from '../../lib/config/types';
+import { connectivityOf } from '../../lib/config/connectivity';
+import { AppConfig, Connectivity } from '../../lib/config/types';
 import { sharedParameterArn } from '../../lib/config/shared-parameters';
 import { bootstrapTemplate } from '../../tools/deploy/bootstrap-template';
 import { buildTestApp, configWith, exampleTestApp } from '../helpers';
+import { latticeConfig } from '../stages/lattice-config';
 import { privateLinkConfig } from '../stages/privatelink-config';
 import { AssemblyIndex, stacksOf } from '../../tools/access-sim/assembly-index';
+import { StackTemplate } from '../../tools/access-sim/intrinsics';
 import { CALL_SOURCES, endpointServiceCalls } from '../../tools/access-sim/calls';
+import { latticeInvokeCalls } from '../../tools/access-sim/lattice-calls';
 import { admits, evaluate, Evaluated, formatTable } from '../../tools/access-sim/simulate';
+import { dropConditionKey, withEdit } from './lattice-fixture';
 
 /** Three environments of two APIs and three consumer accounts each, every account distinct, each consumer calling a different set. */
 const threeByThree = configWith((c) => {
@@ -42,20 +47,28 @@ const threeByThree = configWith((c) => {
 
 const OUT = join(__dirname, '..', '..', 'cdk.out.access');
 
+/** Each configuration's synthesized stacks, built once for this file (the lattice ones are bent below). */
+const built = new Map<AppConfig, StackTemplate[]>();
+const stacksFor = (config: AppConfig): StackTemplate[] => {
+  if (!built.has(config)) built.set(config, stacksOf((config === exampleConfig ? exampleTestApp() : buildTestApp(config)).app));
+  return built.get(config)!;
+};
+
 describe.each<[string, AppConfig]>([
   ['example', exampleConfig],
   ['three-environments-three-consumers', threeByThree],
   // Dev in PrivateLink mode: the endpoint service's provider log group gets the stack key through an
   // escape hatch (private-link-endpoint-service.ts), which CDK's grants do not see.
   ['privatelink-dev', privateLinkConfig],
+  // Dev in lattice mode: the Lattice invocations (tools/access-sim/lattice-calls.ts).
+  ['lattice-dev', latticeConfig],
 ])('access simulation: %s configuration', (name, config) => {
   let rows: Evaluated[];
   let callsPerSource: Record<string, number>;
   beforeAll(async () => {
-    const { app } = config === exampleConfig ? exampleTestApp() : buildTestApp(config);
     // Every account bootstrapped as docs/deploying.md says: with the template deploy-commands writes.
-    const index = new AssemblyIndex(stacksOf(app), bootstrapTemplate(config));
-    const calls = CALL_SOURCES.map((source) => source(index));
+    const index = new AssemblyIndex(stacksFor(config), bootstrapTemplate(config));
+    const calls = CALL_SOURCES.map((source) => source(index, config));
     callsPerSource = Object.fromEntries(CALL_SOURCES.map((source, i) => [source.name, calls[i].length]));
     rows = await Promise.all(calls.flat().map(evaluate));
     mkdirSync(OUT, { recursive: true });
@@ -65,10 +78,11 @@ describe.each<[string, AppConfig]>([
   test('every kind of call is found in the templates', () => {
     // A refactoring that hides resources from a source (renamed type, moved property) fails here
     // instead of silently checking nothing.
-    // Endpoint services exist only where an environment uses PrivateLink.
-    const privateLink = config.environments.some((e) => e.connectivity === 'privatelink');
+    // Endpoint services exist only where an environment uses PrivateLink, Lattice services only in lattice mode.
+    const inMode = (mode: Connectivity) => config.environments.some((e) => connectivityOf(e) === mode);
+    const onlyIn: Record<string, Connectivity> = { [endpointServiceCalls.name]: 'privatelink', [latticeInvokeCalls.name]: 'lattice' };
     for (const [source, count] of Object.entries(callsPerSource)) {
-      expect({ source, found: count > 0 }).toEqual({ source, found: source !== endpointServiceCalls.name || privateLink });
+      expect({ source, found: count > 0 }).toEqual({ source, found: onlyIn[source] === undefined || inMode(onlyIn[source]) });
     }
   });
 
@@ -89,6 +103,36 @@ describe.each<[string, AppConfig]>([
   test('every call the design depends on is allowed, every boundary denied (table: cdk.out.access/)', () => {
     const mismatches = rows.filter((r) => r.decision !== r.call.expected);
     expect(mismatches.length === 0 ? 'none' : formatTable('mismatches', mismatches)).toBe('none');
+  });
+});
+
+describe('access simulation: the lattice configuration\'s templates bent to break the matrix are flagged', () => {
+  const env = latticeConfig.environments.find((e) => connectivityOf(e) === 'lattice')!;
+  // An API some consumer may not call, one that may, and another account's VPC for the caller.
+  const api = env.apis.find((a) => env.consumers.some((c) => !c.calls.includes(a.name)))!;
+  const outsider = env.consumers.find((c) => !c.calls.includes(api.name))!;
+  const caller = env.consumers.find((c) => c.calls.includes(api.name) && c.account !== outsider.account)!;
+  const serviceAuthPolicy = (s: StackTemplate, r: { Type: string }) => s.stackName.endsWith(`-ApiService-${api.name}`) && r.Type === 'AWS::VpcLattice::AuthPolicy';
+  const flagged = async (stacks: StackTemplate[]) => (await Promise.all(latticeInvokeCalls(new AssemblyIndex(stacks), latticeConfig).map(evaluate)))
+    .filter((r) => r.decision !== r.call.expected).map((r) => r.call.call);
+
+  test('as synthesized: nothing flagged (the baseline the bends are measured against)', async () => {
+    expect(await flagged(stacksFor(latticeConfig))).toEqual([]);
+  });
+
+  test(`${api.name}'s auth policy admitting a consumer account the matrix does not let call it`, async () => {
+    const bent = withEdit(stacksFor(latticeConfig), serviceAuthPolicy, (p) => {
+      p.Policy.Statement.push({ Effect: 'Allow', Action: 'vpc-lattice-svcs:Invoke', Resource: '*', Principal: { AWS: `arn:aws:iam::${outsider.account}:root` } });
+    });
+    expect(await flagged(bent)).toContain(`another role of a consumer account (${outsider.account}) invokes ${api.name}`);
+  });
+
+  test(`${api.name}'s auth policy without its source-VPC condition`, async () => {
+    const bent = withEdit(stacksFor(latticeConfig), serviceAuthPolicy, (p) => {
+      for (const statement of p.Policy.Statement) dropConditionKey(statement, 'vpc-lattice-svcs:SourceVpcOwnerAccount');
+    });
+    const otherConsumer = env.consumers.find((c) => c.account !== caller.account)!.account;
+    expect(await flagged(bent)).toContain(`${caller.name}'s resolver role for ${api.name} invokes ${api.name} from a VPC of ${otherConsumer}`);
   });
 });
 

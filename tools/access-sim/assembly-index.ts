@@ -52,7 +52,8 @@ export class AssemblyIndex {
    * omitted, as for an account bootstrapped without `--template`.
    */
   constructor(public readonly stacks: readonly StackTemplate[], public readonly bootstrapTemplate: string = cliBootstrapTemplate()) {
-    this.resolver = new TemplateResolver(stacks);
+    // Shared parameters through their writer: see ResolverOptions.sharedParameters.
+    this.resolver = new TemplateResolver(stacks, { sharedParameters: true });
     for (const found of this.resourcesOfType('AWS::IAM::Role')) {
       this.roleByArn.set(this.resolver.resolve(found.stack, { 'Fn::GetAtt': [found.logicalId, 'Arn'] }), found);
     }

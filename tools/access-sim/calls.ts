@@ -5,15 +5,14 @@
  * or log group is covered without editing this file; a new *kind* of call is a new source,
  * appended to {@link CALL_SOURCES}.
  */
+import { AppConfig } from '../../lib/config/types';
 import { AssemblyIndex, PolicyDocument } from './assembly-index';
+import { CallSource, STRANGER_ACCOUNT } from './call-source';
 import { deployRoleArn, deployRolePolicies } from './deploy-role';
+import { latticeInvokeCalls } from './lattice-calls';
 import { AccessCall } from './simulate';
 
-/** Finds the calls of one kind in the assembly. */
-export type CallSource = (index: AssemblyIndex) => AccessCall[];
-
-/** An account id that owns nothing in any configuration, for "someone else" rows. */
-export const STRANGER_ACCOUNT = '999999999999';
+export { CallSource, STRANGER_ACCOUNT };
 
 const arnAccount = (arn: string) => arn.split(':')[4];
 /** CloudFormation's execution role in an account bootstrapped with the default qualifier. */
@@ -391,9 +390,10 @@ export const CALL_SOURCES: readonly CallSource[] = [
   vpcFunctionCalls,
   sharedParameterCalls,
   endpointServiceCalls,
+  latticeInvokeCalls,
 ];
 
 /** The whole call table of an assembly. */
-export function callsOf(index: AssemblyIndex, sources: readonly CallSource[] = CALL_SOURCES): AccessCall[] {
-  return sources.flatMap((source) => source(index));
+export function callsOf(index: AssemblyIndex, config: AppConfig, sources: readonly CallSource[] = CALL_SOURCES): AccessCall[] {
+  return sources.flatMap((source) => source(index, config));
 }

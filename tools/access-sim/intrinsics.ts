@@ -128,6 +128,33 @@ const TYPES: Record<string, { nameProperty?: string; lowercase?: boolean; ref: P
   'AWS::CertificateManager::Certificate': { ref: (c) => `${c.arnPrefix('acm')}certificate/${keyId(c)}` },
   'AWS::ECS::TaskDefinition': { ref: (c) => `${c.arnPrefix('ecs')}task-definition/${c.name}:1` },
   'AWS::ECS::Service': { ref: (c) => `${c.arnPrefix('ecs')}service/${c.name}` },
+  // VPC Lattice: Ref of a service network, service or target group is its ARN (not its id).
+  'AWS::VpcLattice::ServiceNetwork': {
+    ref: (c) => `${c.arnPrefix('vpc-lattice')}servicenetwork/sn-${hexOf(c)}`,
+    attributes: { Arn: (c) => `${c.arnPrefix('vpc-lattice')}servicenetwork/sn-${hexOf(c)}`, Id: (c) => `sn-${hexOf(c)}` },
+  },
+  'AWS::VpcLattice::Service': {
+    nameProperty: 'Name',
+    ref: (c) => `${c.arnPrefix('vpc-lattice')}service/svc-${hexOf(c)}`,
+    attributes: {
+      Arn: (c) => `${c.arnPrefix('vpc-lattice')}service/svc-${hexOf(c)}`,
+      Id: (c) => `svc-${hexOf(c)}`,
+      'DnsEntry.DomainName': (c) => `${c.name.toLowerCase()}-${hexOf(c)}.7d67968.vpc-lattice-svcs.${c.stack.region}.on.aws`,
+      'DnsEntry.HostedZoneId': (c) => `Z${hexOf(c).toUpperCase()}LATTICE`,
+    },
+  },
+  'AWS::VpcLattice::TargetGroup': {
+    ref: (c) => `${c.arnPrefix('vpc-lattice')}targetgroup/tg-${hexOf(c)}`,
+    attributes: { Arn: (c) => `${c.arnPrefix('vpc-lattice')}targetgroup/tg-${hexOf(c)}`, Id: (c) => `tg-${hexOf(c)}` },
+  },
+  'AWS::VpcLattice::ServiceNetworkVpcAssociation': {
+    ref: (c) => `${c.arnPrefix('vpc-lattice')}servicenetworkvpcassociation/snva-${hexOf(c)}`,
+    attributes: { Arn: (c) => `${c.arnPrefix('vpc-lattice')}servicenetworkvpcassociation/snva-${hexOf(c)}`, Id: (c) => `snva-${hexOf(c)}` },
+  },
+  'AWS::VpcLattice::ServiceNetworkServiceAssociation': {
+    ref: (c) => `${c.arnPrefix('vpc-lattice')}servicenetworkserviceassociation/snsa-${hexOf(c)}`,
+    attributes: { Arn: (c) => `${c.arnPrefix('vpc-lattice')}servicenetworkserviceassociation/snsa-${hexOf(c)}`, Id: (c) => `snsa-${hexOf(c)}` },
+  },
 };
 
 /** `net` or `app`, as in a load balancer's ARN. */
@@ -170,10 +197,17 @@ const NO_VALUE = Symbol('AWS::NoValue');
 /** How a resolver answers for values that exist only once the stacks are deployed. */
 export interface ResolverOptions {
   /**
-   * Resolve them from the assembly instead of throwing: a shared SSM parameter (a stack parameter
-   * of type `AWS::SSM::Parameter::Value<...>`) to the value its writer's `AWS::SSM::Parameter`
-   * resource in the assembly sets, and an attribute AWS computes at deploy time (a custom
-   * resource's output, a hosted zone's name servers) to a stable token
+   * Resolve a shared SSM parameter (a stack parameter of type `AWS::SSM::Parameter::Value<...>`)
+   * to the value its writer's `AWS::SSM::Parameter` resource in the assembly sets, instead of
+   * throwing. The access simulation turns this on: a role's grant on a resource another account
+   * creates (a Lattice service's ARN) names it through such a parameter, and resolving it through
+   * its writer is what shows the grant names that resource and no other.
+   * @default false
+   */
+  readonly sharedParameters?: boolean;
+  /**
+   * Shared parameters as {@link sharedParameters}, and an attribute AWS computes at deploy time (a
+   * custom resource's output, a hosted zone's name servers) as a stable token
    * `{{deploy-time:<stack>/<logicalId>.<attribute>}}` that compares equal wherever the same
    * attribute is read. The access simulation leaves this off: its calls are derived from
    * configuration where a value is known only at deploy time.
@@ -195,7 +229,7 @@ export class TemplateResolver {
 
   constructor(public readonly stacks: readonly StackTemplate[], private readonly options: ResolverOptions = {}) {
     this.byName = new Map(stacks.map((s) => [s.stackName, s]));
-    if (options.deployTimeValues) {
+    if (this.resolvesSharedParameters) {
       for (const stack of stacks) {
         for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
           if (resource.Type !== 'AWS::SSM::Parameter' || typeof resource.Properties?.Name !== 'string') continue;
@@ -203,6 +237,10 @@ export class TemplateResolver {
         }
       }
     }
+  }
+
+  private get resolvesSharedParameters(): boolean {
+    return Boolean(this.options.sharedParameters || this.options.deployTimeValues);
   }
 
   /** The stack called `stackName`; throws when the assembly has none. */
@@ -319,7 +357,7 @@ export class TemplateResolver {
 
   private parameter(stack: StackTemplate, id: string, parameter: { Type: string; Default?: string }): string {
     // A shared SSM parameter's value exists only after another account's deploy.
-    if (parameter.Type.startsWith('AWS::SSM::Parameter::Value') && this.options.deployTimeValues && parameter.Default !== undefined) {
+    if (parameter.Type.startsWith('AWS::SSM::Parameter::Value') && this.resolvesSharedParameters && parameter.Default !== undefined) {
       const arn = /^arn:[^:]+:ssm:([^:]*):(\d*):parameter(\/.*)$/.exec(parameter.Default);
       const [region, account, name] = arn ? [arn[1], arn[2], arn[3]] : [stack.region, stack.account, parameter.Default];
       const writer = this.parameterWriters.get(`${account}/${region}/${name}`);

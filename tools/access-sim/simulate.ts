@@ -11,7 +11,7 @@ export type Expectation = 'allowed' | 'denied';
 export interface AccessCall {
   /** What the request is for, in the design's words, e.g. `CodeBuild writes its build log`. */
   readonly call: string;
-  /** A role ARN, or a service principal such as `cloudwatch.amazonaws.com`. */
+  /** A role ARN, a service principal such as `cloudwatch.amazonaws.com`, or {@link ANONYMOUS}. */
   readonly principal: string;
   readonly action: string;
   readonly resource: string;
@@ -19,8 +19,13 @@ export interface AccessCall {
   readonly resourceAccount: string;
   /** Identity policies of the principal (none for a service principal). */
   readonly identityPolicies: readonly { name: string; policy: PolicyDocument }[];
-  /** The resource's policy: bucket, topic, key or trust policy. */
+  /** The resource's policy: bucket, topic, key, trust or auth policy. */
   readonly resourcePolicy?: PolicyDocument;
+  /**
+   * What {@link resourcePolicy} is, for the table where several policies could refuse the call.
+   * @default 'resource policy'
+   */
+  readonly resourcePolicyName?: string;
   /** Request context beyond what {@link evaluate} derives from the principal. */
   readonly context?: Readonly<Record<string, string | string[]>>;
   /**
@@ -29,6 +34,21 @@ export interface AccessCall {
    * account's root ARN (`arn:aws:iam::<account>:root`, any principal of that account) admits it.
    */
   readonly allowedPrincipals?: readonly string[];
+  /**
+   * Further resource policies the owning service evaluates for the same request, each of which
+   * must allow it just as {@link resourcePolicy} must: VPC Lattice checks the service network's
+   * auth policy and then the service's, and refuses the request unless both allow it.
+   * @default - none
+   */
+  readonly furtherResourcePolicies?: readonly { name: string; policy: PolicyDocument }[];
+  /**
+   * The owning service requires an explicit allow from the identity policies and from each
+   * resource policy, whatever the accounts: where IAM lets either alone allow a principal of the
+   * resource's own account, VPC Lattice wants both ("both auth policies and identity-based
+   * policies need to have explicit allow statements", its user guide).
+   * @default false
+   */
+  readonly explicitAllowRequired?: boolean;
   readonly expected: Expectation;
 }
 
@@ -40,10 +60,17 @@ export interface Evaluated {
   readonly detail: string;
 }
 
+/**
+ * The principal of an unsigned request: no identity policies, no principal keys; allowed only
+ * where a resource policy allows `*` (VPC Lattice evaluates an unsigned request this way).
+ */
+export const ANONYMOUS = 'anonymous';
+
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?[^/]+$/;
 
 /** The global condition keys AWS sets from the principal (iam-simulate leaves them to the caller). */
 function principalContext(principal: string): Record<string, string> {
+  if (principal === ANONYMOUS) return {};
   const role = ROLE_ARN.exec(principal);
   if (role) return { 'aws:PrincipalArn': principal, 'aws:PrincipalAccount': role[1], 'aws:PrincipalType': 'AssumedRole', 'aws:PrincipalIsAWSService': 'false' };
   if (/^[a-z0-9.-]+\.amazonaws\.com$/.test(principal)) return { 'aws:PrincipalServiceName': principal, 'aws:PrincipalIsAWSService': 'true' };
@@ -56,9 +83,30 @@ function principalContext(principal: string): Record<string, string> {
  * "denied".
  */
 export async function evaluate(call: AccessCall): Promise<Evaluated> {
+  const further = call.furtherResourcePolicies ?? [];
+  const policies = [{ name: call.resourcePolicyName ?? 'resource policy', policy: call.resourcePolicy }, ...further];
+  for (const { name, policy } of policies) {
+    const result = await simulateWith(call, policy);
+    // Which policy refused it, where more than one could have.
+    const of = further.length > 0 ? ` (${name})` : '';
+    if (result.overall !== 'Allowed') return { call, decision: 'denied', detail: `${result.overall}${of}` };
+    if (call.explicitAllowRequired && call.principal !== ANONYMOUS && result.identity !== 'Allowed') return { call, decision: 'denied', detail: `${result.identity ?? 'ImplicitlyDenied'} (identity policy)` };
+    if (call.explicitAllowRequired && !EXPLICIT_RESOURCE_ALLOW.includes(result.resource ?? '')) return { call, decision: 'denied', detail: `${result.resource ?? 'ImplicitlyDenied'} (${name})` };
+  }
+  if (call.allowedPrincipals && !admits(call.allowedPrincipals, call.principal)) {
+    return { call, decision: 'denied', detail: 'NotInAllowedPrincipals' };
+  }
+  return { call, decision: 'allowed', detail: 'Allowed' };
+}
+
+/** iam-simulate's words for a resource policy with a statement that allows the request (the principal itself, or its account). */
+const EXPLICIT_RESOURCE_ALLOW = ['Allowed', 'AllowedForAccount'];
+
+/** One run of iam-simulate for `call` against one resource policy: the overall verdict, and the identity and resource policies' own. */
+async function simulateWith(call: AccessCall, resourcePolicy: PolicyDocument | undefined): Promise<{ overall: string; identity?: string; resource?: string }> {
   const simulation = aliasUnrecognisedKeys({
     request: {
-      principal: call.principal,
+      principal: call.principal === ANONYMOUS ? { type: 'Anonymous' } : call.principal,
       action: call.action,
       resource: { resource: call.resource, accountId: call.resourceAccount },
       // AWS services and the SDKs always call over TLS.
@@ -67,7 +115,7 @@ export async function evaluate(call: AccessCall): Promise<Evaluated> {
     identityPolicies: call.identityPolicies.map((p) => ({ ...p })),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
-    resourcePolicy: call.resourcePolicy,
+    resourcePolicy,
   });
   const result = await runSimulation(simulation, {});
   if (result.resultType === 'error') {
@@ -78,10 +126,8 @@ export async function evaluate(call: AccessCall): Promise<Evaluated> {
     // A dropped key would make a condition look unmet (or a deny look inapplicable).
     throw new Error(`"${call.call}": context keys ${ignored.join(', ')} do not apply to ${call.action} on ${call.resource}; fix the call in tools/access-sim/calls.ts.`);
   }
-  if (result.overallResult === 'Allowed' && call.allowedPrincipals && !admits(call.allowedPrincipals, call.principal)) {
-    return { call, decision: 'denied', detail: 'NotInAllowedPrincipals' };
-  }
-  return { call, decision: result.overallResult === 'Allowed' ? 'allowed' : 'denied', detail: result.overallResult };
+  const analysis = result.resultType === 'single' ? result.result.analysis : undefined;
+  return { overall: result.overallResult, identity: analysis?.identityAnalysis?.result, resource: analysis?.resourceAnalysis?.result };
 }
 
 /** Whether an allow-list of principals admits `principal` (see AccessCall.allowedPrincipals). */

@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
-import { AppConfig } from '../../lib/config/types';
+import { AppConfig, Connectivity } from '../../lib/config/types';
 import { formatProblem } from '../../lib/config/errors';
 import { validateConfig } from '../../lib/config/validate';
 import { readAssembly } from '../shared/assembly';
@@ -119,8 +119,10 @@ export function configWithConsumers(base: AppConfig, count: number): AppConfig {
  * names; every later one has a graphqlPrefix (its name without the dash), so a consumer may call
  * several APIs of one runtime. CIDRs are disjoint /20 blocks (APIs from 10.64.0.0, consumers from
  * 10.128.0.0); the transit gateway route table quota is declared raised to cover one table per VPC.
+ * `connectivity` sets the environment's mode (the same matrix in each, so `npm run cost --
+ * --platform` compares the modes like for like); only transit-gateway mode has a `transitGateway`.
  */
-export function platformConfig(base: AppConfig, apis: number, consumers: number): AppConfig {
+export function platformConfig(base: AppConfig, apis: number, consumers: number, connectivity: Connectivity = 'transit-gateway'): AppConfig {
   const [env] = base.environments;
   const [catalogue, stock] = env.apis;
   const block = (start: number, i: number) => `10.${start + Math.floor(i / 16)}.${(i % 16) * 16}.0/20`;
@@ -146,8 +148,15 @@ export function platformConfig(base: AppConfig, apis: number, consumers: number)
   return {
     ...base,
     quotas: { ...base.quotas, transitGatewayRouteTables: Math.max(apis + consumerList.length, quotaOf(base, 'transitGatewayRouteTables')) },
-    environments: [{ ...env, apis: apiList, consumers: consumerList }],
+    environments: [{ ...withoutGateway(env), ...(connectivity === 'transit-gateway' ? { transitGateway: env.transitGateway ?? { mode: 'create' as const } } : {}), connectivity, apis: apiList, consumers: consumerList }],
   };
+}
+
+/** `env` without its transit gateway (a mode without one refuses the field). */
+function withoutGateway<T extends { transitGateway?: unknown }>(env: T): Omit<T, 'transitGateway'> {
+  const rest = { ...env };
+  delete rest.transitGateway;
+  return rest;
 }
 
 export async function benchScale(o: { base: AppConfig; counts: readonly number[]; runs: number; timeoutMs: number; progress: Progress; floor: Awaited<ReturnType<typeof buildFloor>> }) {

@@ -42,7 +42,8 @@ const DEFAULT_AZS = 2;
 /** Resource types counted one by one, and their counter. */
 const TALLIES = {
   'AWS::EC2::TransitGateway': 'transitGateways',
-  'AWS::Route53::HostedZone': 'hostedZones',
+  'AWS::VpcLattice::ServiceNetwork': 'latticeServiceNetworks',
+  'AWS::VpcLattice::ServiceNetworkVpcAssociation': 'latticeVpcAssociations',
   'AWS::AppSync::GraphQLApi': 'appSyncApis',
   'AWS::KMS::Key': 'kmsKeys',
   'AWS::Logs::LogGroup': 'logGroups',
@@ -87,6 +88,10 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
     privateLinkEndpointAzs: 0,
     /** Gateway VPC endpoints (free). */
     gatewayEndpoints: 0,
+    /** Of `interfaceEndpoints`, those to STS (the API verifies callers' tokens through it; not in lattice mode). */
+    stsEndpoints: 0,
+    /** Those endpoints x AZs (in `interfaceEndpointAzs` too). */
+    stsEndpointAzs: 0,
     /** Transit gateways (no hourly charge of their own). */
     transitGateways: 0,
     tgwAttachments: 0,
@@ -94,6 +99,16 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
     /** Running Fargate capacity per architecture: tasks, and vCPUs and GB summed over them. */
     fargate: { ARM64: { tasks: 0, vcpu: 0, memoryGB: 0 }, X86_64: { tasks: 0, vcpu: 0, memoryGB: 0 } },
     hostedZones: 0,
+    /** Of `hostedZones`, the private ones (`VPCs` set): in lattice mode, one per (consumer, API it calls). */
+    privateHostedZones: 0,
+    /** VPC Lattice service networks (no charge of their own). */
+    latticeServiceNetworks: 0,
+    /** VPC Lattice services: billed per hour, per GB and per request. */
+    latticeServices: 0,
+    /** Lattice listeners with `Protocol: TLS_PASSTHROUGH` (billed per connection, not per request; not modelled). */
+    latticeTlsPassthroughListeners: 0,
+    /** Service-network VPC associations: one per consumer VPC. */
+    latticeVpcAssociations: 0,
     appSyncApis: 0,
     /** Every Lambda function, including CDK custom-resource handlers (invoked only on deploy). */
     lambdaFunctions: 0,
@@ -161,8 +176,26 @@ export function countEnvironment(environment: string, stacks: readonly StackTemp
           hasEndpoints = true;
           if (subnets === undefined) warnings.push(`${stack.stackName}/${logicalId}: SubnetIds not a literal list; assumed ${DEFAULT_AZS} AZs`);
           c.interfaceEndpointAzs += subnets ?? DEFAULT_AZS;
+          if (/\.sts"/.test(serviceName)) {
+            c.stsEndpoints++;
+            c.stsEndpointAzs += subnets ?? DEFAULT_AZS;
+          }
           break;
         }
+        case 'AWS::VpcLattice::Service':
+          c.latticeServices++;
+          serves = true;
+          break;
+        case 'AWS::VpcLattice::Listener':
+          if (p.Protocol === 'TLS_PASSTHROUGH') {
+            c.latticeTlsPassthroughListeners++;
+            warnings.push(`${stack.stackName}/${logicalId}: a TLS passthrough listener is billed per connection, priced here as requests`);
+          }
+          break;
+        case 'AWS::Route53::HostedZone':
+          c.hostedZones++;
+          if (Array.isArray(p.VPCs) && p.VPCs.length > 0) c.privateHostedZones++;
+          break;
         case 'AWS::EC2::TransitGatewayVpcAttachment':
         case 'AWS::EC2::TransitGatewayAttachment':
           c.tgwAttachments++;

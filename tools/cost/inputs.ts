@@ -15,7 +15,7 @@ export const PRICE_KEYS = [
   'latticeServiceHour', 'latticeGB', 'latticeMillionRequests', 'latticeVpcAssociationHour',
   'apiGatewayRestMillionRequests',
   'fargateVcpuHourX86', 'fargateGBHourX86', 'fargateVcpuHourArm', 'fargateGBHourArm',
-  'route53HostedZoneMonth', 'route53MillionQueries',
+  'route53HostedZoneMonth', 'route53HostedZoneMonthBeyondTier', 'route53MillionQueries',
   'appSyncMillionOperations',
   'lambdaGBSecondX86', 'lambdaGBSecondArm', 'lambdaMillionRequests',
   'kmsKeyMonth',
@@ -62,6 +62,8 @@ const priceTable = z.object({
     /** ALB LCU (with <= 10 rules the rule-evaluation dimension is zero). */
     albLcu: capacityUnit,
     latticeFreeRequestsPerServiceHour: z.object({ value: amount }),
+    /** Hosted zones a month at `route53HostedZoneMonth`; the rest at `route53HostedZoneMonthBeyondTier`. */
+    route53HostedZonesFirstTier: z.object({ value: amount }),
   }),
 });
 /** A dated price table (`tools/cost/prices/<region>.json`). */

@@ -1,20 +1,32 @@
 /**
- * Monthly cost estimate of the synthesized app, per environment, and of four alternative designs.
+ * Monthly cost estimate of the synthesized app, per environment, beside the other connectivity
+ * modes and two designs outside them.
  *
  *   node -r ts-node/register/transpile-only tools/cost/main.ts \
  *     [--assembly cdk.out] [--workload tools/cost/workload.json] [--prices tools/cost/prices/<region>.json] [--json out.json]
+ *   node -r ts-node/register/transpile-only tools/cost/main.ts --platform 20x50 [--model] [--workload ...] [--prices ...]
  *
- * Reads the cloud assembly that `npx cdk synth` writes; see tools/cost/README.md for the model.
+ * Reads the cloud assembly that `npx cdk synth` writes; with `--platform AxC`, synthesizes the
+ * bench's generated configuration of A APIs x C consumers once per mode into temporary assemblies
+ * (`--model`: counts from the configuration instead, no synth) and prints one table, a column per
+ * mode. See tools/cost/README.md for the model.
  */
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseCommandLine, runScript, STDIO, UsageError } from '../shared/cli';
 import { readAssembly, SHARED_ENVIRONMENT } from '../shared/assembly';
+import { stageIdFor } from '../../lib/stages/environment-stage';
 import { countBillable } from './count';
+import { countFromConfig, PRICED_FIELDS } from './config-model';
+import { ModeEstimate, platformEnvironment, platformTable, shapeLine } from './platform';
+import { withSynthesizedStages } from './synth';
 import { renderTable } from '../shared/table';
 import { loadPrices, loadWorkload, workloadFor } from './inputs';
-import { Alternative, compare, Comparison, connectivityOf, Estimate, priceAlternatives, priceEnvironment, servesTraffic, trafficGB } from './price';
+import { ALTERNATIVE_NAMES, AlternativeId, compare, Comparison, connectivityOf, Estimate, MODE_NAMES, MODES, priceAlternatives, priceEnvironment, servesTraffic, trafficGB } from './price';
 
-const USAGE = 'usage: tools/cost/main.ts [--assembly cdk.out] [--workload tools/cost/workload.json] [--prices tools/cost/prices/<region>.json] [--json out.json]';
+const USAGE =
+  'usage: tools/cost/main.ts [--assembly cdk.out] [--workload tools/cost/workload.json] [--prices tools/cost/prices/<region>.json] [--json out.json]\n' +
+  '       tools/cost/main.ts --platform <APIs>x<consumers> [--model] [--workload ...] [--prices ...]';
 
 function parseArgs(argv: readonly string[]) {
   const options = {
@@ -22,6 +34,8 @@ function parseArgs(argv: readonly string[]) {
     workload: { type: 'string', default: 'tools/cost/workload.json' },
     prices: { type: 'string' },
     json: { type: 'string' },
+    platform: { type: 'string' },
+    model: { type: 'boolean', default: false },
   } as const;
   return parseCommandLine({ args: [...argv], options }, USAGE).values;
 }
@@ -111,8 +125,9 @@ export function renderReport(report: CostReport): string {
     const c = env.counts;
     out.push('', `== ${env.environment}: ${c.stacks.length} stacks, accounts ${c.accounts.join(', ')} ==`);
     out.push(
-      `counted: ${c.nlbs} NLB, ${c.interfaceEndpoints} interface endpoints (${c.interfaceEndpointAzs} endpoint-AZs), ${c.transitGateways} TGW, ` +
-        `${c.tgwAttachments} TGW attachments, ${c.fargate.ARM64.tasks + c.fargate.X86_64.tasks} Fargate tasks, ${c.hostedZones} hosted zones, ` +
+      `counted: ${c.nlbs} NLB, ${c.interfaceEndpoints} interface endpoints (${c.interfaceEndpointAzs} endpoint-AZs; ${c.stsEndpoints} to STS), ${c.transitGateways} TGW, ` +
+        `${c.tgwAttachments} TGW attachments, ${c.privateLinkEndpoints} PrivateLink endpoints, ${c.latticeServices} Lattice services, ${c.latticeVpcAssociations} Lattice VPC associations, ` +
+        `${c.fargate.ARM64.tasks + c.fargate.X86_64.tasks} Fargate tasks, ${c.hostedZones} hosted zones (${c.privateHostedZones} private), ` +
         `${c.appSyncApis} AppSync APIs, ${c.lambdaFunctions} Lambda functions (${c.resolverFunctions.length} resolvers), ${c.kmsKeys} KMS keys, ` +
         `${c.pipelines.length} pipelines, ${c.logGroups} log groups, ${c.alarms} alarms, ${c.customMetrics} custom metrics, ${c.advancedSsmParameters} advanced SSM parameters; ` +
         `shape: ${c.shape.consumers} consumers x ${c.shape.azs} AZs`,
@@ -134,31 +149,75 @@ export function renderReport(report: CostReport): string {
 /**
  * Per environment, this design's monthly total beside each alternative's, as a Markdown table: the
  * `cost-summary` block of docs/cost.md (written by `npm run docs -- --write`). The mode an
- * environment uses is in bold; the other mode is alternative (b).
+ * environment uses is in bold; the two other modes are what it would cost with `connectivity` switched.
  */
 export function costSummaryMarkdown(report: CostReport): string {
+  const others: AlternativeId[] = ['public-alb', 'api-gateway'];
   const lines = [
-    '| environment | connectivity | transit gateway | PrivateLink | (a) public ALB + WAF + NAT | (c) VPC Lattice | (d) private API Gateway |',
-    '|---|---|---|---|---|---|---|',
+    `| environment | connectivity | ${MODES.map((m) => MODE_NAMES[m]).join(' | ')} | ${others.map((id) => ALTERNATIVE_NAMES[id]).join(' | ')} |`,
+    `|---|---|${MODES.map(() => '---|').join('')}${others.map(() => '---|').join('')}`,
   ];
   for (const env of report.environments) {
     if (!env.alternatives) continue;
-    const alt = (id: Alternative['id']) => money(env.alternatives!.find((a) => a.id === id)!.total);
-    const design = `**${money(env.estimate.total)}**`;
-    const tgw = connectivityOf(env.counts) === 'TGW';
+    const mode = connectivityOf(env.counts);
+    const total = (id: AlternativeId) => (id === mode ? `**${money(env.estimate.total)}**` : money(env.alternatives!.find((a) => a.id === id)!.total));
     const { consumers, azs } = env.counts.shape;
-    lines.push(
-      `| ${env.environment} (${consumers} consumer${consumers === 1 ? '' : 's'}, ${azs} AZs) | ${tgw ? 'transit gateway' : 'PrivateLink'} | ` +
-        `${tgw ? design : alt('b')} | ${tgw ? alt('b') : design} | ${alt('a')} | ${alt('c')} | ${alt('d')} |`,
-    );
+    lines.push(`| ${env.environment} (${consumers} consumer${consumers === 1 ? '' : 's'}, ${azs} AZs) | ${MODE_NAMES[mode]} | ${[...MODES, ...others].map(total).join(' | ')} |`);
   }
   return lines.join('\n');
+}
+
+/** `20x50` -> { apis: 20, consumers: 50 }, or a UsageError naming the option. */
+export function parsePlatform(raw: string): { apis: number; consumers: number } {
+  const match = /^(\d+)x(\d+)$/.exec(raw);
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) throw new UsageError(`--platform: expected <APIs>x<consumers> such as 20x50, got ${JSON.stringify(raw)}`);
+  return { apis: Number(match[1]), consumers: Number(match[2]) };
+}
+
+/**
+ * The bench's generated configuration in each mode, priced from its synthesized templates (or,
+ * with `model`, from the configuration); a mode that does not synthesize is priced from the model
+ * and says why. Each synthesized mode is also checked against the model, field by priced field.
+ */
+export function platformReport(options: { platform: string; model: boolean; workload: string; prices?: string }, progress: (line: string) => void = () => undefined) {
+  const { apis, consumers } = parsePlatform(options.platform);
+  const base = platformEnvironment(apis, consumers, 'transit-gateway');
+  const prices = loadPrices(options.prices ?? join('tools', 'cost', 'prices', `${base.config.region}.json`));
+  const workload = workloadFor(loadWorkload(options.workload), base.env.name);
+  const notes: string[] = [];
+  const modes = MODES.map((mode): ModeEstimate => {
+    const { config, env } = platformEnvironment(apis, consumers, mode);
+    const model = countFromConfig(config, env, mode);
+    const priced = (counts: typeof model, source: ModeEstimate['source']): ModeEstimate => ({ mode, counts, estimate: priceEnvironment(counts, workload, prices), source });
+    if (options.model) return priced(model, 'config model');
+    progress(`synthesizing ${apis} x ${consumers} in ${mode} mode...`);
+    try {
+      const counts = withSynthesizedStages(config, (assembly) => countBillable(readAssembly(assembly)))[stageIdFor(env)];
+      const differing = PRICED_FIELDS.filter((f) => f !== 'fargateServices' && f !== 'resolverFunctions' && JSON.stringify(counts[f]) !== JSON.stringify(model[f]));
+      if (differing.length > 0) notes.push(`${MODE_NAMES[mode]}: the templates and the config model differ in ${differing.join(', ')} (tools/cost/config-model.ts's UNITS needs updating; the table uses the templates)`);
+      return priced(counts, 'templates');
+    } catch (error) {
+      notes.push(`${MODE_NAMES[mode]}: does not synthesize (${(error as Error).message.split('\n').slice(0, 2).join(' ').trim()}); priced from the config model`);
+      return priced(model, 'config model');
+    }
+  });
+  return { apis, consumers, prices, workload, modes, notes };
 }
 
 /** Runs the CLI; returns the exit code. */
 export function run(argv: readonly string[], io = STDIO): number {
   return runScript(io, () => {
     const options = parseArgs(argv);
+    if (options.platform !== undefined) {
+      const report = platformReport({ platform: options.platform, model: options.model, workload: options.workload, prices: options.prices }, io.err);
+      io.out(`Monthly cost (USD) of the bench's ${report.apis} x ${report.consumers} configuration in each mode; prices retrieved ${report.prices.retrieved}`);
+      io.out(shapeLine(report.modes[0].counts, report.workload));
+      io.out(`counts from: ${report.modes.map((m) => `${MODE_NAMES[m.mode]} ${m.source}`).join(', ')}`);
+      io.out(platformTable(report.modes, 'text'));
+      for (const note of report.notes) io.out(`note: ${note}`);
+      return;
+    }
+    if (options.model) throw new UsageError(`--model goes with --platform\n${USAGE}`);
     const report = buildReport(options);
     io.out(renderReport(report));
     if (!options.json) return;

@@ -1,3 +1,4 @@
+import { Connectivity } from '../../lib/config/types';
 import { EnvironmentCounts } from './count';
 import { CapacityUnit, PriceKey, PriceTable, Workload } from './inputs';
 
@@ -23,7 +24,7 @@ export interface Estimate {
 
 /** An alternative network design, priced for the same environment and workload. */
 export interface Alternative extends Estimate {
-  readonly id: 'a' | 'b' | 'c' | 'd';
+  readonly id: AlternativeId;
   readonly name: string;
   /** Line-item keys of the design this alternative drops. */
   readonly removes: readonly string[];
@@ -75,6 +76,85 @@ const CODEBUILD_PRICE: Record<string, PriceKey> = {
   BUILD_GENERAL1_LARGE: 'codeBuildMinuteLarge',
 };
 
+/** The access matrix as the alternatives see it: internal APIs, consumer VPCs, (consumer, API) pairs, AZs per VPC. */
+export interface MatrixShape {
+  readonly apis: number;
+  readonly consumers: number;
+  readonly pairs: number;
+  readonly azs: number;
+  /** STS interface endpoint-AZs in the modes where the API verifies tokens (transit gateway, PrivateLink, API Gateway). */
+  readonly stsEndpointAzs: number;
+}
+
+/** How the consumers reach the APIs: the configuration's connectivity modes. */
+export type Mode = Connectivity;
+export const MODES: readonly Mode[] = ['transit-gateway', 'privatelink', 'lattice'];
+export const MODE_NAMES: Record<Mode, string> = { 'transit-gateway': 'transit gateway', privatelink: 'PrivateLink', lattice: 'VPC Lattice' };
+
+type Add = ReturnType<typeof lineBuilder>['add'];
+
+/**
+ * The network-path line items, one function per building block, priced from a count of what it
+ * holds: the design prices them from the templates' counts, the alternatives from the matrix. Each
+ * block's keys are in {@link PATH_KEYS}, so an alternative drops exactly the design's blocks.
+ */
+const path = {
+  /** One internal NLB per API (TLS listener: the TLS NLCU dimensions), all traffic through them. */
+  nlb(add: Add, workload: Workload, prices: PriceTable, nlbs: number, tls: boolean): void {
+    const H = prices.hoursPerMonth;
+    add('nlb.hours', `Network Load Balancer x${nlbs}`, nlbs * H, 'nlbHour');
+    const dims = tls ? prices.dimensions.nlcuTls : prices.dimensions.nlcuTcp;
+    add('nlb.nlcu', `NLB capacity units (${tls ? 'TLS' : 'TCP'}, max of dimensions)`, capacityUnits(workload, dims, H).units * H, 'nlcuHour');
+  },
+  /** The STS interface endpoint of each API VPC: the API verifies each caller's presigned token through it (not in lattice mode, where Lattice names the caller). */
+  sts(add: Add, prices: PriceTable, endpoints: number, endpointAzs: number): void {
+    add('vpce.sts.hours', `STS interface endpoints (caller identity): ${endpoints} x AZs = ${endpointAzs}`, endpointAzs * prices.hoursPerMonth, 'interfaceEndpointAzHour');
+  },
+  /** An attachment per VPC; data charged once, at the attachment the traffic enters from. */
+  tgw(add: Add, workload: Workload, prices: PriceTable, attachments: number): void {
+    add('tgw.attachments', `Transit gateway attachments x${attachments}`, attachments * prices.hoursPerMonth, 'tgwAttachmentHour');
+    if (attachments >= 2) add('tgw.data', 'Transit gateway data (request + response, once)', trafficGB(workload), 'tgwGB');
+  },
+  /** An interface endpoint per (consumer, API it calls) pair, in each AZ. */
+  privateLink(add: Add, workload: Workload, prices: PriceTable, endpoints: number, endpointAzs: number): void {
+    add('privatelink.hours', `PrivateLink endpoints: ${endpoints} (consumer, API) pairs x AZs = ${endpointAzs}`, endpointAzs * prices.hoursPerMonth, 'privateLinkEndpointAzHour');
+    add('privatelink.data', 'PrivateLink endpoint data (request + response)', trafficGB(workload), 'privateLinkEndpointGB');
+  },
+  /**
+   * A Lattice service per API: hours, GB (request + response, the page's definition), and the
+   * requests above the free allowance per service and hour. The requests are split evenly over the
+   * services: the allowance is per service, so any uneven split bills at least as much (a lower bound).
+   */
+  lattice(add: Add, workload: Workload, prices: PriceTable, services: number, associations: number): void {
+    const H = prices.hoursPerMonth;
+    add('lattice.service', `VPC Lattice services x${services}`, services * H, 'latticeServiceHour');
+    add('lattice.data', 'VPC Lattice data (request + response)', trafficGB(workload), 'latticeGB');
+    const perServiceHour = workload.requestsPerMonth / H / Math.max(1, services);
+    const billable = Math.max(0, perServiceHour - prices.dimensions.latticeFreeRequestsPerServiceHour.value) * H * services;
+    add('lattice.requests', 'VPC Lattice requests (after free hourly allowance)', billable / MILLION, 'latticeMillionRequests');
+    add('lattice.associations', `VPC Lattice VPC associations x${associations}`, associations * H, 'latticeVpcAssociationHour');
+  },
+  /** Hosted zones, public and private alike: the first tier at one price, the rest at the next. */
+  zones(add: Add, workload: Workload, prices: PriceTable, zones: number): void {
+    if (zones === 0) return;
+    const tier = prices.dimensions.route53HostedZonesFirstTier.value;
+    add('route53.zones', `Route 53 hosted zones (first ${tier})`, Math.min(zones, tier), 'route53HostedZoneMonth');
+    if (zones > tier) add('route53.zones.beyondTier', `Route 53 hosted zones beyond the first ${tier}`, zones - tier, 'route53HostedZoneMonthBeyondTier');
+    if (workload.billableDnsQueriesPerMonth > 0) add('route53.queries', 'Route 53 queries (non-alias)', workload.billableDnsQueriesPerMonth / MILLION, 'route53MillionQueries');
+  },
+};
+
+/** Line-item keys of the network-path blocks (see {@link path}). */
+const NLB = ['nlb.hours', 'nlb.nlcu'];
+const STS = ['vpce.sts.hours'];
+const TGW = ['tgw.attachments', 'tgw.data'];
+const PRIVATELINK = ['privatelink.hours', 'privatelink.data'];
+const LATTICE = ['lattice.service', 'lattice.data', 'lattice.requests', 'lattice.associations'];
+const ZONES = ['route53.zones', 'route53.zones.beyondTier', 'route53.queries'];
+const VPCE = ['vpce.hours', 'vpce.data'];
+/** Every key an alternative may replace: the consumers' path in any mode, and the zones (lattice adds a private one per pair). */
+const PATH_KEYS = [...NLB, ...STS, ...TGW, ...PRIVATELINK, ...LATTICE, ...ZONES];
+
 /**
  * Monthly line items of one environment: resources from the templates (`counts`), traffic from
  * the workload. See tools/cost/README.md for the model.
@@ -82,37 +162,25 @@ const CODEBUILD_PRICE: Record<string, PriceKey> = {
 export function priceEnvironment(counts: EnvironmentCounts, workload: Workload, prices: PriceTable): Estimate {
   const H = prices.hoursPerMonth;
   const { items, add } = lineBuilder(prices);
-  const traffic = trafficGB(workload);
   const fargateTasks = counts.fargate.ARM64.tasks + counts.fargate.X86_64.tasks;
   const resolvers = counts.resolverFunctions;
+  const otherEndpoints = counts.interfaceEndpoints - counts.stsEndpoints;
+  const otherEndpointAzs = counts.interfaceEndpointAzs - counts.stsEndpointAzs;
 
-  if (counts.nlbs > 0) {
-    add('nlb.hours', `Network Load Balancer x${counts.nlbs}`, counts.nlbs * H, 'nlbHour');
-    const dims = counts.nlbTlsListeners > 0 ? prices.dimensions.nlcuTls : prices.dimensions.nlcuTcp;
-    add('nlb.nlcu', `NLB capacity units (${counts.nlbTlsListeners > 0 ? 'TLS' : 'TCP'}, max of dimensions)`, capacityUnits(workload, dims, H).units * H, 'nlcuHour');
-  }
-  if (counts.interfaceEndpointAzs > 0) {
-    add('vpce.hours', `Interface endpoints: ${counts.interfaceEndpoints} x AZs = ${counts.interfaceEndpointAzs}`, counts.interfaceEndpointAzs * H, 'interfaceEndpointAzHour');
-    if (fargateTasks > 0) add('vpce.data', 'Interface endpoints data (image pulls + container logs)', apiEgressGB(workload), 'interfaceEndpointGB');
-  }
-  if (counts.privateLinkEndpointAzs > 0) {
-    add('privatelink.hours', `PrivateLink endpoints: ${counts.privateLinkEndpoints} x AZs = ${counts.privateLinkEndpointAzs}`, counts.privateLinkEndpointAzs * H, 'privateLinkEndpointAzHour');
-    add('privatelink.data', 'PrivateLink endpoint data (request + response)', traffic, 'privateLinkEndpointGB');
-  }
-  if (counts.tgwAttachments > 0) {
-    add('tgw.attachments', `Transit gateway attachments x${counts.tgwAttachments}`, counts.tgwAttachments * H, 'tgwAttachmentHour');
-    if (counts.tgwAttachments >= 2) add('tgw.data', 'Transit gateway data (request + response, once)', traffic, 'tgwGB');
-  }
+  if (counts.nlbs > 0) path.nlb(add, workload, prices, counts.nlbs, counts.nlbTlsListeners > 0);
+  if (otherEndpointAzs > 0) add('vpce.hours', `Interface endpoints: ${otherEndpoints} x AZs = ${otherEndpointAzs}`, otherEndpointAzs * H, 'interfaceEndpointAzHour');
+  if (counts.stsEndpointAzs > 0) path.sts(add, prices, counts.stsEndpoints, counts.stsEndpointAzs);
+  if (counts.interfaceEndpointAzs > 0 && fargateTasks > 0) add('vpce.data', 'Interface endpoints data (image pulls + container logs)', apiEgressGB(workload), 'interfaceEndpointGB');
+  if (counts.privateLinkEndpointAzs > 0) path.privateLink(add, workload, prices, counts.privateLinkEndpoints, counts.privateLinkEndpointAzs);
+  if (counts.tgwAttachments > 0) path.tgw(add, workload, prices, counts.tgwAttachments);
+  if (counts.latticeServices > 0) path.lattice(add, workload, prices, counts.latticeServices, counts.latticeVpcAssociations);
   for (const [arch, vcpuKey, gbKey] of [['ARM64', 'fargateVcpuHourArm', 'fargateGBHourArm'], ['X86_64', 'fargateVcpuHourX86', 'fargateGBHourX86']] as const) {
     const totals = counts.fargate[arch];
     if (totals.tasks === 0) continue;
     add(`fargate.${arch}.vcpu`, `Fargate ${arch} vCPU (${totals.tasks} tasks)`, totals.vcpu * H, vcpuKey);
     add(`fargate.${arch}.memory`, `Fargate ${arch} memory (${totals.tasks} tasks)`, totals.memoryGB * H, gbKey);
   }
-  if (counts.hostedZones > 0) {
-    add('route53.zones', `Route 53 hosted zones x${counts.hostedZones}`, counts.hostedZones, 'route53HostedZoneMonth');
-    if (workload.billableDnsQueriesPerMonth > 0) add('route53.queries', 'Route 53 queries (non-alias)', workload.billableDnsQueriesPerMonth / MILLION, 'route53MillionQueries');
-  }
+  path.zones(add, workload, prices, counts.hostedZones);
   if (counts.appSyncApis > 0) add('appsync.operations', 'AppSync query operations', workload.requestsPerMonth / MILLION, 'appSyncMillionOperations');
   if (resolvers.length > 0) {
     add('lambda.requests', 'Lambda resolver invocations', workload.requestsPerMonth / MILLION, 'lambdaMillionRequests');
@@ -152,100 +220,118 @@ export function priceEnvironment(counts: EnvironmentCounts, workload: Workload, 
 
 /** Whether an environment carries the API's traffic (and so has alternatives to compare). */
 export function servesTraffic(counts: EnvironmentCounts): boolean {
-  return counts.nlbs > 0 || counts.tgwAttachments > 0 || counts.fargateServices.length > 0;
+  return counts.nlbs > 0 || counts.tgwAttachments > 0 || counts.latticeServices > 0 || counts.fargateServices.length > 0;
 }
-
-const NLB = ['nlb.hours', 'nlb.nlcu'];
-const TGW = ['tgw.attachments', 'tgw.data'];
-const VPCE = ['vpce.hours', 'vpce.data'];
-const PRIVATELINK = ['privatelink.hours', 'privatelink.data'];
-/** The consumers' path to the API in either connectivity mode. */
-const PATH = [...TGW, ...PRIVATELINK];
 
 /** The connectivity mode the environment's templates show. */
-export function connectivityOf(counts: EnvironmentCounts): 'TGW' | 'PrivateLink' {
-  return counts.privateLinkEndpointAzs > 0 && counts.tgwAttachments === 0 ? 'PrivateLink' : 'TGW';
+export function connectivityOf(counts: EnvironmentCounts): Mode {
+  if (counts.latticeServices > 0) return 'lattice';
+  return counts.privateLinkEndpointAzs > 0 && counts.tgwAttachments === 0 ? 'privatelink' : 'transit-gateway';
 }
 
+/** The matrix of an environment's counts: one API per NLB or Lattice service, one (consumer, API) pair per resolver function. */
+export function matrixOf(counts: EnvironmentCounts): MatrixShape {
+  const { consumers, azs } = counts.shape;
+  const apis = Math.max(1, counts.nlbs, counts.latticeServices);
+  // A lattice design has no STS endpoint: the other modes would have one per API VPC and AZ.
+  const stsEndpointAzs = connectivityOf(counts) === 'lattice' ? apis * azs : counts.stsEndpointAzs;
+  return { apis, consumers, pairs: Math.max(consumers, counts.resolverFunctions.length), azs, stsEndpointAzs };
+}
+
+/** Ids of the alternatives: a connectivity mode, or a design outside the three. */
+export type AlternativeId = Mode | 'public-alb' | 'api-gateway';
+
 /**
- * This design and four alternatives for the same environment (`shape`: its counts, from which the
- * consumers and AZs are taken) and workload. Each alternative drops the design's network-path
- * items it replaces and adds its own; every other item (Fargate, AppSync, Lambda, DNS, logs, ...)
- * is kept as is, so the totals compare like for like.
+ * The network path of one design for a matrix, as line items: what {@link priceEnvironment} prices
+ * from the templates, here from the matrix (a test checks the two agree for the design's own mode).
+ * `zones`: the zones every mode has (an API's public zone); lattice adds a private one per pair.
+ */
+export function pathLines(id: AlternativeId, workload: Workload, prices: PriceTable, m: MatrixShape, zones: number): LineItem[] {
+  const H = prices.hoursPerMonth;
+  const { items, add } = lineBuilder(prices);
+  const traffic = trafficGB(workload);
+  const vpcs = m.apis + m.consumers;
+  const withIdentity = () => {
+    if (m.stsEndpointAzs > 0) path.sts(add, prices, Math.round(m.stsEndpointAzs / m.azs), m.stsEndpointAzs);
+  };
+  switch (id) {
+    case 'transit-gateway':
+      path.nlb(add, workload, prices, m.apis, true);
+      withIdentity();
+      path.tgw(add, workload, prices, vpcs);
+      path.zones(add, workload, prices, zones);
+      break;
+    case 'privatelink':
+      path.nlb(add, workload, prices, m.apis, true);
+      withIdentity();
+      path.privateLink(add, workload, prices, m.pairs, m.pairs * m.azs);
+      path.zones(add, workload, prices, zones);
+      break;
+    case 'lattice':
+      path.lattice(add, workload, prices, m.apis, m.consumers);
+      path.zones(add, workload, prices, zones + m.pairs);
+      break;
+    case 'public-alb':
+      // One public ALB and web ACL per API; a NAT gateway per AZ in every VPC, instead of the path
+      // and the API's interface endpoints. Consumer traffic leaves through its NAT (NAT bills both
+      // directions) and crosses public IPs in-region (billed out and in, on both sides).
+      add('alb.hours', `Application Load Balancer (public) x${m.apis}`, m.apis * H, 'albHour');
+      add('alb.lcu', 'ALB capacity units (max of dimensions)', capacityUnits(workload, prices.dimensions.albLcu, H).units * H, 'lcuHour');
+      add('waf.acl', `WAF web ACL x${m.apis}`, m.apis, 'wafWebAclMonth');
+      add('waf.rules', `WAF rules x${workload.wafRules} x${m.apis} ACLs`, workload.wafRules * m.apis, 'wafRuleMonth');
+      add('waf.requests', 'WAF requests', workload.requestsPerMonth / MILLION, 'wafMillionRequests');
+      add('nat.hours', `NAT gateways: ${m.azs} AZs x ${vpcs} VPCs`, m.azs * vpcs * H, 'natGatewayHour');
+      add('nat.data.consumer', 'NAT data, consumers (request + response)', traffic, 'natGatewayGB');
+      add('nat.data.api', 'NAT data, api (image pulls + container logs)', apiEgressGB(workload), 'natGatewayGB');
+      add('ipv4.addresses', `Public IPv4: ${m.azs * vpcs} NAT + ${m.azs * m.apis} ALB`, (m.azs * vpcs + m.azs * m.apis) * H, 'publicIpv4Hour');
+      add('ipv4.transfer', 'Public-IP data, in-region (out + in, both sides)', traffic * 2, 'publicIpTransferGB');
+      path.zones(add, workload, prices, zones);
+      break;
+    case 'api-gateway':
+      // A private REST API with a VPC link to each NLB, an execute-api endpoint per consumer per AZ (one serves every API).
+      path.nlb(add, workload, prices, m.apis, true);
+      withIdentity();
+      add('apigw.requests', 'API Gateway REST requests', workload.requestsPerMonth / MILLION, 'apiGatewayRestMillionRequests');
+      add('apigw.endpoint.hours', `execute-api endpoints: ${m.consumers} consumers x ${m.azs} AZs`, m.consumers * m.azs * H, 'interfaceEndpointAzHour');
+      add('apigw.endpoint.data', 'execute-api endpoint data (request + response)', traffic, 'interfaceEndpointGB');
+      path.zones(add, workload, prices, zones);
+      break;
+  }
+  return items;
+}
+
+export const ALTERNATIVE_NAMES: Record<AlternativeId, string> = { ...MODE_NAMES, 'public-alb': 'public ALB + WAF + NAT', 'api-gateway': 'private API Gateway' };
+
+/**
+ * This design and the alternatives for the same environment (`shape`: its counts, from which the
+ * matrix is taken) and workload: the two other connectivity modes, a public ALB + WAF + NAT, and a
+ * private API Gateway. Each alternative drops the design's network-path items and adds its own;
+ * every other item (Fargate, AppSync, Lambda, logs, ...) is kept as is, so the totals compare like
+ * for like.
  */
 export function priceAlternatives(workload: Workload, prices: PriceTable, shape: EnvironmentCounts): { design: Estimate; alternatives: Alternative[] } {
   const design = priceEnvironment(shape, workload, prices);
-  const H = prices.hoursPerMonth;
-  const { consumers, azs } = shape.shape;
-  // The matrix: one internal API per NLB, one (consumer, API) pair per resolver function.
-  const apis = Math.max(1, shape.nlbs);
-  const pairs = Math.max(consumers, shape.resolverFunctions.length);
-  const vpcs = apis + consumers;
-  const traffic = trafficGB(workload);
-  const fargateTasks = shape.fargate.ARM64.tasks + shape.fargate.X86_64.tasks;
+  const matrix = matrixOf(shape);
+  const mode = connectivityOf(shape);
+  // The zones outside the path: lattice's private zones (one per pair) are its own.
+  const latticeZones = mode === 'lattice' ? shape.privateHostedZones : 0;
+  const zones = shape.hostedZones - latticeZones;
 
-  const build = (id: Alternative['id'], name: string, removes: string[], extra: (add: ReturnType<typeof lineBuilder>['add']) => void): Alternative => {
-    const { items, add } = lineBuilder(prices);
-    extra(add);
+  const build = (id: AlternativeId): Alternative => {
+    // The public design replaces the interface endpoints too (its tasks pull and log through NAT).
+    const removes = id === 'public-alb' ? [...PATH_KEYS, ...VPCE] : PATH_KEYS;
     const kept = design.lineItems.filter((line) => !removes.includes(line.key));
-    const lineItems = [...kept, ...items];
-    return { id, name, removes, lineItems, total: sumMonthly(lineItems) };
+    const lineItems = [...kept, ...pathLines(id, workload, prices, matrix, zones)];
+    return { id, name: ALTERNATIVE_NAMES[id], removes, lineItems, total: sumMonthly(lineItems) };
   };
-
-  const alternatives: Alternative[] = [
-    // (a) Public ALB + WAF in the api account; every VPC gets a NAT gateway per AZ instead of the
-    // TGW (consumers) and the interface endpoints (api). Consumer traffic leaves through its NAT
-    // (NAT bills both directions) and crosses public IPs in-region (billed out and in, on both sides).
-    build('a', 'public ALB + WAF + NAT', [...NLB, ...PATH, ...VPCE], (add) => {
-      // One public ALB and web ACL per API; a NAT gateway per AZ in every VPC.
-      add('alb.hours', `Application Load Balancer (public) x${apis}`, apis * H, 'albHour');
-      add('alb.lcu', 'ALB capacity units (max of dimensions)', capacityUnits(workload, prices.dimensions.albLcu, H).units * H, 'lcuHour');
-      add('waf.acl', `WAF web ACL x${apis}`, apis, 'wafWebAclMonth');
-      add('waf.rules', `WAF rules x${workload.wafRules} x${apis} ACLs`, workload.wafRules * apis, 'wafRuleMonth');
-      add('waf.requests', 'WAF requests', workload.requestsPerMonth / MILLION, 'wafMillionRequests');
-      add('nat.hours', `NAT gateways: ${azs} AZs x ${vpcs} VPCs`, azs * vpcs * H, 'natGatewayHour');
-      add('nat.data.consumer', 'NAT data, consumers (request + response)', traffic, 'natGatewayGB');
-      if (fargateTasks > 0) add('nat.data.api', 'NAT data, api (image pulls + container logs)', apiEgressGB(workload), 'natGatewayGB');
-      add('ipv4.addresses', `Public IPv4: ${azs * vpcs} NAT + ${azs * apis} ALB`, (azs * vpcs + azs * apis) * H, 'publicIpv4Hour');
-      add('ipv4.transfer', 'Public-IP data, in-region (out + in, both sides)', traffic * 2, 'publicIpTransferGB');
-    }),
-    // (b) The other connectivity mode on the same NLB: PrivateLink (an interface endpoint per
-    // consumer per AZ) for a transit-gateway design, a transit gateway (an attachment per VPC) for
-    // a PrivateLink design.
-    connectivityOf(shape) === 'TGW'
-      ? build('b', 'PrivateLink', PATH, (add) => {
-        // One endpoint per (consumer, API it calls), in each AZ.
-        add('privatelink.hours', `PrivateLink endpoints: ${pairs} (consumer, API) pairs x ${azs} AZs`, pairs * azs * H, 'privateLinkEndpointAzHour');
-        add('privatelink.data', 'PrivateLink endpoint data (request + response)', traffic, 'privateLinkEndpointGB');
-      })
-      : build('b', 'transit gateway', PATH, (add) => {
-        add('tgw.attachments', `Transit gateway attachments x${vpcs}`, vpcs * H, 'tgwAttachmentHour');
-        add('tgw.data', 'Transit gateway data (request + response, once)', traffic, 'tgwGB');
-      }),
-    // (c) VPC Lattice: one service per API targeting its tasks (no NLB), a service network associated with each consumer VPC.
-    build('c', 'VPC Lattice', [...NLB, ...PATH], (add) => {
-      add('lattice.service', `VPC Lattice services x${apis}`, apis * H, 'latticeServiceHour');
-      add('lattice.data', 'VPC Lattice data (request + response)', traffic, 'latticeGB');
-      // The free allowance is per service and hour; the requests are split evenly over the APIs.
-      const perServiceHour = workload.requestsPerMonth / H / apis;
-      const billable = Math.max(0, perServiceHour - prices.dimensions.latticeFreeRequestsPerServiceHour.value) * H * apis;
-      add('lattice.requests', 'VPC Lattice requests (after free hourly allowance)', billable / MILLION, 'latticeMillionRequests');
-      add('lattice.associations', `VPC Lattice VPC associations x${consumers}`, consumers * H, 'latticeVpcAssociationHour');
-    }),
-    // (d) Private REST API Gateway (a VPC link to each NLB), an execute-api endpoint per consumer per AZ (one serves every API).
-    build('d', 'private API Gateway', PATH, (add) => {
-      add('apigw.requests', 'API Gateway REST requests', workload.requestsPerMonth / MILLION, 'apiGatewayRestMillionRequests');
-      add('apigw.endpoint.hours', `execute-api endpoints: ${consumers} consumers x ${azs} AZs`, consumers * azs * H, 'interfaceEndpointAzHour');
-      add('apigw.endpoint.data', 'execute-api endpoint data (request + response)', traffic, 'interfaceEndpointGB');
-    }),
-  ];
-  return { design, alternatives };
+  const ids: AlternativeId[] = [...MODES.filter((m) => m !== mode), 'public-alb', 'api-gateway'];
+  return { design, alternatives: ids.map(build) };
 }
 
 /** Side-by-side comparison: only the items that differ between the columns, plus totals. */
 export type Comparison = ReturnType<typeof compare>;
 
-export function compare(design: Estimate, alternatives: readonly Alternative[], designConnectivity: ReturnType<typeof connectivityOf> = 'TGW') {
+export function compare(design: Estimate, alternatives: readonly Alternative[], designConnectivity: Mode = 'transit-gateway') {
   const estimates: Estimate[] = [design, ...alternatives];
   const labels = new Map<string, string>();
   for (const estimate of estimates) for (const line of estimate.lineItems) if (!labels.has(line.key)) labels.set(line.key, line.item);
@@ -260,7 +346,7 @@ export function compare(design: Estimate, alternatives: readonly Alternative[], 
   const same = ({ values: [first, ...rest] }: (typeof all)[number]) => first !== null && rest.every((v) => v !== null && Math.abs(v - first) < 1e-9);
   const unchanged = all.filter(same);
   return {
-    columns: [`this design (${designConnectivity})`, ...alternatives.map((a) => `(${a.id}) ${a.name}`)],
+    columns: [`this design (${MODE_NAMES[designConnectivity]})`, ...alternatives.map((a) => a.name)],
     rows: all.filter((row) => !same(row)),
     /** Items identical in every column (omitted from `rows`). */
     unchanged: { items: unchanged.length, monthly: unchanged.reduce((sum, row) => sum + row.values[0]!, 0) },

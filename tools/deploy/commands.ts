@@ -5,7 +5,7 @@
  * <env>-<consumer>); rename them to yours. `--bootstrap-template` prints the bootstrap template
  * the bootstrap commands use instead (see bootstrap-template.ts).
  */
-import { createsTransitGateway } from '../../lib/config/connectivity';
+import { connectivityOf, createsTransitGateway } from '../../lib/config/connectivity';
 import { ApiConfig, EnvironmentConfig } from '../../lib/config/types';
 import { partitionOf } from '../../lib/config/names';
 import { AppConfig } from '../../lib/config/types';
@@ -87,6 +87,7 @@ export function deployCommands(config: AppConfig, configPath?: string): string[]
     const stage = stageIdFor(env);
     lines.push(`# ${env.name}`);
     if (createsTransitGateway(env)) lines.push(cdk(`deploy -e '${stage}/TransitHub' --profile network`));
+    if (connectivityOf(env) === 'lattice') lines.push(cdk(`deploy -e '${stage}/LatticeHub' --profile network`));
     lines.push(cdk(`deploy -e '${stage}/DelegationRole' --profile dns`));
     for (const c of env.consumers) lines.push(cdk(`deploy -e '${stage}/ConsumerNetwork-${c.name}' --profile ${env.name}-${c.name}`));
     for (const api of env.apis) {

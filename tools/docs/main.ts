@@ -28,6 +28,7 @@ import { assertValidConfig } from '../../lib/config/validate';
 import { parseCommandLine, runScript, STDIO } from '../shared/cli';
 import { fenced, GeneratedBlock, markers, withBlocks } from '../shared/blocks';
 import { buildReport, costSummaryMarkdown } from '../cost/main';
+import { crossoverBlock, platformBlock } from '../cost/platform';
 import { deployCommands } from '../deploy/commands';
 import { renderDiagram } from '../diagram/render';
 import { updateSafetyBlock } from './update-safety';
@@ -92,6 +93,9 @@ export function generatedBlocks(config: AppConfig = exampleConfig): GeneratedBlo
     { name: 'deploy-commands', content: `\n${byHand.join('')}` },
     { name: 'service-linked-role-commands', content: sh(commands.filter((l) => l.startsWith('aws iam get-role '))) },
     { name: 'cost-summary', content: costSummary(config) },
+    // Priced from the configuration, not synthesized: three 20 x 50 synths would take minutes (tools/cost/README.md).
+    { name: 'cost-platform', content: platformBlock(config) },
+    { name: 'cost-crossover', content: crossoverBlock(config) },
     { name: 'stage-order', content: stageIds.length === 1 ? stageIds[0] : `${stageIds.slice(0, -1).join(', ')}, then ${stageIds[stageIds.length - 1]}` },
   ];
 }

@@ -1,8 +1,8 @@
 /**
- * Local stand-in for AppSync: graphql-http on node:http executing the SAME schema file as AppSync
- * (`lib/runtime/graphql-resolver/schema.graphql`), with every `Query` field resolved by invoking
- * the REAL Lambda handler (`lib/runtime/graphql-resolver/src/handler.ts`) with an AppSync-shaped
- * direct-resolver event.
+ * Local stand-in for AppSync: graphql-http on node:http executing the SAME schema as the
+ * consumer's AppSync API (the merged fragments of the APIs it calls, lib/config/api-runtime.ts),
+ * with every `Query` field resolved by invoking its API's REAL Lambda handler (each in its own
+ * worker, ./resolver-host.ts) with an AppSync-shaped direct-resolver event.
  *
  * What is mimicked (and what is not):
  * - The Lambda boundary: the handler's result is JSON round-tripped; a thrown error only carries
@@ -16,26 +16,38 @@
  *   graphql-limits.ts) as validation rules, so a query over either never reaches the resolver, and a
  *   request-body cap (413). The error messages are ours; AppSync's wording differs.
  * - Not mimicked: authorization, AppSync's 30 s resolver timeout, caching, batching, one Lambda
- *   environment per concurrent invocation (here all invocations share one process and one agent).
+ *   environment per concurrent invocation (here all invocations of one API share one worker and one agent).
  */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { AppSyncIdentityIAM } from 'aws-lambda';
 import { GraphQLError, GraphQLResolveInfo, Kind, SelectionSetNode, ValidationRule, buildSchema, print } from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/http';
 import { MAX_GRAPHQL_BODY_BYTES, QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../../lib/runtime/graphql-resolver/graphql-limits';
-import { ResolverEvent, handler as lambdaHandler } from '../../lib/runtime/graphql-resolver/src/handler';
+import type { ResolverEvent } from '../../lib/runtime/graphql-resolver/src/handler';
 import { HopLog } from './hop-log';
 
-export const SCHEMA_FILE = join(__dirname, '..', '..', 'lib', 'runtime', 'graphql-resolver', 'schema.graphql');
 export const GRAPHQL_PATH = '/graphql';
 
-/** Account of the first consumer of the example config's first environment (storefront, dev). */
-const LOCAL_CALLER_ACCOUNT = '555555555555';
+/** The resolver of one Query field: its API's name and its Lambda handler (across the Lambda boundary). */
+export interface FieldResolver {
+  readonly api: string;
+  readonly invoke: (event: ResolverEvent) => Promise<unknown>;
+}
+
+export interface GraphqlServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly hopLog: HopLog;
+  /** The schema (SDL), as the consumer's AppSync API has it. */
+  readonly schema: string;
+  /** Every Query field's resolver, by field name. */
+  readonly resolvers: ReadonlyMap<string, FieldResolver>;
+  /** The consumer's account, in the event's IAM identity. */
+  readonly callerAccount: string;
+}
 
 export type GraphqlServer = Awaited<ReturnType<typeof startGraphqlServer>>;
 
@@ -95,18 +107,18 @@ const requestLimits: ValidationRule = (context) => ({
   },
 });
 
-function buildEvent(args: Record<string, unknown>, request: RequestInfo, info: GraphQLResolveInfo): ResolverEvent {
+function buildEvent(args: Record<string, unknown>, request: RequestInfo, info: GraphQLResolveInfo, account: string): ResolverEvent {
   const selectionSet = info.fieldNodes[0]?.selectionSet;
   const paths = info.fieldNodes.flatMap((node) => walk(node.selectionSet, (name) => info.fragments[name]).paths);
   // With plain IAM auth AppSync sends null for the Cognito fields (the type says string).
   const identity = {
-    accountId: LOCAL_CALLER_ACCOUNT,
+    accountId: account,
     cognitoIdentityAuthProvider: null,
     cognitoIdentityAuthType: null,
     cognitoIdentityId: null,
     cognitoIdentityPoolId: null,
     sourceIp: [request.sourceIp],
-    userArn: `arn:aws:sts::${LOCAL_CALLER_ACCOUNT}:assumed-role/local-dev/npm-start`,
+    userArn: `arn:aws:sts::${account}:assumed-role/local-dev/npm-start`,
     username: 'AROALOCALDEVEXAMPLE:npm-start',
   } as unknown as AppSyncIdentityIAM;
   return {
@@ -166,11 +178,14 @@ function tooLarge(req: http.IncomingMessage, res: http.ServerResponse): boolean 
   return false;
 }
 
-export async function startGraphqlServer(options: { readonly host: string; readonly port: number; readonly hopLog: HopLog }) {
+export async function startGraphqlServer(options: GraphqlServerOptions) {
   const { hopLog } = options;
-  const schema = buildSchema(readFileSync(SCHEMA_FILE, 'utf8'));
+  const schema = buildSchema(options.schema);
   const queryType = schema.getQueryType();
-  if (!queryType) throw new Error(`${SCHEMA_FILE} has no Query type`);
+  if (!queryType) throw new Error('the schema has no Query type');
+  const fields = Object.keys(queryType.getFields());
+  const unresolved = fields.filter((f) => !options.resolvers.has(f));
+  if (unresolved.length > 0) throw new Error(`no resolver for Query field(s) ${unresolved.join(', ')}`);
 
   /** HTTP requests answered on /graphql, Lambda handler invocations, and those that threw. */
   const counts = { graphqlRequests: 0, resolverInvocations: 0, resolverErrors: 0 };
@@ -178,29 +193,28 @@ export async function startGraphqlServer(options: { readonly host: string; reado
 
   /** A Query field backed by the direct Lambda resolver (graphql-js calls rootValue functions). */
   const lambdaResolver =
-    (fieldName: string) =>
+    (fieldName: string, { api, invoke }: FieldResolver) =>
     async (args: Record<string, unknown>, { request }: GraphqlContext, info: GraphQLResolveInfo): Promise<unknown> => {
       const started = process.hrtime.bigint();
-      const event = buildEvent(args, request, info);
+      const event = buildEvent(args, request, info, options.callerAccount);
       const label = `${info.parentType.name}.${fieldName}(${compactArgs(event.arguments as Record<string, unknown>)})`;
       request.fields.push(fieldName);
       counts.resolverInvocations += 1;
       try {
-        const result = await lambdaHandler(event);
-        const payload: unknown = JSON.parse(JSON.stringify(result)); // the Lambda response boundary
-        hopLog.line('resolver', `${label} -> ok ${ms(started)}`, request.requestId);
+        const payload = await invoke(event); // JSON round-tripped, as across the Lambda boundary
+        hopLog.line('resolver', `${label} -> ok ${ms(started)}`, request.requestId, api);
         return payload;
       } catch (err) {
         counts.resolverErrors += 1;
         // What crosses the Lambda boundary when the handler throws: its name and message only.
         const errorType = err instanceof Error ? err.name : 'Lambda:Unhandled';
         const errorMessage = err instanceof Error ? err.message : String(err);
-        hopLog.line('resolver', `${label} -> ${errorType}: ${errorMessage}${describeFailure(err)} ${ms(started)}`, request.requestId);
+        hopLog.line('resolver', `${label} -> ${errorType}: ${errorMessage}${describeFailure(err)} ${ms(started)}`, request.requestId, api);
         throw new GraphQLError(errorMessage, { extensions: { errorType } });
       }
     };
 
-  const rootValue = Object.fromEntries(Object.keys(queryType.getFields()).map((fieldName) => [fieldName, lambdaResolver(fieldName)]));
+  const rootValue = Object.fromEntries(fields.map((fieldName) => [fieldName, lambdaResolver(fieldName, options.resolvers.get(fieldName)!)]));
 
   const handle = createHandler<GraphqlContext>({
     schema,

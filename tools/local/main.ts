@@ -1,18 +1,20 @@
 /**
- * `npm start`: the whole data path on this machine, no AWS (see ./stack.ts):
+ * `npm start`: the whole data path of one consumer on this machine, no AWS (see ./stack.ts), for
+ * every API it calls (the example's Dev storefront: catalogue and stock):
  *
- *   GraphQL :4000 -> real Lambda handler -> TLS front :8443 (NLB stand-in) -> api-service :8080
- *   --connectivity lattice: ... -> real Lambda handler (SigV4) -> Lattice stand-in :8443 -> api-service :8080
+ *   GraphQL :4000 -> each API's real Lambda handler -> its TLS front :8443, :8444 (NLB stand-ins) -> its service :8080, :8081
+ *   --connectivity lattice: ... -> each API's handler (SigV4) -> its Lattice stand-in :8443, :8444 -> its service
  *
- * Options: USAGE below (`npm start -- --help`); `--cert-name NAME` puts another name in the TLS
- * front's certificate, to see host name verification fail; `--quiet`: no per-request hop lines.
- * Stops cleanly on Ctrl-C / SIGTERM (exit 0): servers closed, the resolver's agent destroyed,
- * ports released.
+ * Options: USAGE below (`npm start -- --help`); `--cert-name [API=]NAME` puts another name in an
+ * API's certificate, to see host name verification fail; `--quiet`: no per-request hop lines.
+ * Stops cleanly on Ctrl-C / SIGTERM (exit 0): servers closed, the resolvers' workers ended, the
+ * services drained, ports released.
  */
 import { relative } from 'node:path';
 import { loadConfig } from '../../lib/config/load';
 import { CONFIG_OPTION, CONFIG_USAGE, parseCommandLine, runScript, STDIO, UsageError } from '../shared/cli';
-import { DEFAULT_API_NAME, LOCAL_CONNECTIVITY, LocalConnectivity, LocalStack, PortRole, PortUnavailableError, startLocalStack } from './stack';
+import { exampleConfig } from '../../lib/config/environments';
+import { LOCAL_CONNECTIVITY, LocalConnectivity, LocalStack, PortRole, PortUnavailableError, startLocalStack } from './stack';
 
 /** Each server's port: its option, environment variable and default. */
 const PORTS = {
@@ -21,11 +23,14 @@ const PORTS = {
   api: { option: 'api-port', env: 'LOCAL_API_PORT', fallback: 8080 },
 } as const satisfies Record<PortRole, { option: string; env: string; fallback: number }>;
 
-const USAGE = `usage: npm start -- [--connectivity MODE] [--graphql-port N] [--tls-port N] [--api-port N] [--api-name NAME] [--cert-name NAME] [--quiet] [--config FILE]
+const USAGE = `usage: npm start -- [--environment NAME] [--consumer NAME] [--connectivity MODE] [--graphql-port N] [--tls-port N] [--api-port N] [--cert-name [API=]NAME] [--quiet] [--config FILE]
+  environment, consumer: env LOCAL_ENVIRONMENT / LOCAL_CONSUMER (default: the first environment, its first consumer);
+    every API that consumer calls runs, each behind its own front, name and certificate
   connectivity: env LOCAL_CONNECTIVITY, ${LOCAL_CONNECTIVITY.join(' | ')} (default transit-gateway; privatelink runs the same NLB-shaped path;
-    lattice: the resolver SigV4-signs, a VPC Lattice stand-in verifies and adds the caller identity header)
-  ports: env LOCAL_GRAPHQL_PORT / LOCAL_TLS_PORT / LOCAL_API_PORT (defaults 4000 / 8443 / 8080; 0 = any free port; the TLS port is the Lattice stand-in's in lattice mode)
-  API name: env LOCAL_API_NAME (default: the first environment's apiDomain, ${DEFAULT_API_NAME} in the example)
+    lattice: the resolvers SigV4-sign, a VPC Lattice stand-in per API verifies and adds the caller identity header)
+  ports: env LOCAL_GRAPHQL_PORT / LOCAL_TLS_PORT / LOCAL_API_PORT (defaults 4000 / 8443 / 8080; the TLS and API ports are the first API's,
+    the next APIs take the next ports; 0 = any free port; the TLS port is the Lattice stand-in's in lattice mode)
+  cert-name: a name for an API's certificate instead of its domain (API = apis[].name; without it, the first API's), e.g. stock=wrong.example.com
   ${CONFIG_USAGE}`;
 
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env) {
@@ -36,7 +41,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
         'graphql-port': { type: 'string' },
         'tls-port': { type: 'string' },
         'api-port': { type: 'string' },
-        'api-name': { type: 'string' },
+        environment: { type: 'string' },
+        consumer: { type: 'string' },
         'cert-name': { type: 'string' },
         connectivity: { type: 'string' },
         quiet: { type: 'boolean', short: 'q', default: false },
@@ -55,9 +61,20 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     if (!(value >= 0 && value <= 65_535)) throw new UsageError(`${source} must be a port number 0..65535, got "${raw}"`);
     return value;
   };
-  // The API name the certificate and the resolver use: --api-name, LOCAL_API_NAME, or the first
-  // environment's apiDomain of --config (default: the example's).
-  const apiName = values['api-name'] ?? (env.LOCAL_API_NAME || (values.config === undefined ? DEFAULT_API_NAME : loadConfig(values.config).environments[0].apis[0].domain));
+  const config = values.config === undefined ? undefined : loadConfig(values.config);
+  const environment = values.environment ?? (env.LOCAL_ENVIRONMENT || undefined);
+  const consumer = values.consumer ?? (env.LOCAL_CONSUMER || undefined);
+  // `API=NAME`, or a bare NAME for the first API the consumer calls.
+  let certificateNames: Record<string, string> | undefined;
+  const rawCert = values['cert-name'];
+  if (rawCert !== undefined) {
+    const [, api, name] = /^(?:([a-z0-9-]+)=)?(.+)$/.exec(rawCert) ?? [];
+    const first = (config ?? exampleConfig).environments.find((e) => environment === undefined || e.name === environment);
+    const firstApi = first?.apis.find((a) => first.consumers.find((c) => consumer === undefined || c.name === consumer)?.calls.includes(a.name));
+    const target = api ?? firstApi?.name;
+    if (target === undefined || name === undefined) throw new UsageError(`--cert-name must be API=NAME or NAME, got "${rawCert}"`);
+    certificateNames = { [target]: name };
+  }
   const [connectivitySource, rawConnectivity] = values.connectivity !== undefined ? ['--connectivity', values.connectivity] : ['LOCAL_CONNECTIVITY', env.LOCAL_CONNECTIVITY];
   const connectivity = (rawConnectivity || 'transit-gateway') as LocalConnectivity;
   if (!LOCAL_CONNECTIVITY.includes(connectivity)) {
@@ -68,8 +85,10 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     graphqlPort: port('graphql'),
     tlsFrontPort: port('tls-front'),
     apiPort: port('api'),
-    apiName,
-    certificateName: values['cert-name'],
+    config,
+    environment,
+    consumer,
+    certificateNames,
     quiet: values.quiet,
     help: values.help,
   };
@@ -81,35 +100,41 @@ function timestamp(): string {
   return `${d.toTimeString().slice(0, 8)}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
-function banner(stack: LocalStack): string {
+export function banner(stack: LocalStack): string {
   const ca = relative(process.cwd(), stack.caFile) || stack.caFile;
-  const certNote =
-    stack.certificateName === stack.apiName
-      ? `certificate for ${stack.certificateName}`
-      : `certificate for ${stack.certificateName} (does NOT match ${stack.apiName}: queries will fail TLS verification)`;
   const lattice = stack.connectivity === 'lattice';
+  const width = Math.max(...stack.apis.map((a) => a.name.length));
+  const perApi = stack.apis.flatMap((a) => {
+    const cert =
+      a.certificateName === a.domain
+        ? `certificate for ${a.certificateName}`
+        : `certificate for ${a.certificateName} (does NOT match ${a.domain}: its queries will fail TLS verification)`;
+    return [
+      `  ${a.name.padEnd(width)}  ${a.domain} (lib/runtime/${a.runtime}; fields ${a.fields.join(', ')})`,
+      `  ${''.padEnd(width)}    ${lattice ? 'Lattice  ' : 'TLS front'} ${stack.host}:${a.frontPort}, ${cert}`,
+      `  ${''.padEnd(width)}    service   ${a.apiUrl} (pid ${a.pid}), ${lattice ? 'CALLER_IDENTITY_SOURCE=lattice' : 'caller identity via the STS stand-in'}`,
+      `  ${''.padEnd(width)}    resolver  API_BASE_URL=${a.baseUrl} API_CONNECT_PORT=${a.frontPort}${lattice ? ' API_SIGNING=lattice' : ` API_AUDIENCE=${a.name}`}`,
+    ];
+  });
+  const tries = stack.apis.flatMap((a) => (a.sample ? [`  # ${a.name}`, `  ${a.sample.curl}`] : [`  # ${a.name}: no sample query; its fields: ${a.fields.join(', ')}`]));
+  const refused = stack.apis.map((a) => `  ${a.curlFrontCommand}`);
   return [
     '',
     lattice
-      ? 'Local stack is up (no AWS): GraphQL -> resolver (real Lambda handler, SigV4) -> Lattice stand-in -> api-service'
-      : 'Local stack is up (no AWS): GraphQL -> resolver (real Lambda handler) -> TLS front (NLB stand-in) -> api-service',
-    `  GraphQL      ${stack.graphqlUrl}   (schema lib/runtime/graphql-resolver/schema.graphql)`,
-    lattice
-      ? `  Lattice      ${stack.host}:${stack.tlsFrontPort}, ${certNote}, CA ${ca}; verifies SigV4 (vpc-lattice-svcs), adds x-amzn-lattice-identity`
-      : `  TLS front    ${stack.host}:${stack.tlsFrontPort}, ${certNote}, CA ${ca}`,
-    lattice
-      ? `  api-service  ${stack.apiUrl}, CALLER_IDENTITY_SOURCE=lattice: it serves the local resolver's role (consumer "${stack.consumer}"), read from Lattice's identity header`
-      : `  api-service  ${stack.apiUrl}, caller identity on: it serves the local resolver's role (consumer "${stack.consumer}"), verified by an STS stand-in`,
-    `  resolver env API_BASE_URL=${stack.apiBaseUrl} API_CONNECT_HOST=${stack.host} API_CONNECT_PORT=${stack.tlsFrontPort} API_CA_FILE=${ca}${lattice ? ' API_SIGNING=lattice' : ''}`,
+      ? 'Local stack is up (no AWS): GraphQL -> each API\'s resolver (real Lambda handler, SigV4) -> its Lattice stand-in -> its service'
+      : 'Local stack is up (no AWS): GraphQL -> each API\'s resolver (real Lambda handler) -> its TLS front (NLB stand-in) -> its service',
+    `  GraphQL  ${stack.graphqlUrl}   (consumer "${stack.consumer}" of ${stack.environment}: the merged schema of ${stack.apis.map((a) => a.name).join(', ')})`,
+    `  CA       ${ca}; every service serves the consumer's local resolver role only (consumer "${stack.consumer}")${lattice ? ', read from Lattice\'s identity header' : ''}`,
+    ...perApi,
     '',
     'Try:',
-    `  ${stack.curlCommand}`,
+    ...tries,
     lattice
-      ? 'or straight to the Lattice stand-in, unsigned (403 AccessDeniedException, as Lattice refuses a request its auth policy does not allow):'
-      : 'or straight through the TLS front, with no caller token (401 UNAUTHENTICATED, as any workload without the resolver\'s role gets):',
-    `  ${stack.curlTlsFrontCommand}`,
+      ? 'or straight to an API\'s Lattice stand-in, unsigned (403 AccessDeniedException, as Lattice refuses a request its auth policy does not allow):'
+      : 'or straight through an API\'s TLS front, with no caller token (401 UNAUTHENTICATED, as any workload without the resolver\'s role gets):',
+    ...refused,
     '',
-    'One line per hop per request below (rid = first 8 characters of the request id). Ctrl-C to stop.',
+    'One line per hop per request below, each hop labelled with its API (rid = first 8 characters of the request id). Ctrl-C to stop.',
     '',
   ].join('\n');
 }
@@ -148,8 +173,8 @@ async function main(): Promise<void> {
         const s = stack.stats();
         console.log(
           `${timestamp()} stack       stopped: ${s.graphqlRequests} GraphQL requests, ${s.resolverInvocations} resolver ` +
-            `invocations, ${s.tlsHandshakes} TLS handshakes, ${s.apiRequests} api-service requests; ` +
-            `ports ${stack.graphqlPort}, ${stack.tlsFrontPort}, ${stack.apiPort} released`,
+            `invocations, ${s.tlsHandshakes} TLS handshakes, ${s.apiRequests} API service requests; ` +
+            `ports ${[stack.graphqlPort, ...stack.apis.flatMap((a) => [a.frontPort, a.apiPort])].join(', ')} released`,
         );
         for (const sig of signals) process.off(sig, onSignal);
       },

@@ -1,6 +1,7 @@
 /**
  * Measures the local GraphQL query path end to end (GraphQL -> real Lambda handler -> TLS front ->
- * api-service), on this machine:
+ * api-service), on this machine, with the catalogue's queries (the stack runs every API of the
+ * consumer; the others stay idle):
  *
  *   1. N sequential queries over one keep-alive HTTP connection: p50/p90/p99 latency, and how many
  *      TLS handshakes the resolver made (front `secureConnection` count; expected: 1).
@@ -51,8 +52,8 @@ function parseOptions(argv: readonly string[]) {
     connections: intOption('connections', values.connections, 1, 1000),
     query: values.query as keyof typeof QUERIES,
     json: values.json,
-    /** The first environment's apiDomain of --config; default: the example's. */
-    apiName: values.config === undefined ? undefined : configOrExit(values.config).environments[0].apis[0].domain,
+    /** --config's (its first environment's first consumer, every API it calls); default: the example's. */
+    config: values.config === undefined ? undefined : configOrExit(values.config),
   };
 }
 
@@ -134,13 +135,13 @@ async function load(stack: LocalStack, body: string, connections: number, durati
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  // The resolver runs in this process and logs each request with console.log (CloudWatch's
-  // stdout in Lambda); here those lines would interleave with the report, and break --json.
+  // Each resolver logs each request with console.log (CloudWatch's stdout in Lambda), which its
+  // worker hands to this process's console; those lines would interleave with the report, and break --json.
   const print = console.log.bind(console);
   console.log = () => undefined;
   const body = JSON.stringify({ query: QUERIES[options.query] });
   const stateDir = mkdtempSync(join(tmpdir(), 'local-measure-'));
-  const stack = await startLocalStack({ stateDir, apiName: options.apiName, log: () => undefined });
+  const stack = await startLocalStack({ stateDir, config: options.config, log: () => undefined });
   try {
     const report = {
       machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model },

@@ -1,9 +1,10 @@
 /**
- * Throw-away PKI for the local stack: a CA and one leaf certificate, generated at every start
+ * Throw-away PKI for the local stack: a CA and one leaf certificate per API, generated at every start
  * (selfsigned v5, EC P-256) and written to the state directory (`.local/` by default, ignored by git).
  *
- * The leaf stands in for the ACM certificate on the NLB's TLS listener; the resolver trusts the CA
- * through API_CA_FILE and verifies the leaf against the API name, exactly as in AWS.
+ * Each leaf stands in for its API's ACM certificate on its NLB's TLS listener (or Lattice service);
+ * the resolvers trust the one CA through API_CA_FILE and verify each leaf against their API's name,
+ * exactly as in AWS.
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,32 +28,37 @@ async function certificate(commonName: string, options: Pick<Options, 'ca' | 'ex
 }
 
 /**
- * Generates a fresh CA and a leaf for `leafName`, and writes them to `dir` (created if needed):
- * `ca.pem` (trust this), `tls-front.pem` and `tls-front-key.pem` (served by the TLS front).
+ * Generates a fresh CA and one leaf per entry of `leaves` (file stem -> the name the certificate is
+ * for), and writes them to `dir` (created if needed): `ca.pem` (trust this), and per leaf
+ * `tls-front-<stem>.pem` and `tls-front-<stem>-key.pem` (served by that API's front).
  */
-export async function createLocalPki(dir: string, leafName: string): Promise<{ leaf: Pem; caFile: string }> {
+export async function createLocalPki(dir: string, leaves: Readonly<Record<string, string>>): Promise<{ leaves: Record<string, Pem>; caFile: string }> {
   const ca = await certificate('Local dev CA (npm start, throw-away)', {
     extensions: [
       { name: 'basicConstraints', cA: true, critical: true },
       { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     ],
   });
-  const leaf = await certificate(leafName, {
-    ca,
-    extensions: [
-      { name: 'basicConstraints', cA: false, critical: true },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: leafName }] },
-    ],
-  });
   mkdirSync(dir, { recursive: true });
   const caFile = join(dir, 'ca.pem');
-  const keyFile = join(dir, 'tls-front-key.pem');
   writeFileSync(caFile, ca.cert);
-  writeFileSync(join(dir, 'tls-front.pem'), leaf.cert);
-  writeFileSync(keyFile, leaf.key, { mode: 0o600 });
-  chmodSync(keyFile, 0o600); // in case the file already existed with other permissions
+  const issued: Record<string, Pem> = {};
+  for (const [stem, leafName] of Object.entries(leaves)) {
+    const leaf = await certificate(leafName, {
+      ca,
+      extensions: [
+        { name: 'basicConstraints', cA: false, critical: true },
+        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+        { name: 'extKeyUsage', serverAuth: true },
+        { name: 'subjectAltName', altNames: [{ type: 2, value: leafName }] },
+      ],
+    });
+    const keyFile = join(dir, `tls-front-${stem}-key.pem`);
+    writeFileSync(join(dir, `tls-front-${stem}.pem`), leaf.cert);
+    writeFileSync(keyFile, leaf.key, { mode: 0o600 });
+    chmodSync(keyFile, 0o600); // in case the file already existed with other permissions
+    issued[stem] = leaf;
+  }
   // The CA's private key is never written: nothing needs to sign anything after start.
-  return { leaf, caFile };
+  return { leaves: issued, caFile };
 }

@@ -1,4 +1,5 @@
 import { connectivityOf } from '../connectivity';
+import { apiResourcePrefix, latticeServiceNetworkName } from '../names';
 import { environmentField, ReportProblem } from '../errors';
 import { AppConfig, EnvironmentConfig } from '../types';
 
@@ -38,4 +39,29 @@ export function connectivityRules(config: AppConfig, report: ReportProblem): voi
 export function gatewayKeyOf(env: EnvironmentConfig, index: number): string | undefined {
   if (connectivityOf(env) !== 'transit-gateway' || env.transitGateway === undefined) return undefined;
   return env.transitGateway.mode === 'create' ? `create:${env.name}:${index}` : `import:${env.transitGateway.transitGatewayId}`;
+}
+
+/** VPC Lattice's name rules (CreateServiceNetwork, CreateService): lowercase letters, digits and single hyphens. */
+const LATTICE_NAME = (max: number) => new RegExp(`^(?!-)(?!.*--)[a-z0-9-]{3,${max}}(?<!-)$`);
+
+/**
+ * Lattice mode names a service network `<projectName>-<env>` (latticeServiceNetworkName, at most 63
+ * characters) and each API's service `<projectName>-<env>-<api>` (apiResourcePrefix, at most 40): checked here, with every other problem, rather
+ * than by the constructs one at a time.
+ */
+export function latticeNameRules(config: AppConfig, report: ReportProblem): void {
+  config.environments.forEach((env, index) => {
+    if (connectivityOf(env) !== 'lattice') return;
+    const at = environmentField(env, index);
+    const network = latticeServiceNetworkName(config, env);
+    if (!LATTICE_NAME(63).test(network)) {
+      report(`${at}.name`, env.name, `the environment's VPC Lattice service network would be named "${network}": 3-63 lowercase letters, digits or single hyphens; shorten projectName or the environment's name.`);
+    }
+    env.apis.forEach((api, ai) => {
+      const service = apiResourcePrefix(config, env, api);
+      if (!LATTICE_NAME(40).test(service) || service.startsWith('svc-')) {
+        report(`${environmentField(env, index)}.apis[${ai}].name`, api.name, `its VPC Lattice service would be named "${service}" (${service.length} characters): VPC Lattice allows 40, lowercase letters, digits or single hyphens, not starting with "svc-"; shorten projectName, the environment's or the API's name.`);
+      }
+    });
+  });
 }

@@ -190,6 +190,7 @@ describe('priceEnvironment', () => {
 describe('priceAlternatives', () => {
   const { design, alternatives } = priceAlternatives(workload, prices, dev);
   const byId = Object.fromEntries(alternatives.map((a) => [a.id, a]));
+  const zone = prices.items.route53HostedZoneMonth.price;
   const designTotal = 153.9974496;
   const nlb = 14.6 + 0.146;
   const tgw = 73 + 0.08;
@@ -199,8 +200,8 @@ describe('priceAlternatives', () => {
     expect(design.total).toBeCloseTo(designTotal, 7);
   });
 
-  test('(a) public ALB + WAF + NAT in both accounts', () => {
-    const a = byId.a;
+  test('public ALB + WAF + NAT in both accounts', () => {
+    const a = byId['public-alb'];
     expect(monthly(a, 'alb.hours')).toBeCloseTo(H * 0.03, 12);
     expect(monthly(a, 'alb.lcu')).toBeCloseTo((1 / 25) * H * 0.01, 12); // new connections dominate: 0.04 LCU
     expect(monthly(a, 'waf.acl') + monthly(a, 'waf.rules') + monthly(a, 'waf.requests')).toBeCloseTo(5 + 4 * 1 + M_REQUESTS * 0.5, 12);
@@ -214,30 +215,33 @@ describe('priceAlternatives', () => {
     expect(a.total).toBeCloseTo(designTotal - nlb - tgw - vpce + added, 7);
   });
 
-  test('(b) PrivateLink: interface endpoint per consumer per AZ, keeps the NLB, no TGW', () => {
-    const b = byId.b;
+  test('PrivateLink: interface endpoint per consumer per AZ, keeps the NLB, no TGW', () => {
+    const b = byId.privatelink;
     expect(monthly(b, 'privatelink.hours')).toBeCloseTo(1 * 2 * H * 0.01, 12);
     expect(monthly(b, 'privatelink.data')).toBeCloseTo(TRAFFIC_GB * 0.01, 12);
     expect(monthly(b, 'nlb.hours')).toBeCloseTo(14.6, 12);
     expect(b.total).toBeCloseTo(designTotal - tgw + 14.6 + 0.04, 7);
   });
 
-  test('(c) VPC Lattice: service hours + GB, requests within the free hourly allowance, no NLB or TGW', () => {
-    const c = byId.c;
+  test('VPC Lattice: service hours + GB, requests within the free hourly allowance, an association per consumer, a private zone per pair, no NLB or TGW', () => {
+    const c = byId.lattice;
     expect(monthly(c, 'lattice.service')).toBeCloseTo(H * 0.025, 12);
     expect(monthly(c, 'lattice.data')).toBeCloseTo(TRAFFIC_GB * 0.025, 12);
     expect(monthly(c, 'lattice.requests')).toBe(0); // 1,436 requests/hour < 300,000
-    expect(c.total).toBeCloseTo(designTotal - nlb - tgw + 18.25 + 0.1, 7);
+    const association = H * prices.items.latticeVpcAssociationHour.price;
+    expect(monthly(c, 'lattice.associations')).toBeCloseTo(association, 12);
+    expect(monthly(c, 'route53.zones')).toBeCloseTo(2 * zone, 12); // the API's public zone + 1 pair's private zone
+    expect(c.total).toBeCloseTo(designTotal - nlb - tgw + 18.25 + 0.1 + association + zone, 7);
   });
 
-  test('(c) VPC Lattice bills only the requests above 300,000 per hour', () => {
+  test('VPC Lattice bills only the requests above 300,000 per hour', () => {
     const busy = { ...workload, requestsPerMonth: 400000 * H };
-    const c = priceAlternatives(busy, prices, dev).alternatives.find((x) => x.id === 'c')!;
+    const c = priceAlternatives(busy, prices, dev).alternatives.find((x) => x.id === 'lattice')!;
     expect(monthly(c, 'lattice.requests')).toBeCloseTo(((400000 - 300000) * H / 1e6) * 0.1, 9); // 73M requests -> $7.30
   });
 
-  test('(d) private API Gateway: per request + execute-api endpoint per consumer per AZ, keeps the NLB', () => {
-    const d = byId.d;
+  test('private API Gateway: per request + execute-api endpoint per consumer per AZ, keeps the NLB', () => {
+    const d = byId['api-gateway'];
     expect(monthly(d, 'apigw.requests')).toBeCloseTo(M_REQUESTS * 3.5, 12);
     expect(monthly(d, 'apigw.endpoint.hours')).toBeCloseTo(1 * 2 * H * 0.01, 12);
     expect(monthly(d, 'apigw.endpoint.data')).toBeCloseTo(TRAFFIC_GB * 0.01, 12);
@@ -246,7 +250,7 @@ describe('priceAlternatives', () => {
 
   test('more consumers and AZs scale the per-consumer endpoints', () => {
     const wide: EnvironmentCounts = { ...dev, shape: { consumers: 3, azs: 3 } };
-    const b = priceAlternatives(workload, prices, wide).alternatives.find((x) => x.id === 'b')!;
+    const b = priceAlternatives(workload, prices, wide).alternatives.find((x) => x.id === 'privatelink')!;
     expect(monthly(b, 'privatelink.hours')).toBeCloseTo(3 * 3 * H * 0.01, 12);
   });
 
@@ -254,14 +258,14 @@ describe('priceAlternatives', () => {
     // 3 APIs (NLBs), 2 consumers, 4 pairs (resolver functions), 2 AZs.
     const matrix: EnvironmentCounts = { ...dev, nlbs: 3, resolverFunctions: Array.from({ length: 4 }, () => dev.resolverFunctions[0]), shape: { consumers: 2, azs: 2 } };
     const alt = Object.fromEntries(priceAlternatives(workload, prices, matrix).alternatives.map((x) => [x.id, x]));
-    expect(monthly(alt.a, 'alb.hours')).toBeCloseTo(3 * H * 0.03, 12);
-    expect(monthly(alt.a, 'waf.acl')).toBeCloseTo(3 * 5, 12);
-    expect(monthly(alt.a, 'nat.hours')).toBeCloseTo(2 * (3 + 2) * H * 0.05, 12);
-    expect(monthly(alt.a, 'ipv4.addresses')).toBeCloseTo((2 * 5 + 2 * 3) * H * 0.005, 12);
-    expect(monthly(alt.b, 'privatelink.hours')).toBeCloseTo(4 * 2 * H * 0.01, 12);
-    expect(monthly(alt.c, 'lattice.service')).toBeCloseTo(3 * H * 0.025, 12);
-    expect(alt.c.lineItems.find((l) => l.key === 'lattice.associations')?.item).toBe('VPC Lattice VPC associations x2');
-    expect(monthly(alt.d, 'apigw.endpoint.hours')).toBeCloseTo(2 * 2 * H * 0.01, 12);
+    expect(monthly(alt['public-alb'], 'alb.hours')).toBeCloseTo(3 * H * 0.03, 12);
+    expect(monthly(alt['public-alb'], 'waf.acl')).toBeCloseTo(3 * 5, 12);
+    expect(monthly(alt['public-alb'], 'nat.hours')).toBeCloseTo(2 * (3 + 2) * H * 0.05, 12);
+    expect(monthly(alt['public-alb'], 'ipv4.addresses')).toBeCloseTo((2 * 5 + 2 * 3) * H * 0.005, 12);
+    expect(monthly(alt.privatelink, 'privatelink.hours')).toBeCloseTo(4 * 2 * H * 0.01, 12);
+    expect(monthly(alt.lattice, 'lattice.service')).toBeCloseTo(3 * H * 0.025, 12);
+    expect(alt.lattice.lineItems.find((l) => l.key === 'lattice.associations')?.item).toBe('VPC Lattice VPC associations x2');
+    expect(monthly(alt['api-gateway'], 'apigw.endpoint.hours')).toBeCloseTo(2 * 2 * H * 0.01, 12);
   });
 
   test('the comparison lists only the items that differ, plus the totals', () => {
@@ -270,11 +274,14 @@ describe('priceAlternatives', () => {
     const rowKeys = comparison.rows.map((r) => r.key);
     expect(rowKeys).toEqual(expect.arrayContaining(['nlb.hours', 'tgw.attachments', 'vpce.hours', 'alb.hours', 'privatelink.hours', 'lattice.service', 'apigw.requests']));
     expect(rowKeys).not.toContain('fargate.ARM64.vcpu');
-    expect(comparison.unchanged.items).toBe(12);
+    // The hosted zones differ too: lattice adds a private zone per (consumer, API) pair.
+    expect(comparison.unchanged.items).toBe(11);
+    expect(rowKeys).toContain('route53.zones');
     const tgwRow = comparison.rows.find((r) => r.key === 'tgw.attachments')!;
     expect(tgwRow.values[0]).toBeCloseTo(73, 9);
     expect(tgwRow.values.slice(1)).toEqual([null, null, null, null]);
-    expect(comparison.totals.map((t) => Math.round(t * 100) / 100)).toEqual([154, 222.39, 95.56, 84.52, 99.23]);
+    expect(comparison.columns).toEqual(['this design (transit gateway)', 'PrivateLink', 'VPC Lattice', 'public ALB + WAF + NAT', 'private API Gateway']);
+    expect(comparison.totals.map((t) => Math.round(t * 100) / 100)).toEqual([154, 95.56, 85.75, 222.39, 99.23]);
   });
 });
 
@@ -315,7 +322,7 @@ describe('CLI', () => {
     expect(text).toContain('retrieved 2000-01-01');
     expect(text).toContain('== Dev:');
     expect(text).toMatch(/^total\s+\$154\.00$/m);
-    expect(text).toMatch(/^total\s+\$154\.00\s+\$222\.39\s+\$95\.56\s+\$84\.52\s+\$99\.23$/m);
+    expect(text).toMatch(/^total\s+\$154\.00\s+\$95\.56\s+\$85\.75\s+\$222\.39\s+\$99\.23$/m);
     const report = JSON.parse(readFileSync(json, 'utf8'));
     expect(report.region).toBe('eu-west-1');
     expect(report.total).toBeCloseTo(153.9974496 + 1.78, 7);
@@ -352,11 +359,11 @@ describe('privatelink mode', () => {
     const { design, alternatives } = priceAlternatives(workload, prices, privateLink);
     expect(keys(design.lineItems)).toEqual(expect.arrayContaining(['privatelink.hours', 'privatelink.data']));
     expect(keys(design.lineItems)).not.toContain('tgw.attachments');
-    const b = alternatives.find((a) => a.id === 'b')!;
+    const b = alternatives.find((a) => a.id === 'transit-gateway')!;
     expect(b.name).toBe('transit gateway');
     expect(keys(b.lineItems)).toEqual(expect.arrayContaining(['tgw.attachments', 'tgw.data']));
     expect(keys(b.lineItems)).not.toContain('privatelink.hours');
-    for (const a of alternatives) expect(keys(a.lineItems).filter((k) => k.startsWith('privatelink.') && a.id !== 'b')).toEqual([]);
-    expect(compare(design, alternatives, 'PrivateLink').columns[0]).toBe('this design (PrivateLink)');
+    for (const a of alternatives) expect(keys(a.lineItems).filter((k) => k.startsWith('privatelink.'))).toEqual([]);
+    expect(compare(design, alternatives, 'privatelink').columns[0]).toBe('this design (PrivateLink)');
   });
 });

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { exampleConfig } from '../../../lib/config/environments';
 import { apiProfile, deployCommands, SERVICE_LINKED_ROLES } from '../../../tools/deploy/commands';
-import { exampleTestApp, memo } from '../../helpers';
+import { buildTestStages, exampleTestApp, memo } from '../../helpers';
 import { privateLinkConfig } from '../../stages/privatelink-config';
+import { latticeConfig } from '../../stages/lattice-config';
 
 const commands = deployCommands(exampleConfig).filter((l) => l.startsWith('npx '));
 const awsCommands = deployCommands(exampleConfig).filter((l) => l.startsWith('aws '));
@@ -128,5 +129,19 @@ describe('deploy commands follow the connectivity mode', () => {
     expect(lines).toContain("npx cdk deploy -e 'Prod/TransitHub' --profile network");
     expect(lines).toContain("npx cdk deploy -e 'Prod/TransitRouting' --profile network");
     expect(lines).toContain("npx cdk deploy -e 'Dev/ConsumerApp-billing' --profile dev-billing");
+  });
+
+  test('a lattice environment deploys its service network first, and the manual order respects every stack dependency of it', () => {
+    const order = deployCommands(latticeConfig).filter((c) => c.startsWith('npx cdk deploy -e')).flatMap((l) => [...l.matchAll(/'([^']+)'/g)].map((m) => m[1]));
+    const { stages } = buildTestStages(latticeConfig);
+    const all = stages.flatMap((stage) => stage.node.children.filter((c): c is Stack => c instanceof Stack));
+    expect(new Set(order)).toEqual(new Set(all.map((s) => s.node.path)));
+    expect(order).toContain('Dev/LatticeHub');
+    expect(order.filter((p) => p.startsWith('Dev/Transit'))).toEqual([]);
+    for (const stack of all) {
+      for (const dependency of stack.dependencies) {
+        expect({ stack: stack.node.path, dependencyFirst: order.indexOf(dependency.node.path) < order.indexOf(stack.node.path) }).toEqual({ stack: stack.node.path, dependencyFirst: true });
+      }
+    }
   });
 });

@@ -6,6 +6,7 @@ import { AppConfig } from '../../../lib/config/types';
 import { run } from '../../../tools/diagram/main';
 import { renderDiagram } from '../../../tools/diagram/render';
 import { privateLinkConfig } from '../../stages/privatelink-config';
+import { latticeConfig } from '../../stages/lattice-config';
 
 const START_MARKER = '<!-- diagram:start -->';
 const END_MARKER = '<!-- diagram:end -->';
@@ -130,5 +131,27 @@ describe('renderDiagram in privatelink mode', () => {
       }
     }
     expect(text).toContain(`prod__tgw --> prod__api__${privateLinkConfig.environments.find((e) => e.name === 'prod')!.apis[0].name}__nlb`);
+  });
+});
+
+describe('renderDiagram in lattice mode', () => {
+  test('draws the service network, each API as a Lattice service (no NLB, no STS endpoint), and a private zone per allowed pair only', () => {
+    const text = renderDiagram(latticeConfig);
+    const dev = latticeConfig.environments.find((e) => e.name === 'dev')!;
+    expect(text).not.toContain('dev__tgw');
+    expect(text).not.toContain('vpce_svc');
+    expect(text).toContain('dev__sn(("VPC Lattice service network dev');
+    for (const api of dev.apis) {
+      expect(text).toContain(`dev__api__${api.name}__nlb["VPC Lattice service<br/>HTTPS :443 ${api.domain}`);
+      expect(text).toContain(`dev__sn --> dev__api__${api.name}__nlb`);
+    }
+    expect(text).not.toMatch(/dev__api__\w+__vpce\["ECR \/ S3 \/ Logs \/ STS/);
+    for (const consumer of dev.consumers) {
+      for (const api of dev.apis) {
+        const zone = `dev__consumer__${consumer.name}__vpce__${api.name}["private zone ${api.domain}`;
+        if (consumer.calls.includes(api.name)) expect(text).toContain(zone);
+        else expect(text).not.toContain(zone);
+      }
+    }
   });
 });

@@ -47,7 +47,7 @@ describe('npm run docs', () => {
     const dollars = (cell: string) => Number(cell.replace(/[*$,]/g, ''));
     const tgw = row(costSummary(privateLinkConfig), stageIdFor(privateLinkConfig.environments[1]));
     const pl = row(costSummary(privateLinkConfig), stageIdFor(privateLinkConfig.environments[0]));
-    // columns: '', environment, connectivity, transit gateway, PrivateLink, (a), (c), (d), ''
+    // columns: '', environment, connectivity, transit gateway, PrivateLink, VPC Lattice, public ALB, API Gateway, ''
     expect(pl[2]).toBe('PrivateLink');
     expect(pl[4]).toMatch(/^\*\*\$[\d,.]+\*\*$/);
     expect(pl[3]).not.toContain('**');

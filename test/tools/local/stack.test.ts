@@ -1,17 +1,20 @@
-import { exampleConfig } from '../../../lib/config/environments';
-import { BAD_REQUEST_MESSAGE, NOT_FOUND_MESSAGE } from '../../../lib/runtime/graphql-resolver/src/status-errors';
 /**
- * `npm start`'s local stack, end to end on 127.0.0.1 (free ports, temporary state directory):
- * GraphQL (graphql-http, AppSync's schema file) -> the real Lambda handler -> TLS front -> api-service.
+ * `npm start`'s local stack, end to end on 127.0.0.1 (free ports, temporary state directory), for
+ * every API the example's Dev storefront calls: GraphQL (graphql-http, the consumer's merged schema)
+ * -> each API's real Lambda handler (its own worker) -> its TLS front -> its service process.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as https from 'node:https';
 import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { apiRuntimeOf, mergedSchema } from '../../../lib/config/api-runtime';
+import { exampleConfig } from '../../../lib/config/environments';
+import { BAD_REQUEST_MESSAGE, NOT_FOUND_MESSAGE } from '../../../lib/runtime/graphql-resolver/src/status-errors';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_GRAPHQL_BODY_BYTES, QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../../../lib/runtime/graphql-resolver/graphql-limits';
-import { parseArgs } from '../../../tools/local/main';
-import { DEFAULT_API_NAME, LocalStack, PortUnavailableError, startLocalStack } from '../../../tools/local/stack';
+import { banner, parseArgs } from '../../../tools/local/main';
+import { LocalApi, LocalStack, PortUnavailableError, startLocalStack } from '../../../tools/local/stack';
 
 interface GqlError {
   message: string;
@@ -70,6 +73,49 @@ async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<voi
 
 const ITEM_FIELDS = 'id name description priceCents tags';
 
+/** The example's Dev and the APIs its first consumer calls: what `npm start` runs by default. */
+const DEV = exampleConfig.environments[0];
+const STOREFRONT = DEV.consumers[0];
+const CALLED = DEV.apis.filter((a) => STOREFRONT.calls.includes(a.name));
+
+/**
+ * The hop lines of request `rid` once there are `count`: each service's line crosses a pipe from its
+ * own process, so it may arrive a moment after the GraphQL response.
+ */
+async function hopLines(logs: readonly string[], rid: string, count: number): Promise<string[]> {
+  const mine = (): string[] => logs.filter((l) => l.includes(`rid=${rid}`));
+  await waitFor(() => mine().length >= count);
+  return mine();
+}
+
+/** Lets the service log lines of the requests before arrive (see hopLines), so counts start from rest. */
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 100));
+
+/** Is `pid` a live process? */
+function alive(pid: number | undefined): boolean {
+  try {
+    process.kill(pid!, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The certificate an API's front presents for `servername`, and whether it verifies for `name` against the local CA. */
+function frontCertificate(stack: LocalStack, api: LocalApi, servername: string): Promise<{ subjectaltname?: string; verifies: (name: string) => boolean }> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: stack.host, port: api.frontPort, servername, ca: readFileSync(stack.caFile), checkServerIdentity: () => undefined }, () => {
+      const cert = socket.getPeerCertificate();
+      const chainOk = socket.authorized;
+      // end(), not destroy(): in TLS 1.3 the server finishes its side of the handshake after the
+      // client's, and a reset now would count as a failed handshake at the front.
+      socket.end();
+      resolve({ subjectaltname: cert.subjectaltname, verifies: (name) => chainOk && tls.checkServerIdentity(name, cert) === undefined });
+    });
+    socket.on('error', reject);
+  });
+}
+
 describe('local stack: GraphQL -> Lambda handler -> TLS front -> api-service', () => {
   let stack: LocalStack;
   let stateDir: string;
@@ -88,15 +134,63 @@ describe('local stack: GraphQL -> Lambda handler -> TLS front -> api-service', (
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  test('is configured for the example API name, on loopback ports', () => {
-    // The first API of the first environment: npm start runs one API (the catalogue) today.
-    expect(DEFAULT_API_NAME).toBe(exampleConfig.environments[0].apis[0].domain);
-    expect(stack.apiBaseUrl).toBe(`https://${exampleConfig.environments[0].apis[0].domain}`);
+  test('runs every API the first environment\'s first consumer calls, each with its own front, service and resolver environment, on loopback ports', () => {
+    expect(CALLED.length).toBeGreaterThanOrEqual(2); // the example's Dev storefront calls two
+    expect(stack.consumer).toBe(STOREFRONT.name);
+    expect(stack.apis.map((a) => [a.name, a.domain, a.runtime])).toEqual(CALLED.map((a) => [a.name, a.domain, apiRuntimeOf(a).folder]));
+    expect(stack.schema).toBe(mergedSchema(CALLED.map(apiRuntimeOf)));
     expect(stack.graphqlUrl).toBe(`http://127.0.0.1:${stack.graphqlPort}/graphql`);
-    expect(new Set([stack.graphqlPort, stack.tlsFrontPort, stack.apiPort]).size).toBe(3);
-    expect(process.env.API_CONNECT_PORT).toBe(String(stack.tlsFrontPort));
-    expect(process.env.API_CA_FILE).toBe(join(stateDir, 'ca.pem'));
+    const ports = [stack.graphqlPort, ...stack.apis.flatMap((a) => [a.frontPort, a.apiPort])];
+    expect(new Set(ports).size).toBe(ports.length);
+    for (const api of stack.apis) {
+      expect(api.resolverEnv).toMatchObject({
+        API_BASE_URL: `https://${api.domain}`, API_CONNECT_HOST: '127.0.0.1', API_CONNECT_PORT: String(api.frontPort), API_CA_FILE: join(stateDir, 'ca.pem'), API_AUDIENCE: api.name,
+      });
+      expect(alive(api.pid)).toBe(true);
+    }
+    // This process's environment is the first API's resolver's, for in-process callers (the bench).
+    expect(process.env.API_CONNECT_PORT).toBe(String(stack.apis[0].frontPort));
     expect(stack.curlCommand).toContain(stack.graphqlUrl);
+  });
+
+  test('one query of every API\'s field: each resolved by its own API, each request reaching that API\'s service only (hop log and counts)', async () => {
+    const samples = stack.apis.map((a) => a.sample!);
+    const query = `{ ${samples.map((s, i) => `a${i}: ${s.query.slice(1, -1).trim()}`).join(' ')} }`;
+    await settle();
+    const before = stack.apis.map((a) => a.stats().apiRequests);
+    logs.length = 0;
+    const res = await gql(stack.graphqlUrl, query);
+    expect(res.body.errors).toBeUndefined();
+    const rid = (res.headers.get('x-amzn-requestid') ?? '').slice(0, 8);
+    const mine = await hopLines(logs, rid, 1 + 3 * stack.apis.length);
+    expect(stack.apis.map((a, i) => a.stats().apiRequests - before[i])).toEqual(stack.apis.map(() => 1));
+    // Each field is what its own service answers.
+    for (const [i, api] of stack.apis.entries()) {
+      const direct = (await (await fetch(`${api.apiUrl}${api.sample!.path}`, { headers: api.callerHeaders() })).json()) as Record<string, unknown>;
+      const answered = res.body.data[`a${i}`] as Record<string, unknown>;
+      expect(Object.keys(answered).length).toBeGreaterThan(1);
+      for (const [k, v] of Object.entries(answered)) expect(direct[k]).toEqual(v);
+    }
+    for (const api of stack.apis) {
+      const own = mine.filter((l) => l.split(' ')[0].endsWith(`@${api.name}`));
+      expect(own.map((l) => l.split(' ')[0])).toEqual(['resolver', 'tls-front', 'api-service'].map((h) => `${h}@${api.name}`));
+      // Its field only, its path only, its own front's connection to its own service.
+      expect(own[0]).toContain(`Query.${api.fields.find((f) => api.sample!.query.includes(`${f}(`))}(`);
+      expect(own[1]).toContain(`GET ${api.sample!.path} -> tcp 127.0.0.1:${api.apiPort} `);
+      expect(own[2]).toMatch(new RegExp(`^api-service@${api.name} +GET ${api.sample!.path} 200 .*consumer ${STOREFRONT.name}`));
+    }
+  });
+
+  test('the banner prints a curl per API, its front\'s refused direct request, and names each API', () => {
+    const text = banner(stack);
+    for (const api of stack.apis) {
+      expect(text).toContain(api.sample!.curl);
+      expect(text).toContain(api.curlFrontCommand);
+      expect(api.curlFrontCommand).toContain(`--resolve ${api.domain}:${api.frontPort}:127.0.0.1 https://${api.domain}:${api.frontPort}${api.sample!.path}`);
+      expect(text).toMatch(new RegExp(`^  ${api.name} +${api.domain.replace(/\./g, '\\.')} \\(lib/runtime/${api.runtime};`, 'm'));
+    }
+    // The README's quick start is the first API's curl.
+    expect(stack.curlCommand).toBe(stack.apis[0].sample!.curl);
   });
 
   test('an item, identical to what the api-service returns', async () => {
@@ -112,9 +206,9 @@ describe('local stack: GraphQL -> Lambda handler -> TLS front -> api-service', (
     logs.length = 0;
     const res = await gql(stack.graphqlUrl, '{ item(id: "item-0002") { id } }');
     const rid = (res.headers.get('x-amzn-requestid') ?? '').slice(0, 8);
-    const mine = logs.filter((l) => l.includes(`rid=${rid}`));
+    const mine = await hopLines(logs, rid, 4);
     // Written in path order (inner hops are held back until the GraphQL request completes).
-    expect(mine.map((l) => l.split(' ')[0])).toEqual(['graphql', 'resolver', 'tls-front', 'api-service']);
+    expect(mine.map((l) => l.split(' ')[0])).toEqual(['graphql', 'resolver@catalogue', 'tls-front@catalogue', 'api-service@catalogue']);
     expect(mine[0]).toMatch(/POST \/graphql 200 item /);
     expect(mine[1]).toContain('Query.item(id: "item-0002") -> ok');
     expect(mine[2]).toContain('GET /v1/items/item-0002 -> tcp 127.0.0.1:');
@@ -175,6 +269,7 @@ describe('local stack: GraphQL -> Lambda handler -> TLS front -> api-service', (
   });
 
   test('a bad item id -> BadRequest without calling the API', async () => {
+    await settle();
     const before = stack.stats().apiRequests;
     const res = await gql(stack.graphqlUrl, '{ item(id: "not valid!") { id } }');
     expect(res.body.data).toEqual({ item: null });
@@ -209,17 +304,27 @@ describe('local stack: GraphQL -> Lambda handler -> TLS front -> api-service', (
       const res = await gql(stack.graphqlUrl, `{ item(id: "${id}") { id } }`);
       expect(res.body.data.item.id).toBe(id);
     }
-    const stats = stack.stats();
+    const stats = stack.apis[0].stats();
     expect(stats.tlsHandshakes).toBeGreaterThanOrEqual(1);
     expect(stats.tlsHandshakes).toBeLessThanOrEqual(2);
     expect(stats.resolverConnectionsOpened).toBe(stats.tlsHandshakes);
     expect(stats.tlsHandshakeFailures).toBe(0);
   });
 
-  // After the handshake count: its request through the front is a handshake of its own.
+  // After the handshake count: each request straight to a front is a handshake of its own.
+  test('each API\'s front presents a certificate for its own name only, from the local CA', async () => {
+    for (const api of stack.apis) {
+      const cert = await frontCertificate(stack, api, api.domain);
+      expect(cert.subjectaltname).toBe(`DNS:${api.domain}`);
+      expect(cert.verifies(api.domain)).toBe(true);
+      for (const other of stack.apis.filter((a) => a !== api)) expect(cert.verifies(other.domain)).toBe(false);
+    }
+  });
+
   test('caller identity is on: the resolver\'s requests carry its role\'s token (the API logs its consumer); a request with no token gets 401, straight or through the TLS front', async () => {
     const res = await gql(stack.graphqlUrl, '{ item(id: "item-0002") { id } }');
     expect(res.body.data.item).toEqual({ id: 'item-0002' });
+    await hopLines(logs, (res.headers.get('x-amzn-requestid') ?? '').slice(0, 8), 4);
     expect(logs.some((l) => l.includes('api-service') && l.includes('/v1/items/item-0002 200') && l.includes(`consumer ${stack.consumer}`))).toBe(true);
     expect((await fetch(`${stack.apiUrl}/v1/items/item-0001`)).status).toBe(401);
     const viaFront = await new Promise<number>((resolve, reject) => {
@@ -263,11 +368,12 @@ describe('local stack: GraphQL -> Lambda handler -> TLS front -> api-service', (
     expect(((await res.json()) as GqlResponse['body']).errors?.[0].message).toContain(`exceeds ${MAX_GRAPHQL_BODY_BYTES} bytes`);
   });
 
-  test('stop() closes everything and releases every port (run last)', async () => {
-    const ports = [stack.graphqlPort, stack.tlsFrontPort, stack.apiPort];
+  test('stop() closes everything, ends every API\'s service process and releases every port (run last)', async () => {
+    const ports = [stack.graphqlPort, ...stack.apis.flatMap((a) => [a.frontPort, a.apiPort])];
     await stack.stop();
     await stack.stop(); // idempotent
     for (const port of ports) expect(await canListen(port)).toBe(true);
+    for (const api of stack.apis) expect(alive(api.pid)).toBe(false);
     expect(process.env.API_CONNECT_PORT).toBeUndefined();
     await expect(fetch(stack.graphqlUrl)).rejects.toThrow();
   });
@@ -311,13 +417,30 @@ describe('local stack, --connectivity lattice: GraphQL -> resolver (SigV4) -> La
     const direct = (await (await fetch(`${stack.apiUrl}/v1/items/item-0001`, { headers: stack.callerHeaders() })).json()) as Record<string, unknown>;
     expect(res.body.data.item).toEqual({ id: direct.id, name: direct.name, priceCents: direct.priceCents });
     const rid = (res.headers.get('x-amzn-requestid') ?? '').slice(0, 8);
-    const mine = logs.filter((l) => l.includes(`rid=${rid}`));
-    expect(mine.map((l) => l.split(' ')[0])).toEqual(['graphql', 'resolver', 'lattice', 'api-service']);
+    const mine = await hopLines(logs, rid, 4);
+    expect(mine.map((l) => l.split(' ')[0])).toEqual(['graphql', 'resolver@catalogue', 'lattice@catalogue', 'api-service@catalogue']);
     expect(mine[2]).toMatch(/GET \/v1\/items\/item-0001 -> local-resolver \(SigV4 ok\)/);
     expect(mine[3]).toMatch(new RegExp(`GET /v1/items/item-0001 200 .*consumer ${stack.consumer}`));
   });
 
+  test('every API answers through its own Lattice stand-in, on its own name, SigV4-verified there', async () => {
+    expect(stack.apis.length).toBe(CALLED.length);
+    for (const api of stack.apis) {
+      logs.length = 0;
+      const res = await gql(stack.graphqlUrl, api.sample!.query);
+      expect(res.body.errors).toBeUndefined();
+      const rid = (res.headers.get('x-amzn-requestid') ?? '').slice(0, 8);
+      const mine = await hopLines(logs, rid, 4);
+      expect(mine.map((l) => l.split(' ')[0])).toEqual(['graphql', ...['resolver', 'lattice', 'api-service'].map((h) => `${h}@${api.name}`)]);
+      expect(mine[2]).toContain(`GET ${api.sample!.path} -> local-resolver (SigV4 ok) -> http 127.0.0.1:${api.apiPort} 200`);
+      expect(api.resolverEnv.API_SIGNING).toBe('lattice');
+      expect(api.resolverEnv.API_AUDIENCE).toBeUndefined();
+      expect((await frontCertificate(stack, api, api.domain)).subjectaltname).toBe(`DNS:${api.domain}`);
+    }
+  });
+
   test('an unsigned request to the stand-in is refused with 403 (the banner\'s curl), and never reaches the API', async () => {
+    await settle();
     const before = stack.stats().apiRequests;
     expect(await viaFront('/v1/items/item-0001')).toBe(403);
     // Even one claiming to be the local caller in Lattice's own header.
@@ -336,7 +459,7 @@ describe('local stack, --connectivity lattice: GraphQL -> resolver (SigV4) -> La
   });
 
   test('stop() closes everything and releases every port', async () => {
-    const ports = [stack.graphqlPort, stack.tlsFrontPort, stack.apiPort];
+    const ports = [stack.graphqlPort, ...stack.apis.flatMap((a) => [a.frontPort, a.apiPort])];
     await stack.stop();
     for (const port of ports) expect(await canListen(port)).toBe(true);
     expect(process.env.API_SIGNING).toBeUndefined();
@@ -344,34 +467,63 @@ describe('local stack, --connectivity lattice: GraphQL -> resolver (SigV4) -> La
 });
 
 describe('local stack: host name verification is on', () => {
-  test('a certificate for another name fails the query with UpstreamCertificateRejected (TLS altname cause in the logs)', async () => {
+  test('one API\'s certificate for another name fails that API\'s field only, with UpstreamCertificateRejected (TLS altname cause in the logs)', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'local-stack-wrong-'));
     const logs: string[] = [];
     const consoleLines = captureConsole();
-    const stack = await startLocalStack({ stateDir, certificateName: 'wrong.example.com', log: (l) => logs.push(l) });
+    // The second API's: every API's resolver verifies its own name, not only the first's.
+    const [good, bad] = CALLED;
+    const stack = await startLocalStack({ stateDir, certificateNames: { [bad.name]: 'wrong.example.com' }, log: (l) => logs.push(l) });
     try {
-      const res = await gql(stack.graphqlUrl, '{ item(id: "item-0001") { id } }');
-      expect(res.body.data).toEqual({ item: null });
+      const [goodApi, badApi] = stack.apis;
+      const res = await gql(stack.graphqlUrl, `{ good: ${goodApi.sample!.query.slice(1, -1).trim()} bad: ${badApi.sample!.query.slice(1, -1).trim()} }`);
+      expect(res.body.data.good).not.toBeNull();
+      expect(res.body.data.bad).toBeNull();
+      expect(res.body.errors).toHaveLength(1);
       expect(res.body.errors?.[0]).toMatchObject({
         message: expect.stringContaining("certificate is not valid for the service's host name"),
         errorType: 'UpstreamCertificateRejected',
-        path: ['item'],
+        path: ['bad'],
       });
-      const resolverLine = logs.find((l) => l.startsWith('resolver'));
+      const resolverLine = logs.find((l) => l.startsWith(`resolver@${bad.name} `));
       expect(resolverLine).toContain('UpstreamCertificateRejected');
       expect(resolverLine).toContain('ERR_TLS_CERT_ALTNAME_INVALID');
-      expect(resolverLine).toContain(`Host: ${exampleConfig.environments[0].apis[0].domain}. is not in the cert's altnames: DNS:wrong.example.com`);
+      expect(resolverLine).toContain(`Host: ${bad.domain}. is not in the cert's altnames: DNS:wrong.example.com`);
+      expect(logs.find((l) => l.startsWith(`resolver@${good.name} `))).toContain('-> ok');
       // The real handler's own structured log line carries the Node error code too.
       expect(consoleLines.lines.join('\n')).toMatch(/"msg":"resolver failed".*"code":"ERR_TLS_CERT_ALTNAME_INVALID"/);
       // The front sees the aborted handshake a moment after the client has given up.
-      await waitFor(() => stack.stats().tlsHandshakeFailures >= 1);
-      expect(logs.join('\n')).toMatch(/^tls-front +TLS handshake failed/m);
-      const stats = stack.stats();
-      expect(stats.tlsHandshakes).toBe(0);
-      expect(stats.apiRequests).toBe(0);
+      await waitFor(() => badApi.stats().tlsHandshakeFailures >= 1);
+      expect(logs.join('\n')).toMatch(new RegExp(`^tls-front@${bad.name} +TLS handshake failed`, 'm'));
+      expect(badApi.stats()).toMatchObject({ tlsHandshakes: 0, apiRequests: 0 });
+      expect(goodApi.stats()).toMatchObject({ tlsHandshakes: 1, tlsHandshakeFailures: 0, apiRequests: 1 });
     } finally {
       await stack.stop();
       consoleLines.restore();
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('local stack: a consumer that calls fewer APIs', () => {
+  test('runs only the APIs it calls, and its schema has no field of the others (as its AppSync API)', async () => {
+    // A consumer of the example that does not call every API of its environment (Prod's reporting).
+    const env = exampleConfig.environments.find((e) => e.consumers.some((c) => e.apis.some((a) => !c.calls.includes(a.name))))!;
+    const consumer = env.consumers.find((c) => env.apis.some((a) => !c.calls.includes(a.name)))!;
+    const denied = env.apis.filter((a) => !consumer.calls.includes(a.name));
+    const stateDir = mkdtempSync(join(tmpdir(), 'local-stack-fewer-'));
+    const stack = await startLocalStack({ stateDir, environment: env.name, consumer: consumer.name, log: () => undefined });
+    try {
+      expect(stack.apis.map((a) => a.name)).toEqual(env.apis.filter((a) => consumer.calls.includes(a.name)).map((a) => a.name));
+      for (const api of denied) {
+        for (const field of apiRuntimeOf(api).graphql.queryFields) {
+          const res = await gql(stack.graphqlUrl, `{ ${field} { __typename } }`);
+          expect(res.body.errors?.[0].message).toContain(`Cannot query field "${field}" on type "Query".`);
+        }
+      }
+      expect(stack.stats().resolverInvocations).toBe(0);
+    } finally {
+      await stack.stop();
       rmSync(stateDir, { recursive: true, force: true });
     }
   });
@@ -396,7 +548,7 @@ describe('local stack: start-up errors', () => {
     }
   });
 
-  test('only one stack per process (the resolver client is process-wide)', async () => {
+  test('only one stack per process (its environment carries the first API\'s resolver configuration)', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'local-stack-one-'));
     const first = await startLocalStack({ stateDir, log: () => undefined });
     try {
@@ -407,8 +559,19 @@ describe('local stack: start-up errors', () => {
     }
   });
 
+  test('an environment or consumer not in the configuration is named, with the ones there are', async () => {
+    await expect(startLocalStack({ environment: 'qa', log: () => undefined })).rejects.toThrow(`environment "qa" is not in the configuration; it has ${exampleConfig.environments.map((e) => e.name).join(', ')}`);
+    await expect(startLocalStack({ consumer: 'nobody', log: () => undefined })).rejects.toThrow(`consumer "nobody" is not in environment ${DEV.name}; it has ${DEV.consumers.map((c) => c.name).join(', ')}`);
+    await expect(startLocalStack({ certificateNames: { nope: 'x.example.com' }, log: () => undefined })).rejects.toThrow('certificateNames names API "nope"');
+  });
+
   test('npm start options: defaults 4000/8443/8080, env and flags override', () => {
-    expect(parseArgs([], {})).toMatchObject({ graphqlPort: 4000, tlsFrontPort: 8443, apiPort: 8080, apiName: DEFAULT_API_NAME });
+    expect(parseArgs([], {})).toMatchObject({ graphqlPort: 4000, tlsFrontPort: 8443, apiPort: 8080, environment: undefined, consumer: undefined, certificateNames: undefined });
+    expect(parseArgs(['--environment', 'prod', '--consumer=reporting'], {})).toMatchObject({ environment: 'prod', consumer: 'reporting' });
+    expect(parseArgs([], { LOCAL_ENVIRONMENT: 'prod', LOCAL_CONSUMER: 'reporting' })).toMatchObject({ environment: 'prod', consumer: 'reporting' });
+    // API=NAME, or a bare NAME for the first API the consumer calls.
+    expect(parseArgs(['--cert-name', `${CALLED[1].name}=wrong.example.com`], {}).certificateNames).toEqual({ [CALLED[1].name]: 'wrong.example.com' });
+    expect(parseArgs(['--cert-name', 'wrong.example.com'], {}).certificateNames).toEqual({ [CALLED[0].name]: 'wrong.example.com' });
     expect(parseArgs(['--graphql-port', '4001', '--tls-port=0'], { LOCAL_GRAPHQL_PORT: '5000', LOCAL_API_PORT: '9090' })).toMatchObject(
       { graphqlPort: 4001, tlsFrontPort: 0, apiPort: 9090 },
     );
@@ -424,11 +587,12 @@ describe('local stack: start-up errors', () => {
     expect(() => parseArgs(['--connectivity', 'vpn'], {})).toThrow('--connectivity must be transit-gateway, privatelink, lattice, got "vpn"');
   });
 
-  test('npm start -- --config FILE: the API name is that file\'s first environment\'s', () => {
+  test('npm start -- --config FILE: the stack runs that file\'s configuration', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'local-config-')), 'qa.json');
     const example = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'config', 'example.json'), 'utf8'));
     example.environments[0].apis[0].domain = 'api.qa.example.com';
     writeFileSync(file, JSON.stringify(example));
-    expect(parseArgs(['--config', file], {}).apiName).toBe('api.qa.example.com');
+    expect(parseArgs(['--config', file], {}).config?.environments[0].apis[0].domain).toBe('api.qa.example.com');
+    expect(parseArgs([], {}).config).toBeUndefined();
   });
 });
