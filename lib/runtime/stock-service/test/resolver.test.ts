@@ -10,7 +10,9 @@ function event(fieldName: string, args: Record<string, unknown>): ResolverEvent 
 const refusal = (promise: Promise<unknown>) => promise.then(() => 'resolved', (err: Error) => err.name);
 
 describe('the stock resolver recognises its field under its API\'s graphqlPrefix', () => {
-  beforeEach(() => jest.spyOn(console, 'warn').mockImplementation(() => undefined));
+  beforeEach(() => {
+    for (const method of ['warn', 'error'] as const) jest.spyOn(console, method).mockImplementation(() => undefined);
+  });
   afterEach(() => {
     delete process.env[GRAPHQL_PREFIX_ENV];
     jest.restoreAllMocks();
