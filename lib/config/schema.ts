@@ -103,6 +103,14 @@ export const apiSchema = z
         'Folder under lib/runtime with this API\'s code: its container (built from it unless service.image is "ecr") and the GraphQL fields and resolver ' +
           'its consumers serve (api-runtime.json). Default: "api-service" (the catalogue).',
       ),
+    graphqlPrefix: z
+      .string()
+      .optional()
+      .describe(
+        'A lowercase word (letters and digits, starting with a letter, at most 20) put before this API\'s GraphQL names in its consumers\' schemas: with "archive", ' +
+          'Query fields item and items become archiveItem and archiveItems, types Item and ItemPage become ArchiveItem and ArchiveItemPage. It lets one consumer ' +
+          'call two APIs of one runtime, whose fragments declare the same names. Default: none (the fragment\'s own names).',
+      ),
     service: serviceSchema.describe('The API\'s Fargate service.'),
   })
   .describe('One internal API: its own account, VPC, delegated name, certificate, NLB and Fargate service.');

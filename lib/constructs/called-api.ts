@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { GRAPHQL_PREFIX_ENV } from '../runtime/graphql-resolver/src/graphql-prefix';
 import { HealthCheckGate } from './health-check-gate';
 import { IsolatedVpcFunction } from './isolated-vpc-function';
 
@@ -33,6 +34,13 @@ export interface CalledApiProps {
   readonly resolverEntry: string;
   /** Retention of the functions' logs. */
   readonly logRetention: logs.RetentionDays;
+  /**
+   * The prefix this API's GraphQL names carry in the consumer's schema (apis[].graphqlPrefix): the
+   * resolver gets it in GRAPHQL_PREFIX, since AppSync hands it the schema's field name
+   * (`archiveItem`), not the fragment's (`item`).
+   * @default - no prefix
+   */
+  readonly graphqlPrefix?: string;
   /**
    * Values whose change must re-run the deploy-time health check (the API's revision, its
    * certificate, the network path). The check always re-runs when its own code changes.
@@ -110,6 +118,8 @@ export class CalledApi extends Construct implements ec2.IConnectable {
     const inVpc = { vpc: props.vpc, subnets: props.subnets, securityGroup: this.securityGroup, logRetention: props.logRetention, environment };
     this.resolver = new IsolatedVpcFunction(this, 'Resolver', {
       ...inVpc,
+      // Set only with a prefix: an unprefixed API's function stays as it was, byte for byte.
+      environment: props.graphqlPrefix ? { ...environment, [GRAPHQL_PREFIX_ENV]: props.graphqlPrefix } : environment,
       entry: props.resolverEntry,
       roleName: props.roleNames?.resolver,
       // Well under AppSync's 30 s resolver limit; the client's own request timeout is 5 s.

@@ -42,8 +42,11 @@ function checkedApiKeys(scope: Construct, keys: readonly GraphqlApiKey[] | undef
 export interface GraphqlConsumerApi extends Pick<CalledApiProps, 'destination' | 'baseUrl' | 'resolverEntry' | 'healthCheckInputs' | 'roleNames' | 'authentication'> {
   /** The API's name: the id of its {@link CalledApi} and of its data source. */
   readonly name: string;
-  /** Its GraphQL fragment (see lib/config/api-runtime.ts): the types and Query fields it serves. */
-  readonly graphql: Pick<ApiRuntime['graphql'], 'queryFields'>;
+  /**
+   * Its GraphQL fragment as this consumer serves it (see lib/config/api-runtime.ts): its Query
+   * fields, and the prefix they carry (its resolver is told it).
+   */
+  readonly graphql: Pick<ApiRuntime['graphql'], 'queryFields' | 'prefix'>;
 }
 
 /** Properties of {@link GraphqlConsumer}. */
@@ -106,6 +109,7 @@ export class GraphqlConsumer extends Construct {
         destination: api.destination,
         baseUrl: api.baseUrl,
         resolverEntry: api.resolverEntry,
+        graphqlPrefix: api.graphql.prefix,
         logRetention: props.logRetention,
         healthCheckInputs: api.healthCheckInputs,
         roleNames: api.roleNames,

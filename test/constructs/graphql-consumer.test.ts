@@ -6,8 +6,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { apiRuntimeOf, mergedSchema } from '../../lib/config/api-runtime';
 import { GraphqlConsumer, GraphqlConsumerProps } from '../../lib/constructs/graphql-consumer';
-import { bareStack, resourcesOf, TestBuildOptions, catalogueConsumerApis } from '../helpers';
+import { GRAPHQL_PREFIX_ENV } from '../../lib/runtime/graphql-resolver/src/graphql-prefix';
+import { bareStack, resourcesOf, TestBuildOptions, catalogueConsumerApis, memo } from '../helpers';
 
 /** A bare stack with a VPC, one GraphqlConsumer and a caller role. */
 function build(props: Partial<GraphqlConsumerProps> = {}, options: TestBuildOptions = {}) {
@@ -120,5 +122,31 @@ describe('GraphqlConsumer bundles', () => {
       expect(readdirSync(dir).sort()).toEqual(['index.js', 'index.js.map']);
       expect(statSync(join(dir, 'index.js')).size).toBeLessThan(64 * 1024);
     }
+  });
+});
+
+describe('GraphqlConsumer serving two APIs of one runtime, one under a graphqlPrefix', () => {
+  const built = memo(() => {
+    const [catalogue] = catalogueConsumerApis().apis;
+    const archive = apiRuntimeOf({ graphqlPrefix: 'archive' });
+    const apis = [catalogue, { ...catalogue, name: 'archive', baseUrl: 'https://archive.dev.example.com', destination: ec2.Peer.ipv4('10.12.0.0/20'), graphql: archive.graphql }];
+    return Template.fromStack(build({ apis, schema: mergedSchema([apiRuntimeOf({}), archive]) }).stack);
+  });
+
+  test('each API\'s fields are resolved by its own resolver function', () => {
+    const functions = resourcesOf(built(), 'AWS::Lambda::Function');
+    const dataSources = resourcesOf(built(), 'AWS::AppSync::DataSource');
+    const resolvers = resourcesOf(built(), 'AWS::AppSync::Resolver').map(([, r]) => r.Properties!);
+    for (const [name, fields] of [['catalogue', ['item', 'items']], ['archive', ['archiveItem', 'archiveItems']]] as const) {
+      const [[functionId]] = functions.filter(([id]) => new RegExp(`^Graphql${name}Resolver[0-9A-F]{8}$`).test(id));
+      const [[, dataSource]] = dataSources.filter(([, d]) => JSON.stringify(d.Properties!.LambdaConfig) === JSON.stringify({ LambdaFunctionArn: { 'Fn::GetAtt': [functionId, 'Arn'] } }));
+      expect(resolvers.filter((r) => r.DataSourceName === dataSource.Properties!.Name).map((r) => `${r.TypeName}.${r.FieldName}`).sort()).toEqual(fields.map((f) => `Query.${f}`));
+    }
+  });
+
+  test('only the prefixed API\'s resolver is told the prefix; the health checks and the other resolver are as before', () => {
+    const variables = Object.fromEntries(resourcesOf(built(), 'AWS::Lambda::Function').filter(([id]) => /^Graphql(catalogue|archive)(Resolver|HealthCheck)[0-9A-F]{8}$/.test(id))
+      .map(([id, fn]) => [id.replace(/[0-9A-F]{8}$/, ''), (fn.Properties!.Environment as { Variables: Record<string, string> }).Variables[GRAPHQL_PREFIX_ENV]]));
+    expect(variables).toEqual({ GraphqlcatalogueResolver: undefined, GraphqlcatalogueHealthCheck: undefined, GraphqlarchiveResolver: 'archive', GraphqlarchiveHealthCheck: undefined });
   });
 });

@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { buildSchema, GraphQLObjectType } from 'graphql';
 import { apiRuntimeOf } from '../../lib/config/api-runtime';
 import { apisCalledBy } from '../../lib/config/matrix';
 import { callerRoleName } from '../../lib/config/names';
@@ -6,6 +7,7 @@ import { sharedParameterArn, sharedParameterName } from '../../lib/config/shared
 import { exampleConfig } from '../../lib/config/environments';
 import { DEFAULT_RESOLVER_CONCURRENCY } from '../../lib/constructs/called-api';
 import { QUERY_DEPTH_LIMIT, RESOLVER_COUNT_LIMIT } from '../../lib/runtime/graphql-resolver/graphql-limits';
+import { GRAPHQL_PREFIX_ENV } from '../../lib/runtime/graphql-resolver/src/graphql-prefix';
 import { buildTestStages, configWith, exampleEnvironment, exampleTestStages, firstEnvironmentOnly, memo, resourcesOf, stageNamed, templateOf } from '../helpers';
 
 // The example's stages, built on first use and shared by the tests below that only read them.
@@ -221,5 +223,51 @@ describe('ConsumerApp (consumer account)', () => {
       ]),
     );
     t.resourceCountIs('Custom::Trigger', 0);
+  });
+});
+
+describe('ConsumerApp calling two APIs of one runtime, one with a graphqlPrefix', () => {
+  // A second API built from the catalogue's runtime folder, called by the consumer that already calls the catalogue.
+  const ARCHIVE = { name: 'archive', account: '171717171717', cidr: '10.12.0.0/20', domain: 'archive.dev.example.com', runtime: 'api-service', graphqlPrefix: 'archive' };
+  const config = configWith((c) => {
+    firstEnvironmentOnly(c);
+    c.environments[0].apis.push({ ...ARCHIVE, service: structuredClone(c.environments[0].apis[0].service) });
+    c.environments[0].consumers[0].calls.push(ARCHIVE.name);
+  });
+  const env = config.environments[0];
+  const twin = env.apis.find((a) => (a.runtime ?? 'api-service') === ARCHIVE.runtime && a.name !== ARCHIVE.name)!;
+  const archive = env.apis.find((a) => a.name === ARCHIVE.name)!;
+  const template = memo(() => templateOf(stageNamed(buildTestStages(config).stages, 'dev').consumerApps.get(env.consumers[0].name)!));
+
+  test('its schema holds both APIs\' fields and types, the prefixed ones renamed, as valid GraphQL', () => {
+    const [[, schema]] = resourcesOf(template(), 'AWS::AppSync::GraphQLSchema');
+    const definition = buildSchema(String(schema.Properties!.Definition));
+    const queryFields = Object.keys(definition.getQueryType()!.getFields());
+    const served = apisCalledBy(env, env.consumers[0]);
+    expect(queryFields.sort()).toEqual(served.flatMap((a) => apiRuntimeOf(a).graphql.queryFields).sort());
+    for (const api of [twin, archive]) {
+      for (const type of apiRuntimeOf(api).graphql.typeNames) expect(definition.getType(type)).toBeDefined();
+    }
+    // The rule itself, spelt out once: Query.item -> archiveItem, Item -> ArchiveItem, and its fields' types follow.
+    expect(queryFields).toEqual(expect.arrayContaining(['item', 'items', 'archiveItem', 'archiveItems']));
+    expect(String(definition.getQueryType()!.getFields().archiveItems.type)).toBe('ArchiveItemPage!');
+    expect(String((definition.getType('ArchiveItemPage') as GraphQLObjectType).getFields().items.type)).toBe('[ArchiveItem!]!');
+  });
+
+  test('each field is resolved by its own API\'s function, and only the prefixed API\'s function is told the prefix', () => {
+    const t = template();
+    const resolvers = resourcesOf(t, 'AWS::AppSync::Resolver').map(([, r]) => r.Properties!);
+    const dataSources = resourcesOf(t, 'AWS::AppSync::DataSource');
+    const functions = resourcesOf(t, 'AWS::Lambda::Function');
+    for (const api of [twin, archive]) {
+      const [[, dataSource]] = dataSources.filter(([id]) => id.startsWith(`GraphqlApiInternal${api.name}`));
+      const [[resolverId, fn]] = functions.filter(([id]) => new RegExp(`^Graphql${api.name}Resolver[0-9A-F]{8}$`).test(id));
+      expect((dataSource.Properties!.LambdaConfig as { LambdaFunctionArn: unknown }).LambdaFunctionArn).toEqual({ 'Fn::GetAtt': [resolverId, 'Arn'] });
+      for (const field of apiRuntimeOf(api).graphql.queryFields) {
+        expect(resolvers.filter((r) => r.FieldName === field).map((r) => r.DataSourceName)).toEqual([dataSource.Properties!.Name]);
+      }
+      const variables = (fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables[GRAPHQL_PREFIX_ENV]).toBe(api.graphqlPrefix);
+    }
   });
 });

@@ -114,11 +114,13 @@ export function configWithConsumers(base: AppConfig, count: number): AppConfig {
 
 /**
  * A platform-scale configuration in one environment: `apis` internal APIs (alternating the
- * example's two runtimes) and `consumers` consumer accounts, deterministically. CIDRs are disjoint /20 blocks
- * (APIs from 10.64.0.0, consumers from 10.128.0.0); the transit gateway route table quota is
- * declared raised to cover one table per VPC. `connectivity` sets the environment's mode (the
- * same matrix in each, so `npm run cost -- --platform` compares the modes like for like); only
- * transit-gateway mode has a `transitGateway`.
+ * example's two runtimes) and `consumers` consumer accounts, the i-th calling 1 + i % 5 of them
+ * (spread by a fixed stride), deterministically. Each runtime's first API keeps the fragment's
+ * names; every later one has a graphqlPrefix (its name without the dash), so a consumer may call
+ * several APIs of one runtime. CIDRs are disjoint /20 blocks (APIs from 10.64.0.0, consumers from
+ * 10.128.0.0); the transit gateway route table quota is declared raised to cover one table per VPC.
+ * `connectivity` sets the environment's mode (the same matrix in each, so `npm run cost --
+ * --platform` compares the modes like for like); only transit-gateway mode has a `transitGateway`.
  */
 export function platformConfig(base: AppConfig, apis: number, consumers: number, connectivity: Connectivity = 'transit-gateway'): AppConfig {
   const [env] = base.environments;
@@ -127,21 +129,19 @@ export function platformConfig(base: AppConfig, apis: number, consumers: number,
   const apiList = Array.from({ length: apis }, (_, i) => {
     const template = i % 2 === 0 ? catalogue : stock;
     const name = `api-${String(i + 1).padStart(2, '0')}`;
-    return { ...structuredClone(template), name, account: String(700_000_000_001 + i), cidr: block(64, i), domain: `${name}.${env.name}.${base.parentZone.name}` };
+    const graphqlPrefix = i >= 2 ? name.replace(/-/g, '') : undefined;
+    return { ...structuredClone(template), name, account: String(700_000_000_001 + i), cidr: block(64, i), domain: `${name}.${env.name}.${base.parentZone.name}`, graphqlPrefix };
   });
-  // A consumer serves one schema: at most one API per runtime (their fragments would collide), so
-  // "1 to 5 APIs" means 1 or 2 distinct runtimes here; the matrix still spans every API.
+  const MAX_CALLS = 5;
   const consumerList = Array.from({ length: consumers }, (_, i) => {
-    const count = 1 + (i % 5);
-    const called = Array.from({ length: count }, (_, k) => apiList[(i * 3 + k * 7) % apis].name);
-    const byRuntime = new Map(called.map((n) => [apiList.find((a) => a.name === n)!.runtime ?? 'api-service', n]));
-    return { name: `consumer-${String(i + 1).padStart(3, '0')}`, account: String(800_000_000_001 + i), cidr: block(128, i), calls: [...new Set(byRuntime.values())] };
+    const count = 1 + (i % MAX_CALLS);
+    const calls = [...new Set(Array.from({ length: count }, (_, k) => apiList[(i * 3 + k * 7) % apis].name))];
+    return { name: `consumer-${String(i + 1).padStart(3, '0')}`, account: String(800_000_000_001 + i), cidr: block(128, i), calls };
   });
-  // Every API needs a caller: give the uncalled ones to the first consumer that has room for their runtime.
+  // Every API needs a caller: give an uncalled one to the first consumer with room for it.
   for (const api of apiList) {
     if (consumerList.some((c) => c.calls.includes(api.name))) continue;
-    const runtime = api.runtime ?? 'api-service';
-    const host = consumerList.find((c) => !c.calls.some((n) => (apiList.find((a) => a.name === n)!.runtime ?? 'api-service') === runtime));
+    const host = consumerList.find((c) => c.calls.length < MAX_CALLS);
     if (host) host.calls.push(api.name);
     else consumerList.push({ name: `consumer-${String(consumerList.length + 1).padStart(3, '0')}`, account: String(800_000_000_001 + consumerList.length), cidr: block(128, consumerList.length), calls: [api.name] });
   }

@@ -40,15 +40,42 @@ describe('apiRules', () => {
     expect(problemsOf(apiRules, (c) => (c.environments[0].apis[0].runtime = '../etc'))).toEqual([problemAt('environments[dev].apis[0].runtime', /name a folder of lib\/runtime/)]);
   });
 
-  test('fails on a consumer calling two APIs whose GraphQL fragments declare the same field or type', () => {
-    // A second API with the catalogue's code, called by the consumer that already calls the catalogue.
+  /** The example with a second API of the catalogue's runtime, called by the consumer that calls the catalogue. */
+  const withArchive = (c: Editable, archive: Record<string, unknown> = {}) => {
+    const dev = c.environments[0];
+    dev.apis.push({ ...structuredClone(dev.apis[0]), name: 'archive', cidr: '10.12.0.0/20', domain: 'archive.dev.example.com', ...archive });
+    dev.consumers[0].calls.push('archive');
+  };
+
+  test('fails on a consumer calling two APIs whose GraphQL fragments declare the same field or type, suggesting a prefix', () => {
+    const problems = problemsOf(apiRules, (c) => withArchive(c));
+    // One problem for the pair, naming every name that meets, and the field that fixes it.
+    expect(problems).toEqual([
+      problemAt('environments[dev].consumers[0].calls', /^APIs "catalogue" and "archive" both declare GraphQL type Item, type ItemPage, field Query\.item, field Query\.items, .*set graphqlPrefix on one of them, e\.g\. environments\[dev\]\.apis\[2\]\.graphqlPrefix = "archive" \(its Query\.item becomes archiveItem\), or call only one of them/),
+    ]);
+  });
+
+  test('a graphqlPrefix on one of them lets one consumer call both', () => {
+    expect(problemsOf(apiRules, (c) => withArchive(c, { graphqlPrefix: 'archive' }))).toEqual([]);
+    // Either one: the prefixed API may be the first one called.
+    expect(problemsOf(apiRules, (c) => (withArchive(c), (c.environments[0].apis[0].graphqlPrefix = 'catalogue')))).toEqual([]);
+  });
+
+  test.each(['Archive', 'arch-ive', 'arch_ive', '1archive', '', 'a'.repeat(21)])('fails on graphqlPrefix %p, naming the field and the form, and nothing else', (prefix) => {
+    expect(problemsOf(apiRules, (c) => withArchive(c, { graphqlPrefix: prefix }))).toEqual([
+      problemAt('environments[dev].apis[2].graphqlPrefix', /use a lowercase word: 1-20 lowercase letters or digits, starting with a letter \(e\.g\. "archive"\)/),
+    ]);
+  });
+
+  test('fails on a prefix that makes two APIs meet again, at the prefix, once however many consumers call both', () => {
     const problems = problemsOf(apiRules, (c) => {
-      const dev = c.environments[0];
-      dev.apis.push({ ...structuredClone(dev.apis[0]), name: 'archive', cidr: '10.12.0.0/20', domain: 'archive.dev.example.com' });
-      dev.consumers[0].calls.push('archive');
+      withArchive(c, { graphqlPrefix: 'shop' });
+      c.environments[0].apis[0].graphqlPrefix = 'shop';
+      c.environments[0].consumers.push({ name: 'auditor', account: '181818181818', cidr: '10.22.0.0/20', calls: ['archive', 'catalogue'] });
     });
-    expect(problems).toContainEqual(problemAt('environments[dev].consumers[0].calls', /APIs "catalogue" and "archive" both declare GraphQL type Item.*call only one of them/));
-    expect(problems).toContainEqual(problemAt('environments[dev].consumers[0].calls', /both declare GraphQL field Query\.item\b/));
+    expect(problems).toEqual([
+      problemAt('environments[dev].apis[2].graphqlPrefix', /^with this prefix, APIs "catalogue" and "archive" both declare GraphQL type ShopItem, type ShopItemPage, field Query\.shopItem, field Query\.shopItems, and consumer "storefront" serves both in one schema; choose another prefix for one of them\.$/),
+    ]);
   });
 });
 

@@ -2,7 +2,10 @@
  * The pure helpers of tools/bench (the benchmark itself runs with `npm run bench`, never in jest:
  * it is slow and its numbers depend on the machine).
  */
+import { buildSchema } from 'graphql';
+import { apiRuntimeOf, mergedSchema } from '../../../lib/config/api-runtime';
 import { exampleConfig } from '../../../lib/config/environments';
+import { apisCalledBy } from '../../../lib/config/matrix';
 import { validateConfig } from '../../../lib/config/validate';
 import { USAGE, Report, failures, parseOptions, renderReport } from '../../../tools/bench/report';
 import { parseTime, summarize } from '../../../tools/bench/run';
@@ -98,6 +101,23 @@ describe('platformConfig: 20 APIs x 50 consumers in one environment', () => {
     expect(env.consumers.length).toBeGreaterThanOrEqual(50);
     for (const api of env.apis) expect(env.consumers.some((c) => c.calls.includes(api.name))).toBe(true);
     expect(config.quotas?.transitGatewayRouteTables).toBe(env.apis.length + env.consumers.length);
+  });
+
+  test('each consumer calls 1 to 5 APIs, every count in use, several of one runtime under prefixes, and it still validates', () => {
+    const counts = env.consumers.map((c) => c.calls.length);
+    expect(Math.min(...counts)).toBe(1);
+    expect(Math.max(...counts)).toBe(5);
+    expect(new Set(counts)).toEqual(new Set([1, 2, 3, 4, 5]));
+    for (const c of env.consumers) expect(new Set(c.calls).size).toBe(c.calls.length);
+    // The reason prefixes exist: some consumer calls two APIs of one runtime, and every one's schema is valid GraphQL.
+    const runtimeOf = (name: string) => env.apis.find((a) => a.name === name)!.runtime ?? 'api-service';
+    expect(env.consumers.some((c) => new Set(c.calls.map(runtimeOf)).size < c.calls.length)).toBe(true);
+    for (const c of env.consumers) expect(() => buildSchema(mergedSchema(apisCalledBy(env, c).map(apiRuntimeOf)))).not.toThrow();
+    expect(validateConfig(config)).toEqual([]);
+  });
+
+  test('the same configuration on every call: runs of the bench are comparable', () => {
+    expect(platformConfig(exampleConfig, 20, 50)).toEqual(config);
   });
 
   test('a small shape is valid too: the route table quota never declared below AWS\'s default', () => {

@@ -20,6 +20,7 @@ import {
   describeError,
   toResolverError,
 } from './errors';
+import { graphqlPrefixOf, prefixedFieldName } from './graphql-prefix';
 import { log } from './log';
 
 export interface Item {
@@ -133,8 +134,10 @@ export const handler = async (event: ResolverEvent): Promise<Item | ItemPage> =>
   const args: ResolverArguments = event?.arguments ?? {};
   try {
     let result: Item | ItemPage;
-    if (parentTypeName === 'Query' && fieldName === 'item') result = await resolveItem(args, requestId);
-    else if (parentTypeName === 'Query' && fieldName === 'items') result = await resolveItems(args, requestId);
+    // Under its API's graphqlPrefix the schema calls these fields archiveItem and archiveItems.
+    const prefix = graphqlPrefixOf();
+    if (parentTypeName === 'Query' && fieldName === prefixedFieldName('item', prefix)) result = await resolveItem(args, requestId);
+    else if (parentTypeName === 'Query' && fieldName === prefixedFieldName('items', prefix)) result = await resolveItems(args, requestId);
     else throw new UnsupportedField('This field is not supported by this resolver.', { parentTypeName, fieldName });
     // One line per invocation, with the id the api-service logs too: one id finds the request in
     // both accounts' logs.

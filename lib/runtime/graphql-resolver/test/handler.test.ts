@@ -1,6 +1,9 @@
+import { buildSchema, graphql, GraphQLResolveInfo } from 'graphql';
+import { apiRuntimeOf, mergedSchema } from '../../../config/api-runtime';
 import { destroyAgent, getAgentStats, resetApiClient } from '../src/api-client';
 import { ResolverError } from '../src/errors';
 import { BAD_REQUEST_MESSAGE, NOT_FOUND_MESSAGE } from '../src/status-errors';
+import { GRAPHQL_PREFIX_ENV } from '../src/graphql-prefix';
 import { handler, pickRequestId, ResolverEvent } from '../src/handler';
 import { resolveRequestId } from '../../api-service/src/request-id';
 import { API_HOST, FIXTURE_ITEMS, FakeApi, TestPki, closedPort, createPki, startFakeApi, useApi } from './fake-api';
@@ -298,5 +301,38 @@ describe('connection reuse', () => {
     await expect(handler(event('item', { id: 'item-0004' }))).resolves.toEqual(FIXTURE_ITEMS[3]);
     expect(getAgentStats().staleSocketRetries).toBe(1);
     expect(api.tlsConnections - opened).toBe(1);
+  });
+});
+
+describe('under its API\'s graphqlPrefix (two APIs of this runtime in one consumer schema)', () => {
+  afterEach(() => {
+    delete process.env[GRAPHQL_PREFIX_ENV];
+  });
+
+  test('the prefixed fields resolve, and the fragment\'s own names no longer do', async () => {
+    process.env[GRAPHQL_PREFIX_ENV] = 'archive';
+    await expect(handler(event('archiveItem', { id: 'item-0003' }))).resolves.toEqual(FIXTURE_ITEMS[2]);
+    await expect(handler(event('archiveItems', { limit: 2 }))).resolves.toMatchObject({ items: FIXTURE_ITEMS.slice(0, 2) });
+    expect((await expectResolverError(handler(event('item', { id: 'item-0003' })))).name).toBe('UnsupportedField');
+  });
+
+  test('graphql-js executes the merged schema: each field by its own API\'s function, the prefixed one told its prefix', async () => {
+    // Two functions of one handler: the catalogue's (no prefix) and the archive's (GRAPHQL_PREFIX=archive), as the constructs set them.
+    const runtimes = [apiRuntimeOf({}), apiRuntimeOf({ graphqlPrefix: 'archive' })];
+    const schema = buildSchema(mergedSchema(runtimes));
+    const lambda = (prefix: string | undefined) => (args: Record<string, unknown>, _context: unknown, info: GraphQLResolveInfo) => {
+      // The handler reads its prefix before its first await, as each Lambda function reads its own environment.
+      if (prefix) process.env[GRAPHQL_PREFIX_ENV] = prefix;
+      else delete process.env[GRAPHQL_PREFIX_ENV];
+      return handler(event(info.fieldName, args));
+    };
+    const rootValue = Object.fromEntries(runtimes.flatMap((r) => r.graphql.queryFields.map((f) => [f, lambda(r.graphql.prefix)])));
+    const result = await graphql({ schema, rootValue, source: '{ item(id: "item-0001") { id name priceCents } archiveItem(id: "item-0002") { id name } archiveItems(limit: 1) { items { id } nextCursor } }' });
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({
+      item: { id: FIXTURE_ITEMS[0].id, name: FIXTURE_ITEMS[0].name, priceCents: FIXTURE_ITEMS[0].priceCents },
+      archiveItem: { id: FIXTURE_ITEMS[1].id, name: FIXTURE_ITEMS[1].name },
+      archiveItems: { items: [{ id: FIXTURE_ITEMS[0].id }], nextCursor: expect.any(String) },
+    });
   });
 });

@@ -4,6 +4,7 @@
  */
 import { ITEM_ID_PATTERN } from '../../api-service/src/contract';
 import { getJson } from '../../graphql-resolver/src/api-client';
+import { graphqlPrefixOf, prefixedFieldName } from '../../graphql-resolver/src/graphql-prefix';
 import { BadRequest, UPSTREAM_BAD_RESPONSE_MESSAGE, UnsupportedField, UpstreamBadResponse } from '../../graphql-resolver/src/errors';
 import { pickRequestId, ResolverEvent, resolverFailure } from '../../graphql-resolver/src/handler';
 import { log } from '../../graphql-resolver/src/log';
@@ -29,7 +30,7 @@ export const handler = async (event: ResolverEvent): Promise<StockLevel> => {
   const fieldName = event?.info?.fieldName;
   const field = `${parentTypeName}.${fieldName}`;
   try {
-    if (parentTypeName !== 'Query' || fieldName !== 'stockLevel') throw new UnsupportedField('This field is not supported by this resolver.', { parentTypeName, fieldName });
+    if (parentTypeName !== 'Query' || fieldName !== prefixedFieldName('stockLevel', graphqlPrefixOf())) throw new UnsupportedField('This field is not supported by this resolver.', { parentTypeName, fieldName });
     const itemId = (event.arguments as { itemId?: unknown } | undefined)?.itemId;
     if (typeof itemId !== 'string' || !ITEM_ID_PATTERN.test(itemId)) {
       throw new BadRequest('itemId must be 1-64 characters of A-Z, a-z, 0-9, "_" or "-".', { argument: 'itemId' });
