@@ -12,6 +12,7 @@
 import { CONFIG_OPTION, CONFIG_USAGE, parseCommandLine, runScript, STDIO, UsageError } from '../shared/cli';
 import { AssemblyNotFoundError } from '../shared/assembly';
 import { loadConfig } from '../../lib/config/load';
+import { AppConfig } from '../../lib/config/types';
 import { StackTemplate } from '../access-sim/intrinsics';
 import { analyze, AssemblyMismatchError, formatReport, readStages } from './analyze';
 import { met } from './questions';
@@ -24,29 +25,37 @@ const USAGE = `usage: npm run reachability -- [--assembly DIR] [--config FILE]
 export function run(argv: readonly string[], io = STDIO): number {
   return runScript(io, () => {
     const { values } = parseCommandLine({ args: [...argv], options: { assembly: { type: 'string', default: 'cdk.out' }, ...CONFIG_OPTION } }, USAGE);
-    const config = loadConfig(values.config);
-    let stages: Record<string, StackTemplate[]>;
-    try {
-      stages = readStages(values.assembly);
-    } catch (error) {
-      if (error instanceof AssemblyNotFoundError) throw new UsageError(error.message);
-      throw new UsageError(`cannot read the cloud assembly at ${values.assembly}: ${(error as Error).message}`);
-    }
-    let verdicts;
-    try {
-      verdicts = analyze(config, stages);
-    } catch (error) {
-      if (error instanceof AssemblyMismatchError) throw new UsageError(error.message);
-      throw new UsageError(`cannot analyse the cloud assembly at ${values.assembly}: ${(error as Error).message}`);
-    }
-    io.out(formatReport(verdicts));
-    const misses = verdicts.filter((v) => !met(v));
-    io.out('');
-    io.out(misses.length === 0
-      ? `every verdict as expected (${verdicts.length})`
-      : `${misses.length} of ${verdicts.length} verdicts not as expected: ${misses.map((v) => `${v.environment}: ${v.question} (${v.outcome}${v.stoppedAt ? `, stops at ${v.stoppedAt}` : ''})`).join('; ')}`);
-    return misses.length === 0 ? 0 : 1;
+    return report(loadConfig(values.config), values.assembly, io);
   });
+}
+
+/**
+ * The analysis of the assembly in `assembly` against `config`, printed; returns the exit code
+ * (throws UsageError on an assembly it cannot read). tools/validate/variant.ts calls it with a
+ * variant's configuration, which has no file of its own.
+ */
+export function report(config: AppConfig, assembly: string, io = STDIO): number {
+  let stages: Record<string, StackTemplate[]>;
+  try {
+    stages = readStages(assembly);
+  } catch (error) {
+    if (error instanceof AssemblyNotFoundError) throw new UsageError(error.message);
+    throw new UsageError(`cannot read the cloud assembly at ${assembly}: ${(error as Error).message}`);
+  }
+  let verdicts;
+  try {
+    verdicts = analyze(config, stages);
+  } catch (error) {
+    if (error instanceof AssemblyMismatchError) throw new UsageError(error.message);
+    throw new UsageError(`cannot analyse the cloud assembly at ${assembly}: ${(error as Error).message}`);
+  }
+  io.out(formatReport(verdicts));
+  const misses = verdicts.filter((v) => !met(v));
+  io.out('');
+  io.out(misses.length === 0
+    ? `every verdict as expected (${verdicts.length})`
+    : `${misses.length} of ${verdicts.length} verdicts not as expected: ${misses.map((v) => `${v.environment}: ${v.question} (${v.outcome}${v.stoppedAt ? `, stops at ${v.stoppedAt}` : ''})`).join('; ')}`);
+  return misses.length === 0 ? 0 : 1;
 }
 
 if (require.main === module) process.exit(run(process.argv.slice(2)));

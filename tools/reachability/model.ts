@@ -174,6 +174,11 @@ export interface EcsService {
   readonly securityGroupIds: readonly string[];
   readonly assignPublicIp: boolean;
   readonly targets: { readonly targetGroupArn: string; readonly containerPort: number }[];
+  /**
+   * The VPC Lattice target groups ECS registers the tasks in (`VpcLatticeConfigurations`), each
+   * with the task definition's port of that name (undefined when no port mapping has it).
+   */
+  readonly latticeTargets: { readonly targetGroupArn: string; readonly portName: string; readonly containerPort?: number }[];
   readonly where: Where;
 }
 
@@ -217,6 +222,68 @@ export interface Certificate {
   readonly where: Where;
 }
 
+/** A VPC Lattice service network (`Ref` and `Arn` are its ARN; `Id` its id). */
+export interface LatticeNetwork {
+  readonly arn: string;
+  readonly id: string;
+  readonly name: string;
+  readonly authType: string;
+  readonly where: Where;
+}
+
+/** A VPC Lattice service. */
+export interface LatticeService {
+  readonly arn: string;
+  readonly id: string;
+  readonly name: string;
+  /** The name VPC Lattice generates (`DnsEntry.DomainName`), lower case. */
+  readonly dnsName: string;
+  /** `CustomDomainName`, lower case. */
+  readonly customDomainName?: string;
+  readonly certificateArn?: string;
+  readonly authType: string;
+  readonly where: Where;
+}
+
+/** A listener of a Lattice service: its default action's target groups (by id or ARN, as written). */
+export interface LatticeListener {
+  /** The service's id or ARN, as `ServiceIdentifier` gives it. */
+  readonly serviceIdentifier: string;
+  readonly port: number;
+  readonly protocol: string;
+  readonly targetGroupIdentifiers: readonly string[];
+  readonly where: Where;
+}
+
+/** A VPC Lattice target group. */
+export interface LatticeTargetGroup {
+  readonly arn: string;
+  readonly id: string;
+  readonly type: string;
+  readonly port?: number;
+  readonly vpcId?: string;
+  readonly healthCheckPort?: number;
+  readonly where: Where;
+}
+
+/** An association of a service (or of a VPC, with its security groups) with a service network, identifiers as written (id or ARN). */
+export interface LatticeAssociation {
+  readonly networkIdentifier: string;
+  /** The service's id or ARN (a service association). */
+  readonly serviceIdentifier?: string;
+  /** The VPC (a VPC association). */
+  readonly vpcId?: string;
+  readonly securityGroupIds: readonly string[];
+  readonly account: string;
+  readonly where: Where;
+}
+
+/** An auth policy of a service or service network (IAM: decided per request, not a network hop). */
+export interface LatticeAuthPolicy {
+  readonly resourceIdentifier: string;
+  readonly where: Where;
+}
+
 /** A resource of a network type the model does not read: paths through what it refers to are unknown. */
 export interface Gap {
   readonly type: string;
@@ -249,6 +316,15 @@ export interface NetworkModel {
   readonly certificates: Map<string, Certificate>;
   /** Prefix list token -> the AWS-managed prefix list's name (`com.amazonaws.<region>.s3`). */
   readonly prefixListNames: Map<string, string>;
+  readonly lattice: {
+    readonly networks: LatticeNetwork[];
+    readonly services: LatticeService[];
+    readonly listeners: LatticeListener[];
+    readonly targetGroups: LatticeTargetGroup[];
+    readonly serviceAssociations: LatticeAssociation[];
+    readonly vpcAssociations: LatticeAssociation[];
+    readonly authPolicies: LatticeAuthPolicy[];
+  };
   readonly gaps: Gap[];
 }
 
@@ -264,6 +340,8 @@ const MODELLED = new Set([
   'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::ElasticLoadBalancingV2::TargetGroup',
   'AWS::ECS::Service', 'AWS::Lambda::Function', 'AWS::Route53::HostedZone', 'AWS::Route53::RecordSet',
   'Custom::CrossAccountZoneDelegation', 'AWS::CertificateManager::Certificate',
+  'AWS::VpcLattice::ServiceNetwork', 'AWS::VpcLattice::Service', 'AWS::VpcLattice::Listener', 'AWS::VpcLattice::TargetGroup',
+  'AWS::VpcLattice::ServiceNetworkServiceAssociation', 'AWS::VpcLattice::ServiceNetworkVpcAssociation', 'AWS::VpcLattice::AuthPolicy',
 ]);
 
 /**
@@ -301,6 +379,7 @@ export function buildModel(stacks: readonly StackTemplate[]): NetworkModel {
     transitGateways: new Map(), attachments: new Map(), transitRouteTables: new Map(), endpoints: [], endpointServices: [],
     loadBalancers: new Map(), listeners: [], targetGroups: new Map(), ecsServices: [], functions: [], zones: [], delegations: [],
     records: [], certificates: new Map(), prefixListNames: new Map(), gaps: [],
+    lattice: { networks: [], services: [], listeners: [], targetGroups: [], serviceAssociations: [], vpcAssociations: [], authPolicies: [] },
   };
   const every = stacks.flatMap((stack) => Object.entries(stack.template.Resources ?? {}).map(([logicalId, resource]) => ({ stack, logicalId, resource })));
   // A modelled resource whose properties cannot be resolved is a gap, not a crash: it is left out,
@@ -551,13 +630,67 @@ export function buildModel(stacks: readonly StackTemplate[]): NetworkModel {
     const preserveClientIp = preserve !== undefined ? preserve === 'true' : targetType === 'instance' || !['TCP', 'TLS'].includes(protocol);
     model.targetGroups.set(arn, { arn, port: Number(p.Port ?? 0), protocol, targetType, preserveClientIp, where: where(stack, logicalId) });
   }
+  // A task definition's named ports (ECS's VPC Lattice configuration names the port, not its number).
+  const portsByTaskDefinition = new Map<string, Map<string, number>>();
+  for (const { stack, logicalId, resource } of every.filter((r) => r.resource.Type === 'AWS::ECS::TaskDefinition')) {
+    const containers = (resource.Properties?.ContainerDefinitions ?? []) as { PortMappings?: unknown }[];
+    const ports = new Map<string, number>();
+    for (const container of containers) {
+      try {
+        for (const m of resolver.resolve<{ Name?: string; ContainerPort?: number }[]>(stack, container.PortMappings ?? [])) if (m.Name) ports.set(m.Name, Number(m.ContainerPort));
+      } catch {
+        // a port mapping that does not resolve names no port: a Lattice configuration naming it is then unanswered (paths.ts)
+      }
+    }
+    portsByTaskDefinition.set(ref(stack, logicalId), ports);
+  }
   for (const { stack, logicalId, resource } of byType('AWS::ECS::Service')) {
-    const p = props<{ NetworkConfiguration?: { AwsvpcConfiguration?: { Subnets?: string[]; SecurityGroups?: string[]; AssignPublicIp?: string } }; LoadBalancers?: { TargetGroupArn?: string; ContainerPort?: number }[] }>(stack, resource);
+    const p = props<{ TaskDefinition?: string; NetworkConfiguration?: { AwsvpcConfiguration?: { Subnets?: string[]; SecurityGroups?: string[]; AssignPublicIp?: string } }; LoadBalancers?: { TargetGroupArn?: string; ContainerPort?: number }[]; VpcLatticeConfigurations?: { TargetGroupArn: string; PortName: string }[] }>(stack, resource);
     const vpc = p.NetworkConfiguration?.AwsvpcConfiguration;
+    const ports = portsByTaskDefinition.get(str(p.TaskDefinition));
     model.ecsServices.push({
       subnetIds: vpc?.Subnets ?? [], securityGroupIds: vpc?.SecurityGroups ?? [], assignPublicIp: vpc?.AssignPublicIp === 'ENABLED',
-      targets: (p.LoadBalancers ?? []).filter((l) => l.TargetGroupArn).map((l) => ({ targetGroupArn: l.TargetGroupArn!, containerPort: Number(l.ContainerPort) })), where: where(stack, logicalId),
+      targets: (p.LoadBalancers ?? []).filter((l) => l.TargetGroupArn).map((l) => ({ targetGroupArn: l.TargetGroupArn!, containerPort: Number(l.ContainerPort) })),
+      latticeTargets: (p.VpcLatticeConfigurations ?? []).map((c) => ({ targetGroupArn: c.TargetGroupArn, portName: c.PortName, containerPort: ports?.get(c.PortName) })),
+      where: where(stack, logicalId),
     });
+  }
+
+  // VPC Lattice. Identifiers may be ids or ARNs (an ARN across accounts): paths.ts matches both.
+  const attr = (stack: StackTemplate, logicalId: string, attribute: string): string => resolver.resolve<string>(stack, { 'Fn::GetAtt': [logicalId, attribute] });
+  for (const { stack, logicalId, resource } of byType('AWS::VpcLattice::ServiceNetwork')) {
+    const p = props<{ Name?: string; AuthType?: string }>(stack, resource);
+    model.lattice.networks.push({ arn: attr(stack, logicalId, 'Arn'), id: attr(stack, logicalId, 'Id'), name: str(p.Name ?? logicalId), authType: p.AuthType ?? 'NONE', where: where(stack, logicalId) });
+  }
+  for (const { stack, logicalId, resource } of byType('AWS::VpcLattice::Service')) {
+    const p = props<{ Name?: string; AuthType?: string; CustomDomainName?: string; CertificateArn?: string }>(stack, resource);
+    model.lattice.services.push({
+      arn: attr(stack, logicalId, 'Arn'), id: attr(stack, logicalId, 'Id'), name: str(p.Name ?? logicalId), dnsName: attr(stack, logicalId, 'DnsEntry.DomainName').toLowerCase(),
+      customDomainName: p.CustomDomainName?.replace(/\.$/, '').toLowerCase(), certificateArn: p.CertificateArn, authType: p.AuthType ?? 'NONE', where: where(stack, logicalId),
+    });
+  }
+  for (const { stack, logicalId, resource } of byType('AWS::VpcLattice::Listener')) {
+    const p = props<{ ServiceIdentifier: string; Port?: number; Protocol: string; DefaultAction: { Forward?: { TargetGroups: { TargetGroupIdentifier: string }[] } } }>(stack, resource);
+    // AWS's defaults: 80 for HTTP, 443 for HTTPS and TLS_PASSTHROUGH.
+    model.lattice.listeners.push({
+      serviceIdentifier: p.ServiceIdentifier, protocol: p.Protocol, port: Number(p.Port ?? (p.Protocol === 'HTTP' ? 80 : 443)),
+      targetGroupIdentifiers: (p.DefaultAction.Forward?.TargetGroups ?? []).map((t) => t.TargetGroupIdentifier), where: where(stack, logicalId),
+    });
+  }
+  for (const { stack, logicalId, resource } of byType('AWS::VpcLattice::TargetGroup')) {
+    const p = props<{ Type: string; Config?: { Port?: number; VpcIdentifier?: string; HealthCheck?: { Enabled?: boolean; Port?: number } } }>(stack, resource);
+    model.lattice.targetGroups.push({
+      arn: attr(stack, logicalId, 'Arn'), id: attr(stack, logicalId, 'Id'), type: p.Type, port: p.Config?.Port === undefined ? undefined : Number(p.Config.Port), vpcId: p.Config?.VpcIdentifier,
+      healthCheckPort: p.Config?.HealthCheck?.Port === undefined ? undefined : Number(p.Config.HealthCheck.Port), where: where(stack, logicalId),
+    });
+  }
+  for (const { stack, logicalId, resource } of byType('AWS::VpcLattice::ServiceNetworkServiceAssociation', 'AWS::VpcLattice::ServiceNetworkVpcAssociation')) {
+    const p = props<{ ServiceNetworkIdentifier: string; ServiceIdentifier?: string; VpcIdentifier?: string; SecurityGroupIds?: string[] }>(stack, resource);
+    const association = { networkIdentifier: p.ServiceNetworkIdentifier, serviceIdentifier: p.ServiceIdentifier, vpcId: p.VpcIdentifier, securityGroupIds: p.SecurityGroupIds ?? [], account: stack.account, where: where(stack, logicalId) };
+    (resource.Type.endsWith('ServiceAssociation') ? model.lattice.serviceAssociations : model.lattice.vpcAssociations).push(association);
+  }
+  for (const { stack, logicalId, resource } of byType('AWS::VpcLattice::AuthPolicy')) {
+    model.lattice.authPolicies.push({ resourceIdentifier: props<{ ResourceIdentifier: string }>(stack, resource).ResourceIdentifier, where: where(stack, logicalId) });
   }
   for (const { stack, logicalId, resource } of byType('AWS::Lambda::Function')) {
     if (!resource.Properties?.VpcConfig) continue; // outside any VPC: not on a private path
@@ -585,7 +718,8 @@ export function buildModel(stacks: readonly StackTemplate[]): NetworkModel {
 
   // Everything else of a network namespace is a gap, with the modelled ids it names; so is a
   // custom resource that names one of them, or that calls a network API.
-  const knownIds = new Set<string>([...model.vpcs.keys(), ...model.subnets.keys(), ...model.routes.keys(), ...model.securityGroups.keys(), ...model.transitGateways.keys(), ...model.attachments.keys(), ...model.transitRouteTables.keys(), ...model.loadBalancers.keys()]);
+  const knownIds = new Set<string>([...model.vpcs.keys(), ...model.subnets.keys(), ...model.routes.keys(), ...model.securityGroups.keys(), ...model.transitGateways.keys(), ...model.attachments.keys(), ...model.transitRouteTables.keys(), ...model.loadBalancers.keys(),
+    ...[...model.lattice.networks, ...model.lattice.services, ...model.lattice.targetGroups].flatMap((x) => [x.arn, x.id])]);
   const touchesOf = (stack: StackTemplate, resource: CfnResource): string[] => {
     let text: string;
     try {

@@ -10,7 +10,7 @@
  */
 import { CidrRange, parseCidr } from '../../lib/config/cidr';
 import {
-  EndpointService, LoadBalancer, NetworkModel, Peer, RecordSet, Route, SecurityGroup, SecurityGroupRule, Subnet, TransitRouteTable, VpcEndpoint, Where,
+  EndpointService, LatticeService, LoadBalancer, NetworkModel, Peer, RecordSet, Route, SecurityGroup, SecurityGroupRule, Subnet, TransitRouteTable, VpcEndpoint, Where,
 } from './model';
 
 /** One hop of a path: what was checked, and whether the packet gets past it. */
@@ -322,6 +322,7 @@ export function flow(model: NetworkModel, trace: Trace, source: Source, destinat
 /** What a name resolves to, seen from a VPC. */
 export type Resolution =
   | { readonly kind: 'load-balancer'; readonly loadBalancer: LoadBalancer; readonly record: RecordSet }
+  | { readonly kind: 'lattice'; readonly service: LatticeService; readonly record?: RecordSet }
   | { readonly kind: 'endpoint'; readonly endpoint: VpcEndpoint; readonly service: EndpointService };
 
 /** The zone a name falls in: the longest zone name it ends with, among `zones`. */
@@ -381,6 +382,12 @@ export function resolveName(model: NetworkModel, trace: Trace, host: string, vpc
     return undefined;
   }
   const target = record.aliasDnsName?.replace(/^dualstack\./, '');
+  const latticeService = record.type !== 'CNAME' ? model.lattice.services.find((svc) => svc.dnsName === target) : undefined;
+  if (latticeService) {
+    trace.touch(latticeService.arn, latticeService.id);
+    trace.pass(hop, `${host} -> ${record.type} alias ${short(record.where)} (${privateZone ? 'private' : 'public'} zone ${short(zone.where)}) -> VPC Lattice service ${short(latticeService.where)}'s generated name`);
+    return { kind: 'lattice', service: latticeService, record };
+  }
   const loadBalancer = [...model.loadBalancers.values()].find((lb) => lb.dnsName === target);
   if (!loadBalancer) {
     trace.touch(target);

@@ -11,9 +11,11 @@
  * - each API's tasks reach the interface endpoints every API VPC has (ECR, CloudWatch Logs, STS)
  *   and S3 (gateway endpoint).
  */
-import { API_VPC_INTERFACE_ENDPOINTS } from '../../lib/config/api-network';
+import { apiVpcInterfaceEndpoints } from '../../lib/config/api-network';
+import { connectivityOf } from '../../lib/config/connectivity';
 import { AppConfig, EnvironmentConfig } from '../../lib/config/types';
-import { Gap, NetworkModel, SecurityGroup, Subnet, Vpc, VpcEndpoint } from './model';
+import { latticeServiceNamed, latticeToTargets } from './lattice';
+import { Gap, LatticeService, NetworkModel, SecurityGroup, Subnet, Vpc, VpcEndpoint } from './model';
 import { EPHEMERAL, flow, groupsOf, networkAclHop, rangeOf, short, Hop, loadBalancerToTargets, PathTrace, Resolution, resolveName, routeFor, securityGroupHop, Source, Trace } from './paths';
 
 export type Outcome = 'reachable' | 'unreachable' | 'partly reachable' | 'unknown';
@@ -46,6 +48,11 @@ const hostOf = (url: string | undefined): string | undefined => {
     return undefined;
   }
 };
+
+/** The name of the API a function calls (its API_BASE_URL's host is the API's domain). */
+function ownApiOf(env: EnvironmentConfig, url: string | undefined): string {
+  return env.apis.find((a) => a.domain.toLowerCase() === hostOf(url))?.name ?? `the API of ${url}`;
+}
 
 /** Folds the traces of one question into its verdict. */
 function verdictOf(model: NetworkModel, environment: string, question: string, expected: Verdict['expected'], traces: readonly PathTrace[], setup?: Hop): Verdict {
@@ -91,7 +98,7 @@ class Lookup {
  * A call to `host` on `port` from `sources`: name resolution from the source VPC, then every
  * source subnet to every address the name resolves to, through the load balancer to the tasks.
  */
-function callPaths(model: NetworkModel, sources: readonly Source[], host: string, port: number, parentZone: { id: string; name: string }, consumerAccount: string, mode: 'all' | 'any'): PathTrace[] {
+function callPaths(model: NetworkModel, sources: readonly Source[], host: string, port: number, parentZone: { id: string; name: string }, consumerAccount: string, mode: 'all' | 'any', authRow = ''): PathTrace[] {
   const traces: PathTrace[] = [];
   // A path that must stay closed is closed by the network, not by a name: a workload can connect to
   // the API's addresses whatever its VPC's DNS answers. So `any` also tries them directly.
@@ -107,7 +114,7 @@ function callPaths(model: NetworkModel, sources: readonly Source[], host: string
       byAddress.pass('name', `by address: ${host}'s load balancer ${short(directLb.where)}, whatever this VPC resolves`);
       resolutions.push({ resolution: direct, probe: byAddress });
     }
-    for (const { resolution, probe } of resolutions) traces.push(...pathsFrom(model, source, resolution, probe, host, port, consumerAccount, mode));
+    for (const { resolution, probe } of resolutions) traces.push(...pathsFrom(model, source, resolution, probe, host, port, consumerAccount, mode, authRow));
   }
   return traces;
 }
@@ -123,7 +130,13 @@ function apiLoadBalancer(model: NetworkModel, host: string, parentZone: { id: st
 }
 
 /** From one source, through what the name resolved to, to every address it gives (load-balancer nodes or endpoint interfaces). */
-function pathsFrom(model: NetworkModel, source: Source, resolution: Resolution, probe: Trace, host: string, port: number, consumerAccount: string, mode: 'all' | 'any'): PathTrace[] {
+function pathsFrom(model: NetworkModel, source: Source, resolution: Resolution, probe: Trace, host: string, port: number, consumerAccount: string, mode: 'all' | 'any', authRow = ''): PathTrace[] {
+  if (resolution.kind === 'lattice') {
+    // One hop to Lattice's addresses in the source's own VPC, then Lattice to the task subnets.
+    const trace = new Trace();
+    trace.append(probe);
+    return [trace.result(latticeToTargets(model, trace, source, resolution.service, host, port, 'name', mode, authRow))];
+  }
   // Where the addresses are, the groups on them, and what follows once a packet arrives there.
   const target = resolution.kind === 'load-balancer'
     ? {
@@ -191,9 +204,12 @@ function otherPorts(model: NetworkModel, lookup: Lookup, api: EnvironmentConfig[
   const vpcId = lookup.vpc(api.account, api.cidr)?.id;
   const services = model.ecsServices.filter((x) => lookup.subnets(x.subnetIds).some((n) => n.vpcId === vpcId));
   const loadBalancers = [...model.loadBalancers.values()].filter((lb) => lookup.subnets(lb.subnetIds).some((n) => n.vpcId === vpcId));
+  const service = latticeServiceNamed(model, api.domain.toLowerCase());
   const ports = [
     80,
     ...services.flatMap((x) => x.targets.map((t) => t.containerPort)),
+    ...services.flatMap((x) => x.latticeTargets.flatMap((t) => (t.containerPort === undefined ? [] : [t.containerPort]))),
+    ...(service ? model.lattice.listeners.filter((l) => l.serviceIdentifier === service.id || l.serviceIdentifier === service.arn).map((l) => l.port) : []),
     ...model.listeners.filter((l) => loadBalancers.some((lb) => lb.arn === l.loadBalancerArn)).map((l) => l.port),
     ...loadBalancers.flatMap((lb) => lookup.groups(lb.securityGroupIds).flatMap((g) => g.ingress.map((r) => r.fromPort))),
   ];
@@ -204,6 +220,7 @@ function otherPorts(model: NetworkModel, lookup: Lookup, api: EnvironmentConfig[
 export function environmentVerdicts(config: AppConfig, env: EnvironmentConfig, model: NetworkModel): Verdict[] {
   const lookup = new Lookup(model);
   const verdicts: Verdict[] = [];
+  const lattice = connectivityOf(env) === 'lattice';
   const parentZone = config.parentZone;
   const missing = (question: string, expected: Verdict['expected'], what: string): Verdict =>
     verdictOf(model, env.name, question, expected, [], { hop: 'source', ok: false, detail: what });
@@ -221,34 +238,61 @@ export function environmentVerdicts(config: AppConfig, env: EnvironmentConfig, m
         continue;
       }
       const resolvers = model.functions.filter((f) => hostOf(f.environment.API_BASE_URL) === host && lookup.subnets(f.subnetIds).some((s) => s.vpcId === consumerVpc.id));
+      const functionSources = (fs: typeof resolvers) => fs.flatMap((f) => lookup.subnets(f.subnetIds).map((subnet): Source => ({ subnet, groups: lookup.groups(f.securityGroupIds), label: short(f.where) })));
+      // Lattice: the access simulation's row that decides this caller's requests (the auth policies).
+      const row = (own: string) => `${consumer.name}'s resolver role for ${own} invokes ${api.name}`;
+      const service = lattice ? latticeServiceNamed(model, host) : undefined;
       if (allowed) {
         const sources = resolvers.flatMap((f) => lookup.subnets(f.subnetIds).map((subnet): Source => ({ subnet, groups: lookup.groups(f.securityGroupIds), label: `${short(f.where)}` })));
         verdicts.push(sources.length === 0
           ? missing(question, 'reachable', `no function in ${consumer.name}'s VPC calls https://${host} (API_BASE_URL)`)
-          : verdictOf(model, env.name, question, 'reachable', callPaths(model, sources, host, 443, parentZone, consumer.account, 'all')));
+          : verdictOf(model, env.name, question, 'reachable', callPaths(model, sources, host, 443, parentZone, consumer.account, 'all', row(api.name))));
         // The same caller on another port: the load balancer listens on 443 only.
         for (const port of otherPorts(model, lookup, api)) {
           verdicts.push(verdictOf(model, env.name, `${consumer.name} -> ${api.name} on port ${port}`, 'unreachable', callPaths(model, sources, host, port, parentZone, consumer.account, 'any')));
         }
       } else {
         // A denied pair: no workload of the consumer's VPC gets through, whatever its security group.
-        verdicts.push(verdictOf(model, env.name, `${question}, denied: any workload`, 'unreachable', callPaths(model, openWorkloads(consumerVpc, `any workload of ${consumer.name}`), host, 443, parentZone, consumer.account, 'any')));
+        verdicts.push(verdictOf(model, env.name, `${question}, denied: any workload${lattice ? ', by its name' : ''}`, 'unreachable', callPaths(model, openWorkloads(consumerVpc, `any workload of ${consumer.name}`), host, 443, parentZone, consumer.account, 'any')));
+        // Lattice: at the network layer every VPC of the network reaches every service of it, by
+        // the name Lattice generates; the auth policy refuses the request, and saying otherwise
+        // here would be a verdict the network does not give.
+        if (lattice) {
+          const callers = model.functions.filter((f) => f.environment.API_BASE_URL && lookup.subnets(f.subnetIds).some((x) => x.vpcId === consumerVpc.id));
+          const sources = callers.flatMap((f) => functionSources([f]).map((source) => ({ source, row: row(ownApiOf(env, f.environment.API_BASE_URL)) })));
+          verdicts.push(generatedNameVerdict(model, env.name, consumer.name, api.name, service, sources));
+        }
       }
       // Each resolver reaches no other API.
       for (const resolver of model.functions.filter((f) => lookup.subnets(f.subnetIds).some((s) => s.vpcId === consumerVpc.id) && f.environment.API_BASE_URL && hostOf(f.environment.API_BASE_URL) !== host)) {
         const sources = lookup.subnets(resolver.subnetIds).map((subnet): Source => ({ subnet, groups: lookup.groups(resolver.securityGroupIds), label: short(resolver.where) }));
-        verdicts.push(verdictOf(model, env.name, `${short(resolver.where)} -> ${api.name} (not its API)`, 'unreachable', callPaths(model, sources, host, 443, parentZone, consumer.account, 'any')));
+        const own = ownApiOf(env, resolver.environment.API_BASE_URL);
+        if (lattice && allowed) {
+          // Its VPC resolves the name (the consumer calls that API), and Lattice carries it: the
+          // other API's auth policy, which does not name this function's role, refuses it.
+          verdicts.push(verdictOf(model, env.name, `${short(resolver.where)} -> ${api.name} (not its API): network-reachable, refused by ${api.name}'s auth policy`, 'reachable', callPaths(model, sources, host, 443, parentZone, consumer.account, 'all', row(own))));
+        } else {
+          verdicts.push(verdictOf(model, env.name, `${short(resolver.where)} -> ${api.name} (not its API)${lattice ? ', by its name' : ''}`, 'unreachable', callPaths(model, sources, host, 443, parentZone, consumer.account, 'any')));
+        }
       }
       // Around the load balancer: straight to the tasks on their container port.
       const apiVpc = lookup.vpc(api.account, api.cidr);
       const tasks = apiVpc ? model.ecsServices.filter((s) => lookup.subnets(s.subnetIds).some((x) => x.vpcId === apiVpc.id)) : [];
       for (const service of tasks) {
-        const port = service.targets[0]?.containerPort ?? 443;
+        const port = service.targets[0]?.containerPort ?? service.latticeTargets[0]?.containerPort ?? 443;
         const traces = openWorkloads(consumerVpc, `any workload of ${consumer.name}`).flatMap((source) => lookup.subnets(service.subnetIds).map((subnet) => {
           const trace = new Trace();
           return trace.result(flow(model, trace, source, { subnet, groups: lookup.groups(service.securityGroupIds), label: `${api.name} tasks` }, 'tcp', port, { mode: 'any', returnPath: true }));
         }));
         verdicts.push(verdictOf(model, env.name, `${consumer.name} -> ${api.name} tasks directly (port ${port})`, 'unreachable', traces));
+        if (lattice) {
+          // No route joins the VPCs today; what keeps the tasks behind Lattice's signature check
+          // (and its identity header unforgeable) if one is ever added is the task group: asked alone.
+          const trace = new Trace();
+          trace.touch(...service.securityGroupIds);
+          const admitted = securityGroupHop(model, trace, 'task ingress', lookup.groups(service.securityGroupIds), 'ingress', 'tcp', port, { range: rangeOf(consumer.cidr), groupIds: [], sameVpc: false, label: `${consumer.name}'s addresses (${consumer.cidr})` }, 'any');
+          verdicts.push(verdictOf(model, env.name, `${consumer.name} -> ${api.name} tasks around Lattice (port ${port}, the task group alone, whatever the routes)`, 'unreachable', [trace.result(admitted)]));
+        }
       }
     }
   }
@@ -285,13 +329,30 @@ export function environmentVerdicts(config: AppConfig, env: EnvironmentConfig, m
     const services = vpc ? model.ecsServices.filter((s) => lookup.subnets(s.subnetIds).some((x) => x.vpcId === vpc.id)) : [];
     for (const service of services) {
       const sources = lookup.subnets(service.subnetIds).map((subnet): Source => ({ subnet, groups: lookup.groups(service.securityGroupIds), label: `${api.name} tasks` }));
-      for (const endpointService of API_VPC_INTERFACE_ENDPOINTS.map((s) => `com.amazonaws.${region}.${s}`)) {
+      for (const endpointService of apiVpcInterfaceEndpoints(connectivityOf(env)).map((s) => `com.amazonaws.${region}.${s}`)) {
         verdicts.push(interfaceEndpointVerdict(model, env.name, `${api.name} tasks -> ${endpointService.split('.').slice(3).join('.')} (interface endpoint)`, sources, endpointService));
       }
       verdicts.push(gatewayEndpointVerdict(model, env.name, `${api.name} tasks -> s3 (image layers, gateway endpoint)`, sources, `com.amazonaws.${region}.s3`));
     }
   }
   return verdicts;
+}
+
+/**
+ * A denied pair in lattice mode, by the name VPC Lattice generates for the API's service (public
+ * DNS answers it with Lattice's link-local addresses, usable from any VPC associated with the
+ * network): the consumer's functions, whose groups its association admits, reach the service at
+ * the network layer; the service's auth policy refuses each request (the access simulation's row).
+ */
+function generatedNameVerdict(model: NetworkModel, environment: string, consumer: string, api: string, service: LatticeService | undefined, sources: readonly { source: Source; row: string }[]): Verdict {
+  const question = `${consumer} -> ${api} by its generated name, denied: network-reachable, refused by ${api}'s auth policy`;
+  if (!service) return verdictOf(model, environment, question, 'reachable', [], { hop: 'name', ok: false, detail: `no VPC Lattice service of the assembly has ${api}'s name as its custom domain name` });
+  const traces = sources.map(({ source, row }) => {
+    const trace = new Trace();
+    trace.pass('name', `${service.dnsName}: ${short(service.where)}'s generated name, answered by public DNS with VPC Lattice's link-local addresses`);
+    return trace.result(latticeToTargets(model, trace, source, service, service.dnsName, 443, 'generated', 'all', row));
+  });
+  return verdictOf(model, environment, question, 'reachable', traces);
 }
 
 /** Tasks to an AWS service through an interface endpoint of their VPC with private DNS: security groups both ways and routing, to every endpoint subnet. */

@@ -1,7 +1,8 @@
 /**
  * Synthesizes a variant of the example configuration (variants.ts) with every rule pack
  * `npm run validate` runs on the example (AwsSolutions, NIST 800-53 R5, cfn-guard), writes its
- * cloud assembly to --out and prints the findings summary; exit 0 when none is unacknowledged.
+ * cloud assembly to --out, prints the findings summary and the reachability analysis of that
+ * assembly; exit 0 when no finding is unacknowledged and every verdict is as expected.
  *
  *   node -r ts-node/register/transpile-only tools/validate/variant.ts --variant lattice --out cdk.out.validate-lattice
  */
@@ -11,6 +12,7 @@ import { buildApp } from '../../lib/app';
 import { exampleConfig } from '../../lib/config/environments';
 import { assertValidConfig } from '../../lib/config/validate';
 import { parseCommandLine, runScript, STDIO, UsageError } from '../shared/cli';
+import { report as reachabilityReport } from '../reachability/main';
 import { run as summary } from './summary';
 import { VARIANTS, VariantName } from './variants';
 
@@ -27,7 +29,11 @@ export function run(variant: VariantName, outdir: string, io = STDIO): number {
     // A finding fails the synth after the report is written: the summary below says which.
     io.err((error as Error).message);
   }
-  return summary(outdir, io);
+  const findings = summary(outdir, io);
+  // The variant's network, hop by hop, against the variant's own configuration (it has no file
+  // that `npm run reachability -- --config` could read).
+  const reachability = reachabilityReport(config, outdir, io);
+  return findings !== 0 ? findings : reachability;
 }
 
 if (require.main === module) {
