@@ -495,6 +495,8 @@ describe('local stack: host name verification is on', () => {
       // The front sees the aborted handshake a moment after the client has given up.
       await waitFor(() => badApi.stats().tlsHandshakeFailures >= 1);
       expect(logs.join('\n')).toMatch(new RegExp(`^tls-front@${bad.name} +TLS handshake failed`, 'm'));
+      // The good service's request count crosses a pipe from its own process (see hopLines): wait for it.
+      await waitFor(() => goodApi.stats().apiRequests >= 1);
       expect(badApi.stats()).toMatchObject({ tlsHandshakes: 0, apiRequests: 0 });
       expect(goodApi.stats()).toMatchObject({ tlsHandshakes: 1, tlsHandshakeFailures: 0, apiRequests: 1 });
     } finally {
