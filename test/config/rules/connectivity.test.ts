@@ -15,12 +15,13 @@ describe('connectivityRules', () => {
   });
 });
 
-describe('connectivityRules in lattice mode', () => {
-  const lattice = (c: { environments: { connectivity?: string; transitGateway?: unknown }[] }) => {
-    c.environments[0].connectivity = 'lattice';
-    delete c.environments[0].transitGateway;
-  };
+/** The example's first environment switched to lattice mode (which has no transit gateway). */
+const lattice = (c: { environments: { connectivity?: string; transitGateway?: unknown }[] }) => {
+  c.environments[0].connectivity = 'lattice';
+  delete c.environments[0].transitGateway;
+};
 
+describe('connectivityRules in lattice mode', () => {
   test('a lattice environment without a transit gateway is valid', () => expect(problemsOf(connectivityRules, lattice)).toEqual([]));
 
   test('a transit gateway makes no sense in lattice mode: the error says to remove it', () => {
@@ -31,11 +32,6 @@ describe('connectivityRules in lattice mode', () => {
 });
 
 describe('latticeNameRules', () => {
-  const lattice = (c: { environments: { connectivity?: string; transitGateway?: unknown }[] }) => {
-    c.environments[0].connectivity = 'lattice';
-    delete c.environments[0].transitGateway;
-  };
-
   test('the example\'s names fit VPC Lattice\'s rules', () => expect(problemsOf(latticeNameRules, lattice)).toEqual([]));
 
   test('an API whose Lattice service name would pass 40 characters is named, with its length and the fix', () => {

@@ -12,17 +12,13 @@ import { apiVpcInterfaceEndpoints } from '../../../lib/config/api-network';
 import { connectivityOf } from '../../../lib/config/connectivity';
 import { CONTAINER_PORT } from '../../../lib/runtime/api-service/src/settings';
 import { stageIdFor } from '../../../lib/stages/environment-stage';
-import { StackTemplate } from '../../../tools/access-sim/intrinsics';
 import { analyze, formatReport, readStages } from '../../../tools/reachability/analyze';
 import { report } from '../../../tools/reachability/main';
 import { buildModel } from '../../../tools/reachability/model';
 import { met, Verdict } from '../../../tools/reachability/questions';
 import { buildTestStages, memo } from '../../helpers';
 import { latticeConfig } from '../../stages/lattice-config';
-
-type Stages = Record<string, StackTemplate[]>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import { Json, mutated as mutatedIn, resources, Stages, verdictOf as verdictIn } from './templates';
 
 const OUT = join(__dirname, '..', '..', '..', 'cdk.out.reachability');
 
@@ -42,26 +38,9 @@ const pairQuestion = `${consumer.name} -> ${api.name} (https://${api.domain}:443
 const deniedConsumer = env.consumers.find((c) => c.calls.length < env.apis.length)!;
 const deniedApi = env.apis.find((a) => !deniedConsumer.calls.includes(a.name))!;
 
-/** A deep copy of `stages` with `edit` applied to the template of the stack whose path ends with `stackPath`. */
-function mutated(stackPath: string, edit: (template: Json) => void): Stages {
-  const copy: Stages = JSON.parse(JSON.stringify(assembly().stages));
-  const stack = copy[stage]?.find((s) => s.path.endsWith(stackPath));
-  if (!stack) throw new Error(`no stack ${stackPath} in stage ${stage}`);
-  edit(stack.template);
-  return copy;
-}
-
-/** The resources of a template of `type`, with their logical ids. */
-function resources(template: Json, type: string): [string, Json][] {
-  return Object.entries<Json>(template.Resources).filter(([, r]) => r.Type === type);
-}
-
-/** The verdict of `question`; throws when there is none (the questions are derived, a rename must fail loudly). */
-function verdictOf(verdicts: readonly Verdict[], question: string): Verdict {
-  const found = verdicts.find((v) => v.environment === env.name && v.question === question);
-  if (!found) throw new Error(`no verdict "${question}" in ${env.name}: ${verdicts.filter((v) => v.environment === env.name).map((v) => v.question).join('; ')}`);
-  return found;
-}
+/** `stages` of the lattice assembly, `edit` applied to one stack of its lattice stage. */
+const mutated = (stackPath: string, edit: (template: Json) => void): Stages => mutatedIn(assembly().stages, stage, stackPath, edit);
+const verdictOf = (verdicts: readonly Verdict[], question: string): Verdict => verdictIn(verdicts, env.name, question);
 
 const after = (stages: Stages, question = pairQuestion): Verdict => verdictOf(analyze(latticeConfig, stages), question);
 const stop = (verdict: Verdict) => verdict.hops.find((h) => !h.ok);

@@ -11,16 +11,13 @@ import { API_VPC_INTERFACE_ENDPOINTS } from '../../../lib/config/api-network';
 import { exampleConfig } from '../../../lib/config/environments';
 import { CONTAINER_PORT } from '../../../lib/runtime/api-service/src/settings';
 import { AppConfig } from '../../../lib/config/types';
-import { StackTemplate, TemplateResolver } from '../../../tools/access-sim/intrinsics';
+import { TemplateResolver } from '../../../tools/access-sim/intrinsics';
 import { analyze, formatReport, readStages } from '../../../tools/reachability/analyze';
 import { run } from '../../../tools/reachability/main';
 import { met, Verdict } from '../../../tools/reachability/questions';
 import { buildTestStages, exampleTestStages, memo } from '../../helpers';
 import { privateLinkConfig } from '../../stages/privatelink-config';
-
-type Stages = Record<string, StackTemplate[]>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import { Json, mutated, resources, Stages, verdictOf } from './templates';
 
 const OUT = join(__dirname, '..', '..', '..', 'cdk.out.reachability');
 
@@ -32,27 +29,6 @@ function assemblyOf(config: AppConfig): { dir: string; stages: Stages } {
 }
 const example = memo(() => assemblyOf(exampleConfig));
 const privateLink = memo(() => assemblyOf(privateLinkConfig));
-
-/** A deep copy of `stages` with `edit` applied to the template of the stack whose path ends with `stackPath` in `stage`. */
-function mutated(stages: Stages, stage: string, stackPath: string, edit: (template: Json) => void): Stages {
-  const copy: Stages = JSON.parse(JSON.stringify(stages));
-  const stack = copy[stage]?.find((s) => s.path.endsWith(stackPath));
-  if (!stack) throw new Error(`no stack ${stackPath} in stage ${stage}`);
-  edit(stack.template);
-  return copy;
-}
-
-/** The resources of a template of `type`, with their logical ids. */
-function resources(template: Json, type: string): [string, Json][] {
-  return Object.entries<Json>(template.Resources).filter(([, r]) => r.Type === type);
-}
-
-/** The verdict of `question` in `environment`; throws when there is none (the questions are derived, a rename must fail loudly). */
-function verdictOf(verdicts: readonly Verdict[], environment: string, question: string): Verdict {
-  const found = verdicts.find((v) => v.environment === environment && v.question === question);
-  if (!found) throw new Error(`no verdict "${question}" in ${environment}: ${verdicts.filter((v) => v.environment === environment).map((v) => v.question).join('; ')}`);
-  return found;
-}
 
 /** The example's dev pair the mutations break, from the configuration: its first consumer and the first API it calls. */
 const dev = exampleConfig.environments[0];

@@ -113,18 +113,9 @@ export function signCanonical(input: CanonicalRequestParts): string {
  * The signature of a request whose query already holds every X-Amz-* parameter but
  * X-Amz-Signature (the query-string form; `path` is used as is, as S3 and STS presigning do).
  */
-export function sigV4Signature(input: {
-  readonly method: string;
-  readonly path: string;
-  readonly query: Readonly<Record<string, string>>;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly signedHeaders: readonly string[];
-  readonly payloadHash: string;
-  readonly amzDate: string;
-  readonly region: string;
-  readonly service: string;
-  readonly secretAccessKey: string;
-}): string {
+export function sigV4Signature(
+  input: Omit<CanonicalRequestParts, 'uri' | 'query'> & { readonly path: string; readonly query: Readonly<Record<string, string>> },
+): string {
   return signCanonical({ ...input, uri: input.path, query: canonicalQuery(input.query) });
 }
 
