@@ -159,6 +159,16 @@ describe('PipelineStack (tools account)', () => {
     for (const c of env.consumers) expect(order(`ConsumerApp-${c.name}`)).toBe(Math.max(...dev.map((a) => a.RunOrder)));
   });
 
+  test('every stack of every environment is deployed by exactly one CREATE_UPDATE action (no change-set pair)', () => {
+    for (const stage of environmentStages) {
+      const actions = stages.filter((s) => s.Name === stage.stageName || s.Name.startsWith(`${stage.stageName}.`)).flatMap((s) => s.Actions)
+        .filter((a) => a.ActionTypeId.Provider === 'CloudFormation');
+      const deployed = actions.map((a) => (a.Configuration as { StackName: string; ActionMode: string }));
+      expect(deployed.map((c) => c.ActionMode)).toEqual(deployed.map(() => 'CREATE_UPDATE'));
+      expect(deployed.map((c) => c.StackName).sort()).toEqual(stage.node.children.filter(Stack.isStack).map((s) => s.stackName).sort());
+    }
+  });
+
   test('each deploy action assumes the CDK deploy role of its own account', () => {
     const dev = stageNamed('Dev').Actions.filter((a) => a.Name.endsWith('.Deploy'));
     const accountOf = (name: string) => JSON.stringify(dev.find((a) => a.Name === `${name}.Deploy`)!.RoleArn).match(/iam::(\d{12}):role\/cdk-hnb659fds-deploy-role/)![1];

@@ -271,11 +271,12 @@ export const vpcFunctionCalls: CallSource = (index) => index.resourcesOfType('AW
 
 /**
  * Each stack that reads a shared parameter (an SSM parameter type with the parameter's ARN):
- * CloudFormation resolves it during CreateChangeSet with the caller's credentials, the bootstrap
+ * CloudFormation resolves it during CreateChangeSet or UpdateStack with the caller's credentials, the bootstrap
  * deploy role that the stack's pipeline deploy action (and `cdk deploy`) assumes, with the policy
  * the bootstrap template gives it; another account's parameter is read through its RAM share. The
- * caller is taken from the pipeline action that creates the stack's change set, so a pipeline
- * that deploys with another role is checked with that role.
+ * caller is taken from the pipeline action that creates or updates the stack (a change set's
+ * Prepare action, or the one CREATE_UPDATE action the pipeline uses), so a pipeline that deploys
+ * with another role is checked with that role.
  */
 export const sharedParameterCalls: CallSource = (index) => {
   const shared = new Map<string, string[]>();
@@ -283,12 +284,14 @@ export const sharedParameterCalls: CallSource = (index) => {
     const props = index.resolve<{ ResourceArns: string[]; Principals: string[] }>(share.stack, { ResourceArns: share.resource.Properties!.ResourceArns, Principals: share.resource.Properties!.Principals });
     for (const arn of props.ResourceArns) shared.set(arn, [...(shared.get(arn) ?? []), ...props.Principals]);
   }
+  /** The CloudFormation action modes that make CloudFormation read the template's parameters. */
+  const DEPLOYING_MODES = new Set(['CHANGE_SET_REPLACE', 'CREATE_UPDATE', 'REPLACE_ON_FAILURE']);
   type DeployAction = { ActionTypeId: { Category: string; Provider: string }; Configuration?: { StackName?: string; ActionMode?: string }; RoleArn?: unknown };
-  const changeSetCallers = new Map<string, string>();
+  const deployCallers = new Map<string, string>();
   for (const pipeline of index.resourcesOfType('AWS::CodePipeline::Pipeline')) {
     for (const action of (pipeline.resource.Properties!.Stages as { Actions: DeployAction[] }[]).flatMap((s) => s.Actions)) {
-      if (action.ActionTypeId.Provider !== 'CloudFormation' || action.Configuration?.ActionMode !== 'CHANGE_SET_REPLACE') continue;
-      changeSetCallers.set(action.Configuration.StackName!, index.resolve<string>(pipeline.stack, action.RoleArn));
+      if (action.ActionTypeId.Provider !== 'CloudFormation' || !DEPLOYING_MODES.has(action.Configuration?.ActionMode ?? '')) continue;
+      deployCallers.set(action.Configuration!.StackName!, index.resolve<string>(pipeline.stack, action.RoleArn));
     }
   }
   const shareOf = (arn: string): PolicyDocument => {
@@ -312,9 +315,9 @@ export const sharedParameterCalls: CallSource = (index) => {
     }));
   });
   return [...reads.map(({ stack, arn }) => {
-      const caller = changeSetCallers.get(stack.stackName);
-      if (caller === undefined) throw new Error(`${stack.path}: no pipeline action creates a change set for ${stack.stackName}`);
-      if (caller !== deployRoleArn(stack.account, stack.region)) throw new Error(`${stack.path}: the change set is created by ${caller}, not the bootstrap deploy role; model its policy here`);
+      const caller = deployCallers.get(stack.stackName);
+      if (caller === undefined) throw new Error(`${stack.path}: no pipeline action creates or updates ${stack.stackName}`);
+      if (caller !== deployRoleArn(stack.account, stack.region)) throw new Error(`${stack.path}: the stack is deployed by ${caller}, not the bootstrap deploy role; model its policy here`);
       // A RAM share grants read to its principals: modelled as the resource policy it acts as.
       // A parameter of the stack's own account needs no share (single-account sandboxes).
       const share = shareOf(arn);

@@ -1,6 +1,6 @@
 /**
  * The bootstrap deploy role as a bootstrap template defines it: the principal that calls
- * CreateChangeSet (the pipeline's deploy actions and `cdk deploy` both assume it), and so the one
+ * CreateChangeSet or UpdateStack (the pipeline's deploy actions and `cdk deploy` both assume it), and so the one
  * CloudFormation resolves `AWS::SSM::Parameter::Value<String>` parameters with.
  */
 import { dirname } from 'node:path';
