@@ -12,7 +12,7 @@ const ENTRY = join(__dirname, '..', '..', 'lib', 'runtime', 'graphql-resolver', 
 /** A bare stack with an isolated VPC and one function in it. */
 function build() {
   const stack = bareStack(['eu-west-1a', 'eu-west-1b'], ACCOUNT);
-  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-12345678', availabilityZones: ['eu-west-1a', 'eu-west-1b'], isolatedSubnetIds: ['subnet-0000000a', 'subnet-0000000b'] });
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-12345678', availabilityZones: ['eu-west-1a', 'eu-west-1b'], isolatedSubnetIds: ['subnet-0000000a', 'subnet-0000000b'], isolatedSubnetRouteTableIds: ['rtb-0000000a', 'rtb-0000000b'] });
   const fn = new IsolatedVpcFunction(stack, 'Check', { entry: ENTRY, vpc, logRetention: logs.RetentionDays.ONE_MONTH });
   return { stack, vpc, fn, template: Template.fromStack(stack) };
 }
