@@ -15,20 +15,17 @@
  * is stale, and `staleness()` and `writeAll()` leave it out unless given it (test/tools/docs/docs.test.ts
  * would repeat those synths).
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { buildStages } from '../../lib/app';
 import { exampleConfig } from '../../lib/config/environments';
 import { configJsonSchema } from '../../lib/config/schema';
 import { AppConfig } from '../../lib/config/types';
 import { stageIdFor } from '../../lib/stages/environment-stage';
-import { assertValidConfig } from '../../lib/config/validate';
 import { parseCommandLine, runScript, STDIO } from '../shared/cli';
 import { fenced, GeneratedBlock, markers, withBlocks } from '../shared/blocks';
 import { buildReport, costSummaryMarkdown } from '../cost/main';
 import { crossoverBlock, platformBlock } from '../cost/platform';
+import { withSynthesizedStages } from '../cost/synth';
 import { deployCommands } from '../deploy/commands';
 import { renderDiagram } from '../diagram/render';
 import { updateSafetyBlock } from './update-safety';
@@ -60,21 +57,10 @@ const costSummaries = new WeakMap<AppConfig, string>();
 export function costSummary(config: AppConfig): string {
   const cached = costSummaries.get(config);
   if (cached !== undefined) return cached;
-  assertValidConfig(config);
-  const outdir = mkdtempSync(join(tmpdir(), 'docs-cost-'));
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const context = { ...(require('../../cdk.json').context as Record<string, unknown>), 'aws:cdk:bundling-stacks': [] };
-    const app = new App({ outdir, context, builtinCloudFormationValidation: false });
-    buildStages(app, config);
-    app.synth();
-    const report = buildReport({ assembly: outdir, workload: join(ROOT, 'tools', 'cost', 'workload.json'), pricesDir: join(ROOT, 'tools', 'cost', 'prices') });
-    const summary = `\n${costSummaryMarkdown(report)}\n`;
-    costSummaries.set(config, summary);
-    return summary;
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  const report = withSynthesizedStages(config, (assembly) => buildReport({ assembly, workload: join(ROOT, 'tools', 'cost', 'workload.json'), pricesDir: join(ROOT, 'tools', 'cost', 'prices') }));
+  const summary = `\n${costSummaryMarkdown(report)}\n`;
+  costSummaries.set(config, summary);
+  return summary;
 }
 
 /** The generated blocks of the documentation, from the configuration. */
